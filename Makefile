@@ -1,0 +1,38 @@
+# The project's entry points. Every target sets up its own virtual environment, so that
+# a fresh clone needs only `make run` or `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check lint format types bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/sharewise
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+format: $(STAMP)
+	$(BIN)/ruff format sharewise tests bench
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check sharewise tests bench
+	$(BIN)/ruff check sharewise tests bench
+
+types: $(STAMP)
+	$(BIN)/mypy sharewise
+
+check: lint types test
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

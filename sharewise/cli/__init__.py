@@ -1,0 +1,77 @@
+"""The `sharewise` command line: argparse wiring; each command group lives in its own module.
+
+Heavy modules (Textual, networkx, the store) are imported inside the handlers, never here, so
+that `sharewise --version` stays fast and no CLI command pulls in the UI toolkit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+from sharewise import __version__
+from sharewise.domain.errors import SharewiseError
+
+# Each module here exposes `register(subparsers)`. Adding a command group is one line.
+COMMAND_MODULES: tuple[str, ...] = (
+    "sharewise.cli.decide_cmd",
+    "sharewise.cli.tree_cmd",
+    "sharewise.cli.walk_cmd",
+)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full parser; used by `main` and by the tests."""
+    parser = argparse.ArgumentParser(
+        prog="sharewise",
+        description="Decide lawfully whether to share safeguarding information, and record why.",
+    )
+    parser.add_argument("--version", action="version", version=f"sharewise {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=os.environ.get("SHAREWISE_DATA_DIR"),
+        help="where records are kept (default: the user data folder; env SHAREWISE_DATA_DIR)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            return _open_ui(args)
+        return handler(args)
+    except SharewiseError as exc:
+        print(f"sharewise: {exc.render()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sharewise: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # A closed pipe (`| head`) is not an error worth a traceback.
+        return 0
+
+
+def _open_ui(args: argparse.Namespace) -> int:
+    """Open the terminal UI, or the plain walk until the UI exists."""
+    try:
+        tui = importlib.import_module("sharewise.tui.app")
+    except ModuleNotFoundError:
+        plain = importlib.import_module("sharewise.cli.walk_cmd")
+        result: int = plain.run_plain(args)
+        return result
+    result_ui: int = tui.run(args)
+    return result_ui

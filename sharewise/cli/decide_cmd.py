@@ -1,0 +1,149 @@
+"""`sharewise decide`: decide a case from a facts file, or thousands from JSON Lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from sharewise.domain.errors import Location, Problem, SharewiseError
+
+if TYPE_CHECKING:
+    from sharewise.domain.result import DecisionResult
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("decide", help="decide a case from a facts file")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--facts", metavar="FILE", help="a YAML or JSON file of fact: value")
+    src.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="JSON Lines, one facts object per line ('-' for standard input)",
+    )
+    p.add_argument("--tree", metavar="PATH", help="the tree to use (default: England)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--record",
+        metavar="DETAILS",
+        help="also append a decision record built from this details file",
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sharewise.cli.common import load_tree_arg
+
+    tree = load_tree_arg(args.tree)
+    if args.batch:
+        if args.record:
+            raise SharewiseError("--record goes with --facts, not --batch")
+        return _run_batch(args.batch, tree)
+
+    from sharewise.domain.decide import decide_file
+
+    result = decide_file(args.facts, tree)
+    record_ref: dict[str, Any] | None = None
+    if args.record:
+        from sharewise.store import append_decision
+
+        ref = append_decision(args.data_dir, result, args.record)
+        record_ref = {"id": ref.id, "seq": ref.seq, "hash": ref.hash}
+    if args.json:
+        out = result.to_json_dict()
+        if record_ref is not None:
+            out["record"] = record_ref
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(result))
+        if record_ref is not None:
+            print(f"\nRecorded as {record_ref['id']} (entry {record_ref['seq']} in the ledger).")
+    return 0
+
+
+def _run_batch(source: str, tree: Any) -> int:
+    from sharewise.domain.decide import decide
+    from sharewise.domain.strict_yaml import Locator
+
+    name = "<stdin>" if source == "-" else source
+    stream = sys.stdin if source == "-" else _open_batch(source)
+    bad = 0
+    out = sys.stdout
+    with stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                facts = json.loads(line)
+                if not isinstance(facts, dict):
+                    raise ValueError("a line must be a JSON object of fact: value")
+                where = Locator(name, {(): (number, 1)})
+                payload = decide(tree, facts, where).to_json_dict()
+            except SharewiseError as exc:
+                payload, bad = {"line": number, "error": _one_line(exc.render())}, bad + 1
+            except ValueError as exc:  # json.JSONDecodeError is a ValueError
+                payload, bad = {"line": number, "error": f"not a JSON object: {exc}"}, bad + 1
+            out.write(json.dumps(payload, ensure_ascii=False))
+            out.write("\n")
+    return 2 if bad else 0
+
+
+def _open_batch(path: str) -> Any:
+    from sharewise.domain.errors import InputError
+
+    try:
+        return open(path, encoding="utf-8")  # closed by the caller
+    except OSError as exc:
+        raise InputError(
+            Problem(Location(path), f"cannot read the file ({exc.strerror})", "check the path")
+        ) from None
+
+
+def _one_line(text: str) -> str:
+    return " / ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def render_text(result: DecisionResult) -> str:
+    """The outcome as plain text for a terminal or a screen reader."""
+    from sharewise import paths
+    from sharewise.domain.citations import load_registry
+
+    registry = load_registry(paths.citations_path())
+    o = result.outcome
+    lines = [
+        f"Decision: {o.decision.value.replace('_', ' ').upper()} - {o.title}",
+        "",
+        o.summary,
+        "",
+        "What to do next:",
+    ]
+    lines += [f"  {i}. {a}" for i, a in enumerate(o.actions, start=1)]
+    if o.advice_whom:
+        lines += ["", "Ask: " + "; ".join(o.advice_whom)]
+        lines += [f"  - {q}" for q in o.advice_ask]
+    names = {
+        "basis": "Lawful basis",
+        "special_category": "Special category condition",
+        "criminal_offence": "Criminal offence data",
+        "confidentiality": "Confidentiality",
+        "transparency": "Telling the person",
+        "supporting": "Also relied on",
+    }
+    law_lines = []
+    for group, label in names.items():
+        ids = getattr(o.law, group)
+        if ids:
+            law_lines.append(f"  {label}:")
+            for cid in ids:
+                c = registry.get(cid)
+                law_lines.append(f"    - {c.title if c else cid} [{cid}]")
+    if law_lines:
+        lines += ["", "The law behind it:", *law_lines]
+    lines += [
+        "",
+        f"Tree: {result.tree.title} {result.tree.version} "
+        f"(law as at {result.tree.law_as_at.isoformat()})",
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,71 @@
+"""Diagrams of a tree (Mermaid, Graphviz dot, indented text) for docs and reviewers."""
+
+from __future__ import annotations
+
+from sharewise.domain.graph import CompiledTree
+
+
+def _esc(text: str) -> str:
+    return text.replace('"', "'").replace("\n", " ")
+
+
+def mermaid(tree: CompiledTree) -> str:
+    """A Mermaid flowchart: questions as boxes, outcomes as rounded boxes by decision."""
+    lines = ["flowchart TD"]
+    for qid, q in tree.model.questions.items():
+        lines.append(f'  {qid}["{_esc(q.text)}"]')
+    for oid, o in tree.model.outcomes.items():
+        lines.append(f'  {oid}(["{o.decision.value}: {_esc(o.title)}"])')
+        lines.append(f"  class {oid} {o.decision.value}")
+    for qid in tree.model.questions:
+        for choice in tree.choices(qid):
+            lines.append(f'  {qid} -- "{_esc(choice.value)}" --> {choice.next}')
+    lines += [
+        "  classDef share_urgently fill:#fdd,stroke:#a00",
+        "  classDef share fill:#dfd,stroke:#070",
+        "  classDef do_not_share fill:#eee,stroke:#555",
+        "  classDef seek_advice fill:#ffd,stroke:#a80",
+        "  classDef no_personal_data fill:#def,stroke:#058",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def dot(tree: CompiledTree) -> str:
+    """A Graphviz digraph."""
+    lines = [f'digraph "{_esc(tree.model.id)}" {{', "  rankdir=TB;"]
+    for qid, q in tree.model.questions.items():
+        lines.append(f'  {qid} [shape=box, label="{_esc(q.text)}"];')
+    for oid, o in tree.model.outcomes.items():
+        lines.append(f'  {oid} [shape=ellipse, label="{o.decision.value}\\n{_esc(o.title)}"];')
+    for qid in tree.model.questions:
+        for choice in tree.choices(qid):
+            lines.append(f'  {qid} -> {choice.next} [label="{_esc(choice.value)}"];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def text(tree: CompiledTree) -> str:
+    """An indented outline; shared subtrees are printed once and referred to after that."""
+    out: list[str] = [
+        f"{tree.model.title} ({tree.model.id} {tree.model.version}, "
+        f"law as at {tree.model.law_as_at.isoformat()})"
+    ]
+    printed: set[str] = set()
+
+    def visit(node: str, depth: int, via: str) -> None:
+        pad = "  " * depth
+        if tree.is_outcome(node):
+            o = tree.outcome(node)
+            out.append(f"{pad}{via}=> [{o.decision.value}] {o.title} ({node})")
+            return
+        q = tree.question(node)
+        if node in printed:
+            out.append(f"{pad}{via}-> see {node}")
+            return
+        printed.add(node)
+        out.append(f"{pad}{via}? {q.text} ({node}, fact {q.fact})")
+        for choice in tree.choices(node):
+            visit(choice.next, depth + 1, f"{choice.value}: ")
+
+    visit(tree.start, 0, "")
+    return "\n".join(out) + "\n"

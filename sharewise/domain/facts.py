@@ -1,0 +1,43 @@
+"""The fact vocabulary: the public names and values that questions and facts files share.
+
+A tree binds each question to one fact and each option to one of its values, so that a
+facts file can decide a case with nobody at the keyboard. Loaded once per file, cached.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from sharewise.domain.loader import load_model
+
+
+class Fact(BaseModel):
+    """One fact: the question in neutral words and its values with their meanings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ask: str = Field(min_length=1)
+    values: dict[str, str] = Field(min_length=1)
+
+
+class Vocabulary(RootModel[dict[str, Fact]]):
+    """Every fact by name."""
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.root
+
+    def __getitem__(self, name: str) -> Fact:
+        return self.root[name]
+
+    def names(self) -> list[str]:
+        return list(self.root)
+
+
+@lru_cache(maxsize=8)
+def load_vocabulary(path: Path) -> Vocabulary:
+    """Load and validate a facts vocabulary file (errors located to the line)."""
+    vocab, _ = load_model(path, Vocabulary, "facts vocabulary")
+    return vocab

@@ -1,0 +1,83 @@
+"""The result of deciding a case: the path taken, the outcome reached and the tree used.
+
+This is what `decide --json` prints and what a decision record stores, so its keys are a
+public interface (see docs/cli.md): add, never rename.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from sharewise.domain.tree import Decision, Law
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Step(_Frozen):
+    """One question asked and the answer given."""
+
+    node: str
+    fact: str
+    answer: str
+    question: str
+    label: str
+
+
+class TreeRef(_Frozen):
+    """Which tree decided: enough to replay the decision on exactly the same law."""
+
+    id: str
+    title: str
+    version: str
+    law_as_at: dt.date
+    sha256: str
+
+
+class OutcomeView(_Frozen):
+    """The outcome reached, as shown to the practitioner and stored in the record."""
+
+    id: str
+    decision: Decision
+    title: str
+    summary: str
+    actions: list[str]
+    law: Law
+    advice_whom: list[str] = []
+    advice_ask: list[str] = []
+
+
+class DecisionResult(_Frozen):
+    """A decided case."""
+
+    decision: Decision
+    outcome: OutcomeView
+    citations: list[str]
+    path: list[Step]
+    tree: TreeRef
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The `decide --json` object (contract keys first, extras after)."""
+        return {
+            "decision": self.decision.value,
+            "outcome": {
+                "id": self.outcome.id,
+                "title": self.outcome.title,
+                "summary": self.outcome.summary,
+                "actions": list(self.outcome.actions),
+                "law": self.outcome.law.model_dump(),
+                "advice": {"whom": self.outcome.advice_whom, "ask": self.outcome.advice_ask},
+            },
+            "citations": list(self.citations),
+            "path": [{"node": s.node, "fact": s.fact, "answer": s.answer} for s in self.path],
+            "tree": {
+                "id": self.tree.id,
+                "version": self.tree.version,
+                "sha256": self.tree.sha256,
+                "law_as_at": self.tree.law_as_at.isoformat(),
+            },
+        }

@@ -1,0 +1,123 @@
+"""Pydantic models of a decision-tree file, as a tree author writes it in YAML.
+
+The models are strict (`extra="forbid"`) so that a misspelt key is an error with a place,
+not a silently ignored line. Graph-level checks (targets exist, no cycles, coverage) live in
+`graph.py`; these models only check the shape of each node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+NodeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+CitationId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+
+
+class Decision(StrEnum):
+    """What the practitioner is told to do; the five values are a public interface."""
+
+    SHARE_URGENTLY = "share_urgently"
+    SHARE = "share"
+    DO_NOT_SHARE = "do_not_share"
+    SEEK_ADVICE = "seek_advice"
+    NO_PERSONAL_DATA = "no_personal_data"
+
+    @property
+    def shares(self) -> bool:
+        return self in (Decision.SHARE, Decision.SHARE_URGENTLY)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Option(_Strict):
+    """One answer to a question: a value of the question's fact and where it leads."""
+
+    value: str = Field(min_length=1)
+    label: Text
+    next: NodeId
+
+
+class Question(_Strict):
+    """A question bound to exactly one fact of the vocabulary."""
+
+    fact: str = Field(min_length=1)
+    text: Text
+    help: Text
+    why: Text
+    options: list[Option] = Field(min_length=1)
+    # Where every value of the fact not listed in `options` leads (an explicit default branch).
+    otherwise: NodeId | None = None
+
+
+class Law(_Strict):
+    """The law an outcome relies on, split the way a decision record must state it.
+
+    `basis` is the Art 6 lawful basis (or DPA 2018 s.35 for a competent authority under Part 3);
+    `special_category` the Art 9 condition with its Schedule 1 paragraph; `criminal_offence`
+    the Art 10 route; `confidentiality` why a duty of confidence does not stop the sharing;
+    `transparency` the route for telling or not telling the person; `supporting` the statutes
+    and guidance behind the reasoning.
+    """
+
+    basis: list[CitationId] = Field(default_factory=list)
+    special_category: list[CitationId] = Field(default_factory=list)
+    criminal_offence: list[CitationId] = Field(default_factory=list)
+    confidentiality: list[CitationId] = Field(default_factory=list)
+    transparency: list[CitationId] = Field(default_factory=list)
+    supporting: list[CitationId] = Field(default_factory=list)
+
+    GROUPS: ClassVar[tuple[str, ...]] = (
+        "basis",
+        "special_category",
+        "criminal_offence",
+        "confidentiality",
+        "transparency",
+        "supporting",
+    )
+
+    def all_ids(self) -> list[str]:
+        """Every cited id once, in the order of the groups."""
+        seen: dict[str, None] = {}
+        for group in self.GROUPS:
+            for cid in getattr(self, group):
+                seen.setdefault(cid, None)
+        return list(seen)
+
+
+class Advice(_Strict):
+    """For `seek_advice`: whom to ask and what to ask them, so "not sure" leads somewhere."""
+
+    whom: list[Text] = Field(min_length=1)
+    ask: list[Text] = Field(min_length=1)
+
+
+class Outcome(_Strict):
+    """A leaf of the tree: the decision, in plain words, with the law behind it."""
+
+    decision: Decision
+    title: Text
+    summary: Text
+    actions: list[Text] = Field(min_length=1)
+    law: Law = Field(default_factory=Law)
+    advice: Advice | None = None
+
+
+class TreeFile(_Strict):
+    """A whole tree file: metadata, the start node, questions and outcomes by id."""
+
+    id: NodeId
+    title: Text
+    version: str = Field(min_length=1, max_length=40)
+    jurisdiction: Text
+    law_as_at: dt.date
+    description: Text | None = None
+    start: NodeId
+    questions: dict[NodeId, Question] = Field(min_length=1)
+    outcomes: dict[NodeId, Outcome] = Field(min_length=1)

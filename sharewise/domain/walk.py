@@ -1,0 +1,147 @@
+"""A walk through a tree: the current question, answering, going back, and the outcome.
+
+The UI and the plain walk are both thin over this class: neither decides anything itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sharewise.domain.errors import InputError, Location, Problem
+from sharewise.domain.graph import Choice, CompiledTree
+from sharewise.domain.result import DecisionResult, OutcomeView, Step
+from sharewise.domain.tree import Outcome, Question
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """A question that was asked and the choice made."""
+
+    node: str
+    choice: Choice
+
+
+class Walk:
+    """One person's path through a tree, with undo to any earlier step."""
+
+    def __init__(self, tree: CompiledTree) -> None:
+        self.tree = tree
+        self._answers: list[Answered] = []
+
+    @property
+    def node(self) -> str:
+        """The node the walk stands at: a question, or the outcome once decided."""
+        return self._answers[-1].choice.next if self._answers else self.tree.start
+
+    @property
+    def finished(self) -> bool:
+        return self.tree.is_outcome(self.node)
+
+    @property
+    def question(self) -> Question | None:
+        return None if self.finished else self.tree.question(self.node)
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.tree.outcome(self.node) if self.finished else None
+
+    @property
+    def answers(self) -> list[Answered]:
+        return list(self._answers)
+
+    def choices(self) -> list[Choice]:
+        return [] if self.finished else self.tree.choices(self.node)
+
+    def answer(self, value: str) -> str:
+        """Answer the current question with a fact value; returns the node reached."""
+        if self.finished:
+            raise InputError(
+                Problem(
+                    Location("walk"),
+                    "the walk has already reached an outcome",
+                    "go back to change an answer",
+                )
+            )
+        for choice in self.choices():
+            if choice.value == value:
+                self._answers.append(Answered(self.node, choice))
+                return choice.next
+        q = self.tree.question(self.node)
+        allowed = ", ".join(c.value for c in self.choices())
+        raise InputError(
+            Problem(
+                Location("walk"),
+                f"{value!r} is not an answer to {q.fact!r}",
+                f"use one of: {allowed}",
+            )
+        )
+
+    def back(self) -> None:
+        """Undo the last answer (no-op at the start)."""
+        if self._answers:
+            self._answers.pop()
+
+    def would_clear(self, index: int) -> list[Answered]:
+        """The answers that jumping back to step `index` would clear (for a warning)."""
+        return list(self._answers[index:])
+
+    def jump_back(self, index: int) -> list[Answered]:
+        """Return to step `index` (0 = the first question); returns the answers cleared."""
+        if not 0 <= index <= len(self._answers):
+            raise IndexError(index)
+        cleared = self._answers[index:]
+        del self._answers[index:]
+        return cleared
+
+    def reachable_outcomes(self) -> list[Outcome]:
+        """The outcomes still possible from here: why the current question matters."""
+        return [self.tree.outcome(o) for o in self.tree.reachable_outcomes(self.node)]
+
+    def citations_in_play(self) -> list[str]:
+        """Every citation any still-reachable outcome relies on, once each."""
+        seen: dict[str, None] = {}
+        for outcome in self.reachable_outcomes():
+            for cid in outcome.law.all_ids():
+                seen.setdefault(cid, None)
+        return list(seen)
+
+    def steps(self) -> list[Step]:
+        out = []
+        for a in self._answers:
+            q = self.tree.question(a.node)
+            out.append(
+                Step(
+                    node=a.node,
+                    fact=q.fact,
+                    answer=a.choice.value,
+                    question=q.text,
+                    label=a.choice.label,
+                )
+            )
+        return out
+
+    def result(self) -> DecisionResult:
+        """The decided case; only once an outcome is reached."""
+        if not self.finished:
+            raise InputError(
+                Problem(Location("walk"), "no outcome yet", "answer the remaining questions")
+            )
+        return build_result(self.tree, self.node, self.steps())
+
+
+def build_result(tree: CompiledTree, outcome_id: str, steps: list[Step]) -> DecisionResult:
+    """Assemble the result object shared by the walk, `decide` and records."""
+    o = tree.outcome(outcome_id)
+    view = OutcomeView(
+        id=outcome_id,
+        decision=o.decision,
+        title=o.title,
+        summary=o.summary,
+        actions=list(o.actions),
+        law=o.law,
+        advice_whom=list(o.advice.whom) if o.advice else [],
+        advice_ask=list(o.advice.ask) if o.advice else [],
+    )
+    return DecisionResult(
+        decision=o.decision, outcome=view, citations=o.law.all_ids(), path=steps, tree=tree.ref()
+    )
