@@ -1,0 +1,137 @@
+"""Canonical JSON and the hashes of the ledger's chain: the one place the bytes are defined.
+
+An entry's hash must come out the same on any machine, in any year, from any program that
+follows the written rules, or an auditor cannot recompute it. So the rules are few and
+fixed: RFC 8785 canonical JSON, every text normalised to Unicode NFC, no floats (their
+textual form is a known source of disagreement), times as UTC RFC 3339 strings, and
+SHA-256 over the bytes prefixed by a label naming what is hashed and the algorithm's
+version (domain separation: an entry hash can never be confused with a commitment to
+personal details or a checkpoint signature, even if their bytes happened to coincide).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import unicodedata
+from typing import Any
+
+import rfc8785
+
+#: The algorithm every entry written by this version names in its `alg` field.
+ALGORITHM = "sharewise-ledger/1"
+#: The algorithms this version can verify.
+KNOWN_ALGORITHMS = frozenset({ALGORITHM})
+#: The `prev_hash` of the first entry.
+GENESIS = "0" * 64
+
+_ENTRY_LABEL = b"sharewise.ledger.entry/1\x00"
+_PERSONAL_LABEL = b"sharewise.ledger.personal/1\x00"
+_CHECKPOINT_LABEL = b"sharewise.ledger.checkpoint/1\x00"
+
+
+class CanonicalError(ValueError):
+    """A value that has no canonical form here (a float, a non-text key, a lone surrogate)."""
+
+
+def normalise(value: Any) -> Any:
+    """Return `value` with every text in NFC, refusing what canonical JSON cannot carry.
+
+    Why NFC: "é" typed on one keyboard and pasted from another can be different code points;
+    a practitioner would call them the same text, and so must the hash.
+    """
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        return _nfc(value)
+    if isinstance(value, float):
+        raise CanonicalError("floats are not allowed in ledger entries")
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise CanonicalError("object keys must be text")
+            out[_nfc(key)] = normalise(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [normalise(item) for item in value]
+    raise CanonicalError(f"a {type(value).__name__} cannot be stored in a ledger entry")
+
+
+def _nfc(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise CanonicalError("text contains a lone surrogate") from exc
+    return unicodedata.normalize("NFC", text)
+
+
+def canonical(value: Any) -> bytes:
+    """The RFC 8785 bytes of `value` after normalisation."""
+    return bytes(rfc8785.dumps(normalise(value)))
+
+
+def is_canonical(body: bytes, value: Any = None) -> bool:
+    """Whether stored bytes are exactly the canonical form of what they decode to.
+
+    A fast path first (the standard library's C encoder produces RFC 8785 output for the
+    shapes stored here: ASCII keys, integers, no floats); only if that disagrees is the
+    reference encoder consulted, so the answer is always the reference encoder's. Pass the
+    already-decoded `value` to save decoding twice.
+    """
+    if value is None:
+        try:
+            value = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return False
+    fast = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if fast.encode("utf-8", "surrogatepass") == body:
+        return _all_nfc(value)
+    try:
+        return canonical(value) == body
+    except CanonicalError:
+        return False
+
+
+def _all_nfc(value: Any) -> bool:
+    if isinstance(value, str):
+        return unicodedata.is_normalized("NFC", value)
+    if isinstance(value, dict):
+        return all(_all_nfc(k) and _all_nfc(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_all_nfc(v) for v in value)
+    return not isinstance(value, float)
+
+
+def entry_hash(body: bytes) -> str:
+    """SHA-256 (hex) of an entry's canonical body, domain-separated."""
+    return hashlib.sha256(_ENTRY_LABEL + body).hexdigest()
+
+
+def personal_commitment(salt: bytes, data: bytes) -> str:
+    """The salted hash of an entry's personal details that the chain carries instead of them.
+
+    The salt is random per entry and erased with the text, so once a purge has run nobody
+    can test a guessed name against the chain.
+    """
+    return hashlib.sha256(_PERSONAL_LABEL + salt + b"\x00" + data).hexdigest()
+
+
+def checkpoint_message(ledger_id: str, size: int, head_hash: str) -> bytes:
+    """The bytes a checkpoint signature covers."""
+    return _CHECKPOINT_LABEL + canonical({"ledger": ledger_id, "size": size, "head": head_hash})
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """A UTC RFC 3339 time with microseconds and a `Z`, refusing naive datetimes."""
+    if moment.tzinfo is None:
+        raise CanonicalError("times must carry a time zone")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_utc(text: str) -> dt.datetime:
+    """Inverse of `utc_text`."""
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)

@@ -1,0 +1,98 @@
+"""The ledger of decision records: where it lives, how to open it, and recording a decision.
+
+`open_ledger` picks the backend (SQLite in the data folder by default, PostgreSQL when
+SHAREWISE_DATABASE_URL names one); `append_decision` is what `decide --record` calls.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sharewise.store.base import Filters, LedgerMissing
+from sharewise.store.ledger import AppendedRef, Ledger
+
+if TYPE_CHECKING:
+    from sharewise.domain.result import DecisionResult
+
+__all__ = [
+    "AppendedRef",
+    "Filters",
+    "Ledger",
+    "LedgerMissing",
+    "append_decision",
+    "ledger_path",
+    "open_ledger",
+    "say_waiting",
+]
+
+DATABASE_URL_ENV = "SHAREWISE_DATABASE_URL"
+
+
+def ledger_path(data_dir: str | os.PathLike[str] | None) -> Path:
+    """The SQLite file: `<data dir>/ledger/ledger.sqlite3`.
+
+    The ledger gets a folder of its own so that its 0700 mode never has to be forced on a
+    folder the user chose for other things.
+    """
+    from sharewise.store.sqlite import FILE_NAME
+
+    if data_dir is None:
+        import platformdirs
+
+        data_dir = platformdirs.user_data_dir("sharewise", appauthor=False)
+    return Path(data_dir) / "ledger" / FILE_NAME
+
+
+def say_waiting() -> None:
+    """The visible message while another program holds the write lock."""
+    print(
+        "sharewise: waiting for the ledger (another program is writing to it)...",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def open_ledger(
+    data_dir: str | os.PathLike[str] | None,
+    *,
+    create: bool = True,
+    on_wait: Callable[[], None] | None = say_waiting,
+    lock_timeout: float | None = None,
+) -> Ledger:
+    """Open (creating if asked) the ledger named by the data folder or SHAREWISE_DATABASE_URL."""
+    timeout = lock_timeout if lock_timeout is not None else _env_timeout()
+    url = os.environ.get(DATABASE_URL_ENV)
+    if url:
+        from sharewise.store.postgres import PostgresBackend
+
+        return Ledger(PostgresBackend(url, create=create, lock_timeout=timeout, on_wait=on_wait))
+    from sharewise.store.sqlite import SQLiteBackend
+
+    backend = SQLiteBackend(
+        ledger_path(data_dir), create=create, lock_timeout=timeout, on_wait=on_wait
+    )
+    return Ledger(backend)
+
+
+def _env_timeout() -> float:
+    try:
+        return float(os.environ.get("SHAREWISE_LOCK_TIMEOUT", "10"))
+    except ValueError:
+        return 10.0
+
+
+def append_decision(data_dir: str | None, result: DecisionResult, details_path: str) -> AppendedRef:
+    """Validate a details file and append the decision record; what `decide --record` calls.
+
+    The details are checked before the ledger is opened, so a bad file (exit 2) never
+    touches the ledger. A file with `to_be_completed: true` makes an emergency record.
+    """
+    from sharewise.store.details import load_details
+
+    details, emergency = load_details(details_path)
+    with open_ledger(data_dir) as ledger:
+        return ledger.record_decision(result, details, emergency=emergency)

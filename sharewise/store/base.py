@@ -1,0 +1,139 @@
+"""The storage interface every ledger backend implements, and the rows it stores.
+
+A backend stores and returns bytes; it never builds, hashes or judges an entry. Keeping the
+chain logic out of the backends means SQLite and PostgreSQL cannot disagree about what a
+valid entry is, and one test suite can hold both to the same behaviour.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from sharewise.domain.chain import GENESIS
+from sharewise.domain.errors import StoreError
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One chain entry exactly as stored. Only `body` and `hash` are covered by the chain;
+    the other columns are copies kept for searching, and `verify` checks them against it."""
+
+    seq: int
+    id: str
+    kind: str
+    created: str
+    decision: str | None
+    target: str | None
+    body: bytes
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalRow:
+    """The personal details beside an entry: salt and canonical JSON, or erased by a purge."""
+
+    seq: int
+    salt: bytes | None
+    data: bytes | None
+    case_ref: str | None
+    erased_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The last entry's position and hash (seq 0 and the genesis hash when empty)."""
+
+    seq: int = 0
+    hash: str = GENESIS
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """What an append writes: the chain row and, if it has any, its personal details."""
+
+    row: Row
+    personal: PersonalRow | None
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Which entries to read. Dates are inclusive, by the UTC date of `created`."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    decision: str | None = None
+    case: str | None = None
+    kinds: tuple[str, ...] | None = None
+
+
+#: Builds the entry to append from the head it will follow (called inside the write lock).
+Builder = Callable[[Head], NewEntry]
+#: Builds a purge marker from the head and the number of entries erased.
+PurgeBuilder = Callable[[Head, int], NewEntry]
+
+
+class LedgerLocked(StoreError):
+    """Another program held the ledger's write lock for longer than we were willing to wait."""
+
+
+class LedgerFull(StoreError):
+    """The disk (or the database's size limit) is full; nothing was written."""
+
+
+class LedgerCorrupt(StoreError):
+    """The ledger file is damaged or is not a sharewise ledger; it has been left untouched."""
+
+
+class LedgerMissing(StoreError):
+    """There is no ledger yet at the place named (nothing has been recorded there)."""
+
+
+class Backend(ABC):
+    """Append-only storage of chain rows and the personal details kept beside them."""
+
+    #: Where the ledger lives, for messages (a path or a server address without password).
+    location: str
+    #: A random identifier fixed when the ledger was created; checkpoints name it.
+    ledger_id: str
+
+    @abstractmethod
+    def append(self, build: Builder) -> Row:
+        """Lock the head, build the next entry with `build(head)`, write it; all or nothing."""
+
+    @abstractmethod
+    def purge(self, before: str, build: PurgeBuilder) -> tuple[Row, int]:
+        """Erase the personal details of entries created before `before` (RFC 3339) and
+        append the purge marker, in one transaction; returns the marker and the count."""
+
+    @abstractmethod
+    def rows(self, filters: Filters | None = None) -> Iterator[tuple[Row, PersonalRow | None]]:
+        """Entries in chain order with their personal details, streamed."""
+
+    @abstractmethod
+    def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:
+        """One entry by id, or by its seq written as digits."""
+
+    @abstractmethod
+    def orphan_personal(self) -> list[int]:
+        """Seqs of personal-details rows that have no chain entry (found by verify)."""
+
+    @abstractmethod
+    def head(self) -> Head:
+        """The current head of the chain."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """The number of entries."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection."""
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,279 @@
+"""Checkpoints: the chain's size and head hash, kept outside the database, optionally signed.
+
+A chain checked only against itself cannot show that its last entries were cut off, or
+that someone rebuilt the whole chain from scratch. A checkpoint written now and kept
+elsewhere (a case file, an email to the IG lead, a write-once share) can. Signing it with
+an Ed25519 key proves who wrote it and that it was not edited since.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sharewise.domain import chain
+from sharewise.domain.errors import InputError, Location, Problem
+
+if TYPE_CHECKING:
+    from sharewise.store.verify import Break
+
+FORMAT = "sharewise-checkpoint/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """The head of one ledger at one moment."""
+
+    ledger: str
+    size: int
+    head: str
+    created: str
+    alg: str = chain.ALGORITHM
+    signature: str | None = None
+    public_key: str | None = None
+
+    def message(self) -> bytes:
+        return chain.checkpoint_message(self.ledger, self.size, self.head)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "format": FORMAT,
+            "ledger": self.ledger,
+            "size": self.size,
+            "head": self.head,
+            "alg": self.alg,
+            "created": self.created,
+        }
+        if self.signature is not None:
+            data["signature"] = {
+                "alg": "ed25519",
+                "public_key": self.public_key,
+                "value": self.signature,
+            }
+        return data
+
+    def check(
+        self,
+        ledger_id: str,
+        count: int,
+        hashes_at: dict[int, str],
+        *,
+        trusted_key: bytes | None = None,
+    ) -> list[Break]:
+        """Breaks between this checkpoint and the ledger as verified just now."""
+        from sharewise.store.verify import Break
+
+        breaks: list[Break] = []
+        if self.signature is not None or trusted_key is not None:
+            problem = self.signature_problem(trusted_key)
+            if problem:
+                breaks.append(Break(0, None, f"checkpoint: {problem}"))
+        if ledger_id != self.ledger:
+            breaks.append(
+                Break(
+                    0,
+                    None,
+                    "the checkpoint is of a different ledger (ledger id "
+                    "differs): the database was replaced or this is the "
+                    "wrong checkpoint",
+                )
+            )
+            return breaks
+        if count < self.size:
+            breaks.append(
+                Break(
+                    self.size,
+                    None,
+                    f"the checkpoint recorded {self.size} entries "
+                    f"but the ledger now has {count}: entries "
+                    f"{count + 1} to {self.size} were removed "
+                    "(truncated tail)",
+                )
+            )
+        elif hashes_at.get(self.size) != self.head and self.size > 0:
+            breaks.append(
+                Break(
+                    self.size,
+                    None,
+                    "does not match the checkpoint's hash: the chain up to here was rewritten",
+                )
+            )
+        return breaks
+
+    def signature_problem(self, trusted_key: bytes | None) -> str | None:
+        """Why the signature does not hold, or None when it does."""
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        if self.signature is None:
+            return "it is not signed, but a public key was given to check it with"
+        try:
+            embedded = base64.b64decode(self.public_key or "", validate=True)
+            signature = base64.b64decode(self.signature, validate=True)
+        except ValueError:
+            return "its signature or public key is not valid base64"
+        if trusted_key is not None and embedded != trusted_key:
+            return "it was signed with a different key from the one given"
+        try:
+            Ed25519PublicKey.from_public_bytes(trusted_key or embedded).verify(
+                signature, self.message()
+            )
+        except (InvalidSignature, ValueError):
+            return "its signature does not match its contents (edited or forged)"
+        return None
+
+
+def make_checkpoint(ledger_id: str, size: int, head: str, key: Any | None = None) -> Checkpoint:
+    """A checkpoint of the given head, signed if an Ed25519 private key is given."""
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    created = chain.utc_text(dt.datetime.now(dt.UTC))
+    point = Checkpoint(ledger_id, size, head, created)
+    if key is None:
+        return point
+    signature = key.sign(point.message())
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return Checkpoint(
+        ledger_id,
+        size,
+        head,
+        created,
+        signature=base64.b64encode(signature).decode("ascii"),
+        public_key=base64.b64encode(public).decode("ascii"),
+    )
+
+
+def write_checkpoint(point: Checkpoint, path: str | Path) -> None:
+    """Write the checkpoint as JSON (readable by people and by `records verify`)."""
+    text = json.dumps(point.to_json_dict(), indent=2) + "\n"
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def read_checkpoint(path: str | Path) -> Checkpoint:
+    """Read a checkpoint file, with a clear error if it is not one."""
+    name = str(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(Problem(Location(name), "no such file", "check the path")) from None
+    except (OSError, ValueError):
+        raise InputError(
+            Problem(
+                Location(name),
+                "not a readable checkpoint file",
+                "give a file written by `sharewise records checkpoint`",
+            )
+        ) from None
+    try:
+        if data["format"] != FORMAT:
+            raise ValueError
+        signature = data.get("signature")
+        return Checkpoint(
+            ledger=str(data["ledger"]),
+            size=int(data["size"]),
+            head=str(data["head"]),
+            created=str(data["created"]),
+            alg=str(data["alg"]),
+            signature=str(signature["value"]) if signature else None,
+            public_key=str(signature["public_key"]) if signature else None,
+        )
+    except (KeyError, TypeError, ValueError):
+        raise InputError(
+            Problem(
+                Location(name),
+                "not a sharewise checkpoint (unknown format)",
+                "give a file written by `sharewise records checkpoint`",
+            )
+        ) from None
+
+
+def generate_key(path: str | Path) -> str:
+    """Write a new Ed25519 private key (PEM, mode 0600) and its public key beside it (.pub);
+    returns the public key in base64, for the IG lead to keep on record."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+        PublicFormat,
+    )
+
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    target = Path(path)
+    try:
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        raise InputError(
+            Problem(
+                Location(str(path)),
+                "a file already exists here",
+                "choose a new file name; never overwrite a key",
+            )
+        ) from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    encoded = base64.b64encode(public).decode("ascii")
+    Path(f"{target}.pub").write_text(encoded + "\n", encoding="ascii")
+    return encoded
+
+
+def load_private_key(path: str | Path) -> Any:
+    """An Ed25519 private key from a PEM file."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    name = str(path)
+    try:
+        key = load_pem_private_key(Path(path).read_bytes(), password=None)
+    except FileNotFoundError:
+        raise InputError(Problem(Location(name), "no such file", "check the path")) from None
+    except (OSError, ValueError, TypeError):
+        raise InputError(
+            Problem(
+                Location(name),
+                "not an unencrypted PEM private key",
+                "make one with `sharewise records keygen --out FILE`",
+            )
+        ) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise InputError(
+            Problem(
+                Location(name),
+                "not an Ed25519 key",
+                "make one with `sharewise records keygen --out FILE`",
+            )
+        )
+    return key
+
+
+def load_public_key(path: str | Path) -> bytes:
+    """A raw Ed25519 public key from a `.pub` file (base64) written by `generate_key`."""
+    name = str(path)
+    try:
+        raw = base64.b64decode(Path(path).read_text(encoding="ascii").strip(), validate=True)
+    except FileNotFoundError:
+        raise InputError(Problem(Location(name), "no such file", "check the path")) from None
+    except (OSError, ValueError):
+        raise InputError(
+            Problem(
+                Location(name),
+                "not a sharewise public key file",
+                "give the .pub file written by `records keygen`",
+            )
+        ) from None
+    if len(raw) != 32:
+        raise InputError(
+            Problem(
+                Location(name),
+                "not an Ed25519 public key",
+                "give the .pub file written by `records keygen`",
+            )
+        )
+    return raw

@@ -1,0 +1,322 @@
+"""The ledger: builds chain entries, appends them through a backend, reads them back.
+
+This is the one place an entry's body is assembled, so every backend chains the same
+bytes. Personal details are split off here: the body carries their salted commitment and
+the backend keeps the text (with its salt) beside the chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from sharewise.domain import chain
+from sharewise.domain.errors import InputError, Location, Problem, StoreError
+from sharewise.domain.record import (
+    PERSONAL_PATHS,
+    REVIEW_PERSONAL_PATHS,
+    Entry,
+    EntryKind,
+    RecordDetails,
+    Review,
+    Verdict,
+    merge_personal,
+    new_id,
+    split_personal,
+)
+from sharewise.domain.result import DecisionResult
+from sharewise.store.base import Backend, Filters, Head, NewEntry, PersonalRow, Row
+
+
+@dataclass(frozen=True, slots=True)
+class AppendedRef:
+    """What a caller needs to cite a new entry: its id, place in the chain and hash."""
+
+    id: str
+    seq: int
+    hash: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "seq": self.seq, "hash": self.hash}
+
+
+class EntryNotFound(InputError):
+    """An id (or seq) that names no entry in this ledger."""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def build_entry(
+    head: Head,
+    kind: EntryKind,
+    data: dict[str, Any],
+    personal: dict[str, Any] | None,
+    *,
+    target: str | None = None,
+    decision: str | None = None,
+    created: dt.datetime | None = None,
+    entry_id: str | None = None,
+) -> NewEntry:
+    """The next entry after `head`: canonical body, its hash and the personal row beside it."""
+    seq = head.seq + 1
+    moment = created or _now()
+    eid = entry_id or new_id(int(moment.timestamp() * 1000))
+    personal_row: PersonalRow | None = None
+    commitment: str | None = None
+    if personal:
+        pdata = chain.canonical(personal)
+        salt = os.urandom(16)
+        commitment = chain.personal_commitment(salt, pdata)
+        case_ref = personal.get("case_ref")
+        personal_row = PersonalRow(
+            seq,
+            salt,
+            pdata,
+            chain.normalise(case_ref) if isinstance(case_ref, str) else None,
+            None,
+        )
+    created_text = chain.utc_text(moment)
+    body: dict[str, Any] = {
+        "alg": chain.ALGORITHM,
+        "seq": seq,
+        "prev_hash": head.hash,
+        "id": eid,
+        "kind": kind.value,
+        "created": created_text,
+        "target": target,
+        "decision": decision,
+        "data": data,
+        "personal": commitment,
+    }
+    raw = chain.canonical(body)
+    row = Row(seq, eid, kind.value, created_text, decision, target, raw, chain.entry_hash(raw))
+    return NewEntry(row, personal_row)
+
+
+def result_data(result: DecisionResult) -> dict[str, Any]:
+    """The decided result as it goes into the chain (all in clear: it holds no names)."""
+    return result.model_dump(mode="json")
+
+
+def details_parts(details: RecordDetails) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(public, personal) halves of a practitioner's details."""
+    return split_personal(details.model_dump(mode="json", exclude_none=True), PERSONAL_PATHS)
+
+
+class Ledger:
+    """Appending and reading entries; `verify` lives in `sharewise.store.verify`."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+
+    def close(self) -> None:
+        self.backend.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- appending -------------------------------------------------------------------------
+
+    def _append(
+        self,
+        kind: EntryKind,
+        data: dict[str, Any],
+        personal: dict[str, Any] | None,
+        *,
+        target: str | None = None,
+        decision: str | None = None,
+    ) -> AppendedRef:
+        try:
+            chain.normalise(data)
+            chain.normalise(personal)
+        except chain.CanonicalError as exc:
+            raise InputError(Problem(Location("<record>"), str(exc), "")) from None
+        row = self.backend.append(
+            lambda head: build_entry(head, kind, data, personal, target=target, decision=decision)
+        )
+        return AppendedRef(row.id, row.seq, row.hash)
+
+    def record_decision(
+        self, result: DecisionResult, details: RecordDetails, *, emergency: bool = False
+    ) -> AppendedRef:
+        """A decision (to share or not: both are records), or an emergency one to complete."""
+        public, personal = details_parts(details)
+        kind = EntryKind.EMERGENCY if emergency else EntryKind.DECISION
+        data = {"result": result_data(result), "details": public}
+        return self._append(kind, data, personal, decision=result.decision.value)
+
+    def complete(self, target_id: str, details: RecordDetails) -> AppendedRef:
+        """The full details of an emergency record, recorded afterwards."""
+        target = self.get(target_id)
+        if target.kind is not EntryKind.EMERGENCY:
+            raise InputError(
+                Problem(
+                    Location(target_id),
+                    "this entry is not an emergency record",
+                    "use `records amend` to correct a decision record",
+                )
+            )
+        if any(True for _ in self._linked(target.id, EntryKind.COMPLETION)):
+            raise InputError(
+                Problem(
+                    Location(target_id),
+                    "this emergency record is already completed",
+                    "use `records amend` to correct it",
+                )
+            )
+        public, personal = details_parts(details)
+        return self._append(EntryKind.COMPLETION, {"details": public}, personal, target=target.id)
+
+    def amend(self, target_id: str, details: RecordDetails) -> AppendedRef:
+        """A correction that supersedes the details of a record; the original stays."""
+        target = self.get(target_id)
+        if target.kind not in (
+            EntryKind.DECISION,
+            EntryKind.EMERGENCY,
+            EntryKind.COMPLETION,
+            EntryKind.AMENDMENT,
+        ):
+            raise InputError(
+                Problem(
+                    Location(target_id),
+                    f"a {target.kind.value} entry has no details to amend",
+                    "amend the decision record itself",
+                )
+            )
+        public, personal = details_parts(details)
+        return self._append(EntryKind.AMENDMENT, {"details": public}, personal, target=target.id)
+
+    def review(
+        self, target_id: str, verdict: Verdict, reviewer: str, comment: str | None = None
+    ) -> AppendedRef:
+        """An IG lead's verdict on an entry."""
+        target = self.get(target_id)
+        try:
+            review = Review(verdict=verdict, reviewer=reviewer, comment=comment)
+        except ValidationError as exc:
+            raise InputError(
+                Problem(
+                    Location("review"),
+                    exc.errors()[0]["msg"],
+                    "give the reviewer's name and a non-empty comment",
+                )
+            ) from None
+        public, personal = split_personal(
+            review.model_dump(mode="json", exclude_none=True), REVIEW_PERSONAL_PATHS
+        )
+        return self._append(EntryKind.REVIEW, {"review": public}, personal, target=target.id)
+
+    def purge(self, before: dt.date) -> tuple[AppendedRef, int]:
+        """Erase personal details of entries created before `before` (end of retention)."""
+        cutoff = before.isoformat()
+
+        def build(head: Head, count: int) -> NewEntry:
+            return build_entry(
+                head, EntryKind.PURGE, {"purge": {"before": cutoff, "count": count}}, None
+            )
+
+        row, count = self.backend.purge(cutoff, build)
+        return AppendedRef(row.id, row.seq, row.hash), count
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def entries(self, filters: Filters | None = None) -> Iterator[Entry]:
+        for row, personal in self.backend.rows(filters):
+            yield to_entry(row, personal)
+
+    def get(self, entry_id: str) -> Entry:
+        found = self.backend.get(entry_id.strip())
+        if found is None:
+            raise EntryNotFound(
+                Problem(
+                    Location(entry_id),
+                    "no entry with this id or number",
+                    "list entries with `sharewise records list`",
+                )
+            )
+        return to_entry(*found)
+
+    def _linked(self, target_id: str, kind: EntryKind) -> Iterator[Entry]:
+        for entry in self.entries(Filters(kinds=(kind.value,))):
+            if entry.target == target_id:
+                yield entry
+
+    def count(self) -> int:
+        return self.backend.count()
+
+    def head(self) -> Head:
+        return self.backend.head()
+
+    def due(self, today: dt.date) -> Iterator[tuple[Entry, str]]:
+        """Entries needing attention: review date passed and not superseded by a later entry
+        for the same case, or emergency records still to be completed."""
+        latest: dict[str, Entry] = {}
+        completed: set[str] = set()
+        emergencies: list[Entry] = []
+        order: list[str] = []
+        for entry in self.entries():
+            if entry.kind is EntryKind.COMPLETION and entry.target:
+                completed.add(entry.target)
+            if entry.kind is EntryKind.EMERGENCY:
+                emergencies.append(entry)
+            if entry.details is not None and entry.details.case_ref is not None:
+                case = entry.details.case_ref
+                if case not in latest:
+                    order.append(case)
+                latest[case] = entry
+        for emergency in emergencies:
+            if emergency.id not in completed:
+                yield emergency, "emergency record to be completed"
+        for case in order:
+            entry = latest[case]
+            review_by = entry.details.review_by if entry.details else None
+            if review_by is not None and review_by < today:
+                yield entry, f"review was due {review_by.isoformat()}"
+
+
+def to_entry(row: Row, personal: PersonalRow | None) -> Entry:
+    """Rebuild the readable entry from stored bytes (personal text merged back in)."""
+    try:
+        body = json.loads(row.body)
+        texts: dict[str, Any] | None = None
+        erased = bool(personal and personal.erased_by is not None)
+        if personal is not None and personal.data is not None:
+            texts = json.loads(personal.data)
+        elif body.get("personal") is not None:
+            erased = True
+        data = body.get("data") or {}
+        fields: dict[str, Any] = {
+            "seq": body["seq"],
+            "id": body["id"],
+            "kind": body["kind"],
+            "created": chain.parse_utc(body["created"]),
+            "alg": body["alg"],
+            "prev_hash": body["prev_hash"],
+            "hash": row.hash,
+            "target": body.get("target"),
+            "decision": body.get("decision"),
+            "result": data.get("result"),
+            "details": merge_personal(data["details"], texts) if "details" in data else None,
+            "review": merge_personal(data["review"], texts) if "review" in data else None,
+            "purge": data.get("purge"),
+            "erased": erased,
+        }
+        # The context relaxes "required" for what a purge erased or an emergency left out.
+        context = {"erased": erased, "emergency": body["kind"] == EntryKind.EMERGENCY.value}
+        return Entry.model_validate(fields, context=context)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(
+            f"entry {row.seq} cannot be read back ({exc.__class__.__name__}); "
+            "run `sharewise records verify` to see what is wrong"
+        ) from None

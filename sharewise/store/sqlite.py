@@ -1,0 +1,463 @@
+"""The embedded ledger: one SQLite file, append-only by trigger, durable on every commit.
+
+Choices and why:
+- WAL with `synchronous=FULL`: a record reported as saved survives a power cut, and readers
+  (an IG lead's report) never block a practitioner saving a record.
+- `BEGIN IMMEDIATE`: the write lock is taken before the head is read, so two writers can
+  never both build entry n+1. If the lock is busy we wait (saying so) up to a limit.
+- STRICT tables and triggers refusing UPDATE, DELETE and REPLACE: the program cannot change
+  history by mistake. (Anyone with the file can drop a trigger; the hash chain and
+  checkpoints are what catch that.)
+- A new ledger is built in a temporary file and linked into place, so a file that exists
+  but holds no ledger is never mistaken for a new one and silently recreated.
+- The folder is 0700 and every file 0600 (SQLite gives -wal and -shm the main file's mode).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from sharewise.domain.errors import StoreError
+from sharewise.store.base import (
+    Backend,
+    Builder,
+    Filters,
+    Head,
+    LedgerCorrupt,
+    LedgerFull,
+    LedgerLocked,
+    LedgerMissing,
+    NewEntry,
+    PersonalRow,
+    PurgeBuilder,
+    Row,
+)
+
+SCHEMA_VERSION = 1
+FILE_NAME = "ledger.sqlite3"
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL) STRICT;
+CREATE TABLE entries (
+  seq INTEGER PRIMARY KEY NOT NULL CHECK (seq >= 1),
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  created TEXT NOT NULL,
+  decision TEXT,
+  target TEXT,
+  body BLOB NOT NULL,
+  hash TEXT NOT NULL
+) STRICT;
+CREATE INDEX entries_created ON entries(created);
+CREATE INDEX entries_target ON entries(target);
+CREATE TABLE personal (
+  seq INTEGER PRIMARY KEY NOT NULL REFERENCES entries(seq),
+  salt BLOB,
+  data BLOB,
+  case_ref TEXT,
+  erased_by INTEGER,
+  CHECK ((erased_by IS NULL AND salt IS NOT NULL AND data IS NOT NULL)
+      OR (erased_by IS NOT NULL AND salt IS NULL AND data IS NULL AND case_ref IS NULL))
+) STRICT;
+CREATE INDEX personal_case ON personal(case_ref);
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+BEGIN SELECT RAISE(ABORT, 'sharewise: ledger entries are append-only'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+BEGIN SELECT RAISE(ABORT, 'sharewise: ledger entries are append-only'); END;
+CREATE TRIGGER entries_in_sequence BEFORE INSERT ON entries
+WHEN NEW.seq IS NOT (SELECT COALESCE(MAX(seq), 0) + 1 FROM entries)
+  OR EXISTS (SELECT 1 FROM entries WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'sharewise: entries are appended in sequence, never replaced'); END;
+CREATE TRIGGER personal_no_delete BEFORE DELETE ON personal
+BEGIN SELECT RAISE(ABORT, 'sharewise: personal details are only ever erased by a purge'); END;
+CREATE TRIGGER personal_erase_only BEFORE UPDATE ON personal
+WHEN NOT (OLD.erased_by IS NULL AND NEW.erased_by IS NOT NULL AND NEW.seq = OLD.seq
+          AND NEW.salt IS NULL AND NEW.data IS NULL AND NEW.case_ref IS NULL)
+BEGIN SELECT RAISE(ABORT, 'sharewise: personal details are only ever erased by a purge'); END;
+CREATE TRIGGER personal_insert_fresh BEFORE INSERT ON personal
+WHEN NEW.erased_by IS NOT NULL OR EXISTS (SELECT 1 FROM personal WHERE seq = NEW.seq)
+BEGIN SELECT RAISE(ABORT, 'sharewise: personal details are never replaced'); END;
+CREATE TRIGGER meta_no_update BEFORE UPDATE ON meta
+BEGIN SELECT RAISE(ABORT, 'sharewise: ledger metadata is fixed'); END;
+CREATE TRIGGER meta_no_delete BEFORE DELETE ON meta
+BEGIN SELECT RAISE(ABORT, 'sharewise: ledger metadata is fixed'); END;
+"""
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a script into statements (executescript would commit our open transaction)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+
+
+def _create_v1(conn: sqlite3.Connection) -> None:
+    for statement in _statements(_SCHEMA_V1):
+        conn.execute(statement)
+
+
+#: version -> the step that brings a ledger at version-1 up to version. Future schema
+#: changes add a step here; they may add tables or columns, never rewrite `entries`.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _create_v1}
+
+_SELECT = (
+    "SELECT e.seq, e.id, e.kind, e.created, e.decision, e.target, e.body, e.hash,"
+    " p.seq, p.salt, p.data, p.case_ref, p.erased_by"
+    " FROM entries e LEFT JOIN personal p ON p.seq = e.seq"
+)
+
+
+def _errcode(exc: sqlite3.Error) -> int:
+    return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    return _errcode(exc) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or ("locked" in str(exc))
+
+
+class SQLiteBackend(Backend):
+    """A ledger in one SQLite file (see the module docstring for the guarantees)."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = True,
+        lock_timeout: float = 10.0,
+        first_wait: float = 0.5,
+        on_wait: Callable[[], None] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.location = str(self.path)
+        self.lock_timeout = lock_timeout
+        self.first_wait = min(first_wait, lock_timeout)
+        self.on_wait = on_wait
+        if not self.path.exists():
+            if not create:
+                raise LedgerMissing(f"there is no ledger at {self.location} yet")
+            self._create_file()
+        self._conn = self._connect()
+        self._tighten_modes()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _create_file(self) -> None:
+        folder = self.path.parent
+        try:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            os.chmod(folder, 0o700)
+            tmp = folder / f".{self.path.name}.{uuid.uuid4().hex}.new"
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+            try:
+                conn = sqlite3.connect(tmp, isolation_level=None)
+                try:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute("BEGIN IMMEDIATE")
+                    for version in range(1, SCHEMA_VERSION + 1):
+                        MIGRATIONS[version](conn)
+                    conn.execute(
+                        "INSERT INTO meta(key, value) VALUES ('ledger_id', ?), ('created', ?)",
+                        (str(uuid.uuid4()), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+                    )
+                    conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                    conn.execute("COMMIT")
+                finally:
+                    conn.close()
+                with open(tmp, "rb+") as handle:
+                    os.fsync(handle.fileno())
+                # link, not rename: if another process created the ledger meanwhile,
+                # theirs wins and ours is discarded, never the other way round.
+                with contextlib.suppress(FileExistsError):
+                    os.link(tmp, self.path)
+            finally:
+                for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                    with contextlib.suppress(FileNotFoundError):
+                        leftover.unlink()
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "create") from None
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the ledger at {self.location} ({exc.strerror}); "
+                "check the folder exists and you may write to it"
+            ) from None
+
+    def _connect(self) -> sqlite3.Connection:
+        uri = f"file:{self.path.resolve()}?mode=rw"
+        try:
+            conn = sqlite3.connect(
+                uri,
+                uri=True,
+                isolation_level=None,
+                timeout=self.first_wait,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "open") from None
+        try:
+            conn.execute("PRAGMA trusted_schema=OFF")
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version == 0:
+                raise LedgerCorrupt(
+                    f"{self.location} exists but holds no sharewise ledger; it was left "
+                    "untouched. Move it aside (or restore the ledger from a backup)"
+                )
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the ledger at {self.location} was written by a newer sharewise "
+                    f"(schema {version}); upgrade sharewise to read it"
+                )
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA recursive_triggers=ON")
+            conn.execute("PRAGMA secure_delete=ON")
+            if version < SCHEMA_VERSION:
+                self._migrate(conn, version)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()
+            if row is None:
+                raise LedgerCorrupt(f"{self.location} has lost its ledger id; it is damaged")
+            self.ledger_id = str(row[0])
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _translate(exc, self.location, "open") from None
+        except StoreError:
+            conn.close()
+            raise
+        return conn
+
+    def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                MIGRATIONS[step](conn)
+            conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _tighten_modes(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            file = Path(f"{self.path}{suffix}")
+            with contextlib.suppress(FileNotFoundError, PermissionError):
+                if file.stat().st_mode & 0o777 != 0o600:
+                    os.chmod(file, 0o600)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self._conn
+        try:
+            self._begin_immediate()
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "write") from None
+        finally:
+            self._tighten_modes()
+
+    def _begin_immediate(self) -> None:
+        conn = self._conn
+        deadline = time.monotonic() + self.lock_timeout
+        conn.execute(f"PRAGMA busy_timeout={int(self.first_wait * 1000)}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+        if self.on_wait is not None:
+            self.on_wait()
+        remaining = max(deadline - time.monotonic(), 0.0)
+        conn.execute(f"PRAGMA busy_timeout={int(remaining * 1000)}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise LedgerLocked(
+                    f"the ledger at {self.location} stayed locked by another program for "
+                    f"{self.lock_timeout:g} s, so nothing was recorded; try again, and if it "
+                    "persists close other sharewise windows using it"
+                ) from None
+            raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(self.first_wait * 1000)}")
+
+    def _insert(self, conn: sqlite3.Connection, entry: NewEntry) -> None:
+        row = entry.row
+        conn.execute(
+            "INSERT INTO entries(seq, id, kind, created, decision, target, body, hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (row.seq, row.id, row.kind, row.created, row.decision, row.target, row.body, row.hash),
+        )
+        if entry.personal is not None:
+            p = entry.personal
+            conn.execute(
+                "INSERT INTO personal(seq, salt, data, case_ref, erased_by) VALUES (?, ?, ?, ?, ?)",
+                (p.seq, p.salt, p.data, p.case_ref, p.erased_by),
+            )
+
+    @staticmethod
+    def _head_of(conn: sqlite3.Connection) -> Head:
+        found = conn.execute("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1").fetchone()
+        return Head() if found is None else Head(int(found[0]), str(found[1]))
+
+    def append(self, build: Builder) -> Row:
+        with self._write() as conn:
+            entry = build(self._head_of(conn))
+            self._insert(conn, entry)
+        return entry.row
+
+    def purge(self, before: str, build: PurgeBuilder) -> tuple[Row, int]:
+        victims = (
+            "SELECT p.seq FROM personal p JOIN entries e ON e.seq = p.seq"
+            " WHERE p.erased_by IS NULL AND e.created < ?"
+        )
+        with self._write() as conn:
+            count = int(conn.execute(f"SELECT COUNT(*) FROM ({victims})", (before,)).fetchone()[0])
+            entry = build(self._head_of(conn), count)
+            self._insert(conn, entry)
+            conn.execute(
+                "UPDATE personal SET salt = NULL, data = NULL, case_ref = NULL, erased_by = ?"
+                f" WHERE seq IN ({victims})",
+                (entry.row.seq, before),
+            )
+        # Old page images of the erased text can linger in the WAL until a checkpoint.
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return entry.row, count
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def rows(self, filters: Filters | None = None) -> Iterator[tuple[Row, PersonalRow | None]]:
+        sql, params = _where(filters or Filters())
+        try:
+            cursor = self._conn.execute(f"{_SELECT}{sql} ORDER BY e.seq", params)
+            while batch := cursor.fetchmany(1000):
+                for raw in batch:
+                    yield _split(raw)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+
+    def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:
+        column = "e.seq" if entry_id.isdigit() else "e.id"
+        key: Any = int(entry_id) if entry_id.isdigit() else entry_id
+        try:
+            raw = self._conn.execute(f"{_SELECT} WHERE {column} = ?", (key,)).fetchone()
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return None if raw is None else _split(raw)
+
+    def orphan_personal(self) -> list[int]:
+        try:
+            return [
+                int(r[0])
+                for r in self._conn.execute(
+                    "SELECT p.seq FROM personal p LEFT JOIN entries e ON e.seq = p.seq"
+                    " WHERE e.seq IS NULL ORDER BY p.seq"
+                )
+            ]
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+
+    def head(self) -> Head:
+        try:
+            return self._head_of(self._conn)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+
+    def count(self) -> int:
+        try:
+            return int(self._conn.execute("SELECT COUNT(*) FROM entries").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The raw connection, for tests that play the attacker or fill the disk."""
+        return self._conn
+
+
+def _where(filters: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.date_from is not None:
+        clauses.append("e.created >= ?")
+        params.append(filters.date_from.isoformat())
+    if filters.date_to is not None:
+        clauses.append("e.created < ?")
+        params.append(filters.date_to.isoformat() + "T99")  # sorts after any time that day
+    if filters.decision is not None:
+        clauses.append("e.decision = ?")
+        params.append(filters.decision)
+    if filters.case is not None:
+        clauses.append("p.case_ref = ?")
+        params.append(filters.case)
+    if filters.kinds:
+        clauses.append(f"e.kind IN ({', '.join('?' for _ in filters.kinds)})")
+        params.extend(filters.kinds)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _split(raw: tuple[Any, ...]) -> tuple[Row, PersonalRow | None]:
+    row = Row(raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], bytes(raw[6]), raw[7])
+    if raw[8] is None:
+        return row, None
+    salt = None if raw[9] is None else bytes(raw[9])
+    data = None if raw[10] is None else bytes(raw[10])
+    return row, PersonalRow(raw[8], salt, data, raw[11], raw[12])
+
+
+def _translate(exc: sqlite3.Error, location: str, action: str) -> StoreError:
+    """Say what an SQLite error means for the person, without leaking record contents."""
+    code = _errcode(exc)
+    if code == sqlite3.SQLITE_FULL:
+        return LedgerFull(
+            f"the disk holding the ledger ({location}) is full, so nothing was recorded; "
+            "free some space and try again"
+        )
+    if _is_busy(exc):
+        return LedgerLocked(
+            f"the ledger at {location} is locked by another program; try again shortly"
+        )
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or (
+        isinstance(exc, sqlite3.DatabaseError)
+        and not isinstance(exc, sqlite3.OperationalError | sqlite3.IntegrityError)
+    ):
+        return LedgerCorrupt(
+            f"the ledger file {location} is damaged or is not a sharewise ledger; it was "
+            "left untouched. Restore it from a backup, then run `sharewise records verify`"
+        )
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN):
+        return StoreError(
+            f"cannot {action} the ledger at {location}: permission denied or read-only; "
+            "check the folder's permissions"
+        )
+    if code == sqlite3.SQLITE_IOERR:
+        return StoreError(f"the disk reported an error while trying to {action} {location}")
+    return StoreError(f"cannot {action} the ledger at {location} ({exc.__class__.__name__})")
