@@ -178,7 +178,12 @@ def compile_tree(
     source: str,
     sha256: str,
 ) -> CompiledTree:
-    """Validate a parsed tree and build its graph; raise TreeError with every problem."""
+    """Validate a parsed tree and build its graph; raise TreeError with every problem.
+
+    That every path ends at an outcome needs no check of its own: each question has at least
+    one option (the model), every target exists (checked here) and there is no cycle, so every
+    walk ends at a node with no way on, which can only be an outcome.
+    """
     ctx = _Context(model, locator, vocabulary, registry)
     problems: list[Problem] = []
     for check in PRE_GRAPH_CHECKS:
@@ -387,19 +392,6 @@ def check_all_reachable(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
     return problems
 
 
-def check_paths_end_at_outcomes(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
-    """Every dead end is an outcome, so every walk ends with an answer."""
-    return [
-        Problem(
-            ctx.locator.key_at(("questions", n)),
-            f"{n!r} leads nowhere",
-            "give it options that lead on",
-        )
-        for n in graph.nodes
-        if graph.out_degree(n) == 0 and n not in ctx.model.outcomes
-    ]
-
-
 def check_fact_asked_once(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
     """No path asks the same fact twice (the second answer could contradict the first)."""
     if not nx.is_directed_acyclic_graph(graph):
@@ -423,7 +415,6 @@ def check_fact_asked_once(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
 GRAPH_CHECKS: tuple[Callable[[_Context, nx.DiGraph], list[Problem]], ...] = (
     check_no_cycles,
     check_all_reachable,
-    check_paths_end_at_outcomes,
     check_fact_asked_once,
 )
 

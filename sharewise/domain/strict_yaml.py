@@ -124,7 +124,7 @@ class _Builder:
     def _mapping(self, node: MappingNode, path: PathKey) -> dict[Hashable, Any]:
         result: dict[Hashable, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+            if key_node.tag == "tag:yaml.org,2002:merge":
                 self.fail(key_node, "merge keys (<<) are not allowed", "write the keys out in full")
                 continue
             if not isinstance(key_node, ScalarNode):

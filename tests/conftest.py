@@ -1,0 +1,25 @@
+"""Shared fixtures: the repo's paths and the small example tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLE_TREE = FIXTURES / "trees" / "example.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test may touch a real user's records: every test gets its own data folder."""
+    monkeypatch.setenv("SHAREWISE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("SHAREWISE_DATABASE_URL", raising=False)
+
+
+@pytest.fixture()
+def example_tree_path() -> Path:
+    return EXAMPLE_TREE
