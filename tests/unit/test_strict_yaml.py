@@ -96,7 +96,7 @@ def test_deep_nesting_is_an_error_not_a_crash() -> None:
 # Random text, and random text built from YAML's own punctuation, never raises anything but
 # the loader's own error type.
 yamlish = st.text(
-    alphabet=st.sampled_from(list("abcxyz019 :-[]{},&*!|>'\"#%@`\n\t?<=~.") + ["\u00e9", "\x07"]),
+    alphabet=st.sampled_from([*"abcxyz019 :-[]{},&*!|>'\"#%@`\n\t?<=~.", "\u00e9", "\x07"]),
     max_size=200,
 )
 
