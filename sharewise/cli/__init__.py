@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sharewise.cli.decide_cmd",
     "sharewise.cli.tree_cmd",
     "sharewise.cli.walk_cmd",
+    "sharewise.cli.records_cmd",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -1,0 +1,432 @@
+"""`sharewise records ...`: list, show, export, verify, checkpoint, review, amend and purge.
+
+Everything here reads or appends through `sharewise.store`; nothing edits an entry. Output
+that shows text people typed goes through `safe_text`, so a record cannot act on the
+terminal of the person reading it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sharewise.domain.errors import InputError, Location, Problem
+
+if TYPE_CHECKING:
+    from sharewise.store import Filters, Ledger
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--from",
+        dest="date_from",
+        type=_date,
+        metavar="DATE",
+        help="only entries recorded on or after DATE (YYYY-MM-DD, UTC)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="date_to",
+        type=_date,
+        metavar="DATE",
+        help="only entries recorded on or before DATE (YYYY-MM-DD, UTC)",
+    )
+    parser.add_argument(
+        "--decision",
+        choices=["share_urgently", "share", "do_not_share", "seek_advice", "no_personal_data"],
+    )
+    parser.add_argument("--case", metavar="REF", help="only entries for this case reference")
+
+
+def register(sub: Any) -> None:
+    """Add the `records` command group."""
+    records = sub.add_parser("records", help="list, show, export and verify decision records")
+    rsub = records.add_subparsers(dest="records_command", metavar="ACTION", required=True)
+
+    p = rsub.add_parser("list", help="list entries")
+    _add_filters(p)
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.set_defaults(handler=cmd_list)
+
+    p = rsub.add_parser("show", help="print one entry in full")
+    p.add_argument("id", metavar="ID", help="an entry id, or its number in the chain")
+    p.add_argument("--json", action="store_true", help="print the entry as JSON")
+    p.set_defaults(handler=cmd_show)
+
+    p = rsub.add_parser("export", help="export entries as json, csv, md or html")
+    p.add_argument("--format", required=True, choices=["json", "csv", "md", "html"])
+    p.add_argument("--out", metavar="FILE", help="write to FILE (mode 0600) instead of stdout")
+    _add_filters(p)
+    p.set_defaults(handler=cmd_export)
+
+    p = rsub.add_parser("verify", help="check the whole chain; exit 1 if anything is wrong")
+    p.add_argument("--checkpoint", metavar="FILE", help="also check against a checkpoint")
+    p.add_argument(
+        "--public-key",
+        metavar="FILE",
+        help="require the checkpoint to be signed by this key (.pub file)",
+    )
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(handler=cmd_verify)
+
+    p = rsub.add_parser("checkpoint", help="write the current head for safekeeping elsewhere")
+    p.add_argument("--out", metavar="FILE", required=True)
+    p.add_argument("--sign-key", metavar="KEY", help="sign with this Ed25519 private key (PEM)")
+    p.set_defaults(handler=cmd_checkpoint)
+
+    p = rsub.add_parser("keygen", help="make an Ed25519 key pair for signing checkpoints")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        required=True,
+        help="private key file (0600); the public key goes to FILE.pub",
+    )
+    p.set_defaults(handler=cmd_keygen)
+
+    p = rsub.add_parser("review", help="append an IG lead's review of an entry")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--verdict", required=True, choices=["agree", "disagree", "follow_up"])
+    p.add_argument("--reviewer", required=True, metavar="NAME")
+    p.add_argument("--comment", metavar="TEXT")
+    p.set_defaults(handler=cmd_review)
+
+    p = rsub.add_parser("amend", help="append a correction superseding a record's details")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--record", required=True, metavar="DETAILS", help="the corrected details")
+    p.set_defaults(handler=cmd_amend)
+
+    p = rsub.add_parser("complete", help="append the full details of an emergency record")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--record", required=True, metavar="DETAILS")
+    p.set_defaults(handler=cmd_complete)
+
+    p = rsub.add_parser(
+        "due", help="records whose review date has passed, and emergencies awaiting completion"
+    )
+    p.add_argument("--today", type=_date, metavar="DATE", help=argparse.SUPPRESS)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_due)
+
+    p = rsub.add_parser("purge", help="erase personal details of entries older than DATE")
+    p.add_argument("--before", required=True, type=_date, metavar="DATE")
+    p.add_argument("--yes", action="store_true", help="really erase (without it: a dry run)")
+    p.set_defaults(handler=cmd_purge)  # fmt: skip
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace, *, create: bool = False) -> Ledger | None:
+    """The ledger, or None when none exists yet and the command only reads."""
+    from sharewise.store import LedgerMissing, open_ledger
+
+    try:
+        return open_ledger(args.data_dir, create=create)
+    except LedgerMissing:
+        return None
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    from sharewise.store import Filters
+
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise InputError(Problem(Location("--from"), "--from is after --to", "swap the two dates"))
+    return Filters(
+        date_from=args.date_from, date_to=args.date_to, decision=args.decision, case=args.case
+    )
+
+
+def _require(args: argparse.Namespace) -> Ledger:
+    ledger = _open(args)
+    if ledger is None:
+        raise InputError(
+            Problem(
+                Location(str(args.id)),
+                "no entry with this id or number (there are no records yet)",
+                "record a decision first",
+            )
+        )
+    return ledger
+
+
+def _summary(entry: Any) -> dict[str, Any]:
+    details = entry.details
+    return {
+        "seq": entry.seq,
+        "id": entry.id,
+        "kind": entry.kind.value,
+        "created": entry.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "decision": entry.decision.value if entry.decision else None,
+        "case_ref": details.case_ref if details else None,
+        "target": entry.target,
+        "hash": entry.hash,
+    }
+
+
+def _print_ref(ref: Any, what: str) -> None:
+    print(f"{what} {ref.id} (entry {ref.seq}, hash {ref.hash})")
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from sharewise.domain.safe_text import safe_line
+
+    ledger = _open(args)
+    if ledger is None:
+        if args.json:
+            print("[]")
+        else:
+            print("no records yet", file=sys.stderr)
+        return 0
+    with ledger:
+        entries = ledger.entries(_filters(args))
+        if args.json:
+            sys.stdout.write("[")
+            for i, entry in enumerate(entries):
+                sys.stdout.write(
+                    ("," if i else "") + "\n" + json.dumps(_summary(entry), ensure_ascii=False)
+                )
+            sys.stdout.write("\n]\n")
+            return 0
+        print(f"{'#':>5}  {'id':26}  {'recorded (UTC)':16}  {'kind':10}  {'decision':16}  case")
+        for entry in entries:
+            s = _summary(entry)
+            case = safe_line(s["case_ref"] or ("[erased]" if entry.erased else ""))
+            print(
+                f"{s['seq']:>5}  {s['id']:26}  {s['created'][:16].replace('T', ' '):16}  "
+                f"{s['kind']:10}  {s['decision'] or '':16}  {case}"
+            )
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from sharewise.store.export import render_text
+
+    with _require(args) as ledger:
+        entry = ledger.get(args.id)
+        if args.json:
+            print(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        else:
+            print(render_text(entry))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from sharewise.store.export import export
+
+    filters = _filters(args)
+    ledger = _open(args)
+    entries = iter(()) if ledger is None else ledger.entries(filters)
+    try:
+        if args.out is None:
+            count = export(entries, args.format, sys.stdout)
+        else:
+            count = _export_file(entries, args.format, Path(args.out))
+    finally:
+        if ledger is not None:
+            ledger.close()
+    if args.out is not None:
+        print(f"exported {count} entr{'y' if count == 1 else 'ies'} to {args.out}", file=sys.stderr)
+    return 0
+
+
+def _export_file(entries: Any, fmt: str, path: Path) -> int:
+    """Write via a temporary file (0600: an export holds personal data), then rename."""
+    from sharewise.store.export import export
+
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    except OSError as exc:
+        raise InputError(
+            Problem(
+                Location(str(path)),
+                f"cannot write here ({exc.strerror})",
+                "choose a folder you can write to",
+            )
+        ) from None
+    try:
+        newline = "" if fmt == "csv" else None
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            count = export(entries, fmt, handle)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return count
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from sharewise.store.checkpoint import load_public_key, read_checkpoint
+    from sharewise.store.verify import Break, Report, verify
+
+    point = read_checkpoint(args.checkpoint) if args.checkpoint else None
+    key = load_public_key(args.public_key) if args.public_key else None
+    if key is not None and point is None:
+        raise InputError(
+            Problem(
+                Location("--public-key"),
+                "a public key checks a checkpoint",
+                "give --checkpoint FILE as well",
+            )
+        )
+    ledger = _open(args)
+    location = "(no ledger)"
+    if ledger is None:
+        report = Report()
+        if point is not None and point.size > 0:
+            report.checkpoint_checked = True
+            report.breaks.append(
+                Break(
+                    0,
+                    None,
+                    f"there is no ledger here, but the checkpoint recorded {point.size} entries",
+                )
+            )
+    else:
+        with ledger:
+            location = ledger.backend.location
+            report = verify(ledger.backend, point, trusted_key=key)
+    if args.json:
+        print(json.dumps({"ledger": location, **report.to_json_dict()}, indent=2))
+        return 0 if report.intact else 1
+    for brk in report.breaks:
+        print(brk.render())
+    what = f"{report.count} entr{'y' if report.count == 1 else 'ies'}"
+    if report.intact:
+        extra = ", matches the checkpoint" if report.checkpoint_checked else ""
+        print(
+            f"ledger {location}: {what}, chain intact{extra}; head {report.head_seq} "
+            f"{report.head_hash}"
+        )
+        if report.erased:
+            print(f"({report.erased} entries' personal details erased by purge, as recorded)")
+        return 0
+    print(
+        f"ledger {location}: {what}, {len(report.breaks)} problem(s) found: the ledger has "
+        "been altered or damaged since it was written",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_checkpoint(args: argparse.Namespace) -> int:
+    from sharewise.store.checkpoint import load_private_key, make_checkpoint, write_checkpoint
+
+    key = load_private_key(args.sign_key) if args.sign_key else None
+    from sharewise.store import open_ledger
+
+    with open_ledger(args.data_dir) as ledger:
+        head = ledger.head()
+        point = make_checkpoint(ledger.backend.ledger_id, head.seq, head.hash, key)
+    write_checkpoint(point, args.out)
+    signed = " (signed)" if key is not None else ""
+    print(f"checkpoint{signed} written to {args.out}: {point.size} entries, head {point.head}")
+    return 0
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from sharewise.store.checkpoint import generate_key
+
+    public = generate_key(args.out)
+    print(
+        f"private key written to {args.out} (keep it secret); public key {public} "
+        f"written to {args.out}.pub"
+    )
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from sharewise.domain.record import Verdict
+
+    with _require(args) as ledger:
+        ref = ledger.review(args.id, Verdict(args.verdict), args.reviewer, args.comment)
+    _print_ref(ref, "review recorded:")
+    return 0
+
+
+def cmd_amend(args: argparse.Namespace) -> int:
+    from sharewise.store.details import load_details
+
+    details, _ = load_details(args.record, allow_emergency=False)
+    with _require(args) as ledger:
+        ref = ledger.amend(args.id, details)
+    _print_ref(ref, "amendment recorded:")
+    return 0
+
+
+def cmd_complete(args: argparse.Namespace) -> int:
+    from sharewise.store.details import load_details
+
+    details, _ = load_details(args.record, allow_emergency=False)
+    with _require(args) as ledger:
+        ref = ledger.complete(args.id, details)
+    _print_ref(ref, "completion recorded:")
+    return 0
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from sharewise.domain.safe_text import safe_line
+
+    today = args.today or dt.datetime.now(dt.UTC).date()
+    ledger = _open(args)
+    rows: list[tuple[Any, str]] = []
+    if ledger is not None:
+        with ledger:
+            rows = list(ledger.due(today))
+    if args.json:
+        print(
+            json.dumps(
+                [{**_summary(e), "reason": why} for e, why in rows], indent=2, ensure_ascii=False
+            )
+        )
+        return 0
+    if not rows:
+        print("nothing is due")
+    for entry, why in rows:
+        case = safe_line(entry.details.case_ref or "") if entry.details else ""
+        print(f"{entry.seq:>5}  {entry.id}  {case}  {why}")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from sharewise.store import Filters
+
+    ledger = _open(args)
+    if ledger is None:
+        print("no records yet: nothing to purge")
+        return 0
+    with ledger:
+        if not args.yes:
+            old = sum(
+                1
+                for e in ledger.entries(Filters(date_to=args.before - dt.timedelta(days=1)))
+                if not e.erased and (e.details is not None or e.review is not None)
+            )
+            print(
+                f"dry run: {old} entries recorded before {args.before} still hold personal "
+                "details; run again with --yes to erase them (the chain will still verify)"
+            )
+            return 0
+        ref, count = ledger.purge(args.before)
+    print(
+        f"erased the personal details of {count} entries recorded before {args.before}; "
+        f"purge recorded as entry {ref.seq} ({ref.id})"
+    )
+    return 0

@@ -1,0 +1,331 @@
+"""Exports of ledger entries: JSON, CSV for a spreadsheet, Markdown, and a printable HTML page.
+
+Every format streams (one entry at a time) so that exporting a year of records does not
+hold it all in memory. Text people typed is evidence and is exported faithfully, but made
+inert where the format could act on it: CSV cells that a spreadsheet would run as a
+formula are prefixed with a quote, HTML is escaped, and control characters are shown as
+visible escapes in the human-readable formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from sharewise.domain.record import Entry
+from sharewise.domain.safe_text import safe_line, safe_text
+
+FORMATS = ("json", "csv", "md", "html")
+ERASED = "[erased]"
+
+CSV_COLUMNS = (
+    "seq", "id", "kind", "created", "target", "decision", "outcome", "case_ref",
+    "practitioner_name", "practitioner_role", "practitioner_organisation",
+    "recipient_name", "recipient_organisation", "recipient_role",
+    "information", "method", "consent_sought", "consent_reason", "informed_told",
+    "informed_reason", "identities_protected", "advice_sought", "rationale", "review_by",
+    "basis", "special_category", "criminal_offence", "confidentiality", "transparency",
+    "supporting", "citations", "answers", "tree_id", "tree_version", "tree_law_as_at",
+    "tree_sha256", "review_verdict", "reviewer", "review_comment", "purge_before",
+    "purge_count", "erased", "prev_hash", "hash",
+)  # fmt: skip
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def flatten(entry: Entry) -> dict[str, str]:
+    """One row of text per entry: the CSV columns (absent values are empty)."""
+    row: dict[str, Any] = {
+        "seq": entry.seq,
+        "id": entry.id,
+        "kind": entry.kind.value,
+        "created": entry.created.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "target": entry.target,
+        "decision": entry.decision.value if entry.decision else None,
+        "erased": "yes" if entry.erased else "no",
+        "prev_hash": entry.prev_hash,
+        "hash": entry.hash,
+    }
+    if entry.result is not None:
+        result = entry.result
+        law = result.outcome.law
+        row.update(
+            outcome=result.outcome.title,
+            citations="; ".join(result.citations),
+            answers="; ".join(f"{s.fact}={s.answer}" for s in result.path),
+            tree_id=result.tree.id,
+            tree_version=result.tree.version,
+            tree_law_as_at=result.tree.law_as_at.isoformat(),
+            tree_sha256=result.tree.sha256,
+        )
+        for group in law.GROUPS:
+            row[group] = "; ".join(getattr(law, group))
+    if entry.details is not None:
+        d = entry.details
+        row.update(
+            case_ref=d.case_ref,
+            practitioner_name=d.practitioner.name,
+            practitioner_role=d.practitioner.role,
+            practitioner_organisation=d.practitioner.organisation,
+            information=d.information,
+            method=d.method,
+            identities_protected=d.identities_protected,
+            advice_sought=d.advice_sought,
+            rationale=d.rationale,
+            review_by=d.review_by.isoformat() if d.review_by else None,
+        )
+        if d.recipient is not None:
+            row.update(
+                recipient_name=d.recipient.name,
+                recipient_organisation=d.recipient.organisation,
+                recipient_role=d.recipient.role,
+            )
+        if d.consent is not None:
+            row.update(consent_sought=_yes(d.consent.sought), consent_reason=d.consent.reason)
+        if d.informed is not None:
+            row.update(informed_told=_yes(d.informed.told), informed_reason=d.informed.reason)
+    if entry.review is not None:
+        row.update(
+            review_verdict=entry.review.verdict.value,
+            reviewer=entry.review.reviewer,
+            review_comment=entry.review.comment,
+        )
+    if entry.purge is not None:
+        row.update(purge_before=entry.purge.before.isoformat(), purge_count=entry.purge.count)
+    return {col: "" if row.get(col) is None else str(row[col]) for col in CSV_COLUMNS}
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """Stop a spreadsheet from running a cell as a formula (CSV injection)."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def export(entries: Iterable[Entry], fmt: str, out: TextIO, *, title: str = "") -> int:
+    """Write `entries` to `out` in `fmt`; returns how many were written."""
+    writer = {"json": _json, "csv": _csv, "md": _markdown, "html": _html}[fmt]
+    return writer(entries, out, title or "sharewise decision records")
+
+
+def _json(entries: Iterable[Entry], out: TextIO, title: str) -> int:
+    count = 0
+    out.write("[")
+    for entry in entries:
+        out.write(",\n" if count else "\n")
+        out.write(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False))
+        count += 1
+    out.write("\n]\n" if count else "]\n")
+    return count
+
+
+def _csv(entries: Iterable[Entry], out: TextIO, title: str) -> int:
+    # A byte-order mark makes Excel read the file as UTF-8 (without it, accents break).
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for entry in entries:
+        flat = flatten(entry)
+        writer.writerow([spreadsheet_safe(flat[col]) for col in CSV_COLUMNS])
+        count += 1
+    return count
+
+
+# -- people-readable formats ---------------------------------------------------------------
+
+
+def sections(entry: Entry) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """(heading, [(label, text)]) blocks describing an entry, shared by show, md and html.
+
+    Values are raw: each renderer makes them safe for its own medium.
+    """
+    erased = ERASED if entry.erased else ""
+    chain = [
+        ("Entry", f"{entry.seq} ({entry.kind.value})"),
+        ("Id", entry.id),
+        ("Recorded", entry.created.strftime("%Y-%m-%d %H:%M:%S UTC")),
+    ]
+    if entry.target:
+        chain.append(("Concerns entry", entry.target))
+    if entry.kind.value == "emergency":
+        chain.append(("Status", "emergency record: to be completed"))
+    chain += [("Previous hash", entry.prev_hash), ("Hash", entry.hash)]
+    yield "Chain", chain
+    if entry.result is not None:
+        r = entry.result
+        yield (
+            "Outcome",
+            [
+                ("Decision", r.decision.value),
+                ("Outcome", r.outcome.title),
+                ("Summary", r.outcome.summary),
+                *[("Action", a) for a in r.outcome.actions],
+            ],
+        )
+        law = r.outcome.law
+        yield (
+            "Law relied on",
+            [
+                (group.replace("_", " ").capitalize(), ", ".join(getattr(law, group)))
+                for group in law.GROUPS
+                if getattr(law, group)
+            ],
+        )
+        yield (
+            "Questions and answers",
+            [(s.question, f"{s.label} ({s.fact} = {s.answer})") for s in r.path],
+        )
+        yield (
+            "Tree",
+            [
+                ("Tree", f"{r.tree.title} ({r.tree.id}) version {r.tree.version}"),
+                ("Law as at", r.tree.law_as_at.isoformat()),
+                ("Tree SHA-256", r.tree.sha256),
+            ],
+        )
+    if entry.details is not None:
+        d = entry.details
+        lines = [
+            ("Case reference", d.case_ref or erased),
+            ("Practitioner", _who(d.practitioner.name or erased, d.practitioner.role,
+                                  d.practitioner.organisation)),
+        ]  # fmt: skip
+        if d.recipient is not None:
+            lines.append(("Recipient", _who(d.recipient.name or erased, d.recipient.role,
+                                            d.recipient.organisation)))  # fmt: skip
+        lines += [
+            ("Information", d.information or erased),
+            ("Method", d.method or erased),
+        ]
+        if d.consent is not None:
+            lines.append(
+                ("Consent sought", f"{_yes(d.consent.sought)}: {d.consent.reason or erased}")
+            )
+        if d.informed is not None:
+            lines.append(("Person told", f"{_yes(d.informed.told)}: {d.informed.reason or erased}"))
+        lines += [
+            ("Identities protected", d.identities_protected or erased),
+            ("Advice sought", d.advice_sought or erased),
+            ("Rationale", d.rationale or erased),
+            ("Review by", d.review_by.isoformat() if d.review_by else ""),
+        ]
+        yield "Details", [(k, v) for k, v in lines if v]
+    if entry.review is not None:
+        rv = entry.review
+        yield (
+            "Review",
+            [
+                ("Verdict", rv.verdict.value),
+                ("Reviewer", rv.reviewer or erased),
+                ("Comment", rv.comment or erased),
+            ],
+        )
+    if entry.purge is not None:
+        yield (
+            "Purge",
+            [
+                (
+                    "Erased personal details of entries recorded before",
+                    entry.purge.before.isoformat(),
+                ),
+                ("Entries erased", str(entry.purge.count)),
+            ],
+        )
+    if entry.erased:
+        yield "Retention", [("Personal details", "erased at the end of the retention period")]
+
+
+def _who(name: str, role: str, organisation: str) -> str:
+    return ", ".join(part for part in (name, role, organisation) if part)
+
+
+def render_text(entry: Entry) -> str:
+    """An entry for the terminal: every value made inert (see `safe_text`)."""
+    out: list[str] = []
+    for heading, lines in sections(entry):
+        out.append(f"{heading}:")
+        for label, value in lines:
+            shown = safe_text(value).replace("\n", "\n      ")
+            out.append(f"  {safe_line(label)}: {shown}")
+    return "\n".join(out)
+
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~"})
+
+
+def _md(text: str) -> str:
+    return safe_line(text).translate(_MD_SPECIAL)
+
+
+def _markdown(entries: Iterable[Entry], out: TextIO, title: str) -> int:
+    out.write(f"# {_md(title)}\n")
+    count = 0
+    for entry in entries:
+        out.write(f"\n## Entry {entry.seq}: {entry.kind.value}\n")
+        for heading, lines in sections(entry):
+            out.write(f"\n### {heading}\n\n")
+            for label, value in lines:
+                out.write(f"- **{_md(label)}:** {_md(value)}\n")
+        count += 1
+    return count
+
+
+_CSS = """
+body { font: 11pt/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 52em; color: #111; }
+h1 { font-size: 1.5em; border-bottom: 2px solid #333; }
+section.entry { border: 1px solid #999; padding: 0 1em 1em; margin: 1.5em 0; }
+section.entry h2 { font-size: 1.2em; }
+h3 { font-size: 1em; margin: 1em 0 .3em; }
+dl { display: grid; grid-template-columns: 14em 1fr; gap: .2em 1em; margin: 0; }
+dt { font-weight: 600; } dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.hash { font-family: ui-monospace, monospace; font-size: .85em; }
+footer { margin-top: 2em; font-size: .85em; color: #444; }
+@media print { body { margin: 0; max-width: none; } section.entry { break-inside: avoid; } }
+"""
+
+
+def _h(text: str) -> str:
+    return html.escape(safe_text(text), quote=True)
+
+
+def _html(entries: Iterable[Entry], out: TextIO, title: str) -> int:
+    out.write(
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        # No scripts, no remote anything: the page is safe to file and to open offline.
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\">\n"
+        f"<title>{_h(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<h1>{_h(title)}</h1>\n"
+    )
+    count = 0
+    for entry in entries:
+        out.write(f'<section class="entry" id="e{entry.seq}">\n')
+        out.write(f"<h2>Entry {entry.seq}: {_h(entry.kind.value)}</h2>\n")
+        for heading, lines in sections(entry):
+            out.write(f"<h3>{_h(heading)}</h3>\n<dl>\n")
+            for label, value in lines:
+                cls = ' class="hash"' if "hash" in label.lower() or "SHA" in label else ""
+                out.write(f"<dt>{_h(label)}</dt><dd{cls}>{_h(value)}</dd>\n")
+            out.write("</dl>\n")
+        out.write("</section>\n")
+        count += 1
+    out.write(
+        f"<footer>{count} entr{'y' if count == 1 else 'ies'}. Each entry's hash covers its "
+        "contents and the hash before it; check the ledger with "
+        "<code>sharewise records verify</code>.</footer>\n</body>\n</html>\n"
+    )
+    return count
+
+
+def export_to_string(entries: Iterable[Entry], fmt: str) -> str:
+    """Convenience for tests and the UI."""
+    buffer = io.StringIO()
+    export(entries, fmt, buffer)
+    return buffer.getvalue()
