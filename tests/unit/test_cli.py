@@ -114,8 +114,15 @@ def test_mermaid_has_an_edge_per_choice(
     example_tree_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     main(["tree", "show", str(example_tree_path), "--format", "mermaid"])
+    from sharewise import paths
+    from sharewise.domain.facts import load_vocabulary
+
+    vocab = load_vocabulary(paths.facts_path())
     edges = [line for line in capsys.readouterr().out.splitlines() if "-->" in line]
-    assert len(edges) == 3 + 3 + 3  # danger, identifiable (+1 otherwise value), sharer (+1)
+    # Every value of every fact asked has its edge, the `otherwise` ones included.
+    expected = sum(len(vocab[f].values) for f in ("immediate_danger", "identifiable", "sharer"))
+    assert len(edges) == expected
+    assert '  sharer -- "competent_authority" --> ask_now' in edges
 
 
 def test_version() -> None:
