@@ -41,7 +41,7 @@ def make_result(decision: Decision = Decision.SHARE, n: int = 0) -> DecisionResu
             summary="Summary of the outcome.",
             actions=["Do the first thing.", "Then this."],
             law=law,
-        ),  # fmt: skip
+        ),
         citations=law.all_ids(),
         path=[
             Step(
@@ -58,14 +58,14 @@ def make_result(decision: Decision = Decision.SHARE, n: int = 0) -> DecisionResu
                 question="Does the information identify a living person?",
                 label="Yes",
             ),
-        ],  # fmt: skip
+        ],
         tree=TreeRef(
             id="example",
             title="Example",
             version="1.0",
             law_as_at=dt.date(2026, 11, 1),
             sha256="ab" * 32,
-        ),  # fmt: skip
+        ),
     )
 
 

@@ -7,6 +7,7 @@ attack must be reported by `verify`, with a message naming the entry.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import threading
 import time
@@ -65,7 +66,7 @@ def test_seq_runs_without_gaps_and_links(harness: Harness) -> None:
         assert ledger.head() == Head(7, entries[-1].hash)
     assert [e.seq for e in entries] == list(range(1, 8))
     assert [e.id for e in entries] == ids
-    assert all(b.prev_hash == a.hash for a, b in zip(entries, entries[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(entries))
     assert _verify(harness).intact
 
 
@@ -192,7 +193,7 @@ def test_guards_refuse_changes(harness: Harness, statement: str) -> None:
     with harness.open() as ledger:
         fill(ledger, 2)
     params = (b"{}",) if "?" in statement else ()
-    with pytest.raises(Exception, match="append-only|only ever erased"):
+    with pytest.raises(Exception, match=r"append-only|only ever erased"):
         harness.sql(statement, params)
     assert _verify(harness).intact
 
