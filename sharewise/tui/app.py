@@ -1,0 +1,146 @@
+"""The app: wiring only. One factory (`create_app`) serves the CLI, `serve` and the tests."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from sharewise.tui.ledger import LedgerStore, RecordStore
+from sharewise.tui.themes import HIGH_CONTRAST, THEMES
+
+if TYPE_CHECKING:
+    from sharewise.domain.graph import CompiledTree
+
+
+class SharewiseApp(App[int]):
+    """Holds the tree, the record store and the navigation between screens."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sharewise"
+    SUB_TITLE = "Can I share this? A guided decision and a record"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "emergency", "Danger now", priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(self, tree_path: str | None, store: RecordStore, theme: str = "default") -> None:
+        super().__init__()
+        self.tree_path = tree_path
+        self.store = store
+        self.decision_tree: CompiledTree | None = None
+        self.tree_error: str | None = None
+        self.register_theme(HIGH_CONTRAST)
+        self.theme = THEMES.get(theme, theme)
+        #: The practitioner's own details, kept for this session only (never on disk).
+        self.practitioner: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        from sharewise.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        self._load_tree()
+
+    @work(thread=True, exclusive=True, group="tree")
+    def _load_tree(self) -> None:
+        """Loading and validating a tree reads files and builds a graph: off the UI thread."""
+        from sharewise.cli.common import load_tree_arg
+        from sharewise.domain.errors import SharewiseError
+
+        try:
+            tree, error = load_tree_arg(self.tree_path), None
+        except SharewiseError as exc:
+            tree, error = None, exc.render()
+        self.call_from_thread(self._tree_ready, tree, error)
+
+    def _tree_ready(self, tree: CompiledTree | None, error: str | None) -> None:
+        from sharewise.tui.screens.home import TreeStatus
+
+        self.decision_tree, self.tree_error = tree, error
+        for screen in self.screen_stack:
+            screen.post_message(TreeStatus(error))
+
+    def go_home(self) -> None:
+        """Back to the home screen from any depth (after a record, or on leaving a walk)."""
+        from sharewise.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def action_start_walk(self) -> None:
+        from sharewise.tui.screens import navigate
+
+        navigate.start_walk(self)
+
+    def action_emergency(self) -> None:
+        from sharewise.tui.screens import navigate
+
+        navigate.emergency(self)
+
+    def action_records(self) -> None:
+        from sharewise.tui.screens.records import RecordsScreen
+
+        self.push_screen(RecordsScreen())
+
+    def action_training(self) -> None:
+        from sharewise.tui.screens.training import TrainingScreen
+
+        self.push_screen(TrainingScreen())
+
+    def action_help(self) -> None:
+        from sharewise.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_use_theme(self, name: str) -> None:
+        self.theme = THEMES.get(name, name)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The main actions in the command palette (ctrl+p), beside Textual's own."""
+        yield SystemCommand("Start a decision", "Walk the questions", self.action_start_walk)
+        yield SystemCommand(
+            "Someone is in danger now", "Act now, then record", self.action_emergency
+        )
+        yield SystemCommand("Records", "The decisions recorded here", self.action_records)
+        yield SystemCommand("Training", "Practise on scenarios", self.action_training)
+        yield SystemCommand("Help", "Keys and screens", self.action_help)
+        for label, name in (
+            ("default", "default"),
+            ("light", "light"),
+            ("high contrast", "high-contrast"),
+        ):
+            yield SystemCommand(
+                f"Theme: {label}", f"Use the {label} theme", lambda n=name: self.action_use_theme(n)
+            )
+        yield from super().get_system_commands(screen)
+
+
+def create_app(
+    data_dir: str | os.PathLike[str] | None,
+    tree_path: str | None = None,
+    *,
+    store: RecordStore | None = None,
+    theme: str | None = None,
+) -> SharewiseApp:
+    """The one way to build the app: the CLI, `sharewise serve` and the tests all call this."""
+    chosen = theme or os.environ.get("SHAREWISE_THEME", "default")
+    return SharewiseApp(
+        tree_path, store or LedgerStore(Path(data_dir) if data_dir else None), chosen
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """`sharewise` with no command: open the UI."""
+    tree = getattr(args, "tree", None) or os.environ.get("SHAREWISE_TREE")
+    app = create_app(args.data_dir, tree, theme=getattr(args, "theme", None))
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,73 @@
+"""A saved record as plain text: for "copy as text" into a case system, and for export.
+
+Every piece of text a person typed goes through `safe_text`, because the copy is also shown
+on screen and may be pasted into another terminal.
+"""
+
+from __future__ import annotations
+
+from sharewise.domain.citations import Registry
+from sharewise.domain.record import RecordDetails
+from sharewise.domain.result import DecisionResult
+from sharewise.domain.safe_text import safe_line, safe_text
+from sharewise.tui.words import LAW_GROUPS, decision_words, yes_no
+
+
+def record_text(
+    details: RecordDetails,
+    result: DecisionResult | None,
+    registry: Registry | None,
+    *,
+    record_id: str,
+    seq: int,
+    emergency: bool = False,
+) -> str:
+    """The record as a case note: who decided what, why, on which law, and where it is filed."""
+    d = details
+    heading = (
+        "Emergency information-sharing record (to be completed)"
+        if emergency
+        else ("Information-sharing decision record")
+    )
+    lines = [heading, f"Record {record_id} (entry {seq} in the sharewise ledger)"]
+    if d.case_ref:
+        lines.append(f"Case reference: {safe_line(d.case_ref)}")
+    if result is not None:
+        o = result.outcome
+        lines.append(f"Decision: {decision_words(o.decision)} - {safe_line(o.title)}")
+    p = d.practitioner
+    who = ", ".join(safe_line(x) for x in (p.name or "", p.role, p.organisation) if x)
+    lines.append(f"Decided by: {who}")
+    if d.recipient is not None:
+        r = d.recipient
+        to = ", ".join(safe_line(x) for x in (r.name or "", r.role, r.organisation) if x)
+        lines.append(f"Shared with: {to}")
+    _field(lines, "Information", d.information)
+    _field(lines, "How", d.method)
+    if d.consent is not None:
+        sought = "sought" if d.consent.sought else "not sought"
+        _field(lines, f"Consent ({sought})", d.consent.reason)
+    if d.informed is not None:
+        _field(lines, f"Person told: {yes_no(d.informed.told)}", d.informed.reason)
+    _field(lines, "Identities protected", d.identities_protected)
+    _field(lines, "Advice sought", d.advice_sought)
+    _field(lines, "Rationale", d.rationale)
+    if d.review_by is not None:
+        lines.append(f"Review by: {d.review_by.isoformat()}")
+    if result is not None:
+        lines.append("The law relied on:")
+        for group, label in LAW_GROUPS.items():
+            for cid in getattr(result.outcome.law, group):
+                c = registry.get(cid) if registry else None
+                lines.append(f"  {label}: {c.title if c else cid} [{cid}]")
+        lines.append("Questions and answers:")
+        for i, step in enumerate(result.path, start=1):
+            lines.append(f"  {i}. {step.question} - {step.label}")
+        t = result.tree
+        lines.append(f"Tree: {t.title} {t.version} (law as at {t.law_as_at.isoformat()})")
+    return "\n".join(lines) + "\n"
+
+
+def _field(lines: list[str], label: str, value: str | None) -> None:
+    if value:
+        lines.append(f"{label}: {safe_text(value)}")

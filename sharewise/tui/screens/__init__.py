@@ -1,0 +1,1 @@
+"""One Screen per module: home, walk, outcome, record form, confirmation, emergency, records."""

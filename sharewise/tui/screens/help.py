@@ -1,0 +1,58 @@
+"""Help: the keys and screens as they are, and where to find the plain text mode."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown
+
+HELP = """\
+# Help
+
+**In an emergency** press **F2** on any screen (or **e** on the home, question and outcome
+screens). Call 999 first; the form afterwards takes a minute.
+
+## Keys
+| where | key | what it does |
+|---|---|---|
+| anywhere | F2 | someone is in danger now |
+| anywhere | F1 | this help |
+| anywhere | ctrl+p | the command palette: every action, and the themes |
+| anywhere | ctrl+q | quit |
+| home | s, e, r, t, h | start, emergency, records, training, help |
+| question | 1 to 9 | answer |
+| question | ↑ ↓ Enter | choose an answer |
+| question | b or Backspace | back one question |
+| question | p | go to your earlier answers; Enter on one goes back to it |
+| question | ? | show or hide the help panel |
+| outcome | r | record this decision |
+| outcome | b or Escape | change an answer |
+| record form | Tab, Enter | next field |
+| record form | Space | switch yes / no |
+| record form | ctrl+s | save |
+| saved | c, x, d | copy as text, export, done |
+
+## Themes
+Open the command palette (ctrl+p) and type "theme": default, light or high contrast. The
+environment variable `NO_COLOR` turns colour off.
+
+## Screen readers and scripts
+This screen cannot be read by a screen reader. `sharewise walk --plain` asks the same
+questions and records the same way as plain text, one line at a time.
+"""
+
+
+class HelpScreen(Screen[None]):
+    """The help text; Escape closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Close")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="help-body"):
+            yield Markdown(HELP)
+        yield Footer()

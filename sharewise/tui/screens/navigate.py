@@ -1,0 +1,37 @@
+"""Starting a walk and raising an emergency: the two journeys that begin from anywhere."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sharewise.tui.app import SharewiseApp
+
+
+def _tree_or_say(app: SharewiseApp) -> bool:
+    """Whether the tree is ready; if not, tell the person why instead of doing nothing."""
+    if app.decision_tree is not None:
+        return True
+    if app.tree_error:
+        app.notify(app.tree_error, title="The decision tree could not be loaded", severity="error")
+    else:
+        app.notify("The decision tree is still loading; try again in a moment.")
+    return False
+
+
+def start_walk(app: SharewiseApp) -> None:
+    from sharewise.domain.walk import Walk
+    from sharewise.tui.screens.walk import WalkScreen
+
+    if _tree_or_say(app):
+        assert app.decision_tree is not None
+        app.push_screen(WalkScreen(Walk(app.decision_tree)))
+
+
+def emergency(app: SharewiseApp) -> None:
+    """Act-now advice and a short record form, from any screen (the F2 key)."""
+    from sharewise.tui.screens.emergency import EmergencyScreen
+
+    if isinstance(app.screen, EmergencyScreen):
+        return
+    app.push_screen(EmergencyScreen())

@@ -1,0 +1,92 @@
+"""The outcome: the decision in one line, what it means, what to do next, and the law."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, Static
+
+from sharewise.domain.citations import Registry
+from sharewise.domain.result import DecisionResult
+from sharewise.tui.widgets.law import LawPanel
+from sharewise.tui.words import LAW_GROUPS, decision_class, decision_words
+
+
+class OutcomeScreen(Screen[bool]):
+    """Dismisses with True to change an answer (back to the walk); r records the decision."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "record", "Record this decision"),
+        Binding("b,escape", "change", "Change an answer"),
+        Binding("e", "app.emergency", "Danger now", show=False),
+    ]
+
+    def __init__(self, result: DecisionResult, registry: Registry) -> None:
+        super().__init__()
+        self.result = result
+        self.registry = registry
+
+    def compose(self) -> ComposeResult:
+        o = self.result.outcome
+        yield Header()
+        with VerticalScroll(id="outcome-body"):
+            yield Static(
+                Text(f"{decision_words(o.decision)}: {o.title}"),
+                id="outcome-decision",
+                classes=decision_class(o.decision),
+            )
+            yield Static(Text(o.summary), id="outcome-summary")
+            with Horizontal(id="outcome-buttons"):
+                yield Button("Record this decision (r)", id="outcome-record", variant="primary")
+                yield Button("Change an answer (b)", id="outcome-change")
+            yield Label("What to do next", classes="section-title")
+            actions = "\n".join(f"{i}. {a}" for i, a in enumerate(o.actions, start=1))
+            yield Static(Text(actions), id="outcome-actions")
+            if o.advice_whom:
+                yield Label("Who to ask, and what to ask them", classes="section-title")
+                advice = "\n".join(
+                    ["Ask: " + "; ".join(o.advice_whom), *(f"• {q}" for q in o.advice_ask)]
+                )
+                yield Static(Text(advice), id="outcome-advice")
+            yield Label("The law behind it", classes="section-title")
+            for group, label in LAW_GROUPS.items():
+                ids = getattr(o.law, group)
+                if ids:
+                    yield Label(label, classes="law-group")
+                    panel = LawPanel(classes="law")
+                    panel.show(ids, self.registry)
+                    yield panel
+            yield Label("Your answers", classes="section-title")
+            path = "\n".join(
+                f"{i}. {s.question} — {s.label}" for i, s in enumerate(self.result.path, start=1)
+            )
+            yield Static(Text(path), id="outcome-path")
+            t = self.result.tree
+            yield Static(
+                Text(f"{t.title} · version {t.version} · law as at {t.law_as_at:%d %B %Y}"),
+                classes="hint",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#outcome-record", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "outcome-record":
+            self.action_record()
+        else:
+            self.action_change()
+
+    def action_record(self) -> None:
+        from sharewise.tui.screens.record_form import RecordFormScreen
+
+        self.app.push_screen(RecordFormScreen(self.result, self.registry))
+
+    def action_change(self) -> None:
+        self.dismiss(True)

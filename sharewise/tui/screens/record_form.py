@@ -1,0 +1,323 @@
+"""The record form: what the practitioner adds to the outcome, checked in plain words.
+
+Validation is the domain's (`RecordDetails`); this screen only translates its complaints
+into sentences under the right field, and warns (never blocks) when text looks like it names
+a person where a case reference would do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
+
+from sharewise.domain.citations import Registry
+from sharewise.domain.errors import SharewiseError
+from sharewise.domain.record import RecordDetails
+from sharewise.domain.result import DecisionResult
+from sharewise.tui.context import sw_app
+from sharewise.tui.ledger import SavedRecord
+from sharewise.tui.widgets.field import TextField
+from sharewise.tui.words import decision_words
+
+#: (key, label, hint, required) of each free-text field, in the order they are asked.
+PRACTITIONER_FIELDS = (
+    ("practitioner.name", "Your name", "", True),
+    ("practitioner.role", "Your role", "For example: class teacher, health visitor.", True),
+    ("practitioner.organisation", "Your organisation", "", True),
+)
+CASE_FIELD = (
+    "case_ref",
+    "Case reference",
+    "The reference in your case system, e.g. CS-2026-00417, not the person's name.",
+    True,
+)
+
+REQUIRED_WORDS: dict[str, str] = {
+    "case_ref": "Give the case reference from your case system, so the record can be found.",
+    "practitioner.name": "Give your name: the record says who decided.",
+    "practitioner.role": "Give your role, for example “class teacher”.",
+    "practitioner.organisation": "Give your organisation.",
+    "recipient.organisation": "Say which organisation you shared with (or would share with).",
+    "recipient.role": "Say what their role is, for example “duty social worker”.",
+    "information": "Say what information is shared: an auditor must be able to see it was "
+    "only what was needed.",
+    "consent.reason": "Say why consent was (or was not) sought: the law asks you to record it.",
+    "informed.reason": "Say why the person was (or was not) told.",
+    "rationale": "Give your reasons in a sentence or two: why sharing (or not) was right.",
+}
+
+
+def consent_was_sought(result: DecisionResult | None) -> bool:
+    """A starting value for the consent switch, from the answer already given in the walk."""
+    if result is None:
+        return False
+    answers = {s.fact: s.answer for s in result.path}
+    return answers.get("consent") in {"given", "given_explicitly", "refused"}
+
+
+def explain(error: dict[str, Any]) -> str:
+    """One pydantic complaint as a sentence that says how to fix it."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"This is too long: keep it under {ctx.get('max_length')} characters."
+    if kind in ("string_pattern_mismatch", "string_too_short"):
+        return "Write ordinary text here, on one line (no control characters)."
+    if kind.startswith("date"):
+        return "Write the date as YYYY-MM-DD, for example 2026-12-06."
+    return str(error.get("msg", "This value is not valid.")).removeprefix("Value error, ")
+
+
+class RecordFormScreen(Screen[None]):
+    """Fill in the record and save it (ctrl+s). Tab or Enter moves to the next field."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save the record", priority=True),
+        Binding("escape", "cancel", "Back to the outcome"),
+    ]
+
+    def __init__(
+        self,
+        result: DecisionResult | None,
+        registry: Registry | None,
+        *,
+        complete_target: str | None = None,
+        prefill: RecordDetails | None = None,
+    ) -> None:
+        super().__init__()
+        self.result = result
+        self.registry = registry
+        self.complete_target = complete_target
+        self.prefill = prefill
+
+    def _initial(self, key: str) -> str:
+        if self.prefill is not None:
+            node: Any = self.prefill
+            for part in key.split("."):
+                node = getattr(node, part, None) if node is not None else None
+            if isinstance(node, str):
+                return node
+        return sw_app(self).practitioner.get(key, "") if key.startswith("practitioner.") else ""
+
+    def _field(self, key: str, label: str, hint: str = "", required: bool = False) -> TextField:
+        check = not key.startswith("practitioner.") and key != "recipient.name"
+        return TextField(
+            key, label, hint, required=required, value=self._initial(key), check_names=check
+        )
+
+    @property
+    def recipient_required(self) -> bool:
+        return self.result is not None and self.result.decision.shares
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="form-body"):
+            if self.complete_target:
+                title = f"Complete emergency record {self.complete_target}"
+            elif self.result is not None:
+                o = self.result.outcome
+                title = f"Record the decision: {decision_words(o.decision)} ({o.title})"
+            else:
+                title = "Record the decision"
+            yield Static(Text(title), id="form-title")
+            yield Static(
+                "Fields marked * must be filled in. Tab or Enter: next field. Space: switch "
+                "yes/no. ctrl+s saves; Escape goes back.",
+                classes="hint",
+            )
+            yield Static("", id="form-summary")
+            yield self._field(*CASE_FIELD)
+            for key, label, hint, required in PRACTITIONER_FIELDS:
+                yield self._field(key, label, hint, required)
+            need = self.recipient_required
+            yield self._field(
+                "recipient.organisation",
+                "Shared with: organisation",
+                "Who received the information (or would have).",
+                need,
+            )
+            yield self._field("recipient.role", "Their role", "", need)
+            yield self._field("recipient.name", "Their name (if you know it)")
+            yield self._field(
+                "information",
+                "What information",
+                "Only what was needed, for example: the disclosure and the injuries seen.",
+                True,
+            )
+            yield self._field("method", "How it was shared", "For example: secure email, phone.")
+            yield from self._switch(
+                "consent-sought", "Consent was sought", consent_was_sought(self.result)
+            )
+            yield self._field("consent.reason", "Why consent was, or was not, sought", "", True)
+            told = bool(self.prefill and self.prefill.informed and self.prefill.informed.told)
+            yield from self._switch("informed-told", "The person was told about the sharing", told)
+            yield self._field("informed.reason", "Why they were, or were not, told", "", True)
+            yield self._field("identities_protected", "Identities protected (if any)")
+            yield self._field("advice_sought", "Advice sought (if any)")
+            yield self._field("rationale", "Your reasons", "Why this decision was right.", True)
+            yield self._field("review_by", "Review by (YYYY-MM-DD, optional)")
+            with Horizontal(id="form-buttons"):
+                yield Button("Save the record (ctrl+s)", id="form-save", variant="primary")
+                yield Button("Back (Esc)", id="form-cancel")
+        yield Footer()
+
+    def _switch(self, key: str, label: str, value: bool) -> ComposeResult:
+        with Horizontal(classes="switch-row"):
+            yield Switch(value=value, id=key)
+            yield Label(label)
+
+    def on_mount(self) -> None:
+        self.query_one("#field-case_ref Input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "form-save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss()
+
+    # -- validating ------------------------------------------------------------------------
+
+    def fields(self) -> dict[str, TextField]:
+        return {f.key: f for f in self.query(TextField)}
+
+    def collect(self) -> tuple[RecordDetails | None, dict[str, str]]:
+        """The details, or the problems by field key, in plain words."""
+        fields = self.fields()
+        values = {k: f.value for k, f in fields.items()}
+        problems: dict[str, str] = {}
+        required = [k for k, f in fields.items() if f.required]
+        for key in required:
+            if not values[key]:
+                problems[key] = REQUIRED_WORDS.get(key, "This is needed.")
+        if not self.recipient_required and bool(values["recipient.organisation"]) != bool(
+            values["recipient.role"]
+        ):
+            for key in ("recipient.organisation", "recipient.role"):
+                if not values[key]:
+                    problems[key] = REQUIRED_WORDS[key]
+        review: dt.date | None = None
+        if values["review_by"]:
+            try:
+                review = dt.date.fromisoformat(values["review_by"])
+            except ValueError:
+                problems["review_by"] = "Write the date as YYYY-MM-DD, for example 2026-12-06."
+        if problems:
+            return None, problems
+        v = {k: (val or None) for k, val in values.items()}
+        data: dict[str, Any] = {
+            "case_ref": v["case_ref"],
+            "practitioner": {
+                "name": v["practitioner.name"],
+                "role": v["practitioner.role"],
+                "organisation": v["practitioner.organisation"],
+            },
+            "information": v["information"],
+            "method": v["method"],
+            "consent": {
+                "sought": self.query_one("#consent-sought", Switch).value,
+                "reason": v["consent.reason"],
+            },
+            "informed": {
+                "told": self.query_one("#informed-told", Switch).value,
+                "reason": v["informed.reason"],
+            },
+            "identities_protected": v["identities_protected"],
+            "advice_sought": v["advice_sought"],
+            "rationale": v["rationale"],
+            "review_by": review,
+        }
+        if v["recipient.organisation"]:
+            data["recipient"] = {
+                "name": v["recipient.name"],
+                "organisation": v["recipient.organisation"],
+                "role": v["recipient.role"],
+            }
+        try:
+            return RecordDetails.model_validate(data), {}
+        except ValidationError as exc:
+            for err in exc.errors():
+                key = ".".join(str(p) for p in err["loc"]) or "case_ref"
+                problems.setdefault(key if key in fields else "case_ref", explain(dict(err)))
+            return None, problems
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        fields = self.fields()
+        for key, f in fields.items():
+            f.show_error(problems.get(key, ""))
+        summary = self.query_one("#form-summary", Static)
+        if not problems:
+            summary.update("")
+            summary.remove_class("-error")
+            return
+        labels = [fields[k].label for k in fields if k in problems]
+        summary.update(
+            Text(
+                f"Not saved yet: {len(problems)} field(s) need attention: "
+                + "; ".join(labels)
+                + ". Each one says what to do."
+            )
+        )
+        summary.add_class("-error")
+        first = next(fields[k] for k in fields if k in problems)
+        first.input.focus()
+        first.scroll_visible()
+
+    def action_save(self) -> None:
+        details, problems = self.collect()
+        self.show_problems(problems)
+        if details is None:
+            return
+        app = sw_app(self)
+        app.practitioner = {
+            "practitioner.name": details.practitioner.name or "",
+            "practitioner.role": details.practitioner.role,
+            "practitioner.organisation": details.practitioner.organisation,
+        }
+        self.query_one("#form-save", Button).disabled = True
+        self.query_one("#form-summary", Static).update("Saving…")
+        self._save(details)
+
+    @work(thread=True, exclusive=True, group="save")
+    def _save(self, details: RecordDetails) -> None:
+        """Appending fsyncs the ledger: never on the UI thread."""
+        store = sw_app(self).store
+        try:
+            if self.complete_target:
+                saved = store.complete(self.complete_target, details)
+            else:
+                assert self.result is not None
+                saved = store.save_decision(self.result, details)
+        except SharewiseError as exc:
+            self.app.call_from_thread(self._failed, exc.render())
+            return
+        self.app.call_from_thread(self._saved, saved, details)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#form-save", Button).disabled = False
+        summary = self.query_one("#form-summary", Static)
+        summary.update(Text("Nothing was saved. " + message))
+        summary.add_class("-error")
+
+    def _saved(self, saved: SavedRecord, details: RecordDetails) -> None:
+        from sharewise.tui.record_text import record_text
+        from sharewise.tui.screens.saved import SavedScreen
+
+        text = record_text(details, self.result, self.registry, record_id=saved.id, seq=saved.seq)
+        self.app.switch_screen(SavedScreen(saved, text, go_home=True))

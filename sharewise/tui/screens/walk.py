@@ -1,0 +1,199 @@
+"""The walk: one question at a time, the path so far, help, and the law still in play.
+
+The screen only asks the `Walk` (the domain) and shows what it answers: which question, which
+choices, what is still possible, and finally the result. It decides nothing itself.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from sharewise.domain.graph import CompiledTree
+from sharewise.domain.walk import Walk
+from sharewise.tui.screens.confirm import ConfirmScreen
+from sharewise.tui.widgets.law import citation_text
+from sharewise.tui.widgets.path import JumpRequest, PathList
+from sharewise.tui.words import decision_words
+
+
+def questions_left(tree: CompiledTree, node: str) -> int:
+    """The most questions that can still follow `node` (for "at most N more")."""
+
+    @cache
+    def depth(n: str) -> int:
+        if tree.is_outcome(n):
+            return 0
+        return 1 + max(depth(c.next) for c in tree.choices(n))
+
+    return depth(node)
+
+
+class WalkScreen(Screen[None]):
+    """Answer with 1–9 (or arrows and Enter, or a click); b goes back; ? shows or hides help."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(n), f"pick({n})", f"Answer {n}", show=False) for n in range(1, 10)),
+        Binding("b,backspace", "back", "Back"),
+        Binding("p", "focus_path", "Change an earlier answer"),
+        Binding("question_mark", "toggle_help", "Help panel"),
+        Binding("e", "app.emergency", "Danger now", show=False),
+        Binding("escape", "leave", "Leave"),
+    ]
+
+    def __init__(self, walk: Walk) -> None:
+        super().__init__()
+        self.walk = walk
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="walk-body"):
+            with Vertical(id="walk-path-col"):
+                yield Label("Your answers so far", classes="col-title")
+                yield PathList(id="walk-path")
+                yield Static("", id="walk-path-hint", classes="hint")
+            with Vertical(id="walk-question-col"):
+                yield Static("", id="walk-progress")
+                yield Static("", id="walk-question")
+                yield OptionList(id="walk-options")
+                yield Static(
+                    "Press the number of your answer, or use ↑ ↓ and Enter. "
+                    "“Not sure” is a real answer: it leads to advice.",
+                    id="walk-keys",
+                    classes="hint",
+                )
+            with VerticalScroll(id="walk-help-col"):
+                yield Label("What this means", classes="col-title")
+                yield Static("", id="walk-what")
+                yield Label("Why we ask", classes="col-title")
+                yield Static("", id="walk-why")
+                yield Label("Still possible", classes="col-title")
+                yield Static("", id="walk-possible")
+                yield Label("The law that may apply", classes="col-title")
+                yield Static("", id="walk-law")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show_question()
+
+    def show_question(self) -> None:
+        """Redraw everything from the walk; called after every change to it."""
+        walk = self.walk
+        q = walk.question
+        if q is None:
+            self._show_outcome()
+            return
+        steps = walk.steps()
+        left = questions_left(walk.tree, walk.node)
+        self.query_one("#walk-progress", Static).update(
+            Text(f"Question {len(steps) + 1} · at most {left - 1} more after this")
+            if left > 1
+            else Text(f"Question {len(steps) + 1} · the last one")
+        )
+        self.query_one("#walk-question", Static).update(Text(q.text))
+        options = self.query_one("#walk-options", OptionList)
+        options.clear_options()
+        for i, choice in enumerate(walk.choices(), start=1):
+            key = f"{i}" if i <= 9 else " "
+            line = Text()
+            line.append(f" {key} ", style="bold reverse")
+            line.append(f"  {choice.label}")
+            options.add_option(Option(line, id=f"choice-{choice.value}"))
+        options.highlighted = 0
+        path = self.query_one("#walk-path", PathList)
+        path.show(steps)
+        self.query_one("#walk-path-hint", Static).update(
+            Text("Press p, then Enter on an answer, to change it.") if steps else Text("")
+        )
+        self.query_one("#walk-what", Static).update(Text(q.help))
+        self.query_one("#walk-why", Static).update(Text(q.why))
+        possible = sorted({decision_words(o.decision) for o in walk.reachable_outcomes()})
+        self.query_one("#walk-possible", Static).update(Text("\n".join(f"• {p}" for p in possible)))
+        self.query_one("#walk-law", Static).update(
+            citation_text(walk.citations_in_play(), walk.tree.registry, gist=False)
+        )
+        options.focus()
+
+    def _show_outcome(self) -> None:
+        from sharewise.tui.screens.outcome import OutcomeScreen
+
+        def returned(change: bool | None) -> None:
+            if change:
+                self.walk.back()
+                self.show_question()
+
+        self.app.push_screen(OutcomeScreen(self.walk.result(), self.walk.tree.registry), returned)
+
+    def answer(self, index: int) -> None:
+        choices = self.walk.choices()
+        if 0 <= index < len(choices):
+            self.walk.answer(choices[index].value)
+            self.show_question()
+
+    def action_pick(self, number: int) -> None:
+        self.answer(number - 1)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "walk-options":
+            event.stop()
+            self.answer(event.option_index)
+
+    def action_back(self) -> None:
+        if not self.walk.answers:
+            self.notify("This is the first question.")
+            return
+        self.walk.back()
+        self.show_question()
+
+    def action_focus_path(self) -> None:
+        if self.walk.answers:
+            self.query_one("#walk-path", PathList).focus()
+        else:
+            self.notify("No answers yet: this is the first question.")
+
+    def action_toggle_help(self) -> None:
+        self.query_one("#walk-help-col").toggle_class("-hidden")
+
+    def on_jump_request(self, message: JumpRequest) -> None:
+        """Going back to an earlier answer clears the ones after it: say which, then ask."""
+        index = message.index
+        steps = self.walk.steps()
+        cleared = steps[index:]
+        lines = [f"Go back to question {index + 1}: {steps[index].question}", ""]
+        lines.append("These answers will be cleared:")
+        lines += [f"  {index + i}. {s.question} — {s.label}" for i, s in enumerate(cleared, 1)]
+
+        def decided(ok: bool | None) -> None:
+            if ok:
+                self.walk.jump_back(index)
+                self.show_question()
+
+        self.app.push_screen(
+            ConfirmScreen("\n".join(lines), yes="Go back", no="Keep my answers"), decided
+        )
+
+    def action_leave(self) -> None:
+        if not self.walk.answers:
+            self.dismiss()
+            return
+
+        def decided(ok: bool | None) -> None:
+            if ok:
+                self.dismiss()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Leave this decision? Your answers will not be kept.",
+                yes="Leave",
+                no="Stay",
+            ),
+            decided,
+        )

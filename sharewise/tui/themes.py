@@ -1,0 +1,47 @@
+"""The three looks: the default dark theme, light, and a high-contrast theme of our own.
+
+High contrast is for people with low vision and for bright rooms: pure black and white,
+with yellow focus and saturated decision colours that stay distinguishable without hue.
+"""
+
+from __future__ import annotations
+
+from textual.theme import Theme
+
+DEFAULT_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+HIGH_CONTRAST_THEME = "sharewise-high-contrast"
+
+HIGH_CONTRAST = Theme(
+    name=HIGH_CONTRAST_THEME,
+    primary="#ffff00",
+    secondary="#00ffff",
+    accent="#ffff00",
+    warning="#ffaf00",
+    error="#ff5f5f",
+    success="#00ff00",
+    foreground="#ffffff",
+    background="#000000",
+    surface="#000000",
+    panel="#1c1c1c",
+    boost="#303030",
+    dark=True,
+    luminosity_spread=0.0,
+    text_alpha=1.0,
+    variables={
+        "block-cursor-foreground": "#000000",
+        "block-cursor-background": "#ffff00",
+        "block-cursor-text-style": "bold",
+        "footer-key-foreground": "#ffff00",
+        "input-selection-background": "#ffff00 50%",
+        "border": "#ffffff",
+        "border-blurred": "#808080",
+    },
+)
+
+#: Names people can pick (command palette, `--theme`), mapped to Textual theme names.
+THEMES: dict[str, str] = {
+    "default": DEFAULT_THEME,
+    "light": LIGHT_THEME,
+    "high-contrast": HIGH_CONTRAST_THEME,
+}

@@ -1,0 +1,81 @@
+"""A labelled form field that explains itself: hint, error and a "names a person" warning."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from sharewise.tui.names import name_warning
+
+
+class TextField(Vertical):
+    """One line of free text with its label, a hint, and room for an error and a warning."""
+
+    DEFAULT_CLASSES = "field"
+
+    def __init__(
+        self,
+        key: str,
+        label: str,
+        hint: str = "",
+        *,
+        required: bool = False,
+        value: str = "",
+        placeholder: str = "",
+        check_names: bool = True,
+    ) -> None:
+        super().__init__(id=f"field-{key.replace('.', '-')}")
+        self.key = key
+        self.label = label
+        self.hint = hint
+        self.required = required
+        self.initial = value
+        self.placeholder = placeholder
+        self.check_names = check_names
+
+    def compose(self) -> ComposeResult:
+        mark = " *" if self.required else ""
+        with Horizontal(classes="field-row"):
+            yield Label(Text(self.label + mark), classes="field-label")
+            yield Input(value=self.initial, placeholder=self.placeholder, id=f"in-{self.id}")
+        if self.hint:
+            yield Static(Text(self.hint), classes="hint")
+        for kind in ("error", "warning"):
+            note = Static("", classes=kind)
+            note.display = False
+            yield note
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    @property
+    def value(self) -> str:
+        return self.input.value.strip()
+
+    def show_error(self, message: str) -> None:
+        """Show (or with "" clear) what is wrong and how to fix it, right under the field."""
+        note = self.query_one(".error", Static)
+        note.update(Text(message))
+        note.display = bool(message)
+        self.set_class(bool(message), "-invalid")
+
+    @property
+    def error(self) -> str:
+        return str(self.query_one(".error", Static).render())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.check_names:
+            warning = name_warning(event.value)
+            note = self.query_one(".warning", Static)
+            note.update(Text(warning))
+            note.display = bool(warning)
+            self.set_class(bool(warning), "-warned")
+        if self.has_class("-invalid") and event.value.strip():
+            self.show_error("")
+
+    @property
+    def warning(self) -> str:
+        return str(self.query_one(".warning", Static).render())

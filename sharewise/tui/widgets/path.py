@@ -1,0 +1,37 @@
+"""The breadcrumb of answers so far: pick one to go back to that question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from sharewise.domain.result import Step
+
+
+@dataclass
+class JumpRequest(Message):
+    """The person picked an earlier answer: go back to step `index` (0 = first question)."""
+
+    index: int
+
+
+class PathList(OptionList):
+    """Each answered question with its answer; Enter (or a click) asks to go back to it."""
+
+    def show(self, steps: list[Step]) -> None:
+        """Replace the breadcrumb with these steps, keeping focus where it is."""
+        self.clear_options()
+        for i, step in enumerate(steps, start=1):
+            line = Text()
+            line.append(f"{i}. {step.question}\n", style="dim")
+            line.append(f"   {step.label}", style="bold")
+            self.add_option(Option(line, id=f"step-{i - 1}"))
+        self.highlighted = len(steps) - 1 if steps else None
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.post_message(JumpRequest(event.option_index))
