@@ -161,3 +161,20 @@ class SQLiteHarness:
     def close(self) -> None:
         if self._raw is not None:
             self._raw.close()
+
+
+def append_many(spec: tuple[str, str], n: int, barrier: Any, worker: int) -> None:
+    """A writer process: wait for the others, then append `n` records as fast as it can."""
+    with open_spec(spec, lock_timeout=60) as ledger:
+        barrier.wait()
+        for i in range(n):
+            ledger.record_decision(make_result(n=i), make_details(f"W{worker}-{i}"))
+
+
+def append_forever(spec: tuple[str, str]) -> None:
+    """A writer that is killed from outside at a random moment."""
+    with open_spec(spec, lock_timeout=60) as ledger:
+        i = 0
+        while True:
+            ledger.record_decision(make_result(n=i), make_details(f"K-{i}"))
+            i += 1
