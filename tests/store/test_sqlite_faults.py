@@ -45,9 +45,9 @@ def test_full_disk_from_the_command_line_exits_3(
     def full(*args: object, **kwargs: object) -> object:
         raise LedgerFull("the disk holding the ledger is full, so nothing was recorded")
 
-    monkeypatch.setattr(SQLiteBackend, "append", full)
     with sq.open() as ledger:
         fill(ledger, 1)
+    monkeypatch.setattr(SQLiteBackend, "append", full)
     code = main(["--data-dir", str(sq.path.parent.parent), "records", "review", "1",
                  "--verdict", "agree", "--reviewer", "X"])  # fmt: skip
     err = capsys.readouterr().err
