@@ -1,0 +1,150 @@
+"""Training: a trainee's walk through a scenario set against the model path, and the debrief.
+
+The model path is what the tree makes of the scenario's facts. Each answer the trainee gave
+is judged against the scenario's fact for that question, so a trainee who went astray early
+still gets credit (or correction) for every later answer, and the debrief cites the law of
+both outcomes so the trainer can talk through why they differ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sharewise.domain.decide import decide
+from sharewise.domain.graph import CompiledTree
+from sharewise.domain.result import DecisionResult
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCheck:
+    """One answer the trainee gave, beside the answer the scenario's facts call for."""
+
+    node: str
+    question: str
+    fact: str
+    given: str
+    given_label: str
+    expected: str | None
+    expected_label: str | None
+
+    @property
+    def correct(self) -> bool:
+        return self.expected is not None and self.given == self.expected
+
+
+@dataclass(frozen=True, slots=True)
+class Debrief:
+    """What the trainer and trainee talk through after an exercise."""
+
+    model: DecisionResult
+    trainee: DecisionResult
+    answers: list[AnswerCheck]
+    # Model questions the trainee never reached (because an earlier answer led elsewhere).
+    missed: list[str] = field(default_factory=list)
+    learning_points: list[str] = field(default_factory=list)
+
+    @property
+    def same_outcome(self) -> bool:
+        return self.model.outcome.id == self.trainee.outcome.id
+
+    @property
+    def same_decision(self) -> bool:
+        return self.model.decision == self.trainee.decision
+
+    @property
+    def correct_count(self) -> int:
+        return sum(1 for a in self.answers if a.correct)
+
+    @property
+    def first_divergence(self) -> AnswerCheck | None:
+        return next((a for a in self.answers if not a.correct), None)
+
+    @property
+    def citations_missed(self) -> list[str]:
+        return [c for c in self.model.citations if c not in self.trainee.citations]
+
+    @property
+    def citations_extra(self) -> list[str]:
+        return [c for c in self.trainee.citations if c not in self.model.citations]
+
+
+def debrief(
+    tree: CompiledTree,
+    facts: Mapping[str, object],
+    trainee: DecisionResult,
+    learning_points: Sequence[str] = (),
+) -> Debrief:
+    """Compare the trainee's decided walk with the model path for the scenario's facts."""
+    model = decide(tree, facts)
+    checks: list[AnswerCheck] = []
+    for step in trainee.path:
+        expected = facts.get(step.fact)
+        expected_value = expected if isinstance(expected, str) else None
+        expected_label = None
+        if expected_value is not None:
+            expected_label = next(
+                (c.label for c in tree.choices(step.node) if c.value == expected_value),
+                expected_value,
+            )
+        checks.append(
+            AnswerCheck(
+                step.node,
+                step.question,
+                step.fact,
+                step.answer,
+                step.label,
+                expected_value,
+                expected_label,
+            )
+        )
+    asked = {s.node for s in trainee.path}
+    missed = [s.question for s in model.path if s.node not in asked]
+    return Debrief(model, trainee, checks, missed, list(learning_points))
+
+
+def render_debrief(d: Debrief, registry_titles: Mapping[str, str]) -> str:
+    """The debrief as Markdown-flavoured plain text, for the plain walk and for printing."""
+
+    def title(cid: str) -> str:
+        return f"{registry_titles.get(cid, cid)} [{cid}]"
+
+    verdict = (
+        "Same outcome as the model path."
+        if d.same_outcome
+        else "Same decision, by a different route."
+        if d.same_decision
+        else "A different decision from the model path."
+    )
+    lines = [
+        "# Debrief",
+        "",
+        verdict,
+        "",
+        f"Your outcome:  {d.trainee.decision.value} - {d.trainee.outcome.title}",
+        f"Model outcome: {d.model.decision.value} - {d.model.outcome.title}",
+        "",
+        f"Answers matching the scenario: {d.correct_count} of {len(d.answers)}",
+        "",
+    ]
+    for i, a in enumerate(d.answers, start=1):
+        mark = "ok " if a.correct else "XX "
+        lines.append(f"{mark}{i}. {a.question}")
+        lines.append(f"     you: {a.given_label}")
+        if not a.correct:
+            lines.append(f"     scenario: {a.expected_label or '(not set in the scenario)'}")
+    if d.missed:
+        lines += ["", "Questions on the model path you did not reach:"]
+        lines += [f"  - {q}" for q in d.missed]
+    lines += ["", "The law behind the model outcome:"]
+    lines += [f"  - {title(c)}" for c in d.model.citations]
+    if d.citations_missed:
+        lines += ["", "Cited by the model but not by your outcome:"]
+        lines += [f"  - {title(c)}" for c in d.citations_missed]
+    if d.citations_extra:
+        lines += ["", "Cited by your outcome but not by the model:"]
+        lines += [f"  - {title(c)}" for c in d.citations_extra]
+    if d.learning_points:
+        lines += ["", "Learning points:"]
+        lines += [f"  - {p}" for p in d.learning_points]
+    return "\n".join(lines) + "\n"
