@@ -90,9 +90,13 @@ class Checkpoint:
                     self.size,
                     None,
                     f"the checkpoint recorded {self.size} entries "
-                    f"but the ledger now has {count}: entries "
-                    f"{count + 1} to {self.size} were removed "
-                    "(truncated tail)",
+                    f"but the ledger now has {count}: "
+                    + (
+                        f"entry {self.size} was"
+                        if count + 1 == self.size
+                        else f"entries {count + 1} to {self.size} were"
+                    )
+                    + " removed (truncated tail)",
                 )
             )
         elif hashes_at.get(self.size) != self.head and self.size > 0:

@@ -27,11 +27,14 @@ DETAILS_FILE = ROOT / "tests" / "fixtures" / "record-details.yaml"
 def make_result(decision: Decision = Decision.SHARE, n: int = 0) -> DecisionResult:
     """A decided case, built directly so that store tests do not depend on any tree."""
     law = (
-        Law(basis=["ukgdpr.art6.1e"], special_category=["ukgdpr.art9.2g"],
-            supporting=["guidance.hmg2024"])
+        Law(
+            basis=["ukgdpr.art6.1e"],
+            special_category=["ukgdpr.art9.2g"],
+            supporting=["guidance.hmg2024"],
+        )
         if decision.shares
         else Law(confidentiality=["common_law.confidence"])
-    )  # fmt: skip
+    )
     return DecisionResult(
         decision=decision,
         outcome=OutcomeView(

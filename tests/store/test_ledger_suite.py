@@ -229,8 +229,9 @@ def test_edited_body_with_recomputed_hash_breaks_the_next_link(harness: Harness)
     value = json.loads(body)
     value["data"]["result"]["outcome"]["title"] = "Something else"
     forged = chain.canonical(value)
-    harness.sql("UPDATE entries SET body = ?, hash = ? WHERE seq = 3",
-                (forged, chain.entry_hash(forged)))  # fmt: skip
+    harness.sql(
+        "UPDATE entries SET body = ?, hash = ? WHERE seq = 3", (forged, chain.entry_hash(forged))
+    )
     messages = _messages(_verify(harness))
     assert any(m.startswith("entry 4 ") and "does not link" in m for m in messages)
 
@@ -305,8 +306,9 @@ def test_reserialised_body_is_found(harness: Harness) -> None:
     _tampered(harness)
     body, _ = _row(harness, 2)
     loose = json.dumps(json.loads(body), indent=1).encode()
-    harness.sql("UPDATE entries SET body = ?, hash = ? WHERE seq = 2",
-                (loose, chain.entry_hash(loose)))  # fmt: skip
+    harness.sql(
+        "UPDATE entries SET body = ?, hash = ? WHERE seq = 2", (loose, chain.entry_hash(loose))
+    )
     messages = _messages(_verify(harness))
     assert any(m.startswith("entry 2 ") and "canonical" in m for m in messages)
 
@@ -353,8 +355,9 @@ def test_edited_personal_text_is_found(harness: Harness) -> None:
 def test_deleted_personal_details_are_found(harness: Harness) -> None:
     _tampered(harness)
     harness.sql("DELETE FROM personal WHERE seq = 2")
-    harness.sql("UPDATE personal SET salt = NULL, data = NULL, case_ref = NULL, erased_by = 9"
-                " WHERE seq = 3")  # fmt: skip
+    harness.sql(
+        "UPDATE personal SET salt = NULL, data = NULL, case_ref = NULL, erased_by = 9 WHERE seq = 3"
+    )
     messages = _messages(_verify(harness))
     assert any(m.startswith("entry 2 ") and "missing" in m for m in messages)
     assert any(m.startswith("entry 3 ") and "no purge" in m for m in messages)
@@ -381,8 +384,9 @@ def test_signed_checkpoint_holds_and_detects_forgery(harness: Harness) -> None:
         assert verify(ledger.backend, good, trusted_key=public).intact
         report = verify(ledger.backend, forged, trusted_key=public)
         assert any("different key" in m for m in _messages(report))
-        edited = type(good)(good.ledger, 2, good.head, good.created, good.alg, good.signature,
-                            good.public_key)  # fmt: skip
+        edited = type(good)(
+            good.ledger, 2, good.head, good.created, good.alg, good.signature, good.public_key
+        )
         assert any(
             "signature does not match" in m for m in _messages(verify(ledger.backend, edited))
         )

@@ -48,8 +48,19 @@ def test_full_disk_from_the_command_line_exits_3(
     with sq.open() as ledger:
         fill(ledger, 1)
     monkeypatch.setattr(SQLiteBackend, "append", full)
-    code = main(["--data-dir", str(sq.path.parent.parent), "records", "review", "1",
-                 "--verdict", "agree", "--reviewer", "X"])  # fmt: skip
+    code = main(
+        [
+            "--data-dir",
+            str(sq.path.parent.parent),
+            "records",
+            "review",
+            "1",
+            "--verdict",
+            "agree",
+            "--reviewer",
+            "X",
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 3
     assert "full, so nothing was recorded" in err and "Traceback" not in err

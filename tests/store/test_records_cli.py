@@ -1,0 +1,246 @@
+"""`sharewise records ...` and `decide --record` as a person or a script uses them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from ledger_harness import DETAILS_FILE
+
+from sharewise.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+TREE = ROOT / "tests" / "fixtures" / "trees" / "example.yaml"
+
+
+@pytest.fixture()
+def data(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture()
+def facts(tmp_path: Path) -> Path:
+    f = tmp_path / "facts.yaml"
+    f.write_text('immediate_danger: "no"\nidentifiable: "yes"\nsharer: public_authority\n')
+    return f
+
+
+def sw(capsys: pytest.CaptureFixture[str], data: Path, *argv: str) -> tuple[int, str, str]:
+    code = main(["--data-dir", str(data), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def record(capsys: pytest.CaptureFixture[str], data: Path, facts: Path, details: Path) -> dict:
+    code, out, err = sw(
+        capsys,
+        data,
+        "decide",
+        "--facts",
+        str(facts),
+        "--tree",
+        str(TREE),
+        "--record",
+        str(details),
+        "--json",
+    )
+    assert code == 0, err
+    ref: dict = json.loads(out)["record"]
+    return ref
+
+
+def test_decide_record_then_list_show_verify(
+    capsys: pytest.CaptureFixture[str], data: Path, facts: Path
+) -> None:
+    ref = record(capsys, data, facts, DETAILS_FILE)
+    assert ref["seq"] == 1 and len(ref["hash"]) == 64
+    code, out, _ = sw(capsys, data, "records", "list")
+    assert code == 0 and ref["id"] in out and "CS-2026-00417" in out
+    code, out, _ = sw(capsys, data, "records", "list", "--json", "--decision", "share")
+    assert [r["id"] for r in json.loads(out)] == [ref["id"]]
+    code, out, _ = sw(capsys, data, "records", "list", "--json", "--case", "nope")
+    assert json.loads(out) == []
+    code, out, _ = sw(capsys, data, "records", "show", ref["id"])
+    assert code == 0 and "ukgdpr.art6.1e" in out and "J. Okafor" in out
+    assert "Is anyone in immediate danger?" in out and ref["hash"] in out
+    code, out, _ = sw(capsys, data, "records", "show", "1", "--json")
+    shown = json.loads(out)
+    assert shown["details"]["consent"]["sought"] is False and shown["result"]["tree"]["id"]
+    code, out, _ = sw(capsys, data, "records", "verify")
+    assert code == 0 and "1 entry, chain intact" in out
+
+
+def test_bad_details_file_exits_2_with_its_place(
+    capsys: pytest.CaptureFixture[str], data: Path, facts: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "details.yaml"
+    bad.write_text(DETAILS_FILE.read_text().replace("sought: false", "sought: no") + "colour: 1\n")
+    code, _out, err = sw(
+        capsys, data, "decide", "--facts", str(facts), "--tree", str(TREE), "--record", str(bad)
+    )
+    assert code == 2 and "Traceback" not in err
+    assert f"{bad}:9:19: consent.sought" in err  # `no` is not a boolean here
+    assert "unknown key 'colour'" in err
+    assert "Okafor" not in err  # personal data never reaches an error message
+    assert not (data / "ledger").exists()  # a bad file never touches the ledger
+    missing = tmp_path / "short.yaml"
+    missing.write_text("case_ref: X\npractitioner: {name: A, role: B, organisation: C}\n")
+    code, _, err = sw(
+        capsys, data, "decide", "--facts", str(facts), "--tree", str(TREE), "--record", str(missing)
+    )
+    assert code == 2 and "missing information, consent, informed, rationale" in err
+
+
+def test_emergency_then_complete_and_due(
+    capsys: pytest.CaptureFixture[str], data: Path, facts: Path, tmp_path: Path
+) -> None:
+    quick = tmp_path / "quick.yaml"
+    quick.write_text(
+        "to_be_completed: true\ncase_ref: CS-1\n"
+        "practitioner: {name: A, role: DSL, organisation: School}\n"
+    )
+    ref = record(capsys, data, facts, quick)
+    code, out, _ = sw(capsys, data, "records", "due")
+    assert code == 0 and "emergency record to be completed" in out
+    code, out, _ = sw(capsys, data, "records", "complete", ref["id"], "--record", str(DETAILS_FILE))
+    assert code == 0 and "completion recorded" in out
+    code, out, _ = sw(capsys, data, "records", "due", "--today", "2027-01-01", "--json")
+    due = json.loads(out)
+    assert [d["reason"] for d in due] == ["review was due 2026-12-06"]
+
+
+def test_review_amend_and_unknown_id(
+    capsys: pytest.CaptureFixture[str], data: Path, facts: Path
+) -> None:
+    ref = record(capsys, data, facts, DETAILS_FILE)
+    code, out, _ = sw(
+        capsys,
+        data,
+        "records",
+        "review",
+        ref["id"],
+        "--verdict",
+        "disagree",
+        "--reviewer",
+        "I. G. Lead",
+        "--comment",
+        "Consent should have been sought.",
+    )
+    assert code == 0 and "review recorded" in out
+    code, out, _ = sw(capsys, data, "records", "amend", ref["id"], "--record", str(DETAILS_FILE))
+    assert code == 0 and "amendment recorded" in out
+    code, _, err = sw(capsys, data, "records", "show", "01ZZZZZZZZZZZZZZZZZZZZZZZZ")
+    assert code == 2 and "no entry" in err
+    code, out, _ = sw(capsys, data, "records", "list", "--json")
+    assert [r["kind"] for r in json.loads(out)] == ["decision", "review", "amendment"]
+
+
+def test_verify_exits_1_on_tampering_and_checks_checkpoints(
+    capsys: pytest.CaptureFixture[str], data: Path, facts: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    for _ in range(3):
+        record(capsys, data, facts, DETAILS_FILE)
+    key = tmp_path / "ig.key"
+    code, out, _ = sw(capsys, data, "records", "keygen", "--out", str(key))
+    assert code == 0 and (tmp_path / "ig.key.pub").exists()
+    assert key.stat().st_mode & 0o777 == 0o600
+    point = tmp_path / "cp.json"
+    code, out, _ = sw(
+        capsys, data, "records", "checkpoint", "--out", str(point), "--sign-key", str(key)
+    )
+    assert code == 0 and "signed" in out and json.loads(point.read_text())["size"] == 3
+    code, out, _ = sw(
+        capsys, data, "records", "verify", "--checkpoint", str(point), "--public-key", f"{key}.pub"
+    )
+    assert code == 0 and "matches the checkpoint" in out
+    conn = sqlite3.connect(data / "ledger" / "ledger.sqlite3")
+    conn.execute("DROP TRIGGER entries_no_delete")
+    conn.execute("PRAGMA foreign_keys=OFF")
+    conn.execute("DELETE FROM entries WHERE seq = 3")
+    conn.commit()
+    conn.close()
+    code, out, _err = sw(capsys, data, "records", "verify", "--checkpoint", str(point))
+    assert code == 1 and "entry 3: the checkpoint recorded 3 entries" in out
+    assert "entry 3 was removed (truncated tail)" in out
+    assert "personal details are stored for an entry that is not in the chain" in out
+    code, out, _ = sw(capsys, data, "records", "verify", "--json")
+    report = json.loads(out)
+    assert code == 1 and report["intact"] is False and report["breaks"][0]["seq"] == 3
+
+
+def test_exports(
+    capsys: pytest.CaptureFixture[str], data: Path, facts: Path, tmp_path: Path
+) -> None:
+    nasty = tmp_path / "nasty.yaml"
+    text = DETAILS_FILE.read_text()
+    text = text.replace('method: "Secure email', 'method: "=HYPERLINK(\\"http://x\\")" #')
+    text = text.replace('rationale: "', 'rationale: "<script>alert(1)</script>\\u001b[2J ')
+    nasty.write_text(text)
+    record(capsys, data, facts, nasty)
+    for fmt in ("json", "csv", "md", "html"):
+        out_file = tmp_path / f"export.{fmt}"
+        code, _, err = sw(
+            capsys, data, "records", "export", "--format", fmt, "--out", str(out_file)
+        )
+        assert code == 0 and "exported 1 entry" in err
+        assert out_file.stat().st_mode & 0o777 == 0o600
+    exported = json.loads((tmp_path / "export.json").read_text())
+    assert exported[0]["details"]["method"].startswith("=HYPERLINK")  # faithful in JSON
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "export.csv").read_text("utf-8-sig"))))
+    assert rows[0]["method"].startswith("'=HYPERLINK")  # inert in a spreadsheet
+    assert rows[0]["basis"] == "ukgdpr.art6.1e" and rows[0]["consent_sought"] == "no"
+    page = (tmp_path / "export.html").read_text()
+    assert "<script>" not in page and "&lt;script&gt;" in page and "\x1b" not in page
+    assert page.startswith("<!DOCTYPE html>") and "http://" not in page.split("<body>")[0]
+    md = (tmp_path / "export.md").read_text()
+    assert "\x1b" not in md and "\\<script\\>" in md
+    code, out, _ = sw(
+        capsys, data, "records", "export", "--format", "json", "--decision", "do_not_share"
+    )
+    assert code == 0 and json.loads(out) == []
+
+
+def test_control_characters_are_stored_faithfully_and_shown_safely(
+    capsys: pytest.CaptureFixture[str], data: Path, facts: Path, tmp_path: Path
+) -> None:
+    evil = "Line one\x1b[2J\x1b]0;pwned\x07 \u202eexe.txt\x9b31m end"
+    details = tmp_path / "evil.yaml"
+    details.write_text(
+        DETAILS_FILE.read_text().replace(
+            'information: "', f'information: "{evil.encode("unicode_escape").decode()}'
+        )
+    )
+    ref = record(capsys, data, facts, details)
+    code, out, _ = sw(capsys, data, "records", "show", ref["id"], "--json")
+    assert json.loads(out)["details"]["information"].startswith(evil)  # stored faithfully
+    code, out, _ = sw(capsys, data, "records", "show", ref["id"])
+    assert code == 0
+    for bad in ("\x1b", "\x07", "\u202e", "\x9b"):
+        assert bad not in out
+    assert "\\x1b[2J" in out and "\\u202e" in out
+
+
+def test_purge_dry_run_then_erase(
+    capsys: pytest.CaptureFixture[str], data: Path, facts: Path
+) -> None:
+    record(capsys, data, facts, DETAILS_FILE)
+    code, out, _ = sw(capsys, data, "records", "purge", "--before", "2999-01-01")
+    assert code == 0 and "dry run: 1 entries" in out
+    code, out, _ = sw(capsys, data, "records", "purge", "--before", "2999-01-01", "--yes")
+    assert code == 0 and "erased the personal details of 1 entries" in out
+    code, out, _ = sw(capsys, data, "records", "show", "1")
+    assert "Okafor" not in out and "[erased]" in out
+    code, out, _ = sw(capsys, data, "records", "verify")
+    assert code == 0 and "erased by purge" in out
+
+
+def test_reading_commands_on_no_ledger(capsys: pytest.CaptureFixture[str], data: Path) -> None:
+    assert sw(capsys, data, "records", "list", "--json")[1].strip() == "[]"
+    assert sw(capsys, data, "records", "verify")[0] == 0
+    assert sw(capsys, data, "records", "due")[1].strip() == "nothing is due"
+    assert not data.exists()
