@@ -43,34 +43,31 @@ class RecordStore(Protocol):
 
     def completed_ids(self) -> set[str]: ...
 
-    def export(self, entry_id: str, text: str) -> list[Path]: ...
+    def export(self, entry_id: str) -> list[Path]: ...
 
 
 def default_data_dir() -> Path:
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("sharewise"))
+    return Path(platformdirs.user_data_dir("sharewise", appauthor=False))
 
 
 class LedgerStore:
-    """The real ledger in a data folder (SQLite), opened per call."""
+    """The real ledger (SQLite in the data folder, or SHAREWISE_DATABASE_URL), opened per call."""
 
     def __init__(
-        self, data_dir: str | os.PathLike[str] | None, on_wait: Callable[[], None] | None = None
+        self,
+        data_dir: str | os.PathLike[str] | None,
+        on_wait: Callable[[], None] | None = None,
     ) -> None:
-        self.data_dir = Path(data_dir) if data_dir else default_data_dir()
-        self.on_wait = on_wait
+        self.data_dir = Path(data_dir) if data_dir else None
+        # The store's default prints to stderr, which would scribble over the screen.
+        self.on_wait = on_wait or (lambda: None)
 
-    def _open(self) -> Any:
-        import sharewise.store as store
+    def _open(self, *, create: bool = True) -> Any:
+        from sharewise.store import open_ledger
 
-        opener = getattr(store, "open_ledger", None)
-        if opener is not None:
-            return opener(self.data_dir)
-        from sharewise.store.ledger import Ledger
-        from sharewise.store.sqlite import FILE_NAME, SQLiteBackend
-
-        return Ledger(SQLiteBackend(self.data_dir / FILE_NAME, on_wait=self.on_wait))
+        return open_ledger(self.data_dir, create=create, on_wait=self.on_wait)
 
     def save_decision(self, result: DecisionResult, details: RecordDetails) -> SavedRecord:
         with self._open() as ledger:
@@ -88,34 +85,36 @@ class LedgerStore:
         return SavedRecord(ref.id, ref.seq, ref.hash)
 
     def entries(self) -> list[Entry]:
-        from sharewise.store.sqlite import FILE_NAME
+        from sharewise.store import LedgerMissing
 
-        if not (self.data_dir / FILE_NAME).exists():
-            return []  # nothing recorded yet: don't create a ledger just to read it
-        with self._open() as ledger:
+        try:
+            ledger = self._open(create=False)  # don't create a ledger just to read it
+        except LedgerMissing:
+            return []
+        with ledger:
             return list(ledger.entries())
 
     def get(self, entry_id: str) -> Entry:
-        with self._open() as ledger:
+        with self._open(create=False) as ledger:
             entry: Entry = ledger.get(entry_id)
             return entry
 
     def completed_ids(self) -> set[str]:
         return {e.target for e in self.entries() if e.kind.value == "completion" and e.target}
 
-    def export(self, entry_id: str, text: str) -> list[Path]:
-        """This one record as text and as the JSON entry, private to this user (0600)."""
+    def export(self, entry_id: str) -> list[Path]:
+        """This one record as Markdown and JSON (the store's formats), private to this user."""
+        from sharewise.store.export import export_to_string
+
         entry = self.get(entry_id)
-        folder = self.data_dir / "exports"
+        folder = (self.data_dir or default_data_dir()) / "exports"
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         written = []
-        for path, body in (
-            (folder / f"record-{entry.id}.txt", text),
-            (folder / f"record-{entry.id}.json", entry.model_dump_json(indent=2) + "\n"),
-        ):
+        for fmt in ("md", "json"):
+            path = folder / f"record-{entry.id}.{fmt}"
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(body)
+                handle.write(export_to_string([entry], fmt))
             written.append(path)
         return written
 

@@ -81,7 +81,7 @@ class SavedScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="export")
     def _export(self) -> None:
         try:
-            paths = sw_app(self).store.export(self.saved.id, self.text)
+            paths = sw_app(self).store.export(self.saved.id)
         except (SharewiseError, OSError) as exc:
             message = exc.render() if isinstance(exc, SharewiseError) else str(exc)
             self.app.call_from_thread(self._status, "Not exported: " + message)

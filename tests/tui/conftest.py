@@ -1,0 +1,112 @@
+"""Fixtures for the UI tests: an app on the example tree with a ledger in a temp folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from sharewise.domain.errors import StoreError
+from sharewise.domain.record import Entry, RecordDetails
+from sharewise.domain.result import DecisionResult
+from sharewise.tui.app import SharewiseApp, create_app
+from sharewise.tui.ledger import SavedRecord
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_TREE = str(ROOT / "tests" / "fixtures" / "trees" / "example.yaml")
+
+#: The details a practitioner types, by field key (the record form's ids).
+DETAILS: dict[str, str] = {
+    "case_ref": "CS-2026-00417",
+    "practitioner.name": "J. Okafor",
+    "practitioner.role": "Designated safeguarding lead",
+    "practitioner.organisation": "Riverside Primary School",
+    "recipient.organisation": "Children's social care",
+    "recipient.role": "Duty social worker",
+    "information": "Disclosure of being hit at home; bruising seen on the arm.",
+    "method": "Secure email, then phone",
+    "consent.reason": "Seeking consent would put the child at greater risk.",
+    "informed.reason": "Telling the family first could increase the risk.",
+    "rationale": "Disclosure of physical harm by a carer; referral needed today.",
+    "review_by": "2026-12-06",
+}
+
+
+@pytest.fixture(autouse=True)
+def _no_real_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Nothing a UI test does may touch the real user's ledger."""
+    monkeypatch.setenv("SHAREWISE_DATA_DIR", str(tmp_path / "never-used"))
+    monkeypatch.delenv("SHAREWISE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("SHAREWISE_THEME", raising=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def make_app(data_dir: Path) -> Callable[..., SharewiseApp]:
+    def make(tree: str = EXAMPLE_TREE, **kwargs: Any) -> SharewiseApp:
+        return create_app(data_dir, tree, **kwargs)
+
+    return make
+
+
+async def ready(pilot: Pilot[Any]) -> None:
+    """Let workers (tree loading, saving) finish and the screen settle."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def fill(pilot: Pilot[Any], values: dict[str, str]) -> None:
+    """Type into form fields by key (directly, like a paste: fast and exact)."""
+    screen = pilot.app.screen
+    for key, value in values.items():
+        field = screen.query_one(f"#field-{key.replace('.', '-')} Input", Input)
+        field.value = value
+    await pilot.pause()
+
+
+class FakeStore:
+    """A ledger stand-in with fixed ids, for snapshots and for failure paths."""
+
+    def __init__(self, fail: str | None = None) -> None:
+        self.fail = fail
+        self.saved: list[tuple[str, DecisionResult | None, RecordDetails]] = []
+
+    def _next(self, kind: str, result: DecisionResult | None, d: RecordDetails) -> SavedRecord:
+        if self.fail:
+            raise StoreError(self.fail)
+        self.saved.append((kind, result, d))
+        n = len(self.saved)
+        return SavedRecord(f"01TESTRECORD{n:014d}", n, f"{n:064x}")
+
+    def save_decision(self, result: DecisionResult, details: RecordDetails) -> SavedRecord:
+        return self._next("decision", result, details)
+
+    def save_emergency(self, result: DecisionResult, details: RecordDetails) -> SavedRecord:
+        return self._next("emergency", result, details)
+
+    def complete(self, target_id: str, details: RecordDetails) -> SavedRecord:
+        return self._next("completion", None, details)
+
+    def entries(self) -> list[Entry]:
+        return []
+
+    def get(self, entry_id: str) -> Entry:
+        raise StoreError("no such entry")
+
+    def completed_ids(self) -> set[str]:
+        return set()
+
+    def export(self, entry_id: str) -> list[Path]:
+        return [Path(f"/exports/record-{entry_id}.md")]
+
+
+FROZEN_TODAY = dt.date(2026, 11, 29)
