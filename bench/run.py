@@ -1,0 +1,134 @@
+"""`make bench`: run every benchmark and write the table in docs/performance.md.
+
+Each section runs on its own: one that cannot run yet (a file not landed) or fails reports
+that in its row instead of stopping the others. The table goes between the two markers in
+docs/performance.md; everything outside them is written by hand and kept as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import inspect
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.figures import Figure, ratio_text
+from bench.measure import ROOT, WORK, machine
+
+DOC = ROOT / "docs" / "performance.md"
+BEGIN = "<!-- bench:begin (written by `make bench`; edit outside these markers) -->"
+END = "<!-- bench:end -->"
+
+#: (section, module, its `main` keyword arguments for a full run and for a smoke run)
+SECTIONS: tuple[tuple[str, str, dict[str, object], dict[str, object]], ...] = (
+    ("cli", "bench.bench_cli", {"repeats": 15}, {"repeats": 1}),
+    ("tui", "bench.bench_tui", {"repeats": 9}, {"repeats": 1}),
+    ("ledger", "bench.bench_ledger", {}, {"quick": True}),
+    ("records", "bench.bench_records", {"repeats": 5}, {"repeats": 1, "sizes": (20, 60)}),
+)
+
+
+def _section(name: str, module: str, kwargs: dict[str, object]) -> list[Figure]:
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return [Figure.unavailable(f"{name} benchmarks", "", f"{module} has not landed")]
+    main: Callable[..., list[Figure] | list[dict[str, object]]] = mod.main
+    # Pass only the settings this module's `main` takes; it runs the rest at its own sizes.
+    accepted = inspect.signature(main).parameters
+    found = main(**{k: v for k, v in kwargs.items() if k in accepted})
+    return [f if isinstance(f, Figure) else Figure(**f) for f in found]  # type: ignore[arg-type]
+
+
+def collect(sections: list[str], quick: bool) -> list[Figure]:
+    figures: list[Figure] = []
+    for name, module, full, smoke in SECTIONS:
+        if sections and name not in sections:
+            continue
+        start = time.perf_counter()
+        print(f"bench: {name} ...", file=sys.stderr, flush=True)
+        try:
+            got = _section(name, module, smoke if quick else full)
+        except Exception as exc:
+            traceback.print_exc()
+            got = [Figure(f"{name} benchmarks", "-", note=f"failed: {exc}")]
+        for figure in got:
+            print(
+                f"  {figure.name}: {figure.value} {ratio_text(figure.ratio)} {figure.verdict}",
+                file=sys.stderr,
+            )
+        print(f"bench: {name} took {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        figures.append(Figure(f"__section__{name}", ""))
+        figures.extend(got)
+    return figures
+
+
+def table(figures: list[Figure], seconds: float) -> str:
+    m = machine()
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        BEGIN,
+        "",
+        f"Measured {now} on {m['cores']} cores ({m['cpu']}), Python {m['python']}, "
+        f"SQLite {m['sqlite']}, {m['os']}; the run took {seconds:.0f} s.",
+        "",
+        "| Figure | Value | Baseline (same run) | Ratio | Goal | Verdict | Notes |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for f in figures:
+        if f.name.startswith("__section__"):
+            continue
+        cells = [f.name, f.value, f.baseline, ratio_text(f.ratio), f.goal, f.verdict, f.note]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def write_doc(block: str, path: Path = DOC) -> None:
+    """Replace the marked block in the document, or start the document if there is none."""
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        if BEGIN in text and END in text:
+            head, rest = text.split(BEGIN, 1)
+            tail = rest.split(END, 1)[1]
+            path.write_text(head + block + tail, encoding="utf-8")
+            return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "# Performance\n\nHow fast sharewise is, measured by `make bench` (see `bench/`).\n\n"
+        + block
+        + "\n",
+        encoding="utf-8",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("sections", nargs="*", help="only these (cli, tui, ledger, records)")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one repeat: a smoke run")
+    parser.add_argument("--no-write", action="store_true", help="print the table, do not write")
+    args = parser.parse_args(argv)
+    WORK.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    figures = collect(args.sections, args.quick)
+    block = table(figures, time.perf_counter() - start)
+    if args.no_write or args.quick or args.sections:
+        print(block)
+    else:
+        write_doc(block)
+        print(f"bench: wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
+    missed = [f.name for f in figures if f.met is False]
+    if missed:
+        print("bench: goals missed: " + "; ".join(missed), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
