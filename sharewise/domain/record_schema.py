@@ -1,4 +1,4 @@
-"""Writes `docs/record.schema.json` from the record model: `python -m sharewise.domain.record_schema`.
+"""Writes `docs/record.schema.json` from the record model (run this module to regenerate).
 
 The published schema is generated, never edited by hand, so it cannot drift from what the
 ledger actually exports; a test fails if the file is out of date.
