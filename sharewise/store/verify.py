@@ -215,7 +215,7 @@ def verify(
 
 def _parse(body: bytes) -> dict[str, Any] | None:
     try:
-        value = json.loads(body)
+        value = json.loads(body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         return None
     return value if isinstance(value, dict) else None
@@ -253,11 +253,15 @@ def _check_personal(
             )
         )
         return
-    try:
-        texts = json.loads(personal.data)
-    except ValueError:
-        texts = {}
-    if texts.get("case_ref") != personal.case_ref:
+    # The personal details are a flat, canonical JSON object: keys are written once each and
+    # quotes inside values are escaped, so this exact key-value text can only be the key's.
+    data = personal.data
+    if personal.case_ref is None:
+        matches = b'"case_ref":' not in data
+    else:
+        pair = b'"case_ref":' + _json_text(personal.case_ref)
+        matches = pair + b"," in data or pair + b"}" in data
+    if not matches:
         breaks.append(
             Break(
                 row.seq,
@@ -265,6 +269,10 @@ def _check_personal(
                 "its case reference column does not match its chained personal details (edited)",
             )
         )
+
+
+def _json_text(text: str) -> bytes:
+    return json.dumps(text, ensure_ascii=False).encode("utf-8")
 
 
 def hashlib_baseline(backend: Backend) -> int:
