@@ -1,0 +1,329 @@
+"""The legal invariants of a decision tree, proved by enumerating every root-to-outcome path.
+
+A tree's outcomes carry fixed citations, so a wrong route is a wrong citation for every case
+that reaches it. Each invariant here is checked on every path (every combination of answers
+that matters), and a fact the path does not ask is taken to have any of its values: the
+invariant must hold for all of them. So if a path never asks who is sharing, citing
+legitimate interests is wrong there, because the sharer might be a public authority.
+
+A few answers settle another fact without it being asked; these implications are listed in
+`_consent_possible` and `_cannot_consent`, each with its reason, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sharewise.domain.errors import Problem
+from sharewise.domain.graph import CompiledTree, TreePath
+from sharewise.domain.tree import Decision, Outcome
+
+ART6 = frozenset(
+    {
+        "ukgdpr.art6.1a",
+        "ukgdpr.art6.1c",
+        "ukgdpr.art6.1d",
+        "ukgdpr.art6.1e",
+        "ukgdpr.art6.1ea",
+        "ukgdpr.art6.1f",
+    }
+)
+PART3_BASIS = "dpa2018.s35"
+NOT_FOR_PUBLIC_AUTHORITIES = frozenset({"ukgdpr.art6.1f", "ukgdpr.art6.1ea"})
+PUBLIC_TASK = "ukgdpr.art6.1e"
+# Sch 1 Part 2 conditions that can carry Art 9(2)(g) (DPA 2018 s.10(3)).
+SCH1_PART2 = frozenset(
+    {
+        "dpa2018.sch1.para6",
+        "dpa2018.sch1.para10",
+        "dpa2018.sch1.para18",
+        "dpa2018.sch1.para19",
+    }
+)
+CARE_CONDITION = "dpa2018.sch1.para2"
+# Conditions that apply only without the data subject's consent (para 18(2), para 19(c),
+# and the Part 3 mirror of para 18).
+WITHOUT_CONSENT_ONLY = frozenset(
+    {"dpa2018.sch1.para18", "dpa2018.sch1.para19", "dpa2018.sch8.para4"}
+)
+# Conditions not met at all without an appropriate policy document (Sch 1 para 5, para 39;
+# for Part 3 sensitive processing, s.35(4)-(5) and s.42).
+NEED_POLICY_DOCUMENT = frozenset(
+    {
+        "dpa2018.sch1.para6",
+        "dpa2018.sch1.para18",
+        "dpa2018.sch1.para19",
+        "dpa2018.sch8.para1",
+        "dpa2018.sch8.para4",
+    }
+)
+VITAL_INTERESTS_SPECIAL = "ukgdpr.art9.2c"
+NO_CONSENT_REASONS = frozenset(
+    {"cannot_be_given", "cannot_reasonably_obtain", "would_prejudice_protection"}
+)
+_RECORD_WHY = re.compile(r"\brecord\b.*\b(why|reasons?)\b", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class PathView:
+    """What a path tells about the facts: the answers given, and all values otherwise."""
+
+    tree: CompiledTree
+    path: TreePath
+
+    def possible(self, fact: str) -> frozenset[str]:
+        """The values `fact` may have on this path (all of them if it is not asked)."""
+        for step in self.path.steps:
+            if step.fact == fact:
+                return frozenset({step.value})
+        if fact not in self.tree.vocabulary:
+            return frozenset()
+        return frozenset(self.tree.vocabulary[fact].values)
+
+    def asked(self, fact: str) -> str | None:
+        for step in self.path.steps:
+            if step.fact == fact:
+                return step.value
+        return None
+
+    def may(self, fact: str, *values: str) -> bool:
+        return bool(self.possible(fact) & set(values))
+
+    def surely(self, fact: str, *values: str) -> bool:
+        possible = self.possible(fact)
+        return bool(possible) and possible <= set(values)
+
+
+def _consent_possible(p: PathView) -> bool:
+    """Whether the person may have consented to this sharing, on this path.
+
+    Asked directly, the answer decides. If not asked: an adult found to lack capacity for
+    this decision cannot give valid consent (Mental Capacity Act 2005), and a practitioner
+    who gives a reason for sharing *without* consent has said it is without consent.
+    """
+    if p.asked("consent") is not None:
+        return p.may("consent", "given", "given_explicitly")
+    if p.asked("adult_has_capacity") == "no":
+        return False
+    return p.asked("without_consent_reason") not in NO_CONSENT_REASONS
+
+
+def _cannot_consent(p: PathView) -> bool:
+    """Whether the person surely cannot consent: said so, or an adult lacking capacity."""
+    return p.surely("without_consent_reason", "cannot_be_given") or p.surely(
+        "adult_has_capacity", "no"
+    )
+
+
+def _relied_on(outcome: Outcome) -> set[str]:
+    """The citations an outcome relies on as its legal route (basis and conditions).
+
+    `supporting`, `confidentiality` and `transparency` name background law (an advice
+    outcome may mention para 18 as something to ask about); the invariants concern what the
+    outcome relies on.
+    """
+    law = outcome.law
+    return {*law.basis, *law.special_category, *law.criminal_offence}
+
+
+def _shares(outcome: Outcome) -> bool:
+    return outcome.decision.shares
+
+
+def _non_part3_sharer_possible(p: PathView) -> bool:
+    return p.may("sharer", "public_authority", "other_organisation", "unsure")
+
+
+# --- the invariants: each returns a message if the outcome is wrong on this path ------------
+Check = Callable[[PathView, Outcome], str | None]
+
+
+def basis_present(p: PathView, o: Outcome) -> str | None:
+    """No sharing without an Art 6 basis, or DPA 2018 s.35 for a competent authority."""
+    if not _shares(o):
+        return None
+    basis = set(o.law.basis)
+    if _non_part3_sharer_possible(p) and not basis & ART6:
+        return "shares with no UK GDPR Art 6 lawful basis in law.basis"
+    if p.may("sharer", "competent_authority") and PART3_BASIS not in basis:
+        return (
+            "shares where the sharer may be a competent authority (DPA 2018 Part 3) "
+            "without citing dpa2018.s35 in law.basis"
+        )
+    return None
+
+
+def no_li_for_public_authority(p: PathView, o: Outcome) -> str | None:
+    """A public authority cannot use (f) or (ea) for its tasks (Art 6(1), closing words)."""
+    cited = NOT_FOR_PUBLIC_AUTHORITIES & _relied_on(o)
+    if cited and p.may("sharer", "public_authority"):
+        return (
+            f"cites {', '.join(sorted(cited))} where the sharer may be a public authority, "
+            "which cannot rely on legitimate interests for its tasks"
+        )
+    return None
+
+
+def no_public_task_for_others(p: PathView, o: Outcome) -> str | None:
+    """Art 6(1)(e) is not open to an organisation that exercises no public function."""
+    if PUBLIC_TASK in _relied_on(o) and p.may("sharer", "other_organisation"):
+        return "cites ukgdpr.art6.1e where the sharer may be another (non-public) organisation"
+    return None
+
+
+def special_category_condition(p: PathView, o: Outcome) -> str | None:
+    """Special category data shared needs an Art 9(2) condition, with its Sch 1 paragraph.
+
+    Where the sharer is surely a competent authority (Part 3), Art 9 does not apply and a
+    Schedule 8 condition is required instead.
+    """
+    if not _shares(o) or not p.may("special_category", "yes", "unsure"):
+        return None
+    group = set(o.law.special_category)
+    if p.surely("sharer", "competent_authority"):
+        if not any(c.startswith("dpa2018.sch8.") for c in group):
+            return "shares sensitive data under Part 3 with no Schedule 8 condition"
+        return None
+    art9 = {c for c in group if c.startswith("ukgdpr.art9.2")}
+    if not art9:
+        return "may share special category data with no Art 9(2) condition in law.special_category"
+    if "ukgdpr.art9.2g" in art9 and not group & SCH1_PART2:
+        return "cites Art 9(2)(g) with no DPA 2018 Sch 1 Part 2 paragraph"
+    if "ukgdpr.art9.2h" in art9 and CARE_CONDITION not in group:
+        return "cites Art 9(2)(h) without DPA 2018 Sch 1 para 2"
+    return None
+
+
+def criminal_offence_authority(p: PathView, o: Outcome) -> str | None:
+    """Criminal offence data shared needs Art 10 (Part 3 sharers aside)."""
+    if not _shares(o) or not p.may("criminal_offence_data", "yes", "unsure"):
+        return None
+    if not _non_part3_sharer_possible(p):
+        return None
+    if "ukgdpr.art10" not in o.law.criminal_offence:
+        return "may share criminal offence data without Art 10 in law.criminal_offence"
+    return None
+
+
+def no_para18_with_consent(p: PathView, o: Outcome) -> str | None:
+    """Para 18 (and its kin, paras 19 and Sch 8 para 4) apply only without consent."""
+    cited = WITHOUT_CONSENT_ONLY & _relied_on(o)
+    if cited and _consent_possible(p):
+        return (
+            f"cites {', '.join(sorted(cited))}, which applies only without consent, on a "
+            "path where consent may have been given"
+        )
+    return None
+
+
+def policy_document_for_part2(p: PathView, o: Outcome) -> str | None:
+    """Paras 6, 18, 19 (and Sch 8 conditions) are not met without the policy document."""
+    cited = NEED_POLICY_DOCUMENT & _relied_on(o)
+    if cited and not p.surely("apd_in_place", "yes"):
+        return (
+            f"cites {', '.join(sorted(cited))} on a path where the appropriate policy "
+            "document may be missing"
+        )
+    return None
+
+
+def vital_interests_only_when_cannot_consent(p: PathView, o: Outcome) -> str | None:
+    """Art 9(2)(c) only where life is at risk and the person cannot consent."""
+    if VITAL_INTERESTS_SPECIAL not in _relied_on(o):
+        return None
+    if not p.surely("immediate_danger", "yes"):
+        return "cites Art 9(2)(c) where life may not be at risk"
+    if not _cannot_consent(p):
+        return "cites Art 9(2)(c) where the person may be able to consent"
+    return None
+
+
+def court_order_obeyed(p: PathView, o: Outcome) -> str | None:
+    """A court order is never refused: if an order seems too wide, ask the court."""
+    if o.decision is Decision.DO_NOT_SHARE and p.may("legal_requirement", "court_order"):
+        return "refuses to share on a path where a court order may require it"
+    return None
+
+
+def records_why(p: PathView, o: Outcome) -> str | None:
+    """Not sharing, or waiting for advice, is a decision too: it must be recorded with why."""
+    if o.decision not in (Decision.DO_NOT_SHARE, Decision.SEEK_ADVICE):
+        return None
+    if not any(_RECORD_WHY.search(a) for a in o.actions):
+        return "does not tell the practitioner to record the decision and why"
+    return None
+
+
+INVARIANTS: tuple[Check, ...] = (
+    basis_present,
+    no_li_for_public_authority,
+    no_public_task_for_others,
+    special_category_condition,
+    criminal_offence_authority,
+    no_para18_with_consent,
+    policy_document_for_part2,
+    vital_interests_only_when_cannot_consent,
+    court_order_obeyed,
+    records_why,
+)
+
+
+def check_invariants(tree: CompiledTree) -> list[Problem]:
+    """Every invariant on every path; one problem per (invariant, outcome), naming a path.
+
+    An outcome wrong on many paths is reported once with the first path found and a count,
+    so that one mistake is one line, not hundreds.
+    """
+    first: dict[tuple[str, str], tuple[str, TreePath]] = {}
+    count: dict[tuple[str, str], int] = {}
+    for path in tree.paths():
+        view = PathView(tree, path)
+        outcome = tree.outcome(path.outcome)
+        for check in INVARIANTS:
+            message = check(view, outcome)
+            if message is None:
+                continue
+            key = (check.__name__, path.outcome)
+            count[key] = count.get(key, 0) + 1
+            first.setdefault(key, (message, path))
+    problems = []
+    for key, (message, path) in first.items():
+        more = count[key] - 1
+        extra = f" (and {more} more path{'s' if more != 1 else ''})" if more else ""
+        problems.append(
+            Problem(
+                tree.outcome_location(path.outcome),
+                f"{path.outcome}: {message} [{key[0]}] on path {path.describe()}{extra}",
+                (_doc(key[0])),
+            )
+        )
+    return sorted(problems, key=lambda p: (p.location.line, p.message))
+
+
+def _doc(name: str) -> str:
+    for check in INVARIANTS:
+        if check.__name__ == name and check.__doc__:
+            return check.__doc__.strip().splitlines()[0]
+    return ""
+
+
+def path_lengths(tree: CompiledTree) -> list[int]:
+    """Questions asked on each path, one entry per path."""
+    return [len(path.steps) for path in tree.paths()]
+
+
+def question_stats(tree: CompiledTree) -> tuple[int, float, int]:
+    """Fewest, median and most questions asked on any root-to-outcome path."""
+    lengths = path_lengths(tree)
+    return min(lengths), float(statistics.median(lengths)), max(lengths)
+
+
+def histogram(lengths: Iterable[int]) -> dict[int, int]:
+    """How many paths ask each number of questions (for the docs and the report)."""
+    out: dict[int, int] = {}
+    for n in lengths:
+        out[n] = out.get(n, 0) + 1
+    return dict(sorted(out.items()))
