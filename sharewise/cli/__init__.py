@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sharewise.cli.tree_cmd",
     "sharewise.cli.walk_cmd",
     "sharewise.cli.records_cmd",
+    "sharewise.cli.scenarios_cmd",
 )
 
 Handler = Callable[[argparse.Namespace], int]
