@@ -1,19 +1,27 @@
 """The `sharewise` command line: argparse wiring; each command group lives in its own module.
 
 Heavy modules (Textual, networkx, the store) are imported inside the handlers, never here, so
-that `sharewise --version` stays fast and no CLI command pulls in the UI toolkit.
+that `sharewise --version` stays fast and no CLI command pulls in the UI toolkit. `--version`
+alone is answered before even argparse and the command modules are imported (they cost more
+than the interpreter's own start; see docs/performance.md).
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
 
 from sharewise import __version__
-from sharewise.domain.errors import SharewiseError
+
+# typing.TYPE_CHECKING without importing typing, which alone costs about as much as the
+# interpreter's start; mypy treats any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+    from collections.abc import Callable, Sequence
+
+    Handler = Callable[[argparse.Namespace], int]
 
 # Each module here exposes `register(subparsers)`. Adding a command group is one line.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -24,11 +32,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sharewise.cli.scenarios_cmd",
 )
 
-Handler = Callable[[argparse.Namespace], int]
-
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the full parser; used by `main` and by the tests."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="sharewise",
         description="Decide lawfully whether to share safeguarding information, and record why.",
@@ -49,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        # What argparse's version action prints, without building the parser first.
+        print(f"sharewise {__version__}")
+        return 0
+    from sharewise.domain.errors import SharewiseError
+
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
