@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.figures import Figure, ratio_text
-from bench.measure import ROOT, WORK, machine
+from bench.measure import ROOT, WORK, NotAvailable, machine
 
 DOC = ROOT / "docs" / "performance.md"
 BEGIN = "<!-- bench:begin (written by `make bench`; edit outside these markers) -->"
@@ -28,7 +28,7 @@ END = "<!-- bench:end -->"
 SECTIONS: tuple[tuple[str, str, dict[str, object], dict[str, object]], ...] = (
     ("cli", "bench.bench_cli", {"repeats": 15}, {"repeats": 1}),
     ("tui", "bench.bench_tui", {"repeats": 9}, {"repeats": 1}),
-    ("ledger", "bench.bench_ledger", {}, {"quick": True}),
+    ("ledger", "bench.ledger_figures", {}, {"quick": True}),
     ("records", "bench.bench_records", {"repeats": 5}, {"repeats": 1, "sizes": (20, 60)}),
 )
 
@@ -56,6 +56,8 @@ def collect(sections: list[str], quick: bool) -> list[Figure]:
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
         try:
             got = _section(name, module, smoke if quick else full)
+        except NotAvailable as exc:
+            got = [Figure.unavailable(f"{name} benchmarks", "", str(exc))]
         except Exception as exc:
             traceback.print_exc()
             got = [Figure(f"{name} benchmarks", "-", note=f"failed: {exc}")]

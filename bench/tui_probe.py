@@ -1,9 +1,10 @@
 """Start an app headless and exit at its first painted frame: `python tui_probe.py sharewise|bare`.
 
 Both apps are measured the same way, so the whole child's wall time is "process start to first
-paint" plus the same exit. `App.run` is wrapped (not the app) so the sharewise app starts by
-the real route, `sharewise` with no command; the first frame of the wanted screen is forced all
-the way to terminal text (headless drivers skip that step) before the app is told to exit.
+paint": the process ends at once, by `os._exit`, when that frame is out. `App.run` is wrapped
+(not the app) so the sharewise app starts by the real route, `sharewise` with no command; the
+first frame of the wanted screen is forced all the way to terminal text (headless drivers skip
+that step) before the process ends.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ def _exit_at_first_paint(app: App[Any], screen_name: str | None) -> None:
         if dump:
             with open(dump, "w", encoding="utf-8") as handle:
                 handle.write(sink.getvalue())
-        app.exit(0)
+        # Stop the clock here: not at a clean exit, which waits for background workers (such
+        # as the tree loading) and would measure their time instead of the first paint.
+        sys.stdout.flush()
+        os._exit(0)
 
     app._display = display  # type: ignore[method-assign]
 
