@@ -1,0 +1,391 @@
+"""The shared ledger on a PostgreSQL server, for organisations with several workstations.
+
+Same rows, same chain, same checks as SQLite; the concurrency is the server's:
+- every append locks the single `head` row `FOR UPDATE`, so appends are serialised without
+  locking readers, and the UNIQUE constraints on `seq` and `id` are the backstop;
+- serialization failures and deadlocks are retried a few times;
+- triggers refuse UPDATE, DELETE and TRUNCATE (statement level), and entries out of
+  sequence. Give the application's role SELECT and INSERT on `entries`, SELECT, INSERT and
+  UPDATE on `personal` (the purge) and `head`, and nothing else (see docs/ledger.md).
+Reads page through the chain by `seq` so that a long verify never holds a transaction open.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+from psycopg import errors as pgerr
+
+from sharewise.domain.chain import GENESIS
+from sharewise.domain.errors import StoreError
+from sharewise.store.base import (
+    Backend,
+    Builder,
+    Filters,
+    Head,
+    LedgerCorrupt,
+    LedgerFull,
+    LedgerLocked,
+    LedgerMissing,
+    NewEntry,
+    PersonalRow,
+    PurgeBuilder,
+    Row,
+)
+
+SCHEMA_VERSION = 1
+_PAGE = 1000
+_RETRIES = 5
+_CREATE_LOCK = 0x5AE1_ED6E  # advisory lock key: two first runs never both create the schema
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE head (
+  one boolean PRIMARY KEY DEFAULT true CHECK (one), seq bigint NOT NULL, hash text NOT NULL
+);
+CREATE TABLE entries (
+  seq bigint PRIMARY KEY CHECK (seq >= 1),
+  id text NOT NULL UNIQUE,
+  kind text NOT NULL,
+  created text NOT NULL,
+  decision text,
+  target text,
+  body bytea NOT NULL,
+  hash text NOT NULL
+);
+CREATE INDEX entries_created ON entries (created);
+CREATE INDEX entries_target ON entries (target);
+CREATE TABLE personal (
+  seq bigint PRIMARY KEY REFERENCES entries (seq),
+  salt bytea,
+  data bytea,
+  case_ref text,
+  erased_by bigint,
+  CONSTRAINT personal_erased_shape CHECK (
+    (erased_by IS NULL AND salt IS NOT NULL AND data IS NOT NULL)
+    OR (erased_by IS NOT NULL AND salt IS NULL AND data IS NULL AND case_ref IS NULL))
+);
+CREATE INDEX personal_case ON personal (case_ref);
+CREATE FUNCTION sharewise_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'sharewise: %', TG_ARGV[0]; END $$;
+CREATE FUNCTION sharewise_in_sequence() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.seq IS DISTINCT FROM (SELECT COALESCE(MAX(seq), 0) + 1 FROM entries) THEN
+    RAISE EXCEPTION 'sharewise: entries are appended in sequence, never replaced';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE FUNCTION sharewise_erase_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.erased_by IS NULL AND NEW.erased_by IS NOT NULL AND NEW.seq = OLD.seq
+     AND NEW.salt IS NULL AND NEW.data IS NULL AND NEW.case_ref IS NULL THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'sharewise: personal details are only ever erased by a purge';
+END $$;
+CREATE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON entries
+  FOR EACH ROW EXECUTE FUNCTION sharewise_refuse('ledger entries are append-only');
+CREATE TRIGGER entries_no_truncate BEFORE TRUNCATE ON entries
+  FOR EACH STATEMENT EXECUTE FUNCTION sharewise_refuse('ledger entries are append-only');
+CREATE TRIGGER entries_in_sequence BEFORE INSERT ON entries
+  FOR EACH ROW EXECUTE FUNCTION sharewise_in_sequence();
+CREATE TRIGGER personal_no_delete BEFORE DELETE ON personal
+  FOR EACH ROW EXECUTE FUNCTION
+  sharewise_refuse('personal details are only ever erased by a purge');
+CREATE TRIGGER personal_erase_only BEFORE UPDATE ON personal
+  FOR EACH ROW EXECUTE FUNCTION sharewise_erase_only();
+CREATE TRIGGER personal_no_truncate BEFORE TRUNCATE ON personal
+  FOR EACH STATEMENT EXECUTE FUNCTION
+  sharewise_refuse('personal details are only ever erased by a purge');
+CREATE TRIGGER meta_fixed BEFORE UPDATE OR DELETE ON meta
+  FOR EACH ROW EXECUTE FUNCTION sharewise_refuse('ledger metadata is fixed');
+CREATE TRIGGER meta_no_truncate BEFORE TRUNCATE ON meta
+  FOR EACH STATEMENT EXECUTE FUNCTION sharewise_refuse('ledger metadata is fixed');
+"""
+
+
+def _create_v1(conn: psycopg.Connection[Any]) -> None:
+    conn.execute(_SCHEMA_V1)
+    conn.execute("INSERT INTO head (one, seq, hash) VALUES (true, 0, %s)", (GENESIS,))
+
+
+#: version -> the step that brings a ledger at version-1 up to version (as for SQLite).
+MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any]], None]] = {1: _create_v1}
+
+_SELECT = (
+    "SELECT e.seq, e.id, e.kind, e.created, e.decision, e.target, e.body, e.hash,"
+    " p.seq, p.salt, p.data, p.case_ref, p.erased_by"
+    " FROM entries e LEFT JOIN personal p ON p.seq = e.seq"
+)
+
+
+class PostgresBackend(Backend):
+    """A ledger in a PostgreSQL database (see the module docstring)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        create: bool = True,
+        lock_timeout: float = 10.0,
+        first_wait: float = 0.5,
+        on_wait: Callable[[], None] | None = None,
+    ) -> None:
+        self.location = _describe(url)
+        self.lock_timeout = lock_timeout
+        self.first_wait = min(first_wait, lock_timeout)
+        self.on_wait = on_wait
+        try:
+            self._conn: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"cannot reach the ledger database {self.location} "
+                f"({exc.__class__.__name__}); check SHAREWISE_DATABASE_URL and the server"
+            ) from None
+        try:
+            self._prepare(create)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _prepare(self, create: bool) -> None:
+        try:
+            with self._conn.transaction():
+                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_CREATE_LOCK,))
+                exists = self._conn.execute("SELECT to_regclass('meta')").fetchone()
+                if exists is None or exists[0] is None:
+                    if not create:
+                        raise LedgerMissing(f"there is no ledger in {self.location} yet")
+                    for version in range(1, SCHEMA_VERSION + 1):
+                        MIGRATIONS[version](self._conn)
+                    self._conn.execute(
+                        "INSERT INTO meta (key, value) VALUES ('ledger_id', %s),"
+                        " ('schema_version', %s)",
+                        (str(uuid.uuid4()), str(SCHEMA_VERSION)),
+                    )
+                meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "open") from None
+        version = int(meta.get("schema_version", "0"))
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the ledger in {self.location} was written by a newer sharewise "
+                f"(schema {version}); upgrade sharewise to read it"
+            )
+        if version < SCHEMA_VERSION or "ledger_id" not in meta:
+            raise LedgerCorrupt(f"{self.location} does not hold a complete sharewise ledger")
+        self.ledger_id = meta["ledger_id"]
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _locked_head(self) -> Head:
+        """Lock the head row, waiting visibly (and at most `lock_timeout` seconds)."""
+        conn = self._conn
+        conn.execute(f"SET LOCAL lock_timeout = {int(self.first_wait * 1000)}")
+        try:
+            with conn.transaction():  # a savepoint: a timeout here leaves the outer intact
+                found = conn.execute("SELECT seq, hash FROM head FOR UPDATE").fetchone()
+        except pgerr.LockNotAvailable:
+            if self.on_wait is not None:
+                self.on_wait()
+            remaining = max(self.lock_timeout - self.first_wait, 0.001)
+            conn.execute(f"SET LOCAL lock_timeout = {int(remaining * 1000)}")
+            try:
+                with conn.transaction():
+                    found = conn.execute("SELECT seq, hash FROM head FOR UPDATE").fetchone()
+            except pgerr.LockNotAvailable:
+                raise LedgerLocked(
+                    f"the ledger in {self.location} stayed locked by another program for "
+                    f"{self.lock_timeout:g} s, so nothing was recorded; try again"
+                ) from None
+        if found is None:
+            raise LedgerCorrupt(f"the ledger in {self.location} has lost its head row")
+        return Head(int(found[0]), str(found[1]))
+
+    def _insert(self, entry: NewEntry) -> None:
+        row = entry.row
+        self._conn.execute(
+            "INSERT INTO entries (seq, id, kind, created, decision, target, body, hash)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (row.seq, row.id, row.kind, row.created, row.decision, row.target, row.body,
+             row.hash),
+        )  # fmt: skip
+        if entry.personal is not None:
+            p = entry.personal
+            self._conn.execute(
+                "INSERT INTO personal (seq, salt, data, case_ref, erased_by)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                (p.seq, p.salt, p.data, p.case_ref, p.erased_by),
+            )
+        self._conn.execute("UPDATE head SET seq = %s, hash = %s", (row.seq, row.hash))
+
+    def _retrying(self, work: Callable[[], Any]) -> Any:
+        for attempt in range(_RETRIES):
+            try:
+                with self._conn.transaction():
+                    return work()
+            except (pgerr.SerializationFailure, pgerr.DeadlockDetected):
+                if attempt == _RETRIES - 1:
+                    raise LedgerLocked(
+                        f"the ledger in {self.location} was too busy to write to; try again"
+                    ) from None
+                time.sleep(0.05 * (attempt + 1))
+            except StoreError:
+                raise
+            except psycopg.Error as exc:
+                raise _translate(exc, self.location, "write") from None
+        raise AssertionError("unreachable")
+
+    def append(self, build: Builder) -> Row:
+        def work() -> Row:
+            entry = build(self._locked_head())
+            self._insert(entry)
+            return entry.row
+
+        row: Row = self._retrying(work)
+        return row
+
+    def purge(self, before: str, build: PurgeBuilder) -> tuple[Row, int]:
+        victims = (
+            "SELECT p.seq FROM personal p JOIN entries e ON e.seq = p.seq"
+            " WHERE p.erased_by IS NULL AND e.created < %s"
+        )
+
+        def work() -> tuple[Row, int]:
+            head = self._locked_head()
+            found = self._conn.execute(f"SELECT COUNT(*) FROM ({victims}) v", (before,))
+            count = int(found.fetchone()[0])  # type: ignore[index]
+            entry = build(head, count)
+            self._insert(entry)
+            self._conn.execute(
+                "UPDATE personal SET salt = NULL, data = NULL, case_ref = NULL, erased_by = %s"
+                f" WHERE seq IN ({victims})",
+                (entry.row.seq, before),
+            )
+            return entry.row, count
+
+        result: tuple[Row, int] = self._retrying(work)
+        return result
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def rows(self, filters: Filters | None = None) -> Iterator[tuple[Row, PersonalRow | None]]:
+        where, params = _where(filters or Filters())
+        last = 0
+        while True:
+            clause = f"{where} AND e.seq > %s" if where else " WHERE e.seq > %s"
+            try:
+                page = self._conn.execute(
+                    f"{_SELECT}{clause} ORDER BY e.seq LIMIT {_PAGE}", [*params, last]
+                ).fetchall()
+            except psycopg.Error as exc:
+                raise _translate(exc, self.location, "read") from None
+            for raw in page:
+                yield _split(raw)
+            if len(page) < _PAGE:
+                return
+            last = int(page[-1][0])
+
+    def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:
+        column = "e.seq" if entry_id.isdigit() else "e.id"
+        key: Any = int(entry_id) if entry_id.isdigit() else entry_id
+        try:
+            raw = self._conn.execute(f"{_SELECT} WHERE {column} = %s", (key,)).fetchone()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return None if raw is None else _split(raw)
+
+    def orphan_personal(self) -> list[int]:
+        try:
+            found = self._conn.execute(
+                "SELECT p.seq FROM personal p LEFT JOIN entries e ON e.seq = p.seq"
+                " WHERE e.seq IS NULL ORDER BY p.seq"
+            ).fetchall()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return [int(r[0]) for r in found]
+
+    def head(self) -> Head:
+        # The chain's own last row, not the `head` table: verify trusts only the chain.
+        try:
+            found = self._conn.execute(
+                "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return Head() if found is None else Head(int(found[0]), str(found[1]))
+
+    def count(self) -> int:
+        try:
+            found = self._conn.execute("SELECT COUNT(*) FROM entries").fetchone()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return 0 if found is None else int(found[0])
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @property
+    def connection(self) -> psycopg.Connection[Any]:
+        """The raw connection, for tests."""
+        return self._conn
+
+
+def _describe(url: str) -> str:
+    """The server and database, never the password."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the database named by SHAREWISE_DATABASE_URL"
+    host = info.get("host") or "localhost"
+    return f"postgresql://{host}/{info.get('dbname') or ''}"
+
+
+def _where(filters: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.date_from is not None:
+        clauses.append("e.created >= %s")
+        params.append(filters.date_from.isoformat())
+    if filters.date_to is not None:
+        clauses.append("e.created < %s")
+        params.append(filters.date_to.isoformat() + "T99")
+    if filters.decision is not None:
+        clauses.append("e.decision = %s")
+        params.append(filters.decision)
+    if filters.case is not None:
+        clauses.append("p.case_ref = %s")
+        params.append(filters.case)
+    if filters.kinds:
+        clauses.append("e.kind = ANY(%s)")
+        params.append(list(filters.kinds))
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _split(raw: Any) -> tuple[Row, PersonalRow | None]:
+    row = Row(int(raw[0]), raw[1], raw[2], raw[3], raw[4], raw[5], bytes(raw[6]), raw[7])
+    if raw[8] is None:
+        return row, None
+    salt = None if raw[9] is None else bytes(raw[9])
+    data = None if raw[10] is None else bytes(raw[10])
+    erased_by = None if raw[12] is None else int(raw[12])
+    return row, PersonalRow(int(raw[8]), salt, data, raw[11], erased_by)
+
+
+def _translate(exc: psycopg.Error, location: str, action: str) -> StoreError:
+    if isinstance(exc, pgerr.DiskFull | pgerr.OutOfMemory):
+        return LedgerFull(
+            f"the database server holding the ledger ({location}) is out of space, so "
+            "nothing was recorded; ask its administrator to free space"
+        )
+    if isinstance(exc, pgerr.LockNotAvailable):
+        return LedgerLocked(f"the ledger in {location} is locked by another program")
+    if isinstance(exc, pgerr.DataCorrupted | pgerr.IndexCorrupted):
+        return LedgerCorrupt(f"the database server reports the ledger in {location} damaged")
+    if isinstance(exc, pgerr.InsufficientPrivilege):
+        return StoreError(f"not allowed to {action} the ledger in {location}; check the role")
+    return StoreError(f"cannot {action} the ledger in {location} ({exc.__class__.__name__})")
