@@ -7,7 +7,8 @@ function of the facts (`decide`), in the order of LAW.md; the builder explores e
 merges identical subtrees into a DAG, and drops any question whose answers all lead to the
 same place, so a question is asked only where it can change the outcome. The YAML it writes
 is the product and is what `tree check`, the invariants and the scenarios test; a test keeps
-it in step with this file. Edit here, run the script, commit both.
+it in step with this file. Edit here, run the script (with `--docs` to refresh the diagram
+and statistics in docs/tree.md; use the project's virtualenv), commit both.
 
 Other trees (Wales, Scotland, an organisation's own) can be written by hand: see
 docs/tree.md.
@@ -1686,12 +1687,46 @@ def render(tree: dict[str, Any]) -> str:
     return header + body
 
 
+DOCS = HERE.parent / "docs" / "tree.md"
+
+
+def docs_sections() -> dict[str, str]:
+    """The generated parts of docs/tree.md: statistics and the Mermaid diagram of england.yaml."""
+    from sharewise.domain import diagram
+    from sharewise.domain.graph import load_tree
+    from sharewise.domain.invariants import histogram, path_lengths, question_stats
+
+    tree = load_tree(OUT)
+    fewest, median, most = question_stats(tree)
+    counts = histogram(path_lengths(tree))
+    rows = "\n".join(f"| {n} | {c} |" for n, c in counts.items())
+    stats = (
+        f"{len(tree.model.questions)} question nodes, {len(tree.model.outcomes)} outcomes, "
+        f"{sum(counts.values())} paths (one per combination of answers that matters).\n\n"
+        f"Questions per path: **fewest {fewest}, median {median:g}, most {most}**.\n\n"
+        f"| questions asked | paths |\n|---:|---:|\n{rows}"
+    )
+    return {"stats": stats, "mermaid": "```mermaid\n" + diagram.mermaid(tree) + "```"}
+
+
+def render_docs(text: str, sections: dict[str, str]) -> str:
+    for name, body in sections.items():
+        begin = f"<!-- BEGIN GENERATED {name} -->"
+        end = f"<!-- END GENERATED {name} -->"
+        head, _, rest = text.partition(begin)
+        _, _, tail = rest.partition(end)
+        text = f"{head}{begin}\n{body}\n{end}{tail}"
+    return text
+
+
 def main() -> int:
     vocab = yaml.safe_load((HERE / "facts.yaml").read_text(encoding="utf-8"))
     text = render(build(vocab))
     if "--check" in sys.argv:
         return 0 if OUT.read_text(encoding="utf-8") == text else 1
     OUT.write_text(text, encoding="utf-8")
+    if "--docs" in sys.argv:
+        DOCS.write_text(render_docs(DOCS.read_text(encoding="utf-8"), docs_sections()))
     return 0
 
 

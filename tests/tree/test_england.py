@@ -97,3 +97,12 @@ def test_yaml_is_current_with_its_rules() -> None:
 
 def test_path_lengths_cover_every_path(england: CompiledTree) -> None:
     assert len(path_lengths(england)) == sum(1 for _ in england.paths())
+
+
+def test_docs_show_the_current_tree() -> None:
+    """docs/tree.md's diagram and statistics are the generated ones for this england.yaml."""
+    gen = _generator()
+    doc = (ROOT / "docs" / "tree.md").read_text(encoding="utf-8")
+    assert gen.render_docs(doc, gen.docs_sections()) == doc, (
+        "run: .venv/bin/python decision_trees/build_england.py --docs"
+    )
