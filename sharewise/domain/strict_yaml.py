@@ -10,11 +10,7 @@ schema and graph errors can point at the line too.
 
 from __future__ import annotations
 
-import hashlib
-import marshal
-import os
 import re
-import sys
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,10 +22,6 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from sharewise.domain.errors import InputError, Location, Problem
 
 MAX_BYTES = 1024 * 1024
-#: Files at least this big have their parse cached (see `_cached_parse`).
-CACHE_MIN_BYTES = 4096
-#: Where parses are cached (default: the user cache folder); "off" turns the cache off.
-CACHE_ENV = "SHAREWISE_CACHE_DIR"
 PathKey = tuple[str | int, ...]
 
 
@@ -37,10 +29,15 @@ class StrictYAMLError(InputError):
     """A file that is not strict YAML; always names the file, line and column."""
 
 
+# libyaml's C parser (shipped in PyYAML's wheels) parses the England tree about ten times
+# faster than the pure-Python one; the strict checks below work on its events and nodes alike.
+_BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _strict_loader_class() -> type[yaml.SafeLoader]:
     """A SafeLoader whose implicit resolvers treat only true/false as booleans."""
 
-    class _Loader(yaml.SafeLoader):
+    class _Loader(_BASE):  # type: ignore[valid-type,misc]
         pass
 
     resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
@@ -282,68 +279,7 @@ def load_yaml_bytes(raw: bytes, file: str) -> tuple[Any, Locator]:
         raise StrictYAMLError(
             Problem(Location(file, line, 1), "the file is not UTF-8 text", "save it as UTF-8")
         ) from None
-    if len(raw) >= CACHE_MIN_BYTES:
-        return _cached_parse(raw, text, file)
     return load_yaml_text(text, file)
-
-
-# -- the parse cache -------------------------------------------------------------------------
-# PyYAML's pure-Python parser needs about a second for the England tree, several times all
-# the rest of `sharewise decide`. A successful parse (the data and the locator's marks) is a
-# pure function of the file's bytes and this module, so it is kept, keyed by the SHA-256 of
-# both, in the user's cache folder (0700, files 0600). Everything after parsing (the models,
-# the graph and its checks) still runs on every load, and a failed parse is never cached:
-# its errors are reported by parsing again. A cache that is missing, unreadable or damaged
-# is simply parsed again.
-
-_fingerprint: bytes | None = None
-
-
-def _cache_file(raw: bytes) -> Path | None:
-    global _fingerprint
-    where = os.environ.get(CACHE_ENV, "")
-    if where == "off":
-        return None
-    if not where:
-        import platformdirs
-
-        where = platformdirs.user_cache_dir("sharewise", appauthor=False)
-    if _fingerprint is None:
-        _fingerprint = hashlib.sha256(
-            Path(__file__).read_bytes()
-            + f"|{yaml.__version__}|{sys.version}|{marshal.version}|".encode()
-        ).digest()
-    key = hashlib.sha256(_fingerprint + raw).hexdigest()
-    return Path(where) / "parsed" / f"{key}.marshal"
-
-
-def _cached_parse(raw: bytes, text: str, file: str) -> tuple[Any, Locator]:
-    path = _cache_file(raw)
-    if path is not None:
-        try:
-            data, marks = marshal.loads(path.read_bytes())
-            if isinstance(marks, dict):
-                return data, Locator(file, marks)
-        except (OSError, ValueError, EOFError, TypeError):
-            pass
-    data, locator = load_yaml_text(text, file)
-    if path is not None:
-        _store(path, (data, locator.marks))
-    return data, locator
-
-
-def _store(path: Path, value: Any) -> None:
-    """Write a cache entry atomically; a cache that cannot be written is not an error."""
-    try:
-        blob = marshal.dumps(value)  # ValueError for values marshal cannot hold (dates)
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(tmp, path)
-    except (OSError, ValueError):
-        pass
 
 
 def load_yaml_file(path: str | Path) -> tuple[Any, Locator]:
