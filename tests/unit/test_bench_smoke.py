@@ -1,0 +1,58 @@
+"""The benchmark runner's pieces import and run at tiny sizes (no timing is asserted here)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from bench import bench_records, ledger_figures, run
+from bench.figures import Figure
+from bench.measure import child_env, compare, run_once, sharewise_command
+
+
+def test_a_child_is_timed_and_its_own_peak_memory_read() -> None:
+    ballast = bytearray(64 * 2**20)  # the runner's memory must not show up as the child's
+    done = run_once([sys.executable, "-c", "pass"])
+    assert done.returncode == 0 and done.seconds > 0
+    assert 0 < done.max_rss_kib < 48 * 1024
+    del ballast
+
+
+def test_target_and_baseline_alternate(tmp_path: Path) -> None:
+    env = child_env(tmp_path)
+    tgt, base = compare(
+        [*sharewise_command(), "--version"], [sys.executable, "-c", "pass"], repeats=2, warmup=0,
+        env=env,
+    )  # fmt: skip
+    assert len(tgt.runs) == len(base.runs) == 2 and tgt.median > 0
+
+
+def test_a_tiny_ledger_is_built_through_the_store(tmp_path: Path) -> None:
+    assert bench_records.build(tmp_path, 5) > 0
+    rss, seconds = bench_records.peak(["records", "verify"], tmp_path, 1)
+    assert rss > 0 and seconds > 0
+
+
+def test_the_ledger_helpers_numbers_become_rows() -> None:
+    raw = {
+        "append_per_s_1_writer": 900.0,
+        "append_per_s_3_writers": 1000.0,
+        "records": 100,
+        "verify_s": 0.5,
+        "hashlib_read_and_hash_s": 0.2,
+        "verify_records_per_s": 200,
+    }
+    rows = ledger_figures.figures(raw, floor=1000.0)
+    assert [r.met for r in rows] == [None, None, True]
+    assert rows[2].ratio == 2.5
+
+
+def test_the_table_replaces_only_the_marked_block(tmp_path: Path) -> None:
+    doc = tmp_path / "performance.md"
+    block = run.table([Figure("x", "1 ms", "y 1 ms", 1.0, "≤ 3x", True)], 1.0)
+    run.write_doc(block, doc)
+    doc.write_text(doc.read_text() + "\n## Method\n\nhand-written\n")
+    run.write_doc(run.table([Figure.unavailable("z", "≤ 1.5x", "later")], 2.0), doc)
+    text = doc.read_text()
+    assert "hand-written" in text and "not available yet: later" in text
+    assert "| x |" not in text and text.count(run.BEGIN) == 1
