@@ -1399,7 +1399,10 @@ def statutory(f: F, legal: str) -> Out:
     r.conf = ["common_law.confidentiality"]
     r.tell = "law"
     special = f("special_category") != "no"
-    criminal = f("criminal_offence_data") != "no"
+    # As on the choice route: official authority covers a public body's offence data.
+    criminal = sharer == "public_authority" or (
+        sharer == "other_organisation" and f("criminal_offence_data") != "no"
+    )
     if special:
         if sharer == "competent_authority":
             law_enforcement_sensitive(f, r)
@@ -1416,7 +1419,7 @@ def statutory(f: F, legal: str) -> Out:
                 raise Stop(ADV_NO_CONDITION)
     if criminal and sharer == "public_authority":
         r.cr, r.cr_key = ["ukgdpr.art10"], "cr_oa"
-        r.cr_text = "under official authority (Art 10)"
+        r.cr_text = "if there are any, under official authority (Art 10)"
     elif criminal and sharer == "other_organisation":
         care = f("care_professional")
         if care == "yes":
@@ -1467,7 +1470,9 @@ def emergency(f: F) -> Out:
     r.tell = "ca" if sharer == "competent_authority" else "after"
 
     special = f("special_category") != "no"
-    criminal = f("criminal_offence_data") != "no"
+    criminal = sharer == "public_authority" or (
+        sharer in ("other_organisation", "unsure") and f("criminal_offence_data") != "no"
+    )
     if sharer == "unsure" and (special or criminal):
         raise Stop(ADV_EMERGENCY)
     if special:
@@ -1480,7 +1485,7 @@ def emergency(f: F) -> Out:
             emergency_special(f, r)
     if criminal and sharer == "public_authority":
         r.cr, r.cr_key = ["ukgdpr.art10"], "cr_oa"
-        r.cr_text = "under official authority (Art 10)"
+        r.cr_text = "if there are any, under official authority (Art 10)"
     elif criminal and sharer == "other_organisation":
         if f("care_professional") == "yes":
             r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para2"]
