@@ -113,6 +113,12 @@ def register(sub: Any) -> None:
     p.add_argument("--record", required=True, metavar="DETAILS")
     p.set_defaults(handler=cmd_complete)
 
+    p = rsub.add_parser("replay", help="decide a record's answers again on the current tree")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--tree", metavar="PATH", help="the tree to use (default: the shipped one)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_replay)
+
     p = rsub.add_parser(
         "due", help="records whose review date has passed, and emergencies awaiting completion"
     )
@@ -378,6 +384,69 @@ def cmd_complete(args: argparse.Namespace) -> int:
     with _require(args) as ledger:
         ref = ledger.complete(args.id, details)
     _print_ref(ref, "completion recorded:")
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from sharewise.cli.common import load_tree_arg
+    from sharewise.domain.replay import replay
+
+    with _require(args) as ledger:
+        entry = ledger.get(args.id)
+    if entry.result is None:
+        raise InputError(
+            Problem(
+                Location(args.id),
+                f"a {entry.kind.value} entry holds no decision to replay",
+                "give the id of a decision record",
+            )
+        )
+    again = replay(load_tree_arg(args.tree), entry.result)
+    now = again.result
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "id": entry.id,
+                    "changed": again.changed,
+                    "same_tree": again.same_tree,
+                    "original": entry.result.to_json_dict(),
+                    "now": now.to_json_dict() if now else None,
+                    "unanswered": {
+                        "fact": again.unanswered_fact,
+                        "question": again.unanswered_question,
+                    }
+                    if now is None
+                    else None,
+                    "citations_added": again.added_citations,
+                    "citations_removed": again.removed_citations,
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    was = entry.result
+    print(
+        f"recorded: {was.decision.value} - {was.outcome.title} "
+        f"(tree {was.tree.id} {was.tree.version}, law as at {was.tree.law_as_at})"
+    )
+    if now is None:
+        print(
+            f"now: cannot decide - the current tree asks {again.unanswered_question!r} "
+            f"({again.unanswered_fact}), which this record never answered"
+        )
+        return 0
+    print(
+        f"now:      {now.decision.value} - {now.outcome.title} "
+        f"(tree {now.tree.id} {now.tree.version}, law as at {now.tree.law_as_at})"
+    )
+    if not again.changed:
+        print("no change: the same answers lead to the same decision, outcome and law")
+    for cid in again.added_citations:
+        print(f"  + cites {cid}")
+    for cid in again.removed_citations:
+        print(f"  - no longer cites {cid}")
     return 0
 
 

@@ -244,3 +244,15 @@ def test_reading_commands_on_no_ledger(capsys: pytest.CaptureFixture[str], data:
     assert sw(capsys, data, "records", "verify")[0] == 0
     assert sw(capsys, data, "records", "due")[1].strip() == "nothing is due"
     assert not data.exists()
+
+
+def test_replay_on_the_same_tree_changes_nothing(
+    capsys: pytest.CaptureFixture[str], data: Path, facts: Path
+) -> None:
+    ref = record(capsys, data, facts, DETAILS_FILE)
+    code, out, _ = sw(capsys, data, "records", "replay", ref["id"], "--tree", str(TREE))
+    assert code == 0 and "no change" in out
+    code, out, _ = sw(capsys, data, "records", "replay", "1", "--tree", str(TREE), "--json")
+    replayed = json.loads(out)
+    assert replayed["changed"] is False and replayed["same_tree"] is True
+    assert replayed["now"]["decision"] == replayed["original"]["decision"] == "share"
