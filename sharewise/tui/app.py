@@ -38,6 +38,8 @@ class SharewiseApp(App[int]):
         self.store = store
         self.decision_tree: CompiledTree | None = None
         self.tree_error: str | None = None
+        #: "Start a decision" was chosen before the tree finished loading.
+        self.walk_pending = False
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEMES.get(theme, theme)
         #: The practitioner's own details, kept for this session only (never on disk).
@@ -47,7 +49,9 @@ class SharewiseApp(App[int]):
         from sharewise.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
-        self._load_tree()
+        # After the first paint: the load holds the GIL for a while (networkx import, YAML,
+        # validation) and would otherwise delay the screen the person is waiting to see.
+        self.call_after_refresh(self._load_tree)
 
     @work(thread=True, exclusive=True, group="tree")
     def _load_tree(self) -> None:
@@ -67,6 +71,9 @@ class SharewiseApp(App[int]):
         self.decision_tree, self.tree_error = tree, error
         for screen in self.screen_stack:
             screen.post_message(TreeStatus(error))
+        if self.walk_pending:
+            self.walk_pending = False
+            self.action_start_walk()
 
     def go_home(self) -> None:
         """Back to the home screen from any depth (after a record, or on leaving a walk)."""

@@ -11,12 +11,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sharewise.domain.errors import InputError, Location, Problem
-from sharewise.domain.graph import CompiledTree
-from sharewise.domain.record import Entry, RecordDetails
-from sharewise.domain.result import DecisionResult
+if TYPE_CHECKING:
+    # Only for types: importing the graph pulls in networkx (a third of a second), and the
+    # app imports this module before its first screen is painted.
+    from sharewise.domain.graph import CompiledTree
+    from sharewise.domain.record import Entry, RecordDetails
+    from sharewise.domain.result import DecisionResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +127,7 @@ def emergency_result(tree: CompiledTree) -> DecisionResult:
     The ledger stores a decided result with every decision entry; an emergency recorded
     mid-walk has none yet, so we ask the tree (not the UI) what "in danger: yes" decides.
     """
+    from sharewise.domain.errors import InputError, Location, Problem
     from sharewise.domain.walk import Walk
 
     walk = Walk(tree)

@@ -18,7 +18,7 @@ from sharewise.domain.record import RecordDetails
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord, emergency_result
 from sharewise.tui.screens.record_form import REQUIRED_WORDS, explain
-from sharewise.tui.widgets.field import TextField
+from sharewise.tui.widgets.field import TextField, enter_moves_on
 
 ACT_NOW = (
     "ACT NOW. If someone is in immediate danger, call 999.\n"
@@ -33,6 +33,7 @@ class EmergencyScreen(Screen[None]):
     """Four short fields, saved as an emergency record flagged "to be completed"."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "enter", "Next field", show=False, priority=True),
         Binding("ctrl+s", "save", "Save for completion later", priority=True),
         Binding("escape", "close", "Not now"),
     ]
@@ -78,9 +79,8 @@ class EmergencyScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#field-case_ref Input", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
+    def action_enter(self) -> None:
+        enter_moves_on(self)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -15,7 +15,9 @@ def _tree_or_say(app: SharewiseApp) -> bool:
     if app.tree_error:
         app.notify(app.tree_error, title="The decision tree could not be loaded", severity="error")
     else:
-        app.notify("The decision tree is still loading; try again in a moment.")
+        # Don't make them press again: the walk opens as soon as the tree is ready.
+        app.walk_pending = True
+        app.notify("Loading the decision tree: the first question opens in a moment.")
     return False
 
 

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static, Switch
+from textual.widgets import Button, Footer, Header, Input, Static
 
 from sharewise.domain.citations import Registry
 from sharewise.domain.errors import SharewiseError
@@ -25,7 +25,8 @@ from sharewise.domain.record import RecordDetails
 from sharewise.domain.result import DecisionResult
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
-from sharewise.tui.widgets.field import TextField
+from sharewise.tui.widgets.field import TextField, enter_moves_on
+from sharewise.tui.widgets.yes_no import YesNo
 from sharewise.tui.words import decision_words
 
 #: (key, label, hint, required) of each free-text field, in the order they are asked.
@@ -81,6 +82,7 @@ class RecordFormScreen(Screen[None]):
     """Fill in the record and save it (ctrl+s). Tab or Enter moves to the next field."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "enter", "Next field", show=False, priority=True),
         Binding("ctrl+s", "save", "Save the record", priority=True),
         Binding("escape", "cancel", "Back to the outcome"),
     ]
@@ -130,8 +132,8 @@ class RecordFormScreen(Screen[None]):
                 title = "Record the decision"
             yield Static(Text(title), id="form-title")
             yield Static(
-                "Fields marked * must be filled in. Tab or Enter: next field. Space: switch "
-                "yes/no. ctrl+s saves; Escape goes back.",
+                "Fields marked * must be filled in. Enter or Tab: next field. y / n answers a "
+                "yes-or-no question. ctrl+s saves; Escape goes back.",
                 classes="hint",
             )
             yield Static("", id="form-summary")
@@ -155,11 +157,11 @@ class RecordFormScreen(Screen[None]):
             )
             yield self._field("method", "How it was shared", "For example: secure email, phone.")
             yield from self._switch(
-                "consent-sought", "Consent was sought", consent_was_sought(self.result)
+                "consent-sought", "Was consent sought?", consent_was_sought(self.result)
             )
             yield self._field("consent.reason", "Why consent was, or was not, sought", "", True)
             told = bool(self.prefill and self.prefill.informed and self.prefill.informed.told)
-            yield from self._switch("informed-told", "The person was told about the sharing", told)
+            yield from self._switch("informed-told", "Was the person told about the sharing?", told)
             yield self._field("informed.reason", "Why they were, or were not, told", "", True)
             yield self._field("identities_protected", "Identities protected (if any)")
             yield self._field("advice_sought", "Advice sought (if any)")
@@ -171,16 +173,13 @@ class RecordFormScreen(Screen[None]):
         yield Footer()
 
     def _switch(self, key: str, label: str, value: bool) -> ComposeResult:
-        with Horizontal(classes="switch-row"):
-            yield Switch(value=value, id=key)
-            yield Label(label)
+        yield YesNo(key, label, value)
 
     def on_mount(self) -> None:
         self.query_one("#field-case_ref Input", Input).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.focus_next()
+    def action_enter(self) -> None:
+        enter_moves_on(self)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -231,11 +230,11 @@ class RecordFormScreen(Screen[None]):
             "information": v["information"],
             "method": v["method"],
             "consent": {
-                "sought": self.query_one("#consent-sought", Switch).value,
+                "sought": self.query_one("#row-consent-sought", YesNo).value,
                 "reason": v["consent.reason"],
             },
             "informed": {
-                "told": self.query_one("#informed-told", Switch).value,
+                "told": self.query_one("#row-informed-told", YesNo).value,
                 "reason": v["informed.reason"],
             },
             "identities_protected": v["identities_protected"],

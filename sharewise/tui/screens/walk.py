@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -103,9 +104,11 @@ class WalkScreen(Screen[None]):
         options.clear_options()
         for i, choice in enumerate(walk.choices(), start=1):
             key = f"{i}" if i <= 9 else " "
-            line = Text()
-            line.append(f" {key} ", style="bold reverse")
-            line.append(f"  {choice.label}")
+            # A grid keeps wrapped labels indented under their first line, not under the key.
+            line = Table.grid(padding=(0, 1))
+            line.add_column(width=3)
+            line.add_column(ratio=1)
+            line.add_row(Text(f" {key} ", style="bold reverse"), Text(choice.label))
             options.add_option(Option(line, id=f"choice-{choice.value}"))
         options.highlighted = 0
         path = self.query_one("#walk-path", PathList)

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Label, Static
+from textual.screen import Screen
+from textual.widgets import Button, Input, Label, Static
 
 from sharewise.tui.names import name_warning
+
+
+def enter_moves_on(screen: Screen[Any]) -> None:
+    """Enter in a form: next field from an input or switch, press a focused button.
+
+    Bound with priority on the form screens, so focus moves while the key is dispatched:
+    handled later (Input.Submitted), the keys typed right after Enter would still land in the
+    old field when someone types fast or a terminal sends a burst.
+    """
+    focused = screen.focused
+    if isinstance(focused, Button):
+        focused.press()
+    else:
+        screen.focus_next()
 
 
 class TextField(Vertical):

@@ -11,6 +11,9 @@ from textual.widgets.option_list import Option
 
 from sharewise.domain.result import Step
 
+#: How much of a question fits on one line of the breadcrumb column.
+SHORT = 25
+
 
 @dataclass
 class JumpRequest(Message):
@@ -26,9 +29,12 @@ class PathList(OptionList):
         """Replace the breadcrumb with these steps, keeping focus where it is."""
         self.clear_options()
         for i, step in enumerate(steps, start=1):
-            line = Text()
-            line.append(f"{i}. {step.question}\n", style="dim")
-            line.append(f"   {step.label}", style="bold")
+            # The question shortened to one line; the answer in full, since that is what
+            # the person is looking for when deciding where to go back to.
+            question = f"{i}. {step.question}"
+            if len(question) > SHORT:
+                question = question[: SHORT - 1].rstrip() + "…"
+            line = Text.assemble((question, "dim"), "\n", (f"   {step.label}", "bold"))
             self.add_option(Option(line, id=f"step-{i - 1}"))
         self.highlighted = len(steps) - 1 if steps else None
 

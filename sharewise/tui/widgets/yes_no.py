@@ -1,0 +1,60 @@
+"""A yes/no switch that fits a keyboard form: y or n answers and moves on, Enter moves on.
+
+A plain Switch toggles on Enter, so a person pressing Enter to get to the next field flips
+the answer without noticing; here Enter only moves, and Space still toggles.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Label, Switch
+
+
+class YesNoSwitch(Switch):
+    """y = yes, n = no (each then moves to the next field); Space toggles; Enter moves on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next", "Next field", show=False),
+        Binding("y", "answer(True)", "Yes", show=False),
+        Binding("n", "answer(False)", "No", show=False),
+        Binding("space", "toggle_switch", "Toggle", show=False),
+    ]
+
+    def action_next(self) -> None:
+        self.screen.focus_next()
+
+    def action_answer(self, value: bool) -> None:
+        self.value = value
+        self.screen.focus_next()
+
+
+class YesNo(Horizontal):
+    """The switch with its question and the answer spelled out ("yes"/"no"), not only drawn."""
+
+    DEFAULT_CLASSES = "switch-row"
+
+    def __init__(self, key: str, question: str, value: bool) -> None:
+        super().__init__(id=f"row-{key}")
+        self.key = key
+        self.question = question
+        self.initial = value
+
+    def compose(self) -> ComposeResult:
+        yield YesNoSwitch(value=self.initial, id=self.key)
+        yield Label(self._words(self.initial))
+
+    def _words(self, value: bool) -> Text:
+        answer = Text("yes" if value else "no", style="bold")
+        return Text.assemble(f"{self.question}: ", answer, "   (y / n)", style="")
+
+    def on_switch_changed(self, event: Switch.Changed) -> None:
+        self.query_one(Label).update(self._words(event.value))
+
+    @property
+    def value(self) -> bool:
+        return self.query_one(YesNoSwitch).value
