@@ -444,3 +444,59 @@ async def test_training_is_clearly_labelled_a_placeholder(make_app: MakeApp) -> 
         await pilot.press("escape", "f1")
         await pilot.pause()
         assert type(pilot.app.screen).__name__ == "HelpScreen"
+
+
+async def test_yes_no_questions_answer_with_y_and_n(make_app: MakeApp) -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await start(pilot)
+        await pilot.press("2", "1", "1", "r")
+        await pilot.pause()
+        form = pilot.app.screen
+        assert isinstance(form, RecordFormScreen)
+        form.query_one("#field-method Input", Input).focus()
+        await pilot.press("enter")  # to the consent switch
+        await pilot.press("enter")  # Enter moves on: it must not flip the answer
+        row = form.query_one("#row-consent-sought")
+        assert row.value is False  # type: ignore[attr-defined]
+        assert pilot.app.focused is form.query_one("#field-consent-reason Input", Input)
+        await pilot.press("shift+tab", "y")
+        assert row.value is True  # type: ignore[attr-defined]
+        assert "Was consent sought?: yes" in str(row.query_one("Label").render())  # type: ignore[attr-defined]
+        assert pilot.app.focused is form.query_one("#field-consent-reason Input", Input)
+
+
+async def test_fast_typing_after_enter_lands_in_the_next_field(make_app: MakeApp) -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await start(pilot)
+        await pilot.press("2", "1", "1", "r")
+        await pilot.pause()
+        await pilot.press(*"AB", "enter", *"CD", "enter", *"EF")
+        form = pilot.app.screen
+        assert isinstance(form, RecordFormScreen)
+        values = {k: f.value for k, f in form.fields().items()}
+        assert values["case_ref"] == "AB"
+        assert values["practitioner.name"] == "CD"
+        assert values["practitioner.role"] == "EF"
+
+
+async def test_start_pressed_while_the_tree_loads_opens_the_walk(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import sharewise.cli.common as common
+
+    real = common.load_tree_arg
+
+    def slow(path: str | None) -> Any:
+        time.sleep(0.5)
+        return real(path)
+
+    monkeypatch.setattr(common, "load_tree_arg", slow)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        assert app.decision_tree is None and app.walk_pending
+        await ready(pilot)
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, WalkScreen)
