@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format types bench clean
+.PHONY: run test check lint format types bench clean postgres
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,8 +16,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/sharewise
 
-test: $(STAMP)
+test: $(STAMP) postgres
 	$(BIN)/python -m pytest -n 2 -q
+
+# The storage suite also runs on PostgreSQL; this installs the server if it can.
+postgres:
+	@sh scripts/ensure-postgres
 
 format: $(STAMP)
 	$(BIN)/ruff format sharewise tests bench
