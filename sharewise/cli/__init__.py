@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sharewise.cli.decide_cmd",
     "sharewise.cli.tree_cmd",
     "sharewise.cli.walk_cmd",
+    "sharewise.cli.serve_cmd",
     "sharewise.cli.records_cmd",
     "sharewise.cli.audit_cmd",
     "sharewise.cli.scenarios_cmd",
