@@ -1,4 +1,4 @@
-"""`sharewise serve`: loopback by default, a loud warning otherwise, the right command per session."""
+"""`sharewise serve`: loopback by default, a loud warning otherwise, one command per session."""
 
 from __future__ import annotations
 
