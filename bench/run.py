@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import importlib
 import inspect
+import os
 import sys
 import time
 import traceback
@@ -26,8 +27,8 @@ END = "<!-- bench:end -->"
 
 #: (section, module, its `main` keyword arguments for a full run and for a smoke run)
 SECTIONS: tuple[tuple[str, str, dict[str, object], dict[str, object]], ...] = (
-    ("cli", "bench.bench_cli", {"repeats": 15}, {"repeats": 1}),
-    ("tui", "bench.bench_tui", {"repeats": 9}, {"repeats": 1}),
+    ("cli", "bench.bench_cli", {"repeats": 11}, {"repeats": 1}),
+    ("tui", "bench.bench_tui", {"repeats": 11}, {"repeats": 1}),
     ("ledger", "bench.ledger_figures", {}, {"quick": True}),
     ("records", "bench.bench_records", {"repeats": 5}, {"repeats": 1, "sizes": (20, 60)}),
 )
@@ -72,14 +73,20 @@ def collect(sections: list[str], quick: bool) -> list[Figure]:
     return figures
 
 
-def table(figures: list[Figure], seconds: float) -> str:
+def table(figures: list[Figure], seconds: float, load: tuple[float, float] | None = None) -> str:
     m = machine()
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    busy = (
+        f" Load average (1 min) {load[0]:.1f} at the start and {load[1]:.1f} at the end: "
+        "figures in seconds grow with it, ratios much less."
+        if load
+        else ""
+    )
     lines = [
         BEGIN,
         "",
         f"Measured {now} on {m['cores']} cores ({m['cpu']}), Python {m['python']}, "
-        f"SQLite {m['sqlite']}, {m['os']}; the run took {seconds:.0f} s.",
+        f"SQLite {m['sqlite']}, {m['os']}; the run took {seconds:.0f} s.{busy}",
         "",
         "| Figure | Value | Baseline (same run) | Ratio | Goal | Verdict | Notes |",
         "|---|---|---|---|---|---|---|",
@@ -118,9 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print the table, do not write")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
-    start = time.perf_counter()
+    start, load_before = time.perf_counter(), os.getloadavg()[0]
     figures = collect(args.sections, args.quick)
-    block = table(figures, time.perf_counter() - start)
+    block = table(figures, time.perf_counter() - start, (load_before, os.getloadavg()[0]))
     if args.no_write or args.quick or args.sections:
         print(block)
     else:
