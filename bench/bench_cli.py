@@ -14,12 +14,15 @@ TREE = SHIPPED / "england.yaml"
 IMPORTS = "import pydantic, yaml, networkx"
 
 
+SCENARIO = "child-disclosure-at-school.yaml"  # the same one every run, while it is shipped
+
+
 def _scenario() -> Path:
-    """The first shipped scenario file (a facts file with its expected outcome)."""
+    """A shipped scenario file (a facts file with its expected outcome)."""
     found = sorted((SHIPPED / "scenarios").glob("**/*.yaml"))
     if not found:
         raise NotAvailable("no scenario file in decision_trees/scenarios/")
-    return found[0]
+    return next((f for f in found if f.name == SCENARIO), found[0])
 
 
 def _shipped_tree() -> Path:
