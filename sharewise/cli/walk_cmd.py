@@ -223,7 +223,7 @@ class PlainRecord:
                         pending.append(key)
 
     def _ask_field(self, key: str, values: dict[str, str]) -> str:
-        from sharewise.tui.names import name_warning
+        from sharewise.domain.person_names import name_warning
 
         p = self.plain
         if key == "recipient.role" and not values.get("recipient.organisation"):

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
-from sharewise.tui.names import name_warning
+from sharewise.domain.person_names import name_warning
 
 
 def enter_moves_on(screen: Screen[Any]) -> None:

@@ -1,5 +1,8 @@
 """A warning heuristic: free text that looks like it names a person where a case ref would do.
 
+In the domain because the UI form and the plain walk (`cli/`) both warn with it, and
+the CLI must not reach into the UI package.
+
 Records are kept for years and read by auditors; data minimisation says a case reference is
 usually enough. The check is deliberately rough (it warns, never blocks), so false alarms cost
 a glance and missed names cost nothing worse than today.
@@ -11,9 +14,11 @@ import itertools
 import re
 
 _TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Master|Sir|Dame|Prof)"
-_TITLED = re.compile(rf"\b{_TITLES}\.?\s+[A-Z][a-z'\-]+")
+# A capitalised word, with inner capitals after an apostrophe or hyphen (O'Neil, Jo-Anne).
+_WORD = r"[A-Z][a-z]*(?:['\-][A-Z]?[a-z]+)*"
+_TITLED = re.compile(rf"\b{_TITLES}\.?\s+{_WORD}")
 # Two or three capitalised words in a row ("Maya Smith", "Jo-Anne O'Neil").
-_PAIR = re.compile(r"\b([A-Z][a-z'\-]+)(?:\s+([A-Z][a-z'\-]+)){1,2}\b")
+_PAIR = re.compile(rf"\b({_WORD})(?:\s+({_WORD})){{1,2}}\b")
 
 # Capitalised words that are common in safeguarding text and are not names.
 _NOT_NAMES = frozenset(
