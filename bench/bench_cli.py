@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 
 from bench.figures import Figure, attempt, ms
-from bench.measure import ROOT, NotAvailable, child_env, compare, fresh_dir, sharewise_command
+from bench.measure import (
+    ROOT,
+    NotAvailable,
+    Series,
+    child_env,
+    compare,
+    fresh_dir,
+    paired_ratio,
+    sharewise_command,
+)
 
 SHIPPED = ROOT / "decision_trees"
 TREE = SHIPPED / "england.yaml"
@@ -31,6 +40,10 @@ def _shipped_tree() -> Path:
     return TREE
 
 
+def _noise(tgt: Series, base: Series) -> str:
+    return f"{len(tgt.runs)} pairs; spread (IQR/median) {tgt.spread:.0%} and {base.spread:.0%}"
+
+
 def version(repeats: int) -> Figure:
     """`sharewise --version` against `python -c pass` (goal at most 3x)."""
     env = child_env(fresh_dir("data-version"))
@@ -40,7 +53,7 @@ def version(repeats: int) -> Figure:
         repeats=repeats,
         env=env,
     )
-    ratio = tgt.median / base.median
+    ratio = paired_ratio(tgt, base)
     return Figure(
         "`sharewise --version`",
         ms(tgt.median),
@@ -48,6 +61,7 @@ def version(repeats: int) -> Figure:
         ratio,
         "≤ 3x",
         ratio <= 3.0,
+        _noise(tgt, base),
     )
 
 
@@ -63,7 +77,7 @@ def decide(repeats: int) -> Figure:
     env = child_env(fresh_dir("data-decide"))
     argv = [*sharewise_command(), "decide", "--tree", str(tree), "--facts", str(scenario)]
     tgt, base = compare(argv, [sys.executable, "-c", IMPORTS], repeats=repeats, env=env)
-    ratio = tgt.median / base.median
+    ratio = paired_ratio(tgt, base)
     return Figure(
         name,
         ms(tgt.median),
@@ -71,7 +85,7 @@ def decide(repeats: int) -> Figure:
         ratio,
         goal,
         ratio <= 1.5,
-        f"scenario {scenario.relative_to(ROOT)}",
+        f"scenario {scenario.relative_to(ROOT)}; {_noise(tgt, base)}",
     )
 
 
@@ -92,9 +106,10 @@ def tree_check(repeats: int) -> Figure:
         name,
         ms(tgt.median),
         f'`python -c "{IMPORTS}"` {ms(base.median)}',
-        tgt.median / base.median,
+        paired_ratio(tgt, base),
         goal,
         tgt.median < 0.5,
+        _noise(tgt, base),
     )
 
 

@@ -19,7 +19,15 @@ import time
 from pathlib import Path
 
 from bench.figures import Figure, attempt, mib, ms
-from bench.measure import ROOT, WORK, child_env, compare, run_once, sharewise_command
+from bench.measure import (
+    ROOT,
+    WORK,
+    child_env,
+    compare,
+    paired_ratio,
+    run_once,
+    sharewise_command,
+)
 
 SIZES = (10_000, 100_000)
 CASES = 5_000  # distinct case references: a case filter matches SIZE / CASES entries
@@ -113,7 +121,7 @@ def list_filtered(data_dir: Path, size: int, repeats: int) -> Figure:
         f"`records list --case` at {size:,} records ({size // CASES} match)",
         ms(tgt.median),
         f"same query with sqlite3 alone {ms(base.median)}",
-        tgt.median / base.median,
+        paired_ratio(tgt, base),
         "< 0.5 s",
         tgt.median < 0.5,
     )
@@ -130,7 +138,7 @@ def export_csv(data_dir: Path, size: int, repeats: int) -> tuple[Figure, tuple[i
         f"`records export --format csv` at {size:,} records",
         ms(tgt.median),
         f"rows to CSV with sqlite3 and csv alone {ms(base.median)}",
-        tgt.median / base.median,
+        paired_ratio(tgt, base),
         "streaming (memory below)",
         None,
         f"{out.stat().st_size / 2**20:.0f} MiB written; {size / tgt.median:,.0f} records/s",

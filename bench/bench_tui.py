@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from bench.figures import Figure, attempt, mib, ms
-from bench.measure import child_env, compare, fresh_dir
+from bench.measure import child_env, compare, fresh_dir, paired_ratio
 
 PROBE = str(Path(__file__).with_name("tui_probe.py"))
 NAME = "UI first screen (Home), start to first paint"
@@ -32,7 +32,7 @@ def first_screen(repeats: int) -> Figure:
         env=env,
         baseline_env=base_env,
     )
-    ratio = tgt.median / base.median
+    ratio = paired_ratio(tgt, base)
     return Figure(
         NAME,
         ms(tgt.median),
@@ -40,6 +40,7 @@ def first_screen(repeats: int) -> Figure:
         ratio,
         GOAL,
         ratio <= 1.5,
+        f"{len(tgt.runs)} pairs, spread {tgt.spread:.0%} and {base.spread:.0%}; "
         f"headless 120x40, first frame rendered to terminal text; peak RSS "
         f"{mib(tgt.peak_rss_kib)} vs {mib(base.peak_rss_kib)}",
     )

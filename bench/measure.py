@@ -145,6 +145,16 @@ def compare(
     return tgt, base
 
 
+def paired_ratio(target: Series, baseline: Series) -> float:
+    """The median of target/baseline over runs made side by side.
+
+    Each target run is divided by the baseline run made next to it, so a burst of load that
+    slows both cancels out; on a quiet machine this equals the ratio of the medians.
+    """
+    pairs = [t.seconds / b.seconds for t, b in zip(target.runs, baseline.runs, strict=True)]
+    return statistics.median(pairs)
+
+
 def repeat(argv: Sequence[str], *, repeats: int, warmup: int = 1, **kw: object) -> Series:
     """Run one command `repeats` times after warm-up."""
     series = Series()
