@@ -11,7 +11,6 @@ check inside the database alone can show.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -215,8 +214,8 @@ def verify(
 
 def _parse(body: bytes) -> dict[str, Any] | None:
     try:
-        value = json.loads(body.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+        value = chain.decode(body)
+    except ValueError:
         return None
     return value if isinstance(value, dict) else None
 
@@ -259,7 +258,7 @@ def _check_personal(
     if personal.case_ref is None:
         matches = b'"case_ref":' not in data
     else:
-        pair = b'"case_ref":' + _json_text(personal.case_ref)
+        pair = b'"case_ref":' + chain.json_text(personal.case_ref)
         matches = pair + b"," in data or pair + b"}" in data
     if not matches:
         breaks.append(
@@ -269,10 +268,6 @@ def _check_personal(
                 "its case reference column does not match its chained personal details (edited)",
             )
         )
-
-
-def _json_text(text: str) -> bytes:
-    return json.dumps(text, ensure_ascii=False).encode("utf-8")
 
 
 def hashlib_baseline(backend: Backend) -> int:
