@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sharewise.cli.serve_cmd",
     "sharewise.cli.records_cmd",
     "sharewise.cli.audit_cmd",
+    "sharewise.cli.db_cmd",
     "sharewise.cli.scenarios_cmd",
 )
 

@@ -5,13 +5,14 @@ Same rows, same chain, same checks as SQLite; the concurrency is the server's:
   locking readers, and the UNIQUE constraints on `seq` and `id` are the backstop;
 - serialization failures and deadlocks are retried a few times;
 - triggers refuse UPDATE, DELETE and TRUNCATE (statement level), and entries out of
-  sequence. Give the application's role SELECT and INSERT on `entries`, SELECT, INSERT and
-  UPDATE on `personal` (the purge) and `head`, and nothing else (see docs/ledger.md).
+  sequence. The application's role gets only what `grants_sql` lists (printed for a DBA by
+  `sharewise db grants ROLE`; see docs/deploy.md).
 Reads page through the chain by `seq` so that a long verify never holds a transaction open.
 """
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -112,6 +113,31 @@ def _create_v1(conn: psycopg.Connection[Any]) -> None:
     conn.execute(_SCHEMA_V1)
     conn.execute("INSERT INTO head (one, seq, hash) VALUES (true, 0, %s)", (GENESIS,))
 
+
+def grants_sql(role: str, *, purge: bool = False) -> str:
+    """The privileges the application's role needs, and no more, for a DBA to run.
+
+    The schema is created once by its owner; day to day the application appends and reads.
+    Entries, personal details and metadata get INSERT and SELECT only, so even without the
+    triggers the application's role could not rewrite the past. The one row of `head` must
+    be locked (SELECT ... FOR UPDATE) and moved on at each append, which needs UPDATE on it.
+    Erasing personal details at the end of retention needs UPDATE on `personal`: give it
+    (`purge=True`) only to the role that runs `records purge`.
+    """
+    if not _IDENT.match(role):
+        raise ValueError("a role name is letters, digits and underscores")
+    lines = [
+        f"GRANT USAGE ON SCHEMA public TO {role};",
+        f"GRANT SELECT, INSERT ON entries, personal, meta TO {role};",
+        f"GRANT SELECT, UPDATE ON head TO {role};",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON entries, personal, meta FROM {role};",
+    ]
+    if purge:
+        lines.append(f"GRANT UPDATE (salt, data, case_ref, erased_by) ON personal TO {role};")
+    return "\n".join(lines) + "\n"
+
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 #: version -> the step that brings a ledger at version-1 up to version (as for SQLite).
 MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any]], None]] = {1: _create_v1}
