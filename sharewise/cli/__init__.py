@@ -36,8 +36,13 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the full parser; used by `main` and by the tests."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the parser; used by `main` and by the tests.
+
+    Given the `command` about to run, only its module (`sharewise.cli.<command>_cmd`) is
+    imported: the others cost more than a command's own start-up. Without one, or when no
+    module registers that name, every command is built, exactly as before.
+    """
     import argparse
 
     parser = argparse.ArgumentParser(
@@ -52,9 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="where records are kept (default: the user data folder; env SHAREWISE_DATA_DIR)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    own = f"sharewise.cli.{command}_cmd"
+    modules = (own,) if own in COMMAND_MODULES else COMMAND_MODULES
+    for name in modules:
         module = importlib.import_module(name)
         module.register(sub)
+    if len(modules) == 1 and command not in sub.choices:
+        return build_parser()
     return parser
 
 
@@ -66,7 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from sharewise.domain.errors import SharewiseError
 
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words[0] if words and not words[0].startswith("-") else None)
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     try:
