@@ -111,6 +111,12 @@ def register(sub: Any) -> None:
     p = rsub.add_parser("complete", help="append the full details of an emergency record")
     p.add_argument("id", metavar="ID")
     p.add_argument("--record", required=True, metavar="DETAILS")
+    p.add_argument(
+        "--facts",
+        metavar="FILE",
+        help="also attach the decision for these answers (for an emergency filed without one)",
+    )
+    p.add_argument("--tree", metavar="PATH", help="with --facts: the tree to use")
     p.set_defaults(handler=cmd_complete)
 
     p = rsub.add_parser("replay", help="decide a record's answers again on the current tree")
@@ -381,8 +387,14 @@ def cmd_complete(args: argparse.Namespace) -> int:
     from sharewise.store.details import load_details
 
     details, _ = load_details(args.record, allow_emergency=False)
+    result = None
+    if args.facts:
+        from sharewise.cli.common import load_tree_arg
+        from sharewise.domain.decide import decide_file
+
+        result = decide_file(args.facts, load_tree_arg(args.tree))
     with _require(args) as ledger:
-        ref = ledger.complete(args.id, details)
+        ref = ledger.complete(args.id, details, result)
     _print_ref(ref, "completion recorded:")
     return 0
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from sharewise.domain.record import Entry, EntryKind, RecordDetails
+from sharewise.domain.result import DecisionResult
 from sharewise.domain.safe_text import safe_line
 
 UNSURE_ANSWERS = frozenset({"unsure", "not_sure", "dont_know"})
@@ -60,25 +61,31 @@ def summarise(
 ) -> AuditSummary:
     """Summarise the entries of a period (pass them already filtered by date)."""
     summary = AuditSummary(date_from, date_to)
-    decided: dict[str, Entry] = {}
+    decided: dict[str, DecisionResult] = {}
     details: dict[str, RecordDetails | None] = {}
+    emergencies: list[str] = []
     completed: set[str] = set()
     for entry in entries:
-        if entry.kind in (EntryKind.DECISION, EntryKind.EMERGENCY) and entry.result:
-            decided[entry.id] = entry
+        if entry.kind in (EntryKind.DECISION, EntryKind.EMERGENCY):
+            # An emergency may be filed without a decision (no tree to hand); it still
+            # counts as awaiting completion, and as a decision once a completion brings one.
+            if entry.result is not None:
+                decided[entry.id] = entry.result
             details[entry.id] = entry.details
+            if entry.kind is EntryKind.EMERGENCY:
+                emergencies.append(entry.id)
         elif entry.kind in (EntryKind.COMPLETION, EntryKind.AMENDMENT) and entry.target:
             if entry.kind is EntryKind.AMENDMENT:
                 summary.amendments += 1
             else:
                 completed.add(entry.target)
+                if entry.result is not None and entry.target in details:
+                    decided.setdefault(entry.target, entry.result)
             if entry.target in details:
                 details[entry.target] = entry.details
         elif entry.kind is EntryKind.REVIEW and entry.review:
             summary.reviews[entry.review.verdict.value] += 1
-    for eid, entry in decided.items():
-        result = entry.result
-        assert result is not None
+    for eid, result in decided.items():
         summary.total += 1
         summary.decisions[result.decision.value] += 1
         law = result.outcome.law
@@ -95,8 +102,7 @@ def summarise(
                 summary.shared_without_consent += 1
         elif result.decision.value == "do_not_share":
             summary.not_shared += 1
-        if entry.kind is EntryKind.EMERGENCY and eid not in completed:
-            summary.emergencies_open.append(eid)
+    summary.emergencies_open = [e for e in emergencies if e not in completed]
     return summary
 
 

@@ -156,8 +156,32 @@ class Ledger:
         data = {"result": result_data(result), "details": public}
         return self._append(kind, data, personal, decision=result.decision.value)
 
-    def complete(self, target_id: str, details: RecordDetails) -> AppendedRef:
-        """The full details of an emergency record, recorded afterwards."""
+    def record_emergency(
+        self, details: RecordDetails, result: DecisionResult | None = None
+    ) -> AppendedRef:
+        """An emergency record filed now, to be completed later, with or without a decision.
+
+        Someone acting on immediate danger must be able to file the record even when no
+        tree can be loaded (a broken file, a failed update): the result is optional here,
+        and the completion can attach the decision once the questions have been walked.
+        `details` should be validated with `context={"emergency": True}`.
+        """
+        public, personal = details_parts(details)
+        data: dict[str, Any] = {"details": public}
+        if result is not None:
+            data["result"] = result_data(result)
+        decision = result.decision.value if result is not None else None
+        return self._append(EntryKind.EMERGENCY, data, personal, decision=decision)
+
+    def complete(
+        self, target_id: str, details: RecordDetails, result: DecisionResult | None = None
+    ) -> AppendedRef:
+        """The full details of an emergency record, recorded afterwards.
+
+        `result` is the decision reached by walking the questions since, if they were; it
+        is refused when the emergency record already holds one (it cannot be replaced
+        here: a different decision is a new decision record).
+        """
         target = self.get(target_id)
         if target.kind is not EntryKind.EMERGENCY:
             raise InputError(
@@ -175,8 +199,25 @@ class Ledger:
                     "use `records amend` to correct it",
                 )
             )
+        if result is not None and target.result is not None:
+            raise InputError(
+                Problem(
+                    Location(target_id),
+                    "this emergency record already holds a decision",
+                    "complete it with its details only, or record the new decision separately",
+                )
+            )
         public, personal = details_parts(details)
-        return self._append(EntryKind.COMPLETION, {"details": public}, personal, target=target.id)
+        data: dict[str, Any] = {"details": public}
+        if result is not None:
+            data["result"] = result_data(result)
+        return self._append(
+            EntryKind.COMPLETION,
+            data,
+            personal,
+            target=target.id,
+            decision=result.decision.value if result is not None else None,
+        )
 
     def amend(self, target_id: str, details: RecordDetails) -> AppendedRef:
         """A correction that supersedes the details of a record; the original stays."""
