@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -32,18 +34,40 @@ class SharewiseApp(App[int]):
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, tree_path: str | None, store: RecordStore, theme: str = "default") -> None:
+    def __init__(
+        self,
+        tree_path: str | None,
+        store: RecordStore,
+        theme: str = "default",
+        data_dir: Path | None = None,
+    ) -> None:
         super().__init__()
         self.tree_path = tree_path
         self.store = store
+        self.data_dir = data_dir
         self.decision_tree: CompiledTree | None = None
         self.tree_error: str | None = None
         #: "Start a decision" was chosen before the tree finished loading.
         self.walk_pending = False
         self.register_theme(HIGH_CONTRAST)
         self.theme = THEMES.get(theme, theme)
-        #: The practitioner's own details, kept for this session only (never on disk).
+        #: The practitioner's own details (name, role, organisation): loaded from the profile
+        #: file in a worker after the first paint, remembered there when a record is saved.
         self.practitioner: dict[str, str] = {}
+        if isinstance(store, LedgerStore) and store.on_wait is None:
+            store.on_wait = self.ledger_waiting
+
+    def ledger_waiting(self) -> None:
+        """The store waits for another program's write lock: say so on screen.
+
+        Called on the worker thread that is saving; the store's own message goes to stderr,
+        which would scribble over the screen, so the notification is posted to the app.
+        """
+        message = "Waiting for the ledger: another program is writing to it…"
+        if threading.get_ident() == self._thread_id:
+            self.notify(message, title="Please wait", timeout=8)
+        else:
+            self.call_from_thread(self.notify, message, title="Please wait", timeout=8)
 
     def on_mount(self) -> None:
         from sharewise.tui.screens.home import HomeScreen
@@ -52,6 +76,7 @@ class SharewiseApp(App[int]):
         # After the first paint: the load holds the GIL for a while (networkx import, YAML,
         # validation) and would otherwise delay the screen the person is waiting to see.
         self.call_after_refresh(self._load_tree)
+        self.call_after_refresh(self._load_profile)
 
     @work(thread=True, exclusive=True, group="tree")
     def _load_tree(self) -> None:
@@ -74,6 +99,55 @@ class SharewiseApp(App[int]):
         if self.walk_pending:
             self.walk_pending = False
             self.action_start_walk()
+
+    @work(thread=True, exclusive=True, group="profile")
+    def _load_profile(self) -> None:
+        """The remembered name, role and organisation (a small file, but still disk)."""
+        from sharewise.profile import load_profile
+
+        found = load_profile(self.data_dir)
+        self.call_from_thread(self._profile_ready, found)
+
+    def _profile_ready(self, found: dict[str, str]) -> None:
+        # Details typed in this session before the file was read win over the file.
+        remembered = {f"practitioner.{k}": v for k, v in found.items()}
+        self.practitioner = {**remembered, **self.practitioner}
+
+    def remember_practitioner(self, name: str, role: str, organisation: str) -> None:
+        """Keep the details in the profile file for the next session (the screens keep
+        `practitioner` for this one).
+
+        Call on a worker thread (it writes a file); a failure to write only loses the
+        convenience, so it is not allowed to get in the way of the record just saved.
+        """
+        from sharewise.profile import save_profile
+
+        details = {"name": name, "role": role, "organisation": organisation}
+        with contextlib.suppress(OSError):
+            save_profile(self.data_dir, details)
+
+    def action_forget_me(self) -> None:
+        self._forget_me()
+
+    @work(thread=True, exclusive=True, group="profile")
+    def _forget_me(self) -> None:
+        from sharewise.profile import forget_profile
+
+        try:
+            forget_profile(self.data_dir)
+        except OSError:
+            self.call_from_thread(
+                self.notify, "Your details could not be removed.", severity="error"
+            )
+            return
+        self.call_from_thread(self._forgotten)
+
+    def _forgotten(self) -> None:
+        self.practitioner = {}
+        self.notify(
+            "Your name, role and organisation are no longer remembered on this computer.",
+            title="Forgotten",
+        )
 
     def go_home(self) -> None:
         """Back to the home screen from any depth (after a record, or on leaving a walk)."""
@@ -120,6 +194,11 @@ class SharewiseApp(App[int]):
         yield SystemCommand("Records", "The decisions recorded here", self.action_records)
         yield SystemCommand("Training", "Practise on scenarios", self.action_training)
         yield SystemCommand("Help", "Keys and screens", self.action_help)
+        yield SystemCommand(
+            "Forget me",
+            "Stop remembering your name, role and organisation on this computer",
+            self.action_forget_me,
+        )
         for label, name in (
             ("default", "default"),
             ("light", "light"),
@@ -140,9 +219,8 @@ def create_app(
 ) -> SharewiseApp:
     """The one way to build the app: the CLI, `sharewise serve` and the tests all call this."""
     chosen = theme or os.environ.get("SHAREWISE_THEME", "default")
-    return SharewiseApp(
-        tree_path, store or LedgerStore(Path(data_dir) if data_dir else None), chosen
-    )
+    folder = Path(data_dir) if data_dir else None
+    return SharewiseApp(tree_path, store or LedgerStore(folder), chosen, data_dir=folder)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     # Only for types: importing the graph pulls in networkx (a third of a second), and the
     # app imports this module before its first screen is painted.
-    from sharewise.domain.graph import CompiledTree
-    from sharewise.domain.record import Entry, RecordDetails
+    from sharewise.domain.record import Entry, RecordDetails, Verdict
     from sharewise.domain.result import DecisionResult
+    from sharewise.store.base import Filters
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +35,19 @@ class RecordStore(Protocol):
 
     def save_decision(self, result: DecisionResult, details: RecordDetails) -> SavedRecord: ...
 
-    def save_emergency(self, result: DecisionResult, details: RecordDetails) -> SavedRecord: ...
+    def save_emergency(self, details: RecordDetails) -> SavedRecord: ...
 
-    def complete(self, target_id: str, details: RecordDetails) -> SavedRecord: ...
+    def complete(
+        self, target_id: str, details: RecordDetails, result: DecisionResult | None = None
+    ) -> SavedRecord: ...
 
-    def entries(self) -> list[Entry]: ...
+    def review(
+        self, target_id: str, verdict: Verdict, reviewer: str, comment: str | None
+    ) -> SavedRecord: ...
+
+    def amend(self, target_id: str, details: RecordDetails) -> SavedRecord: ...
+
+    def entries(self, filters: Filters | None = None) -> list[Entry]: ...
 
     def get(self, entry_id: str) -> Entry: ...
 
@@ -48,10 +56,19 @@ class RecordStore(Protocol):
     def export(self, entry_id: str) -> list[Path]: ...
 
 
+def _quiet() -> None:
+    """The wait message when nobody is listening (never the store's stderr print)."""
+
+
 def default_data_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("sharewise", appauthor=False))
+
+
+def exports_dir(data_dir: Path | None) -> Path:
+    """`exports/` in the data folder: where the UI writes records and debriefs."""
+    return (data_dir or default_data_dir()) / "exports"
 
 
 class LedgerStore:
@@ -63,30 +80,46 @@ class LedgerStore:
         on_wait: Callable[[], None] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir) if data_dir else None
-        # The store's default prints to stderr, which would scribble over the screen.
-        self.on_wait = on_wait or (lambda: None)
+        #: Called (on the saving thread) while another program holds the write lock. The app
+        #: sets a notification; never the store's default, which prints over the screen.
+        self.on_wait = on_wait
 
     def _open(self, *, create: bool = True) -> Any:
         from sharewise.store import open_ledger
 
-        return open_ledger(self.data_dir, create=create, on_wait=self.on_wait)
+        return open_ledger(self.data_dir, create=create, on_wait=self.on_wait or _quiet)
 
     def save_decision(self, result: DecisionResult, details: RecordDetails) -> SavedRecord:
         with self._open() as ledger:
             ref = ledger.record_decision(result, details)
         return SavedRecord(ref.id, ref.seq, ref.hash)
 
-    def save_emergency(self, result: DecisionResult, details: RecordDetails) -> SavedRecord:
+    def save_emergency(self, details: RecordDetails) -> SavedRecord:
+        """Filed without a decided result, so it works even when no tree could be loaded."""
         with self._open() as ledger:
-            ref = ledger.record_decision(result, details, emergency=True)
+            ref = ledger.record_emergency(details)
         return SavedRecord(ref.id, ref.seq, ref.hash)
 
-    def complete(self, target_id: str, details: RecordDetails) -> SavedRecord:
+    def complete(
+        self, target_id: str, details: RecordDetails, result: DecisionResult | None = None
+    ) -> SavedRecord:
         with self._open() as ledger:
-            ref = ledger.complete(target_id, details)
+            ref = ledger.complete(target_id, details, result)
         return SavedRecord(ref.id, ref.seq, ref.hash)
 
-    def entries(self) -> list[Entry]:
+    def review(
+        self, target_id: str, verdict: Verdict, reviewer: str, comment: str | None
+    ) -> SavedRecord:
+        with self._open() as ledger:
+            ref = ledger.review(target_id, verdict, reviewer, comment)
+        return SavedRecord(ref.id, ref.seq, ref.hash)
+
+    def amend(self, target_id: str, details: RecordDetails) -> SavedRecord:
+        with self._open() as ledger:
+            ref = ledger.amend(target_id, details)
+        return SavedRecord(ref.id, ref.seq, ref.hash)
+
+    def entries(self, filters: Filters | None = None) -> list[Entry]:
         from sharewise.store import LedgerMissing
 
         try:
@@ -94,7 +127,7 @@ class LedgerStore:
         except LedgerMissing:
             return []
         with ledger:
-            return list(ledger.entries())
+            return list(ledger.entries(filters))
 
     def get(self, entry_id: str) -> Entry:
         with self._open(create=False) as ledger:
@@ -106,40 +139,12 @@ class LedgerStore:
 
     def export(self, entry_id: str) -> list[Path]:
         """This one record as Markdown and JSON (the store's formats), private to this user."""
+        from sharewise.private_files import write_private
         from sharewise.store.export import export_to_string
 
         entry = self.get(entry_id)
-        folder = (self.data_dir or default_data_dir()) / "exports"
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        written = []
-        for fmt in ("md", "json"):
-            path = folder / f"record-{entry.id}.{fmt}"
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(export_to_string([entry], fmt))
-            written.append(path)
-        return written
-
-
-def emergency_result(tree: CompiledTree) -> DecisionResult:
-    """The tree's own answer to "someone is in immediate danger", for an emergency record.
-
-    The ledger stores a decided result with every decision entry; an emergency recorded
-    mid-walk has none yet, so we ask the tree (not the UI) what "in danger: yes" decides.
-    """
-    from sharewise.domain.errors import InputError, Location, Problem
-    from sharewise.domain.walk import Walk
-
-    walk = Walk(tree)
-    question = walk.question
-    if question is not None and question.fact == "immediate_danger":
-        walk.answer("yes")
-    if not walk.finished:
-        raise InputError(
-            Problem(
-                Location(tree.source),
-                "this tree does not open with the immediate-danger question",
-                "record the emergency with `sharewise decide --record` instead",
-            )
-        )
-    return walk.result()
+        folder = exports_dir(self.data_dir)
+        return [
+            write_private(folder / f"record-{entry.id}.{fmt}", export_to_string([entry], fmt))
+            for fmt in ("md", "json")
+        ]

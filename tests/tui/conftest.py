@@ -12,8 +12,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from sharewise.domain.errors import StoreError
-from sharewise.domain.record import Entry, RecordDetails
+from sharewise.domain.record import Entry, RecordDetails, Verdict
 from sharewise.domain.result import DecisionResult
+from sharewise.store.base import Filters
 from sharewise.tui.app import SharewiseApp, create_app
 from sharewise.tui.ledger import SavedRecord
 
@@ -90,13 +91,23 @@ class FakeStore:
     def save_decision(self, result: DecisionResult, details: RecordDetails) -> SavedRecord:
         return self._next("decision", result, details)
 
-    def save_emergency(self, result: DecisionResult, details: RecordDetails) -> SavedRecord:
-        return self._next("emergency", result, details)
+    def save_emergency(self, details: RecordDetails) -> SavedRecord:
+        return self._next("emergency", None, details)
 
-    def complete(self, target_id: str, details: RecordDetails) -> SavedRecord:
-        return self._next("completion", None, details)
+    def complete(
+        self, target_id: str, details: RecordDetails, result: DecisionResult | None = None
+    ) -> SavedRecord:
+        return self._next("completion", result, details)
 
-    def entries(self) -> list[Entry]:
+    def review(
+        self, target_id: str, verdict: Verdict, reviewer: str, comment: str | None
+    ) -> SavedRecord:
+        raise StoreError("reviews are not kept by the fake store")
+
+    def amend(self, target_id: str, details: RecordDetails) -> SavedRecord:
+        return self._next("amendment", None, details)
+
+    def entries(self, filters: Filters | None = None) -> list[Entry]:
         return []
 
     def get(self, entry_id: str) -> Entry:

@@ -36,7 +36,11 @@ class Host(App[None]):
         self.tree_error: str | None = None
         self.store = FakeStore()
         self.practitioner: dict[str, str] = {}
+        self.remembered: list[tuple[str, str, str]] = []
         self.went_home = False
+
+    def remember_practitioner(self, name: str, role: str, organisation: str) -> None:
+        self.remembered.append((name, role, organisation))
 
     def on_mount(self) -> None:
         self.push_screen(self.first)
@@ -141,27 +145,29 @@ async def test_a_decision_not_to_share_needs_no_recipient() -> None:
         assert app.store.saved[0][2].recipient is None
 
 
-async def test_emergency_alone_needs_a_tree_to_file() -> None:
+async def test_emergency_alone_files_without_any_tree() -> None:
+    """The tree failed to load (or never will): an emergency can still be recorded."""
     app = Host(EmergencyScreen(), None)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await fill(pilot, {k: DETAILS[k] for k in list(DETAILS)[:4]})
         await pilot.press("ctrl+s")
         await ready(pilot)
-        assert "Nothing was saved" in shown(app, "#emergency-summary")
-        assert "write down what happened" in shown(app, "#emergency-summary")
+        ((kind, result, details),) = app.store.saved
+        assert kind == "emergency" and result is None
+        assert details.case_ref == DETAILS["case_ref"]
+        assert isinstance(app.screen, SavedScreen)
+        assert app.remembered == [
+            ("J. Okafor", "Designated safeguarding lead", "Riverside Primary School")
+        ]
 
 
-async def test_emergency_alone_files_with_the_trees_danger_outcome() -> None:
-    app = Host(EmergencyScreen(), tree())
+async def test_emergency_from_training_says_it_is_an_exercise() -> None:
+    app = Host(EmergencyScreen(from_training=True), None)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await fill(pilot, {k: DETAILS[k] for k in list(DETAILS)[:4]})
-        await pilot.press("ctrl+s")
-        await ready(pilot)
-        ((kind, result, _),) = app.store.saved
-        assert kind == "emergency" and result is not None
-        assert result.decision.value == "share_urgently"
+        assert "training exercise" in shown(app, "#emergency-training")
+        assert "nothing from an exercise is recorded" in shown(app, "#emergency-training")
 
 
 async def test_saved_alone_copies_and_finishes() -> None:

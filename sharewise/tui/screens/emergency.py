@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Header, Input, Static
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.record import RecordDetails
 from sharewise.tui.context import sw_app
-from sharewise.tui.ledger import SavedRecord, emergency_result
+from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.screens.record_form import REQUIRED_WORDS, explain
 from sharewise.tui.widgets.field import TextField, enter_moves_on
 
@@ -26,6 +26,12 @@ ACT_NOW = (
     "social care) straight away.\n"
     "You do not need consent, or this program, to protect someone's life. Share what is "
     "needed to keep them safe."
+)
+
+TRAINING_NOTE = (
+    "You were in a training exercise. If you were practising, press Escape to go back to it: "
+    "nothing from an exercise is recorded. If someone really is in danger, act now, and this "
+    "form files a real emergency record."
 )
 
 
@@ -38,10 +44,16 @@ class EmergencyScreen(Screen[None]):
         Binding("escape", "close", "Not now"),
     ]
 
+    def __init__(self, *, from_training: bool = False) -> None:
+        super().__init__()
+        self.from_training = from_training
+
     def compose(self) -> ComposeResult:
         app = sw_app(self)
         yield Header()
         with VerticalScroll(id="emergency-body"):
+            if self.from_training:
+                yield Static(TRAINING_NOTE, id="emergency-training", classes="warning-banner")
             yield Static(ACT_NOW, id="emergency-banner")
             yield Static(
                 "When everyone is safe, record it here as soon as you can. This saves a short "
@@ -142,17 +154,15 @@ class EmergencyScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="save")
     def _save(self, details: RecordDetails) -> None:
+        """Filed without a decided result: this must work even if the tree failed to load."""
         app = sw_app(self)
         try:
-            if app.decision_tree is None:
-                raise SharewiseError(
-                    "the decision tree is not loaded, so the record cannot be filed here: "
-                    "write down what happened and record it as soon as the program works"
-                )
-            saved = app.store.save_emergency(emergency_result(app.decision_tree), details)
+            saved = app.store.save_emergency(details)
         except SharewiseError as exc:
             self.app.call_from_thread(self._failed, exc.render())
             return
+        p = details.practitioner
+        app.remember_practitioner(p.name or "", p.role, p.organisation)
         self.app.call_from_thread(self._saved, saved, details)
 
     def _failed(self, message: str) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import Button, Footer, Header, Input, Static
 from sharewise.domain.citations import Registry
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.record import RecordDetails
+from sharewise.domain.record_prefill import Suggestion, is_unfinished
 from sharewise.domain.result import DecisionResult
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
@@ -100,20 +101,40 @@ class RecordFormScreen(Screen[None]):
         self.registry = registry
         self.complete_target = complete_target
         self.prefill = prefill
+        #: What the walk's answers suggest for some fields (the domain's, shown as such).
+        self.suggested: dict[str, Suggestion] = {}
+        if result is not None:
+            from sharewise.domain.record_prefill import suggestions
 
-    def _initial(self, key: str) -> str:
+            self.suggested = suggestions(result)
+
+    def _initial(self, key: str) -> tuple[str, str]:
+        """(starting value, where it was suggested from or ""): the record being completed,
+        then the remembered practitioner, then the walk's suggestion."""
         if self.prefill is not None:
             node: Any = self.prefill
             for part in key.split("."):
                 node = getattr(node, part, None) if node is not None else None
             if isinstance(node, str):
-                return node
-        return sw_app(self).practitioner.get(key, "") if key.startswith("practitioner.") else ""
+                return node, ""
+        if key.startswith("practitioner."):
+            return sw_app(self).practitioner.get(key, ""), ""
+        hint = self.suggested.get(key)
+        return (hint.value, hint.source) if hint is not None else ("", "")
 
     def _field(self, key: str, label: str, hint: str = "", required: bool = False) -> TextField:
         check = not key.startswith("practitioner.") and key != "recipient.name"
+        value, source = self._initial(key)
         return TextField(
-            key, label, hint, required=required, value=self._initial(key), check_names=check
+            key,
+            label,
+            hint,
+            required=required,
+            value=value,
+            check_names=check,
+            suggested_from=source,
+            # A skeleton is finished, not replaced: the cursor goes to its end.
+            select_on_focus=key != "rationale",
         )
 
     @property
@@ -133,7 +154,8 @@ class RecordFormScreen(Screen[None]):
             yield Static(Text(title), id="form-title")
             yield Static(
                 "Fields marked * must be filled in. Enter or Tab: next field. y / n answers a "
-                "yes-or-no question. ctrl+s saves; Escape goes back.",
+                "yes-or-no question. ctrl+s saves; Escape goes back. Values marked SUGGESTED "
+                "come from your answers: check each one.",
                 classes="hint",
             )
             yield Static("", id="form-summary")
@@ -156,12 +178,11 @@ class RecordFormScreen(Screen[None]):
                 True,
             )
             yield self._field("method", "How it was shared", "For example: secure email, phone.")
-            yield from self._switch(
-                "consent-sought", "Was consent sought?", consent_was_sought(self.result)
-            )
+            yield self._switch("consent", "consent-sought", "Was consent sought?")
             yield self._field("consent.reason", "Why consent was, or was not, sought", "", True)
-            told = bool(self.prefill and self.prefill.informed and self.prefill.informed.told)
-            yield from self._switch("informed-told", "Was the person told about the sharing?", told)
+            yield self._switch(
+                "informed", "informed-told", "Was the person told about the sharing?"
+            )
             yield self._field("informed.reason", "Why they were, or were not, told", "", True)
             yield self._field("identities_protected", "Identities protected (if any)")
             yield self._field("advice_sought", "Advice sought (if any)")
@@ -172,8 +193,18 @@ class RecordFormScreen(Screen[None]):
                 yield Button("Back (Esc)", id="form-cancel")
         yield Footer()
 
-    def _switch(self, key: str, label: str, value: bool) -> ComposeResult:
-        yield YesNo(key, label, value)
+    def _switch(self, group: str, key: str, label: str) -> YesNo:
+        """A yes/no switch starting from the record being completed, else the walk's
+        suggestion, else "no"."""
+        if self.prefill is not None:
+            given = getattr(self.prefill, group, None)
+            if given is not None:
+                return YesNo(key, label, bool(given.sought if group == "consent" else given.told))
+        field = "consent.sought" if group == "consent" else "informed.told"
+        hint = self.suggested.get(field)
+        if hint is not None:
+            return YesNo(key, label, hint.value == "yes", hint.source)
+        return YesNo(key, label, group == "consent" and consent_was_sought(self.result))
 
     def on_mount(self) -> None:
         self.query_one("#field-case_ref Input", Input).focus()
@@ -211,6 +242,14 @@ class RecordFormScreen(Screen[None]):
             for key in ("recipient.organisation", "recipient.role"):
                 if not values[key]:
                     problems[key] = REQUIRED_WORDS[key]
+        if (
+            self.result is not None
+            and values["rationale"]
+            and is_unfinished(values["rationale"], self.result)
+        ):
+            problems["rationale"] = (
+                "Finish the sentence with your reasons: why this decision was right in this case."
+            )
         review: dt.date | None = None
         if values["review_by"]:
             try:
@@ -296,16 +335,19 @@ class RecordFormScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="save")
     def _save(self, details: RecordDetails) -> None:
         """Appending fsyncs the ledger: never on the UI thread."""
-        store = sw_app(self).store
+        app = sw_app(self)
+        store = app.store
         try:
             if self.complete_target:
-                saved = store.complete(self.complete_target, details)
+                saved = store.complete(self.complete_target, details, self.result)
             else:
                 assert self.result is not None
                 saved = store.save_decision(self.result, details)
         except SharewiseError as exc:
             self.app.call_from_thread(self._failed, exc.render())
             return
+        p = details.practitioner
+        app.remember_practitioner(p.name or "", p.role, p.organisation)
         self.app.call_from_thread(self._saved, saved, details)
 
     def _failed(self, message: str) -> None:

@@ -27,6 +27,14 @@ def enter_moves_on(screen: Screen[Any]) -> None:
         screen.focus_next()
 
 
+def suggestion_note(source: str) -> Text:
+    """The mark on a value the form filled in from the walk: where from, and that it is theirs
+    to check. Worded as a suggestion so nobody mistakes it for something already recorded."""
+    return Text.assemble(
+        ("SUGGESTED", "bold reverse"), f" from {source}. Check it; type to change it."
+    )
+
+
 class TextField(Vertical):
     """One line of free text with its label, a hint, and room for an error and a warning."""
 
@@ -42,6 +50,8 @@ class TextField(Vertical):
         value: str = "",
         placeholder: str = "",
         check_names: bool = True,
+        suggested_from: str = "",
+        select_on_focus: bool = True,
     ) -> None:
         super().__init__(id=f"field-{key.replace('.', '-')}")
         self.key = key
@@ -51,12 +61,23 @@ class TextField(Vertical):
         self.initial = value
         self.placeholder = placeholder
         self.check_names = check_names
+        #: Where a suggested value came from (the walk's answers); "" if the value is not one.
+        self.suggested_from = suggested_from if value else ""
+        self.select_on_focus = select_on_focus
 
     def compose(self) -> ComposeResult:
         mark = " *" if self.required else ""
         with Horizontal(classes="field-row"):
             yield Label(Text(self.label + mark), classes="field-label")
-            yield Input(value=self.initial, placeholder=self.placeholder, id=f"in-{self.id}")
+            yield Input(
+                value=self.initial,
+                placeholder=self.placeholder,
+                id=f"in-{self.id}",
+                select_on_focus=self.select_on_focus,
+            )
+        if self.suggested_from:
+            yield Static(suggestion_note(self.suggested_from), classes="suggestion")
+            self.add_class("-suggested")
         if self.hint:
             yield Static(Text(self.hint), classes="hint")
         for kind in ("error", "warning"):
@@ -83,7 +104,14 @@ class TextField(Vertical):
     def error(self) -> str:
         return str(self.query_one(".error", Static).render())
 
+    @property
+    def is_suggestion(self) -> bool:
+        """Still showing the suggested value, untouched."""
+        return bool(self.suggested_from) and self.input.value == self.initial
+
     def on_input_changed(self, event: Input.Changed) -> None:
+        if self.suggested_from:
+            self.set_class(event.value == self.initial, "-suggested")
         if self.check_names:
             warning = name_warning(event.value)
             note = self.query_one(".warning", Static)

@@ -38,22 +38,31 @@ class YesNo(Horizontal):
 
     DEFAULT_CLASSES = "switch-row"
 
-    def __init__(self, key: str, question: str, value: bool) -> None:
+    def __init__(self, key: str, question: str, value: bool, suggested_from: str = "") -> None:
         super().__init__(id=f"row-{key}")
         self.key = key
         self.question = question
         self.initial = value
+        #: Where a suggested answer came from (the walk); "" if the answer is not a suggestion.
+        self.suggested_from = suggested_from
 
     def compose(self) -> ComposeResult:
         yield YesNoSwitch(value=self.initial, id=self.key)
-        yield Label(self._words(self.initial))
+        yield Label(self._words(self.initial, self.suggested_from))
 
-    def _words(self, value: bool) -> Text:
+    def _words(self, value: bool, source: str = "") -> Text:
+        from sharewise.tui.widgets.field import suggestion_note
+
         answer = Text("yes" if value else "no", style="bold")
-        return Text.assemble(f"{self.question}: ", answer, "   (y / n)", style="")
+        words = Text.assemble(f"{self.question}: ", answer, "   (y / n)", style="")
+        if source:
+            words.append("\n")
+            words.append_text(suggestion_note(source))
+        return words
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
-        self.query_one(Label).update(self._words(event.value))
+        source = self.suggested_from if event.value == self.initial else ""
+        self.query_one(Label).update(self._words(event.value, source))
 
     @property
     def value(self) -> bool:
