@@ -98,8 +98,10 @@ def debrief(
                 expected_label,
             )
         )
-    asked = {s.node for s in trainee.path}
-    missed = [s.question for s in model.path if s.node not in asked]
+    # By fact, not node: a tree asks the same question from several branches (as different
+    # nodes), and a trainee who answered it on another branch did reach it.
+    asked = {s.fact for s in trainee.path}
+    missed = [s.question for s in model.path if s.fact not in asked]
     return Debrief(model, trainee, checks, missed, list(learning_points))
 
 
