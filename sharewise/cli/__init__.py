@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sharewise.cli.audit_cmd",
     "sharewise.cli.db_cmd",
     "sharewise.cli.scenarios_cmd",
+    "sharewise.cli.train_cmd",
 )
 
 

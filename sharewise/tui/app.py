@@ -45,6 +45,8 @@ class SharewiseApp(App[int]):
         self.tree_path = tree_path
         self.store = store
         self.data_dir = data_dir
+        #: Set by `sharewise train`: open training at start ("" for the list, or a scenario id).
+        self.start_training: str | None = None
         self.decision_tree: CompiledTree | None = None
         self.tree_error: str | None = None
         #: "Start a decision" was chosen before the tree finished loading.
@@ -73,6 +75,9 @@ class SharewiseApp(App[int]):
         from sharewise.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        if self.start_training is not None:
+            # `sharewise train [--scenario ID]`: straight to training, home underneath.
+            self.action_training(self.start_training or None)
         # After the first paint: the load holds the GIL for a while (networkx import, YAML,
         # validation) and would otherwise delay the screen the person is waiting to see.
         self.call_after_refresh(self._load_tree)
@@ -171,10 +176,10 @@ class SharewiseApp(App[int]):
 
         self.push_screen(RecordsScreen())
 
-    def action_training(self) -> None:
+    def action_training(self, open_id: str | None = None) -> None:
         from sharewise.tui.screens.training import TrainingScreen
 
-        self.push_screen(TrainingScreen())
+        self.push_screen(TrainingScreen(open_id))
 
     def action_help(self) -> None:
         from sharewise.tui.screens.help import HelpScreen
@@ -216,11 +221,17 @@ def create_app(
     *,
     store: RecordStore | None = None,
     theme: str | None = None,
+    training: str | None = None,
 ) -> SharewiseApp:
-    """The one way to build the app: the CLI, `sharewise serve` and the tests all call this."""
+    """The one way to build the app: the CLI, `sharewise serve` and the tests all call this.
+
+    `training` opens the training screen at start: "" for the scenario list, or an id.
+    """
     chosen = theme or os.environ.get("SHAREWISE_THEME", "default")
     folder = Path(data_dir) if data_dir else None
-    return SharewiseApp(tree_path, store or LedgerStore(folder), chosen, data_dir=folder)
+    app = SharewiseApp(tree_path, store or LedgerStore(folder), chosen, data_dir=folder)
+    app.start_training = training
+    return app
 
 
 def run(args: argparse.Namespace) -> int:

@@ -41,7 +41,12 @@ _MENU = (
         "Records",
         "Decisions recorded on this computer; emergency records to complete.",
     ),
-    ("training", "t", "Training", "Practise on realistic scenarios (coming soon)."),
+    (
+        "training",
+        "t",
+        "Training",
+        "Practise on worked scenarios, then a debrief with the law. Nothing is recorded.",
+    ),
     ("help", "h", "Help", "The keys, the screens, and the plain text mode for screen readers."),
 )
 

@@ -1,31 +1,92 @@
-"""Training: a clearly labelled placeholder until scenario practice is built."""
+"""Training: choose a scenario from the bank (title and theme); nothing here is recorded."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
 
-TRAINING = (
-    "TRAINING IS COMING: NOT AVAILABLE YET\n\n"
-    "Practice on realistic scenarios (a disclosure at school, an adult who declines help, a "
-    "request from the press) will be here. Nothing you do on this screen is recorded.\n\n"
-    "Until then, trainers can run the shipped scenarios with "
-    "`sharewise scenarios check` and walk them with `sharewise walk --plain`."
+from sharewise.domain.safe_text import safe_line
+
+if TYPE_CHECKING:
+    from sharewise.domain.exercise import Bank
+    from sharewise.domain.scenarios import Scenario
+
+INTRO = (
+    "TRAINING: practise on worked scenarios. Read the story, answer the questions as you "
+    "would at work, then compare your answers with the model path and the law. Nothing you "
+    "do in training is recorded."
 )
 
 
 class TrainingScreen(Screen[None]):
-    """Says plainly that training is not built yet, so nobody mistakes it for the real walk."""
+    """The scenario bank as a list; Enter opens one. Given `open_id`, opens that one at once
+    (what `sharewise train --scenario ID` asks for)."""
 
+    in_training = True
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Back")]
+
+    def __init__(self, open_id: str | None = None) -> None:
+        super().__init__()
+        self.open_id = open_id
+        self.scenarios: list[Scenario] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="training-body"):
-            yield Static(TRAINING, id="training-text")
+        with Vertical(id="training-body"):
+            yield Static(INTRO, id="training-intro")
+            yield Static("Loading the scenarios…", id="training-status")
+            yield OptionList(id="training-list")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="scenarios")
+    def _load(self) -> None:
+        """Reading and validating thirty YAML files: off the UI thread."""
+        from sharewise import paths
+        from sharewise.domain.exercise import load_bank
+
+        self.app.call_from_thread(self._show, load_bank(paths.scenarios_dir()))
+
+    def _show(self, bank: Bank) -> None:
+        self.scenarios = bank.scenarios
+        options = self.query_one("#training-list", OptionList)
+        options.clear_options()
+        for s in bank.scenarios:
+            line = Text()
+            line.append(safe_line(s.title), style="bold")
+            line.append(f"\n  {safe_line(s.theme)}", style="dim")
+            options.add_option(Option(line, id=s.id))
+        status = f"{len(bank.scenarios)} scenarios. ↑ ↓ to choose, Enter to read one."
+        if bank.problems:
+            status += f" {len(bank.problems)} file(s) could not be read: " + "; ".join(
+                safe_line(p) for p in bank.problems[:3]
+            )
+        self.query_one("#training-status", Static).update(Text(status))
+        options.highlighted = 0 if bank.scenarios else None
+        options.focus()
+        if self.open_id is not None:
+            wanted, self.open_id = self.open_id, None
+            found = [s for s in bank.scenarios if s.id == wanted]
+            if found:
+                self.open(found[0])
+            else:
+                self.notify(f"No scenario “{safe_line(wanted)}” here.", severity="warning")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.open(self.scenarios[event.option_index])
+
+    def open(self, scenario: Scenario) -> None:
+        from sharewise.tui.screens.scenario_brief import BriefScreen
+
+        self.app.push_screen(BriefScreen(scenario))

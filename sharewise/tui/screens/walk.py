@@ -19,6 +19,8 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sharewise.domain.graph import CompiledTree
+from sharewise.domain.safe_text import safe_line
+from sharewise.domain.scenarios import Scenario
 from sharewise.domain.walk import Walk
 from sharewise.tui.screens.confirm import ConfirmScreen
 from sharewise.tui.widgets.law import citation_text
@@ -50,12 +52,24 @@ class WalkScreen(Screen[None]):
         Binding("escape", "leave", "Leave"),
     ]
 
-    def __init__(self, walk: Walk) -> None:
+    def __init__(self, walk: Walk, *, training: Scenario | None = None) -> None:
         super().__init__()
         self.walk = walk
+        #: The scenario of a training exercise: the end is a debrief, never a record.
+        self.training = training
+
+    @property
+    def in_training(self) -> bool:
+        return self.training is not None
 
     def compose(self) -> ComposeResult:
         yield Header()
+        if self.training is not None:
+            yield Static(
+                Text(f"TRAINING EXERCISE: {safe_line(self.training.title)} · nothing is recorded"),
+                id="walk-training",
+                classes="training-banner",
+            )
         with Horizontal(id="walk-body"):
             with Vertical(id="walk-path-col"):
                 yield Label("Your answers so far", classes="col-title")
@@ -126,6 +140,9 @@ class WalkScreen(Screen[None]):
         options.focus()
 
     def _show_outcome(self) -> None:
+        if self.training is not None:
+            self._show_debrief(self.training)
+            return
         from sharewise.tui.screens.outcome import OutcomeScreen
 
         def returned(change: bool | None) -> None:
@@ -134,6 +151,23 @@ class WalkScreen(Screen[None]):
                 self.show_question()
 
         self.app.push_screen(OutcomeScreen(self.walk.result(), self.walk.tree.registry), returned)
+
+    def _show_debrief(self, scenario: Scenario) -> None:
+        from sharewise.domain.exercise import run_debrief
+        from sharewise.tui.screens.debrief import DebriefScreen
+
+        def returned(choice: str | None) -> None:
+            if choice == "change":
+                self.walk.back()
+                self.show_question()
+            elif choice == "again":
+                self.walk.jump_back(0)
+                self.show_question()
+            else:
+                self.dismiss()
+
+        d = run_debrief(self.walk.tree, scenario, self.walk.result())
+        self.app.push_screen(DebriefScreen(scenario, d, self.walk.tree.registry), returned)
 
     def answer(self, index: int) -> None:
         choices = self.walk.choices()
@@ -194,7 +228,9 @@ class WalkScreen(Screen[None]):
 
         self.app.push_screen(
             ConfirmScreen(
-                "Leave this decision? Your answers will not be kept.",
+                "Leave this exercise? Your answers will not be kept."
+                if self.training is not None
+                else "Leave this decision? Your answers will not be kept.",
                 yes="Leave",
                 no="Stay",
             ),

@@ -1,0 +1,71 @@
+"""A scenario's story before the exercise: what the trainee knows (never the facts)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from sharewise.domain.safe_text import safe_line, safe_text
+from sharewise.domain.scenarios import Scenario
+from sharewise.tui.context import sw_app
+
+
+class BriefScreen(Screen[None]):
+    """The title, theme and narrative; s (or Enter on the button) starts the walk.
+
+    The facts stay hidden: deciding what they are from the story is the exercise.
+    """
+
+    in_training = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "start", "Start the exercise"),
+        Binding("escape", "app.pop_screen", "Back to the scenarios"),
+    ]
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__()
+        self.scenario = scenario
+
+    def compose(self) -> ComposeResult:
+        s = self.scenario
+        yield Header()
+        with VerticalScroll(id="brief-body"):
+            yield Static("TRAINING EXERCISE: nothing is recorded", classes="training-banner")
+            yield Static(Text(safe_line(s.title)), id="brief-title")
+            yield Static(Text(safe_line(s.theme)), id="brief-theme", classes="hint")
+            yield Static(Text(safe_text(s.narrative.strip())), id="brief-narrative")
+            yield Static(
+                "Answer the questions as you would if this were your case. At the end you see "
+                "each answer beside the scenario's, and the law.",
+                classes="hint",
+            )
+            with Horizontal(id="brief-buttons"):
+                yield Button("Start the exercise (s)", id="brief-start", variant="primary")
+                yield Button("Back (Esc)", id="brief-back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#brief-start", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "brief-start":
+            self.action_start()
+        else:
+            self.app.pop_screen()
+
+    def action_start(self) -> None:
+        from sharewise.domain.walk import Walk
+        from sharewise.tui.screens.navigate import tree_or_say
+        from sharewise.tui.screens.walk import WalkScreen
+
+        app = sw_app(self)
+        if tree_or_say(app, pending=False):
+            assert app.decision_tree is not None
+            app.push_screen(WalkScreen(Walk(app.decision_tree), training=self.scenario))

@@ -1,0 +1,218 @@
+"""Training mode: choose a scenario, read it, walk it, and the debrief; never a record."""
+
+from __future__ import annotations
+
+import io
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import OptionList, Static
+
+from sharewise import paths
+from sharewise.domain.exercise import run_debrief
+from sharewise.domain.graph import load_tree
+from sharewise.domain.scenarios import Scenario, load_scenario
+from sharewise.domain.walk import Walk
+from sharewise.store import ledger_path
+from sharewise.tui.app import SharewiseApp
+from sharewise.tui.screens.debrief import DebriefScreen
+from sharewise.tui.screens.emergency import EmergencyScreen
+from sharewise.tui.screens.scenario_brief import BriefScreen
+from sharewise.tui.screens.training import TrainingScreen
+from sharewise.tui.screens.walk import WalkScreen
+from tests.tui.conftest import EXAMPLE_TREE, ready
+from tests.tui.test_flows import walk_by_facts
+from tests.tui.test_screens_alone import CSS, Host
+
+MakeApp = Callable[..., SharewiseApp]
+SCENARIO_ID = "child-disclosure-at-school"
+ENGLAND = str(paths.default_tree_path())
+
+
+def text(pilot: Pilot[Any], selector: str) -> str:
+    return str(pilot.app.screen.query_one(selector, Static).render())
+
+
+def scenario() -> Scenario:
+    return load_scenario(paths.scenarios_dir() / f"{SCENARIO_ID}.yaml")
+
+
+async def test_a_perfect_run_from_the_home_screen(make_app: MakeApp, data_dir: Path) -> None:
+    app = make_app(ENGLAND)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        await ready(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, TrainingScreen)
+        ids = [s.id for s in screen.scenarios]
+        assert len(ids) >= 20 and SCENARIO_ID in ids
+        assert screen.query_one("#training-list", OptionList).has_focus
+        await pilot.press(*["down"] * ids.index(SCENARIO_ID), "enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BriefScreen)
+        story = text(pilot, "#brief-narrative")
+        assert "stepfather hits her" in story and "immediate_danger" not in story
+        await pilot.press("s")
+        await pilot.pause()
+        walk = pilot.app.screen
+        assert isinstance(walk, WalkScreen) and walk.training is not None
+        assert "TRAINING EXERCISE" in text(pilot, "#walk-training")
+        await walk_by_facts(pilot, dict(scenario().facts))
+        debrief = pilot.app.screen
+        assert isinstance(debrief, DebriefScreen)
+        assert "Well done" in text(pilot, "#debrief-verdict")
+        assert "#debrief-divergence" not in [f"#{w.id}" for w in debrief.query(Static)]
+        answers = text(pilot, "#debrief-answers")
+        assert answers.count("✓ right") == len(debrief.debrief.answers) and "DIFFERS" not in answers
+        assert "Consent is not needed" in text(pilot, "#debrief-points")
+        law = "\n".join(str(w.render()) for w in debrief.query(".law").results(Static))
+        art6 = walk.walk.tree.registry["ukgdpr.art6.1e"]
+        assert art6.title in law and art6.gist[:30] in law and art6.url in law
+        await pilot.press("x")
+        await ready(pilot)
+        assert "Exported to" in text(pilot, "#debrief-status")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, BriefScreen)
+    (exported,) = (data_dir / "exports").glob(f"debrief-{SCENARIO_ID}-*.md")
+    assert stat.S_IMODE(exported.stat().st_mode) == 0o600
+    assert "# Debrief: A nine-year-old" in exported.read_text()
+    assert not ledger_path(data_dir).exists(), "training must never write to the ledger"
+
+
+async def test_a_wrong_turn_started_by_scenario_id(make_app: MakeApp, data_dir: Path) -> None:
+    """What `sharewise train --scenario ID` opens: straight to the story."""
+    app = make_app(ENGLAND, training=SCENARIO_ID)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert isinstance(pilot.app.screen, BriefScreen)
+        await pilot.press("s")
+        await pilot.pause()
+        # The emergency key still works in an exercise, and says it is one.
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, EmergencyScreen)
+        assert "training exercise" in text(pilot, "#emergency-training")
+        await pilot.press("escape")
+        await pilot.pause()
+        wrong = {**scenario().facts, "sharer": "other_organisation"}
+        await walk_by_facts(pilot, wrong)
+        debrief = pilot.app.screen
+        assert isinstance(debrief, DebriefScreen)
+        assert "Question 7: Who is sharing" in text(pilot, "#debrief-divergence")
+        assert "DIFFERS" in text(pilot, "#debrief-answers")
+        assert "public authority" in text(pilot, "#debrief-answers").lower()
+        assert "UK GDPR" in text(pilot, "#debrief-cited-missing")
+        await pilot.press("a")  # try again: back to the first question
+        await pilot.pause()
+        walk = pilot.app.screen
+        assert isinstance(walk, WalkScreen) and walk.walk.answers == []
+    assert not ledger_path(data_dir).exists()
+
+
+def example_debrief() -> tuple[Scenario, Any, Any]:
+    tree = load_tree(Path(EXAMPLE_TREE))
+    s = Scenario.model_validate(
+        {
+            "id": "charity-disclosure",
+            "title": "A youth club hears a disclosure",
+            "theme": "Sharing information in a timely way",
+            "narrative": "A volunteer at a charity youth club hears a disclosure.\x1b[2J",
+            "facts": {
+                "immediate_danger": "no",
+                "identifiable": "yes",
+                "sharer": "other_organisation",
+            },
+            "expect": {"decision": ["share"]},
+            "learning_points": ["Charities rely on legitimate interests, not public task."],
+        }
+    )
+    walk = Walk(tree)
+    for value in ("no", "yes", "public_authority"):
+        walk.answer(value)
+    return s, run_debrief(tree, s, walk.result()), tree.registry
+
+
+async def test_debrief_alone_marks_answers_and_exports(tmp_path: Path) -> None:
+    s, d, registry = example_debrief()
+    app = Host(DebriefScreen(s, d, registry))
+    app.data_dir = tmp_path  # type: ignore[attr-defined]
+    async with app.run_test(size=(110, 50)) as pilot:
+        await pilot.pause()
+        assert "different route" in text(pilot, "#debrief-verdict")
+        assert "Question 3: Who is sharing?" in text(pilot, "#debrief-divergence")
+        assert "public task" in text(pilot, "#debrief-points")
+        await pilot.press("x")
+        await ready(pilot)
+        (path,) = (tmp_path / "exports").glob("debrief-charity-disclosure-*.md")
+        body = path.read_text()
+        # Trainer-written text is made inert, in the file as on screen.
+        assert "\x1b" not in body and "\\x1b[2J" in body
+        assert "## Where you first went a different way" in body
+
+
+def test_debrief_snapshot(snap_compare: Callable[..., bool]) -> None:
+    s, d, registry = example_debrief()
+
+    class SnapHost(App[None]):
+        CSS_PATH = str(CSS)
+
+        def on_mount(self) -> None:
+            self.push_screen(DebriefScreen(s, d, registry))
+
+    assert snap_compare(SnapHost(), terminal_size=(110, 60))
+
+
+def test_train_plain_perfect_run_by_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sharewise.cli import main
+    from sharewise.cli.common import load_tree_arg
+    from sharewise.domain.decide import decide
+
+    tree = load_tree_arg(None)
+    model = decide(tree, scenario().facts)
+    numbers = [
+        [c.value for c in tree.choices(step.node)].index(step.answer) + 1 for step in model.path
+    ]
+    typed = "\n".join(["help", *map(str, numbers), "yes"]) + "\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+    data = tmp_path / "data"
+    code = main(["--data-dir", str(data), "train", "--plain", "--scenario", SCENARIO_ID])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "TRAINING: nothing you do here is recorded." in out
+    assert "stepfather hits her" in out and "What this means" in out
+    assert "Well done: the same outcome as the model path." in out
+    assert f"{len(numbers)} of {len(numbers)} match the scenario" in out
+    assert "Saved to" in out
+    (path,) = (data / "exports").glob("debrief-*.md")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not ledger_path(data).exists()
+
+
+def test_train_plain_lists_and_chooses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sharewise.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("99\nquit\n"))
+    assert main(["--data-dir", str(tmp_path), "train", "--plain"]) == 1
+    out = capsys.readouterr().out
+    assert "A nine-year-old says her stepfather hits her" in out
+    assert "Please type a number from 1 to" in out
+
+
+def test_train_unknown_scenario_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sharewise.cli import main
+
+    assert main(["--data-dir", str(tmp_path), "train", "--scenario", "no-such"]) == 2
+    assert "use one of:" in capsys.readouterr().err
