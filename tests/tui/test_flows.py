@@ -435,12 +435,13 @@ async def test_themes_and_no_color(make_app: MakeApp, monkeypatch: pytest.Monkey
     assert make_app().no_color
 
 
-async def test_training_is_clearly_labelled_a_placeholder(make_app: MakeApp) -> None:
+async def test_training_is_clearly_labelled_as_training(make_app: MakeApp) -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("t")
-        await pilot.pause()
-        assert "TRAINING IS COMING" in text_of(pilot, "#training-text")
+        await ready(pilot)
+        assert "TRAINING" in text_of(pilot, "#training-intro")
+        assert "Nothing you do in training is recorded" in text_of(pilot, "#training-intro")
         await pilot.press("escape", "f1")
         await pilot.pause()
         assert type(pilot.app.screen).__name__ == "HelpScreen"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -26,10 +26,18 @@ class OutcomeScreen(Screen[bool]):
         Binding("e", "app.emergency", "Danger now", show=False),
     ]
 
-    def __init__(self, result: DecisionResult, registry: Registry) -> None:
+    def __init__(
+        self,
+        result: DecisionResult,
+        registry: Registry,
+        record_options: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.result = result
         self.registry = registry
+        #: For the record form: e.g. `complete_target` when this decision completes an
+        #: emergency record filed earlier without one.
+        self.record_options = record_options or {}
 
     def compose(self) -> ComposeResult:
         o = self.result.outcome
@@ -86,7 +94,7 @@ class OutcomeScreen(Screen[bool]):
     def action_record(self) -> None:
         from sharewise.tui.screens.record_form import RecordFormScreen
 
-        self.app.push_screen(RecordFormScreen(self.result, self.registry))
+        self.app.push_screen(RecordFormScreen(self.result, self.registry, **self.record_options))
 
     def action_change(self) -> None:
         self.dismiss(True)

@@ -94,16 +94,19 @@ class RecordFormScreen(Screen[None]):
         registry: Registry | None,
         *,
         complete_target: str | None = None,
+        amend_target: str | None = None,
         prefill: RecordDetails | None = None,
     ) -> None:
         super().__init__()
         self.result = result
         self.registry = registry
         self.complete_target = complete_target
+        #: Correcting a record: saved as an amendment entry; the original stays as it was.
+        self.amend_target = amend_target
         self.prefill = prefill
         #: What the walk's answers suggest for some fields (the domain's, shown as such).
         self.suggested: dict[str, Suggestion] = {}
-        if result is not None:
+        if result is not None and not amend_target:
             from sharewise.domain.record_prefill import suggestions
 
             self.suggested = suggestions(result)
@@ -141,11 +144,21 @@ class RecordFormScreen(Screen[None]):
     def recipient_required(self) -> bool:
         return self.result is not None and self.result.decision.shares
 
+    @property
+    def saves_decision(self) -> bool:
+        """A new decision record (not a completion or an amendment of one)."""
+        return not (self.complete_target or self.amend_target)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="form-body"):
-            if self.complete_target:
+            if self.amend_target:
+                title = f"Amend record {self.amend_target} (the original stays in the ledger)"
+            elif self.complete_target:
                 title = f"Complete emergency record {self.complete_target}"
+                if self.result is not None:
+                    o = self.result.outcome
+                    title += f" with the decision: {decision_words(o.decision)} ({o.title})"
             elif self.result is not None:
                 o = self.result.outcome
                 title = f"Record the decision: {decision_words(o.decision)} ({o.title})"
@@ -244,6 +257,7 @@ class RecordFormScreen(Screen[None]):
                     problems[key] = REQUIRED_WORDS[key]
         if (
             self.result is not None
+            and self.saves_decision
             and values["rationale"]
             and is_unfinished(values["rationale"], self.result)
         ):
@@ -338,7 +352,9 @@ class RecordFormScreen(Screen[None]):
         app = sw_app(self)
         store = app.store
         try:
-            if self.complete_target:
+            if self.amend_target:
+                saved = store.amend(self.amend_target, details)
+            elif self.complete_target:
                 saved = store.complete(self.complete_target, details, self.result)
             else:
                 assert self.result is not None

@@ -1,42 +1,86 @@
-"""The records kept on this computer: a list, one record in full, and completing emergencies."""
+"""The records kept on this computer: a filtered list, one record in full, and what an IG
+lead does with it (review, amend) or a practitioner does (complete an emergency record)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.record import Entry, EntryKind
 from sharewise.domain.safe_text import safe_line
+from sharewise.domain.tree import Decision
+from sharewise.store.base import Filters
 from sharewise.tui.context import sw_app
 from sharewise.tui.record_text import record_text
 from sharewise.tui.words import decision_words
 
 _SHOWN = (EntryKind.DECISION, EntryKind.EMERGENCY)
+_LINKED = (EntryKind.COMPLETION, EntryKind.REVIEW, EntryKind.AMENDMENT)
+
+
+def parse_filters(
+    date_from: str, date_to: str, decision: str | None, case: str
+) -> tuple[Filters | None, str]:
+    """The filter bar's text as store filters, or None and what to fix (in plain words)."""
+    dates: list[dt.date | None] = []
+    for label, text in (("From", date_from), ("To", date_to)):
+        if not text.strip():
+            dates.append(None)
+            continue
+        try:
+            dates.append(dt.date.fromisoformat(text.strip()))
+        except ValueError:
+            return None, f"{label}: write the date as YYYY-MM-DD, for example 2026-11-01."
+    start, end = dates
+    if start and end and start > end:
+        return None, "From is after To: swap the two dates."
+    return Filters(
+        date_from=start,
+        date_to=end,
+        decision=decision or None,
+        case=case.strip() or None,
+        kinds=tuple(k.value for k in _SHOWN),
+    ), ""
 
 
 class RecordsScreen(Screen[None]):
-    """Decision and emergency records, newest first; Enter opens one."""
+    """Decision and emergency records, newest first; Enter opens one; f goes to the filters."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Home"),
+        Binding("f", "focus_filters", "Filter"),
         Binding("g", "reload", "Refresh"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.entries: dict[str, Entry] = {}
+        self.linked: dict[str, list[Entry]] = {}
         self.completed: set[str] = set()
 
     def compose(self) -> ComposeResult:
         yield Header()
+        with Horizontal(id="records-filters"):
+            yield Label("From", classes="filter-label")
+            yield Input(placeholder="YYYY-MM-DD", id="filter-from")
+            yield Label("To", classes="filter-label")
+            yield Input(placeholder="YYYY-MM-DD", id="filter-to")
+            yield Select(
+                [(decision_words(d), d.value) for d in Decision],
+                prompt="Any decision",
+                id="filter-decision",
+            )
+            yield Label("Case", classes="filter-label")
+            yield Input(placeholder="case reference", id="filter-case")
         yield Static("Loading records…", id="records-status")
         table: DataTable[Text | str] = DataTable(id="records-table", cursor_type="row")
         table.add_columns("Entry", "Date (UTC)", "Case", "Decision", "Status")
@@ -44,71 +88,133 @@ class RecordsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # The list first: filtering is one key away (f), and Enter should open a record.
+        self.query_one("#records-table", DataTable).focus()
         self.action_reload()
 
     def on_screen_resume(self) -> None:
         self.action_reload()
 
+    def action_focus_filters(self) -> None:
+        self.query_one("#filter-from", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_reload()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self.action_reload()
+
+    def filters(self) -> tuple[Filters | None, str]:
+        decision = self.query_one("#filter-decision", Select).value
+        return parse_filters(
+            self.query_one("#filter-from", Input).value,
+            self.query_one("#filter-to", Input).value,
+            decision if isinstance(decision, str) else None,
+            self.query_one("#filter-case", Input).value,
+        )
+
     def action_reload(self) -> None:
-        self._load()
+        filters, problem = self.filters()
+        if filters is None:
+            self._status(problem)
+            self.query_one("#records-status").add_class("-error")
+            return
+        self.query_one("#records-status").remove_class("-error")
+        self._load(filters)
 
     @work(thread=True, exclusive=True, group="records")
-    def _load(self) -> None:
+    def _load(self, filters: Filters) -> None:
         store = sw_app(self).store
         try:
-            entries = [e for e in store.entries() if e.kind in _SHOWN]
-            completed = store.completed_ids()
+            entries = store.entries(filters)
+            linked = store.entries(Filters(kinds=tuple(k.value for k in _LINKED)))
         except SharewiseError as exc:
             self.app.call_from_thread(self._status, "Could not read the records: " + exc.render())
             return
-        self.app.call_from_thread(self._show, entries, completed)
+        self.app.call_from_thread(self._show, entries, linked, filters)
 
     def _status(self, message: str) -> None:
         self.query_one("#records-status", Static).update(Text(message))
 
-    def _show(self, entries: list[Entry], completed: set[str]) -> None:
+    def _show(self, entries: list[Entry], linked: list[Entry], filters: Filters) -> None:
+        entries = [e for e in entries if e.kind in _SHOWN]
         self.entries = {e.id: e for e in entries}
-        self.completed = completed
+        self.linked = {}
+        for e in linked:
+            if e.target:
+                self.linked.setdefault(e.target, []).append(e)
+        self.completed = {
+            t for t, es in self.linked.items() if any(e.kind is EntryKind.COMPLETION for e in es)
+        }
         table = self.query_one("#records-table", DataTable)
         table.clear()
         for e in reversed(entries):
-            case = safe_line(e.details.case_ref) if e.details and e.details.case_ref else "—"
-            decision = decision_words(e.decision) if e.decision else "—"
-            if e.kind is EntryKind.EMERGENCY:
-                status = "completed" if e.id in completed else "TO BE COMPLETED"
-            else:
-                status = "recorded"
-            table.add_row(
-                str(e.seq), f"{e.created:%Y-%m-%d %H:%M}", case, decision, status, key=e.id
-            )
-        waiting = sum(1 for e in entries if e.kind is EntryKind.EMERGENCY and e.id not in completed)
-        message = f"{len(entries)} record(s). Enter opens one."
+            table.add_row(*self._row(e), key=e.id)
+        filtered = filters != parse_filters("", "", None, "")[0]
+        waiting = sum(
+            1 for e in entries if e.kind is EntryKind.EMERGENCY and e.id not in self.completed
+        )
+        message = f"{len(entries)} record(s){' match the filters' if filtered else ''}. "
+        message += "Enter opens one; f filters."
         if waiting:
             message += f" {waiting} emergency record(s) to be completed."
         if not entries:
-            message = "No records yet. Start a decision from the home screen."
+            message = (
+                "No records match these filters."
+                if filtered
+                else "No records yet. Start a decision from the home screen."
+            )
         self._status(message)
-        table.focus()
+
+    def _row(self, e: Entry) -> tuple[str, ...]:
+        case = safe_line(e.details.case_ref) if e.details and e.details.case_ref else "—"
+        decision = decision_words(e.decision) if e.decision else "—"
+        notes = [k.value for k in (EntryKind.REVIEW, EntryKind.AMENDMENT)
+                 if any(x.kind is k for x in self.linked.get(e.id, []))]  # fmt: skip
+        if e.kind is EntryKind.EMERGENCY:
+            status = "completed" if e.id in self.completed else "TO BE COMPLETED"
+        else:
+            status = "recorded"
+        if notes:
+            status += " · " + ", ".join(f"{n}ed" if n == "review" else "amended" for n in notes)
+        return (str(e.seq), f"{e.created:%Y-%m-%d %H:%M}", case, decision, status)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         entry = self.entries.get(str(event.row_key.value))
         if entry is not None:
-            self.app.push_screen(RecordViewScreen(entry, entry.id in self.completed))
+            self.app.push_screen(
+                RecordViewScreen(entry, entry.id in self.completed, self.linked.get(entry.id, []))
+            )
 
 
 class RecordViewScreen(Screen[None]):
-    """One record in full; k completes an emergency record that is still waiting."""
+    """One record in full, with its reviews and corrections. v reviews it, m amends it, k
+    completes an emergency record, w walks the questions first to complete it with a decision.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
+        Binding("v", "review", "Review"),
+        Binding("m", "amend", "Amend"),
         Binding("k", "complete", "Complete this record"),
+        Binding("w", "walk_then_complete", "Walk, then complete"),
         Binding("c", "copy", "Copy as text"),
     ]
 
-    def __init__(self, entry: Entry, completed: bool) -> None:
+    def __init__(self, entry: Entry, completed: bool, linked: list[Entry] | None = None) -> None:
         super().__init__()
         self.entry = entry
         self.completed = completed
+        self.linked = linked or []
+
+    def latest_details(self) -> Entry:
+        """The entry whose details are current: the last completion or amendment, else it."""
+        for e in reversed(self.linked):
+            if e.kind in (EntryKind.COMPLETION, EntryKind.AMENDMENT) and e.details is not None:
+                return e
+        return self.entry
 
     def text(self) -> str:
         e = self.entry
@@ -118,32 +224,81 @@ class RecordViewScreen(Screen[None]):
         registry = tree.registry if tree is not None else None
         return record_text(
             e.details,
-            None if e.kind is EntryKind.EMERGENCY else e.result,
+            e.result,
             registry,
             record_id=e.id,
             seq=e.seq,
             emergency=e.kind is EntryKind.EMERGENCY,
         )
 
+    def history(self) -> str:
+        """Reviews, completions and amendments of this record, oldest first."""
+        lines = []
+        for e in self.linked:
+            when = f"{e.created:%Y-%m-%d %H:%M} UTC, entry {e.seq}"
+            if e.kind is EntryKind.REVIEW and e.review is not None:
+                r = e.review
+                who = safe_line(r.reviewer or "[erased]")
+                lines.append(f"Review ({when}): {r.verdict.value.replace('_', ' ')} by {who}")
+                if r.comment:
+                    lines.append(f"  {safe_line(r.comment)}")
+            elif e.kind is EntryKind.AMENDMENT:
+                lines.append(f"Amended ({when}): the details below the line are superseded")
+            elif e.kind is EntryKind.COMPLETION:
+                decided = f", decision: {decision_words(e.decision)}" if e.decision else ""
+                lines.append(f"Completed ({when}){decided}")
+        return "\n".join(lines)
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="record-view-body"):
             if self.entry.kind is EntryKind.EMERGENCY and not self.completed:
+                how = "press k" + (
+                    ", or w to walk the questions first" if not self.entry.result else ""
+                )
                 yield Static(
-                    "This emergency record is waiting to be completed: press k.",
+                    f"This emergency record is waiting to be completed: {how}.",
                     classes="warning-banner",
                 )
+            history = self.history()
+            if history:
+                yield Label("Reviews and corrections", classes="section-title")
+                yield Static(Text(history), id="record-view-history")
             yield Static(Text(self.text()), id="record-view-text")
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        waiting = self.entry.kind is EntryKind.EMERGENCY and not self.completed
         if action == "complete":
-            return self.entry.kind is EntryKind.EMERGENCY and not self.completed
+            return waiting
+        if action == "walk_then_complete":
+            return waiting and self.entry.result is None
+        if action == "amend":
+            return not waiting and self.entry.details is not None
         return True
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text())
         self.notify("Copied to the clipboard.")
+
+    def action_review(self) -> None:
+        from sharewise.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.entry))
+
+    def action_amend(self) -> None:
+        from sharewise.tui.screens.record_form import RecordFormScreen
+
+        tree = sw_app(self).decision_tree
+        current = self.latest_details()
+        self.app.push_screen(
+            RecordFormScreen(
+                self.entry.result or current.result,
+                tree.registry if tree is not None else None,
+                amend_target=self.entry.id,
+                prefill=current.details,
+            )
+        )
 
     def action_complete(self) -> None:
         from sharewise.tui.screens.record_form import RecordFormScreen
@@ -155,3 +310,23 @@ class RecordViewScreen(Screen[None]):
                 None, registry, complete_target=self.entry.id, prefill=self.entry.details
             )
         )
+
+    def action_walk_then_complete(self) -> None:
+        """An emergency filed without a decision: walk the questions now, and the completion
+        carries the decision reached."""
+        from sharewise.domain.walk import Walk
+        from sharewise.tui.screens.navigate import tree_or_say
+        from sharewise.tui.screens.walk import WalkScreen
+
+        app = sw_app(self)
+        if tree_or_say(app, pending=False):
+            assert app.decision_tree is not None
+            app.push_screen(
+                WalkScreen(
+                    Walk(app.decision_tree),
+                    record_options={
+                        "complete_target": self.entry.id,
+                        "prefill": self.entry.details,
+                    },
+                )
+            )

@@ -7,7 +7,7 @@ choices, what is still possible, and finally the result. It decides nothing itse
 from __future__ import annotations
 
 from functools import cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -52,9 +52,17 @@ class WalkScreen(Screen[None]):
         Binding("escape", "leave", "Leave"),
     ]
 
-    def __init__(self, walk: Walk, *, training: Scenario | None = None) -> None:
+    def __init__(
+        self,
+        walk: Walk,
+        *,
+        training: Scenario | None = None,
+        record_options: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__()
         self.walk = walk
+        #: Passed to the record form at the end (e.g. completing an emergency record).
+        self.record_options = record_options or {}
         #: The scenario of a training exercise: the end is a debrief, never a record.
         self.training = training
 
@@ -150,7 +158,10 @@ class WalkScreen(Screen[None]):
                 self.walk.back()
                 self.show_question()
 
-        self.app.push_screen(OutcomeScreen(self.walk.result(), self.walk.tree.registry), returned)
+        self.app.push_screen(
+            OutcomeScreen(self.walk.result(), self.walk.tree.registry, self.record_options),
+            returned,
+        )
 
     def _show_debrief(self, scenario: Scenario) -> None:
         from sharewise.domain.exercise import run_debrief

@@ -27,12 +27,10 @@ def enter_moves_on(screen: Screen[Any]) -> None:
         screen.focus_next()
 
 
-def suggestion_note(source: str) -> Text:
+def suggestion_note(source: str, how: str = "type to change it") -> Text:
     """The mark on a value the form filled in from the walk: where from, and that it is theirs
     to check. Worded as a suggestion so nobody mistakes it for something already recorded."""
-    return Text.assemble(
-        ("SUGGESTED", "bold reverse"), f" from {source}. Check it; type to change it."
-    )
+    return Text.assemble(("SUGGESTED", "bold reverse"), f" from {source}. Check it; {how}.")
 
 
 class TextField(Vertical):
@@ -76,7 +74,8 @@ class TextField(Vertical):
                 select_on_focus=self.select_on_focus,
             )
         if self.suggested_from:
-            yield Static(suggestion_note(self.suggested_from), classes="suggestion")
+            how = "type to change it" if self.select_on_focus else "finish the sentence"
+            yield Static(suggestion_note(self.suggested_from, how), classes="suggestion")
             self.add_class("-suggested")
         if self.hint:
             yield Static(Text(self.hint), classes="hint")

@@ -57,7 +57,7 @@ class YesNo(Horizontal):
         words = Text.assemble(f"{self.question}: ", answer, "   (y / n)", style="")
         if source:
             words.append("\n")
-            words.append_text(suggestion_note(source))
+            words.append_text(suggestion_note(source, "y or n to change it"))
         return words
 
     def on_switch_changed(self, event: Switch.Changed) -> None:
