@@ -59,6 +59,10 @@ def run(args: argparse.Namespace) -> int:
 
     tui = importlib.import_module("sharewise.tui.app")
     app = tui.create_app(args.data_dir, args.tree, training=args.scenario or "")
+    if args.scenarios:
+        from pathlib import Path
+
+        app.scenarios_dir = Path(args.scenarios)
     app.run()
     code: int = app.return_code or 0
     return code

@@ -47,6 +47,8 @@ class SharewiseApp(App[int]):
         self.data_dir = data_dir
         #: Set by `sharewise train`: open training at start ("" for the list, or a scenario id).
         self.start_training: str | None = None
+        #: A trainer's own folder of scenario files (`train --scenarios DIR`); None: shipped.
+        self.scenarios_dir: Path | None = None
         self.decision_tree: CompiledTree | None = None
         self.tree_error: str | None = None
         #: "Start a decision" was chosen before the tree finished loading.

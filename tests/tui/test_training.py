@@ -216,3 +216,29 @@ def test_train_unknown_scenario_is_exit_2(
 
     assert main(["--data-dir", str(tmp_path), "train", "--scenario", "no-such"]) == 2
     assert "use one of:" in capsys.readouterr().err
+
+
+async def test_a_trainers_own_folder_and_a_broken_file(make_app: MakeApp, tmp_path: Path) -> None:
+    """`train --scenarios DIR`: the trainer's files; one typo does not stop the class."""
+    import yaml
+
+    s, _, _ = example_debrief()
+    folder = tmp_path / "ours"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(yaml.safe_dump(s.model_dump(mode="json")))
+    (folder / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    app = make_app()
+    app.scenarios_dir = folder
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        await ready(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, TrainingScreen)
+        assert [x.id for x in screen.scenarios] == ["charity-disclosure"]
+        assert "1 file(s) could not be read" in text(pilot, "#training-status")
+        assert "broken.yaml" in text(pilot, "#training-status")
+        await pilot.press("enter", "s")
+        await pilot.pause()
+        await walk_by_facts(pilot, dict(s.facts))
+        assert isinstance(pilot.app.screen, DebriefScreen)

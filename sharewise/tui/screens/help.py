@@ -35,6 +35,18 @@ screens). Call 999 first; the form afterwards takes a minute.
 | record form | Space | switch yes / no |
 | record form | ctrl+s | save |
 | saved | c, x, d | copy as text, export, done |
+| records | f | filter by date, decision or case |
+| a record | c, v, m | copy as text, review, amend |
+| a record | k, w | complete an emergency record; walk the questions first, then complete |
+| training debrief | x, a, b | export as Markdown, try again, change the last answer |
+
+## Suggestions and your details
+Fields marked SUGGESTED come from your answers: check each one. Your name, role and
+organisation are remembered on this computer for next time; "Forget me" in the command
+palette (ctrl+p) removes them.
+
+## Training
+Press t on the home screen, or run `sharewise train`. Nothing done in training is recorded.
 
 ## Themes
 Open the command palette (ctrl+p) and type "theme": default, light or high contrast. The
@@ -42,7 +54,8 @@ environment variable `NO_COLOR` turns colour off.
 
 ## Screen readers and scripts
 This screen cannot be read by a screen reader. `sharewise walk --plain` asks the same
-questions and records the same way as plain text, one line at a time.
+questions and records the same way as plain text, one line at a time; `sharewise train
+--plain` runs a training exercise the same way.
 """
 
 

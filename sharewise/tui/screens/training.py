@@ -55,7 +55,8 @@ class TrainingScreen(Screen[None]):
         from sharewise import paths
         from sharewise.domain.exercise import load_bank
 
-        self.app.call_from_thread(self._show, load_bank(paths.scenarios_dir()))
+        folder = getattr(self.app, "scenarios_dir", None) or paths.scenarios_dir()
+        self.app.call_from_thread(self._show, load_bank(folder))
 
     def _show(self, bank: Bank) -> None:
         self.scenarios = bank.scenarios
