@@ -80,8 +80,15 @@ def run_debrief(tree: CompiledTree, scenario: Scenario, trainee: DecisionResult)
 
 def verdict(d: Debrief) -> str:
     """One line: how the trainee's outcome compares with the model's."""
-    if d.same_outcome:
+    wrong = len(d.answers) - d.correct_count
+    if d.same_outcome and not wrong:
         return "Well done: the same outcome as the model path."
+    if d.same_outcome:
+        # Right for a wrong reason is still worth talking through.
+        return (
+            f"The same outcome as the model path, but {wrong} answer(s) differ from the "
+            "scenario: look at why."
+        )
     if d.same_decision:
         return "The same decision, by a different route (the law relied on differs)."
     return "A different decision from the model path."

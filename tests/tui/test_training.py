@@ -242,3 +242,21 @@ async def test_a_trainers_own_folder_and_a_broken_file(make_app: MakeApp, tmp_pa
         await pilot.pause()
         await walk_by_facts(pilot, dict(s.facts))
         assert isinstance(pilot.app.screen, DebriefScreen)
+
+
+def test_the_same_outcome_with_a_wrong_answer_is_not_well_done() -> None:
+    from sharewise.cli.common import load_tree_arg
+    from sharewise.domain.exercise import verdict
+
+    tree = load_tree_arg(None)
+    walk = Walk(tree)
+    facts = {**scenario().facts, "necessary": "less_would_do"}
+    while not walk.finished:
+        q = walk.question
+        assert q is not None
+        walk.answer(facts[q.fact])
+    d = run_debrief(tree, scenario(), walk.result())
+    # On the England tree "less would do" still ends at the same outcome (with its advice to
+    # share less), so the outcome alone would say "well done".
+    assert d.same_outcome and d.correct_count == len(d.answers) - 1
+    assert verdict(d).startswith("The same outcome as the model path, but 1 answer(s) differ")
