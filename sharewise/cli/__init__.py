@@ -41,8 +41,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """Build the parser; used by `main` and by the tests.
 
     Given the `command` about to run, only its module (`sharewise.cli.<command>_cmd`) is
-    imported: the others cost more than a command's own start-up. Without one, or when no
-    module registers that name, every command is built, exactly as before.
+    imported: the others cost more than a command's own start-up. An empty `command` (no
+    arguments at all: the UI is opening) builds none. Without one, or when no module
+    registers that name, every command is built, exactly as before.
     """
     import argparse
 
@@ -59,7 +60,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     own = f"sharewise.cli.{command}_cmd"
-    modules = (own,) if own in COMMAND_MODULES else COMMAND_MODULES
+    modules = () if command == "" else (own,) if own in COMMAND_MODULES else COMMAND_MODULES
     for name in modules:
         module = importlib.import_module(name)
         module.register(sub)
@@ -77,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sharewise.domain.errors import SharewiseError
 
     words = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(words[0] if words and not words[0].startswith("-") else None)
+    parser = build_parser("" if not words else None if words[0].startswith("-") else words[0])
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
     try:
