@@ -41,6 +41,7 @@ def test_the_ledger_helpers_numbers_become_rows() -> None:
         "verify_s": 0.5,
         "hashlib_read_and_hash_s": 0.2,
         "verify_records_per_s": 200,
+        "verify_over_hashlib": 2.5,
     }
     rows = ledger_figures.figures(raw, floor=1000.0)
     assert [r.met for r in rows] == [None, None, True]
@@ -56,3 +57,16 @@ def test_the_table_replaces_only_the_marked_block(tmp_path: Path) -> None:
     text = doc.read_text()
     assert "hand-written" in text and "not available yet: later" in text
     assert "| x |" not in text and text.count(run.BEGIN) == 1
+
+
+def test_a_ratio_rounded_away_is_taken_from_bench_ledger() -> None:
+    raw = {
+        "append_per_s_1_writer": 900.0,
+        "append_per_s_3_writers": 1000.0,
+        "records": 300,
+        "verify_s": 0.01,
+        "hashlib_read_and_hash_s": 0.0,
+        "verify_records_per_s": 30000,
+        "verify_over_hashlib": 3.2,
+    }
+    assert ledger_figures.figures(raw, floor=1000.0)[2].ratio == 3.2
