@@ -15,8 +15,9 @@ EXAMPLE_TREE = FIXTURES / "trees" / "example.yaml"
 def _isolated_data_dir(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No test may touch a real user's records: every test gets its own data folder."""
+    """No test may touch a real user's records or cache: every test gets its own folders."""
     monkeypatch.setenv("SHAREWISE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("SHAREWISE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("SHAREWISE_DATABASE_URL", raising=False)
 
 

@@ -1,23 +1,23 @@
-"""A tree file compiled into a validated networkx graph, with the queries a walk needs.
+"""A validated tree, compiled, with the queries a walk needs; and loading one from a file.
 
-Validation is a list of small checks, each named for what it checks and each returning every
-problem it finds (not just the first), located in the file. Targets are checked before the
-graph is built, because networkx would silently create a node for a misspelt `next`.
+Loading validates the tree (`validate.py`) the first time a given file is seen and remembers
+that in a cache keyed by the file's SHA-256 (`tree_cache.py`), so that deciding a case does
+not re-parse the YAML or import networkx every time. The networkx graph itself is built only
+when something asks for it (diagrams and tree authors' tools).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-
-import networkx as nx
+from typing import Any
 
 from sharewise import paths
 from sharewise.domain.citations import Registry, load_registry
-from sharewise.domain.errors import Location, Problem, TreeError
+from sharewise.domain.errors import Location
 from sharewise.domain.facts import Vocabulary, load_vocabulary
 from sharewise.domain.loader import validate_data
 from sharewise.domain.result import TreeRef
@@ -68,7 +68,6 @@ class CompiledTree:
     locator: Locator
     vocabulary: Vocabulary
     registry: Registry
-    graph: nx.DiGraph = field(repr=False)
 
     # --- lookups -------------------------------------------------------------------------
     @property
@@ -126,14 +125,27 @@ class CompiledTree:
     @cached_property
     def _reachable(self) -> dict[str, list[str]]:
         order = {oid: i for i, oid in enumerate(self.model.outcomes)}
-        out: dict[str, list[str]] = {}
-        for node in self.graph.nodes:
-            if self.is_outcome(node):
-                out[node] = [node]
-                continue
-            found = [n for n in nx.descendants(self.graph, node) if self.is_outcome(n)]
-            out[node] = sorted(found, key=order.__getitem__)
-        return out
+        found: dict[str, frozenset[str]] = {oid: frozenset((oid,)) for oid in order}
+
+        def outcomes_below(node: str) -> frozenset[str]:
+            # The tree is a validated DAG, so this memoised walk ends and visits each node once.
+            if node not in found:
+                below: set[str] = set()
+                for choice in self.choices(node):
+                    below |= outcomes_below(choice.next)
+                found[node] = frozenset(below)
+            return found[node]
+
+        for qid in self.model.questions:
+            outcomes_below(qid)
+        return {node: sorted(ids, key=order.__getitem__) for node, ids in found.items()}
+
+    @cached_property
+    def graph(self) -> Any:
+        """The tree as a networkx DiGraph, built on first use (networkx is slow to import)."""
+        from sharewise.domain.validate import build_graph
+
+        return build_graph(self.model)
 
     def paths(self) -> Iterator[TreePath]:
         """Every root-to-outcome path, one per distinct combination of answers that matters."""
@@ -161,13 +173,23 @@ def load_tree(
     registry: Registry | None = None,
 ) -> CompiledTree:
     """Load, validate and compile a tree file; raise TreeError listing every problem."""
+    from sharewise.domain import tree_cache
+
     raw = read_source(path)
     name = str(path)
-    data, locator = load_yaml_bytes(raw, name)
-    model = validate_data(data, locator, TreeFile, "decision tree")
+    sha = hashlib.sha256(raw).hexdigest()
     vocab = vocabulary if vocabulary is not None else load_vocabulary(paths.facts_path())
     reg = registry if registry is not None else load_registry(paths.citations_path())
-    return compile_tree(model, locator, vocab, reg, name, hashlib.sha256(raw).hexdigest())
+    key = tree_cache.cache_key(sha, vocab, reg)
+    cached = tree_cache.load(key, name)
+    if cached is not None:
+        model, locator = cached
+        return CompiledTree(model, name, sha, locator, vocab, reg)
+    data, locator = load_yaml_bytes(raw, name)
+    model = validate_data(data, locator, TreeFile, "decision tree")
+    tree = compile_tree(model, locator, vocab, reg, name, sha)
+    tree_cache.store(key, model, locator)
+    return tree
 
 
 def compile_tree(
@@ -178,249 +200,8 @@ def compile_tree(
     source: str,
     sha256: str,
 ) -> CompiledTree:
-    """Validate a parsed tree and build its graph; raise TreeError with every problem.
+    """Validate a parsed tree and compile it; raise TreeError with every problem."""
+    from sharewise.domain.validate import validate_tree
 
-    That every path ends at an outcome needs no check of its own: each question has at least
-    one option (the model), every target exists (checked here) and there is no cycle, so every
-    walk ends at a node with no way on, which can only be an outcome.
-    """
-    ctx = _Context(model, locator, vocabulary, registry)
-    problems: list[Problem] = []
-    for check in PRE_GRAPH_CHECKS:
-        problems += check(ctx)
-    if problems:
-        # Graph checks would only repeat these problems in other words.
-        raise TreeError(_sorted(problems))
-    graph = _build_graph(model)
-    for graph_check in GRAPH_CHECKS:
-        problems += graph_check(ctx, graph)
-    if problems:
-        raise TreeError(_sorted(problems))
-    return CompiledTree(model, source, sha256, locator, vocabulary, registry, graph)
-
-
-@dataclass
-class _Context:
-    model: TreeFile
-    locator: Locator
-    vocabulary: Vocabulary
-    registry: Registry
-
-    def q_at(self, node: str, *rest: str | int) -> Location:
-        return self.locator.at(("questions", node, *rest))
-
-    def o_at(self, node: str, *rest: str | int) -> Location:
-        return self.locator.at(("outcomes", node, *rest))
-
-
-def _sorted(problems: list[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.location.line, p.location.column, p.message))
-
-
-def _build_graph(model: TreeFile) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for oid in model.outcomes:
-        graph.add_node(oid, kind="outcome")
-    for qid, q in model.questions.items():
-        graph.add_node(qid, kind="question")
-        for option in q.options:
-            graph.add_edge(qid, option.next)
-        if q.otherwise is not None:
-            graph.add_edge(qid, q.otherwise)
-    return graph
-
-
-# --- checks before the graph exists ----------------------------------------------------------
-def check_ids_unique(ctx: _Context) -> list[Problem]:
-    """A node id names either a question or an outcome, never both."""
-    return [
-        Problem(
-            ctx.locator.key_at(("outcomes", oid)),
-            f"{oid!r} is both a question and an outcome",
-            "rename one of them",
-        )
-        for oid in ctx.model.outcomes
-        if oid in ctx.model.questions
-    ]
-
-
-def check_targets_exist(ctx: _Context) -> list[Problem]:
-    """The start and every `next`/`otherwise` name a node that exists."""
-    nodes = set(ctx.model.questions) | set(ctx.model.outcomes)
-    problems: list[Problem] = []
-    if ctx.model.start not in nodes:
-        problems.append(
-            Problem(
-                ctx.locator.at(("start",)),
-                f"start node {ctx.model.start!r} does not exist",
-                "name one of the questions",
-            )
-        )
-    for qid, q in ctx.model.questions.items():
-        for i, option in enumerate(q.options):
-            if option.next not in nodes:
-                problems.append(
-                    Problem(
-                        ctx.q_at(qid, "options", i, "next"),
-                        f"{qid}: option {option.value!r} leads to "
-                        f"{option.next!r}, which does not exist",
-                        _did_you_mean(option.next, nodes),
-                    )
-                )
-        if q.otherwise is not None and q.otherwise not in nodes:
-            problems.append(
-                Problem(
-                    ctx.q_at(qid, "otherwise"),
-                    f"{qid}: otherwise leads to {q.otherwise!r}, which does not exist",
-                    _did_you_mean(q.otherwise, nodes),
-                )
-            )
-    return problems
-
-
-def check_facts_and_values(ctx: _Context) -> list[Problem]:
-    """Each question binds a known fact; each option a distinct value of it; all values covered."""
-    problems: list[Problem] = []
-    for qid, q in ctx.model.questions.items():
-        if q.fact not in ctx.vocabulary:
-            problems.append(
-                Problem(
-                    ctx.q_at(qid, "fact"),
-                    f"{qid}: unknown fact {q.fact!r}",
-                    _did_you_mean(q.fact, set(ctx.vocabulary.names())),
-                )
-            )
-            continue
-        values = ctx.vocabulary[q.fact].values
-        seen: set[str] = set()
-        for i, option in enumerate(q.options):
-            if option.value not in values:
-                problems.append(
-                    Problem(
-                        ctx.q_at(qid, "options", i, "value"),
-                        f"{qid}: {option.value!r} is not a value of fact {q.fact!r}",
-                        "use one of: " + ", ".join(values),
-                    )
-                )
-            elif option.value in seen:
-                problems.append(
-                    Problem(
-                        ctx.q_at(qid, "options", i, "value"),
-                        f"{qid}: value {option.value!r} is listed twice",
-                        "keep one option per value",
-                    )
-                )
-            seen.add(option.value)
-        missing = [v for v in values if v not in seen]
-        if missing and q.otherwise is None:
-            problems.append(
-                Problem(
-                    ctx.locator.key_at(("questions", qid)),
-                    f"{qid}: values of {q.fact!r} with no option: {', '.join(missing)}",
-                    "add an option for each, or an 'otherwise:' branch",
-                )
-            )
-        if not missing and q.otherwise is not None:
-            problems.append(
-                Problem(
-                    ctx.q_at(qid, "otherwise"),
-                    f"{qid}: 'otherwise' can never be taken: every value has its own option",
-                    "remove 'otherwise'",
-                )
-            )
-    return problems
-
-
-def check_citations_known(ctx: _Context) -> list[Problem]:
-    """Every cited id is in the registry (a misspelt id would cite nothing)."""
-    problems: list[Problem] = []
-    known = set(ctx.registry.root)
-    for oid, outcome in ctx.model.outcomes.items():
-        for group in outcome.law.GROUPS:
-            for i, cid in enumerate(getattr(outcome.law, group)):
-                if cid not in ctx.registry:
-                    problems.append(
-                        Problem(
-                            ctx.o_at(oid, "law", group, i),
-                            f"{oid}: citation {cid!r} is not in the registry",
-                            _did_you_mean(cid, known),
-                        )
-                    )
-    return problems
-
-
-PRE_GRAPH_CHECKS: tuple[Callable[[_Context], list[Problem]], ...] = (
-    check_ids_unique,
-    check_targets_exist,
-    check_facts_and_values,
-    check_citations_known,
-)
-
-
-# --- checks on the graph ---------------------------------------------------------------------
-def check_no_cycles(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
-    """A walk must always end: no question may lead back to itself."""
-    try:
-        cycle = nx.find_cycle(graph, source=None)
-    except nx.NetworkXNoCycle:
-        return []
-    nodes = [edge[0] for edge in cycle]
-    trail = " -> ".join([*nodes, nodes[0]])
-    return [
-        Problem(
-            ctx.locator.key_at(("questions", nodes[0])),
-            f"cycle: {trail}",
-            "point one of these options at a later question or an outcome",
-        )
-    ]
-
-
-def check_all_reachable(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
-    """Every node can be reached from the start (an unreachable node is dead text)."""
-    reached = nx.descendants(graph, ctx.model.start) | {ctx.model.start}
-    problems = []
-    for node in graph.nodes:
-        if node not in reached:
-            kind = "questions" if node in ctx.model.questions else "outcomes"
-            problems.append(
-                Problem(
-                    ctx.locator.key_at((kind, node)),
-                    f"{node!r} cannot be reached from the start",
-                    "lead an option to it, or remove it",
-                )
-            )
-    return problems
-
-
-def check_fact_asked_once(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
-    """No path asks the same fact twice (the second answer could contradict the first)."""
-    if not nx.is_directed_acyclic_graph(graph):
-        return []
-    problems = []
-    for qid, q in ctx.model.questions.items():
-        for earlier in sorted(nx.ancestors(graph, qid)):
-            other = ctx.model.questions.get(earlier)
-            if other is not None and other.fact == q.fact:
-                problems.append(
-                    Problem(
-                        ctx.locator.key_at(("questions", qid)),
-                        f"{qid}: fact {q.fact!r} is already asked by "
-                        f"{earlier!r} on a path leading here",
-                        "route around the second question, or ask another fact",
-                    )
-                )
-    return problems
-
-
-GRAPH_CHECKS: tuple[Callable[[_Context, nx.DiGraph], list[Problem]], ...] = (
-    check_no_cycles,
-    check_all_reachable,
-    check_fact_asked_once,
-)
-
-
-def _did_you_mean(name: str, known: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(known), n=1)
-    return f"did you mean {close[0]!r}?" if close else "check the spelling"
+    validate_tree(model, locator, vocabulary, registry)
+    return CompiledTree(model, source, sha256, locator, vocabulary, registry)

@@ -1,0 +1,270 @@
+"""Validation of a parsed tree: every check named for what it checks, every problem located.
+
+Each check returns every problem it finds (not just the first), located in the file. Targets
+are checked before the networkx graph is built, because networkx would silently create a node
+for a misspelt `next`. Only a tree that has not been validated before (see `tree_cache`) pays
+for this module and for networkx.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from sharewise.domain.citations import Registry
+from sharewise.domain.errors import Location, Problem, TreeError
+from sharewise.domain.facts import Vocabulary
+from sharewise.domain.strict_yaml import Locator
+from sharewise.domain.tree import TreeFile
+
+
+def validate_tree(
+    model: TreeFile, locator: Locator, vocabulary: Vocabulary, registry: Registry
+) -> None:
+    """Raise TreeError listing every problem with the tree, or return if there is none.
+
+    That every path ends at an outcome needs no check of its own: each question has at least
+    one option (the model), every target exists (checked here) and there is no cycle, so every
+    walk ends at a node with no way on, which can only be an outcome.
+    """
+    ctx = _Context(model, locator, vocabulary, registry)
+    problems: list[Problem] = []
+    for check in PRE_GRAPH_CHECKS:
+        problems += check(ctx)
+    if problems:
+        # Graph checks would only repeat these problems in other words.
+        raise TreeError(_sorted(problems))
+    graph = build_graph(model)
+    for graph_check in GRAPH_CHECKS:
+        problems += graph_check(ctx, graph)
+    if problems:
+        raise TreeError(_sorted(problems))
+
+
+def build_graph(model: TreeFile) -> nx.DiGraph:
+    """The tree as a directed graph: an edge for every option and default branch."""
+    graph = nx.DiGraph()
+    for oid in model.outcomes:
+        graph.add_node(oid, kind="outcome")
+    for qid, q in model.questions.items():
+        graph.add_node(qid, kind="question")
+        for option in q.options:
+            graph.add_edge(qid, option.next)
+        if q.otherwise is not None:
+            graph.add_edge(qid, q.otherwise)
+    return graph
+
+
+@dataclass
+class _Context:
+    model: TreeFile
+    locator: Locator
+    vocabulary: Vocabulary
+    registry: Registry
+
+    def q_at(self, node: str, *rest: str | int) -> Location:
+        return self.locator.at(("questions", node, *rest))
+
+    def o_at(self, node: str, *rest: str | int) -> Location:
+        return self.locator.at(("outcomes", node, *rest))
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.location.line, p.location.column, p.message))
+
+
+# --- checks before the graph exists ----------------------------------------------------------
+def check_ids_unique(ctx: _Context) -> list[Problem]:
+    """A node id names either a question or an outcome, never both."""
+    return [
+        Problem(
+            ctx.locator.key_at(("outcomes", oid)),
+            f"{oid!r} is both a question and an outcome",
+            "rename one of them",
+        )
+        for oid in ctx.model.outcomes
+        if oid in ctx.model.questions
+    ]
+
+
+def check_targets_exist(ctx: _Context) -> list[Problem]:
+    """The start and every `next`/`otherwise` name a node that exists."""
+    nodes = set(ctx.model.questions) | set(ctx.model.outcomes)
+    problems: list[Problem] = []
+    if ctx.model.start not in nodes:
+        problems.append(
+            Problem(
+                ctx.locator.at(("start",)),
+                f"start node {ctx.model.start!r} does not exist",
+                "name one of the questions",
+            )
+        )
+    for qid, q in ctx.model.questions.items():
+        for i, option in enumerate(q.options):
+            if option.next not in nodes:
+                problems.append(
+                    Problem(
+                        ctx.q_at(qid, "options", i, "next"),
+                        f"{qid}: option {option.value!r} leads to "
+                        f"{option.next!r}, which does not exist",
+                        _did_you_mean(option.next, nodes),
+                    )
+                )
+        if q.otherwise is not None and q.otherwise not in nodes:
+            problems.append(
+                Problem(
+                    ctx.q_at(qid, "otherwise"),
+                    f"{qid}: otherwise leads to {q.otherwise!r}, which does not exist",
+                    _did_you_mean(q.otherwise, nodes),
+                )
+            )
+    return problems
+
+
+def check_facts_and_values(ctx: _Context) -> list[Problem]:
+    """Each question binds a known fact; each option a distinct value of it; all values covered."""
+    problems: list[Problem] = []
+    for qid, q in ctx.model.questions.items():
+        if q.fact not in ctx.vocabulary:
+            problems.append(
+                Problem(
+                    ctx.q_at(qid, "fact"),
+                    f"{qid}: unknown fact {q.fact!r}",
+                    _did_you_mean(q.fact, set(ctx.vocabulary.names())),
+                )
+            )
+            continue
+        values = ctx.vocabulary[q.fact].values
+        seen: set[str] = set()
+        for i, option in enumerate(q.options):
+            if option.value not in values:
+                problems.append(
+                    Problem(
+                        ctx.q_at(qid, "options", i, "value"),
+                        f"{qid}: {option.value!r} is not a value of fact {q.fact!r}",
+                        "use one of: " + ", ".join(values),
+                    )
+                )
+            elif option.value in seen:
+                problems.append(
+                    Problem(
+                        ctx.q_at(qid, "options", i, "value"),
+                        f"{qid}: value {option.value!r} is listed twice",
+                        "keep one option per value",
+                    )
+                )
+            seen.add(option.value)
+        missing = [v for v in values if v not in seen]
+        if missing and q.otherwise is None:
+            problems.append(
+                Problem(
+                    ctx.locator.key_at(("questions", qid)),
+                    f"{qid}: values of {q.fact!r} with no option: {', '.join(missing)}",
+                    "add an option for each, or an 'otherwise:' branch",
+                )
+            )
+        if not missing and q.otherwise is not None:
+            problems.append(
+                Problem(
+                    ctx.q_at(qid, "otherwise"),
+                    f"{qid}: 'otherwise' can never be taken: every value has its own option",
+                    "remove 'otherwise'",
+                )
+            )
+    return problems
+
+
+def check_citations_known(ctx: _Context) -> list[Problem]:
+    """Every cited id is in the registry (a misspelt id would cite nothing)."""
+    problems: list[Problem] = []
+    known = set(ctx.registry.root)
+    for oid, outcome in ctx.model.outcomes.items():
+        for group in outcome.law.GROUPS:
+            for i, cid in enumerate(getattr(outcome.law, group)):
+                if cid not in ctx.registry:
+                    problems.append(
+                        Problem(
+                            ctx.o_at(oid, "law", group, i),
+                            f"{oid}: citation {cid!r} is not in the registry",
+                            _did_you_mean(cid, known),
+                        )
+                    )
+    return problems
+
+
+PRE_GRAPH_CHECKS: tuple[Callable[[_Context], list[Problem]], ...] = (
+    check_ids_unique,
+    check_targets_exist,
+    check_facts_and_values,
+    check_citations_known,
+)
+
+
+# --- checks on the graph ---------------------------------------------------------------------
+def check_no_cycles(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
+    """A walk must always end: no question may lead back to itself."""
+    try:
+        cycle = nx.find_cycle(graph, source=None)
+    except nx.NetworkXNoCycle:
+        return []
+    nodes = [edge[0] for edge in cycle]
+    trail = " -> ".join([*nodes, nodes[0]])
+    return [
+        Problem(
+            ctx.locator.key_at(("questions", nodes[0])),
+            f"cycle: {trail}",
+            "point one of these options at a later question or an outcome",
+        )
+    ]
+
+
+def check_all_reachable(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
+    """Every node can be reached from the start (an unreachable node is dead text)."""
+    reached = nx.descendants(graph, ctx.model.start) | {ctx.model.start}
+    problems = []
+    for node in graph.nodes:
+        if node not in reached:
+            kind = "questions" if node in ctx.model.questions else "outcomes"
+            problems.append(
+                Problem(
+                    ctx.locator.key_at((kind, node)),
+                    f"{node!r} cannot be reached from the start",
+                    "lead an option to it, or remove it",
+                )
+            )
+    return problems
+
+
+def check_fact_asked_once(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
+    """No path asks the same fact twice (the second answer could contradict the first)."""
+    if not nx.is_directed_acyclic_graph(graph):
+        return []
+    problems = []
+    for qid, q in ctx.model.questions.items():
+        for earlier in sorted(nx.ancestors(graph, qid)):
+            other = ctx.model.questions.get(earlier)
+            if other is not None and other.fact == q.fact:
+                problems.append(
+                    Problem(
+                        ctx.locator.key_at(("questions", qid)),
+                        f"{qid}: fact {q.fact!r} is already asked by "
+                        f"{earlier!r} on a path leading here",
+                        "route around the second question, or ask another fact",
+                    )
+                )
+    return problems
+
+
+GRAPH_CHECKS: tuple[Callable[[_Context, nx.DiGraph], list[Problem]], ...] = (
+    check_no_cycles,
+    check_all_reachable,
+    check_fact_asked_once,
+)
+
+
+def _did_you_mean(name: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else "check the spelling"

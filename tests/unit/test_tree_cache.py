@@ -1,0 +1,94 @@
+"""The validated-tree cache: a hit is the same tree, a bad entry is ignored, errors never cached."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sharewise import paths
+from sharewise.domain import tree_cache
+from sharewise.domain.errors import TreeError
+from sharewise.domain.graph import load_tree
+
+
+def _entries() -> list[Path]:
+    folder = tree_cache.cache_dir()
+    assert folder is not None
+    return sorted(folder.glob("*.json")) if folder.exists() else []
+
+
+def test_a_hit_is_the_same_tree(example_tree_path: Path) -> None:
+    first = load_tree(example_tree_path)
+    assert len(_entries()) == 1
+    second = load_tree(example_tree_path)
+    assert second.model == first.model
+    assert second.locator.marks == first.locator.marks
+    assert str(second.outcome_location("act_now")) == str(first.outcome_location("act_now"))
+    assert list(second.paths()) == list(first.paths())
+    assert second.reachable_outcomes("identifiable") == first.reachable_outcomes("identifiable")
+
+
+def test_entries_are_private(example_tree_path: Path) -> None:
+    load_tree(example_tree_path)
+    entry = _entries()[0]
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert stat.S_IMODE(entry.parent.stat().st_mode) == 0o700
+
+
+def test_a_changed_file_is_validated_again(example_tree_path: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "tree.yaml"
+    copy.write_bytes(example_tree_path.read_bytes())
+    load_tree(copy)
+    copy.write_text(copy.read_text().replace("next: identifiable}", "next: nowhere}"))
+    with pytest.raises(TreeError, match="'nowhere'"):
+        load_tree(copy)
+    assert len(_entries()) == 1  # the failure was not cached
+
+
+def test_a_damaged_entry_is_ignored(example_tree_path: Path) -> None:
+    load_tree(example_tree_path)
+    _entries()[0].write_text('{"model": {"id": 3}, "marks": []}')
+    assert load_tree(example_tree_path).model.id == "example"
+    _entries()[0].write_bytes(b"\x00not json")
+    assert load_tree(example_tree_path).model.id == "example"
+
+
+def test_off_means_off(example_tree_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(tree_cache.CACHE_ENV, "off")
+    assert tree_cache.cache_dir() is None
+    load_tree(example_tree_path)
+    assert tree_cache.load("0" * 64, "x") is None
+
+
+def test_an_unwritable_cache_is_not_an_error(
+    example_tree_path: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(tree_cache.CACHE_ENV, str(blocker / "cache"))
+    assert load_tree(example_tree_path).model.id == "example"
+
+
+def test_deciding_from_the_cache_does_not_import_networkx() -> None:
+    facts = Path(__file__).parents[2] / "docs" / "examples" / "facts-child-disclosure.yaml"
+    code = (
+        "import sys\n"
+        "from sharewise.cli import main\n"
+        f"assert main(['decide', '--facts', {str(facts)!r}]) == 0\n"
+        "print('networkx' in sys.modules)\n"
+    )
+    env = dict(os.environ)
+    first = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert first.stdout.strip().endswith("True")  # validated: networkx needed
+    assert again.stdout.strip().endswith("False")  # cached: not needed
+    assert paths.default_tree_path().exists()
