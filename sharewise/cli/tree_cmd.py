@@ -33,7 +33,7 @@ def run_check(args: argparse.Namespace) -> int:
     failed = 0
     for target in targets:
         try:
-            tree = load_tree(target)
+            tree = load_tree(target, use_cache=False)
         except InputError as exc:
             print(exc.render(), file=sys.stderr)
             failed += 1

@@ -171,8 +171,14 @@ def load_tree(
     path: str | Path,
     vocabulary: Vocabulary | None = None,
     registry: Registry | None = None,
+    *,
+    use_cache: bool = True,
 ) -> CompiledTree:
-    """Load, validate and compile a tree file; raise TreeError listing every problem."""
+    """Load, validate and compile a tree file; raise TreeError listing every problem.
+
+    `use_cache=False` validates even a tree proven valid before: `tree check` is asked to
+    check, not to remember.
+    """
     from sharewise.domain import tree_cache
 
     raw = read_source(path)
@@ -181,7 +187,7 @@ def load_tree(
     vocab = vocabulary if vocabulary is not None else load_vocabulary(paths.facts_path())
     reg = registry if registry is not None else load_registry(paths.citations_path())
     key = tree_cache.cache_key(sha, vocab, reg)
-    cached = tree_cache.load(key, name)
+    cached = tree_cache.load(key, name) if use_cache else None
     if cached is not None:
         model, locator = cached
         return CompiledTree(model, name, sha, locator, vocab, reg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import subprocess
@@ -92,3 +93,19 @@ def test_deciding_from_the_cache_does_not_import_networkx() -> None:
     assert first.stdout.strip().endswith("True")  # validated: networkx needed
     assert again.stdout.strip().endswith("False")  # cached: not needed
     assert paths.default_tree_path().exists()
+
+
+def test_tree_check_always_validates(example_tree_path: Path, tmp_path: Path) -> None:
+    """A stale or forged cache entry cannot make `tree check` pass a broken tree."""
+    copy = tmp_path / "tree.yaml"
+    copy.write_bytes(example_tree_path.read_bytes())
+    good = load_tree(copy)
+    (entry,) = _entries()
+    copy.write_text(copy.read_text().replace("next: identifiable}", "next: nowhere}"))
+    # Forge an entry: the good tree stored under the broken file's key.
+    digest = hashlib.sha256(copy.read_bytes()).hexdigest()
+    key = tree_cache.cache_key(digest, good.vocabulary, good.registry)
+    (entry.parent / f"{key}.json").write_bytes(entry.read_bytes())
+    assert load_tree(copy).model == good.model  # the cache is trusted for deciding...
+    with pytest.raises(TreeError, match="'nowhere'"):
+        load_tree(copy, use_cache=False)  # ...but never for checking
