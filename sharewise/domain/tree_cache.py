@@ -95,7 +95,9 @@ def store(key: str, model: TreeFile, locator: Locator) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                json.dump(payload, out, separators=(",", ":"))
+                # dumps, not dump: json.dump streams through the pure-Python encoder,
+                # about 0.1 s for the England tree; dumps uses the C one in one go.
+                out.write(json.dumps(payload, separators=(",", ":")))
             os.chmod(tmp, 0o600)
             os.replace(tmp, folder / f"{key}.json")
         except OSError:
