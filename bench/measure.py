@@ -73,6 +73,9 @@ def child_env(
     env = dict(os.environ)
     env.pop("SHAREWISE_DATABASE_URL", None)
     env["SHAREWISE_DATA_DIR"] = str(data_dir or (WORK / "empty-data"))
+    # The tree cache in a folder of the benchmark's own, emptied at the start of each run and
+    # filled by the warm-up runs, so the user's cache (or its absence) changes nothing.
+    env["SHAREWISE_CACHE_DIR"] = str(WORK / "cache")
     env.setdefault("TERM", "xterm-256color")
     if extra:
         env.update(extra)

@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 import inspect
 import os
+import shutil
 import sys
 import time
 import traceback
@@ -125,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print the table, do not write")
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(WORK / "cache", ignore_errors=True)  # the run fills its own tree cache
     start, load_before = time.perf_counter(), os.getloadavg()[0]
     figures = collect(args.sections, args.quick)
     block = table(figures, time.perf_counter() - start, (load_before, os.getloadavg()[0]))
