@@ -234,7 +234,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, indent=2))
         else:
-            print(render_text(entry))
+            print(render_text(entry, ledger.linked_to(entry.id)))
     return 0
 
 
@@ -244,11 +244,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     filters = _filters(args)
     ledger = _open(args)
     entries = iter(()) if ledger is None else ledger.entries(filters)
+    # The readable formats say which later entries completed, reviewed or amended each one.
+    links = ledger.links() if ledger is not None and args.format in ("md", "html") else None
     try:
         if args.out is None:
-            count = export(entries, args.format, sys.stdout)
+            count = export(entries, args.format, sys.stdout, links=links)
         else:
-            count = _export_file(entries, args.format, Path(args.out))
+            count = _export_file(entries, args.format, Path(args.out), links)
     finally:
         if ledger is not None:
             ledger.close()
@@ -257,7 +259,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_file(entries: Any, fmt: str, path: Path) -> int:
+def _export_file(entries: Any, fmt: str, path: Path, links: Any = None) -> int:
     """Write via a temporary file (0600: an export holds personal data), then rename."""
     from sharewise.store.export import export
 
@@ -275,7 +277,7 @@ def _export_file(entries: Any, fmt: str, path: Path) -> int:
     try:
         newline = "" if fmt == "csv" else None
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            count = export(entries, fmt, handle)
+            count = export(entries, fmt, handle, links=links)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

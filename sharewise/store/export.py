@@ -13,7 +13,7 @@ import csv
 import html
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
 from sharewise.domain.record import Entry
@@ -108,10 +108,26 @@ def spreadsheet_safe(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
-def export(entries: Iterable[Entry], fmt: str, out: TextIO, *, title: str = "") -> int:
-    """Write `entries` to `out` in `fmt`; returns how many were written."""
-    writer = {"json": _json, "csv": _csv, "md": _markdown, "html": _html}[fmt]
-    return writer(entries, out, title or "sharewise decision records")
+def export(
+    entries: Iterable[Entry],
+    fmt: str,
+    out: TextIO,
+    *,
+    title: str = "",
+    links: Mapping[str, Sequence[Entry]] | None = None,
+) -> int:
+    """Write `entries` to `out` in `fmt`; returns how many were written.
+
+    `links` (from `Ledger.links`) lets the readable formats say, on each entry, which later
+    entries completed, reviewed or amended it.
+    """
+    title = title or "sharewise decision records"
+    if fmt == "md":
+        return _markdown(entries, out, title, links or {})
+    if fmt == "html":
+        return _html(entries, out, title, links or {})
+    writer = {"json": _json, "csv": _csv}[fmt]
+    return writer(entries, out, title)
 
 
 def _json(entries: Iterable[Entry], out: TextIO, title: str) -> int:
@@ -141,10 +157,14 @@ def _csv(entries: Iterable[Entry], out: TextIO, title: str) -> int:
 # -- people-readable formats ---------------------------------------------------------------
 
 
-def sections(entry: Entry) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+def sections(
+    entry: Entry, linked: Sequence[Entry] = ()
+) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     """(heading, [(label, text)]) blocks describing an entry, shared by show, md and html.
 
-    Values are raw: each renderer makes them safe for its own medium.
+    `linked` are the later entries that refer to this one; an emergency record is "to be
+    completed" only until one of them completes it. Values are raw: each renderer makes them
+    safe for its own medium.
     """
     erased = ERASED if entry.erased else ""
     chain = [
@@ -155,9 +175,16 @@ def sections(entry: Entry) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     if entry.target:
         chain.append(("Concerns entry", entry.target))
     if entry.kind.value == "emergency":
-        chain.append(("Status", "emergency record: to be completed"))
+        done = next((e for e in linked if e.kind.value == "completion"), None)
+        status = f"completed by entry {done.seq} ({done.id})" if done else "to be completed"
+        chain.append(("Status", f"emergency record: {status}"))
     chain += [("Previous hash", entry.prev_hash), ("Hash", entry.hash)]
     yield "Chain", chain
+    if linked:
+        yield (
+            "Later entries about this one",
+            [(f"Entry {e.seq}", f"{_link_text(e)} ({e.id}, {e.created:%Y-%m-%d})") for e in linked],
+        )
     if entry.result is not None:
         r = entry.result
         yield (
@@ -242,14 +269,20 @@ def sections(entry: Entry) -> Iterator[tuple[str, list[tuple[str, str]]]]:
         yield "Retention", [("Personal details", "erased at the end of the retention period")]
 
 
+def _link_text(entry: Entry) -> str:
+    if entry.review is not None:
+        return f"review: {entry.review.verdict.value}"
+    return entry.kind.value
+
+
 def _who(name: str, role: str, organisation: str) -> str:
     return ", ".join(part for part in (name, role, organisation) if part)
 
 
-def render_text(entry: Entry) -> str:
+def render_text(entry: Entry, linked: Sequence[Entry] = ()) -> str:
     """An entry for the terminal: every value made inert (see `safe_text`)."""
     out: list[str] = []
-    for heading, lines in sections(entry):
+    for heading, lines in sections(entry, linked):
         out.append(f"{heading}:")
         for label, value in lines:
             shown = safe_text(value).replace("\n", "\n      ")
@@ -264,12 +297,14 @@ def _md(text: str) -> str:
     return safe_line(text).translate(_MD_SPECIAL)
 
 
-def _markdown(entries: Iterable[Entry], out: TextIO, title: str) -> int:
+def _markdown(
+    entries: Iterable[Entry], out: TextIO, title: str, links: Mapping[str, Sequence[Entry]]
+) -> int:
     out.write(f"# {_md(title)}\n")
     count = 0
     for entry in entries:
         out.write(f"\n## Entry {entry.seq}: {entry.kind.value}\n")
-        for heading, lines in sections(entry):
+        for heading, lines in sections(entry, links.get(entry.id, ())):
             out.write(f"\n### {heading}\n\n")
             for label, value in lines:
                 out.write(f"- **{_md(label)}:** {_md(value)}\n")
@@ -295,7 +330,9 @@ def _h(text: str) -> str:
     return html.escape(safe_text(text), quote=True)
 
 
-def _html(entries: Iterable[Entry], out: TextIO, title: str) -> int:
+def _html(
+    entries: Iterable[Entry], out: TextIO, title: str, links: Mapping[str, Sequence[Entry]]
+) -> int:
     out.write(
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         # No scripts, no remote anything: the page is safe to file and to open offline.
@@ -308,7 +345,7 @@ def _html(entries: Iterable[Entry], out: TextIO, title: str) -> int:
     for entry in entries:
         out.write(f'<section class="entry" id="e{entry.seq}">\n')
         out.write(f"<h2>Entry {entry.seq}: {_h(entry.kind.value)}</h2>\n")
-        for heading, lines in sections(entry):
+        for heading, lines in sections(entry, links.get(entry.id, ())):
             out.write(f"<h3>{_h(heading)}</h3>\n<dl>\n")
             for label, value in lines:
                 cls = ' class="hash"' if "hash" in label.lower() or "SHA" in label else ""

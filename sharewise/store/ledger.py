@@ -293,6 +293,20 @@ class Ledger:
             if entry.target == target_id:
                 yield entry
 
+    def links(self) -> dict[str, list[Entry]]:
+        """Every later entry that refers to an earlier one (completion, review, amendment),
+        by the id it refers to: one pass, holding only the linking entries."""
+        found: dict[str, list[Entry]] = {}
+        kinds = (EntryKind.COMPLETION.value, EntryKind.REVIEW.value, EntryKind.AMENDMENT.value)
+        for entry in self.entries(Filters(kinds=kinds)):
+            if entry.target is not None:
+                found.setdefault(entry.target, []).append(entry)
+        return found
+
+    def linked_to(self, target_id: str) -> list[Entry]:
+        """The later entries that refer to this one, oldest first."""
+        return self.links().get(target_id, [])
+
     def count(self) -> int:
         return self.backend.count()
 

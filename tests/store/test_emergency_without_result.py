@@ -113,4 +113,4 @@ def test_records_complete_with_facts_attaches_the_decision(
     listed = capsys.readouterr().out
     assert "completion" in listed and "emergency" not in listed
     assert main(["--data-dir", str(data), "records", "show", ref.id]) == 0
-    assert "to be completed" in capsys.readouterr().out
+    assert "emergency record: completed by entry 2" in capsys.readouterr().out

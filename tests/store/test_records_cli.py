@@ -256,3 +256,36 @@ def test_replay_on_the_same_tree_changes_nothing(
     replayed = json.loads(out)
     assert replayed["changed"] is False and replayed["same_tree"] is True
     assert replayed["now"]["decision"] == replayed["original"]["decision"] == "share"
+
+
+def test_show_and_readable_exports_name_the_later_entries(
+    capsys: pytest.CaptureFixture[str], data: Path, facts: Path, tmp_path: Path
+) -> None:
+    quick = tmp_path / "quick.yaml"
+    quick.write_text(
+        "to_be_completed: true\ncase_ref: CS-1\n"
+        "practitioner: {name: A, role: DSL, organisation: School}\n"
+    )
+    ref = record(capsys, data, facts, quick)
+    _, out, _ = sw(capsys, data, "records", "show", ref["id"])
+    assert "Status: emergency record: to be completed" in out
+    assert "Later entries" not in out
+    sw(capsys, data, "records", "complete", ref["id"], "--record", str(DETAILS_FILE))
+    sw(
+        capsys,
+        data,
+        "records",
+        "review",
+        ref["id"],
+        "--verdict",
+        "follow_up",
+        "--reviewer",
+        "IG lead",
+    )
+    _, out, _ = sw(capsys, data, "records", "show", ref["id"])
+    assert "Status: emergency record: completed by entry 2" in out
+    assert "Entry 2: completion" in out and "Entry 3: review: follow_up" in out
+    _, md, _ = sw(capsys, data, "records", "export", "--format", "md")
+    assert "completed by entry 2" in md and "review: follow\\_up" in md
+    _, page, _ = sw(capsys, data, "records", "export", "--format", "html")
+    assert "completed by entry 2" in page
