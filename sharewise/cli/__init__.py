@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "sharewise.cli.records_cmd",
     "sharewise.cli.audit_cmd",
     "sharewise.cli.db_cmd",
+    "sharewise.cli.settings_cmd",
     "sharewise.cli.scenarios_cmd",
     "sharewise.cli.train_cmd",
 )

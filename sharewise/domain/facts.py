@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -21,6 +22,9 @@ class Fact(BaseModel):
 
     ask: str = Field(min_length=1)
     values: dict[str, str] = Field(min_length=1)
+    # Whose fact it is: most change with every case; a few belong to the organisation or to
+    # the practitioner's role and may be settled once in the settings (see settings.py).
+    scope: Literal["case", "organisation", "practitioner"] = "case"
 
 
 class Vocabulary(RootModel[dict[str, Fact]]):

@@ -26,6 +26,8 @@ class Step(_Frozen):
     answer: str
     question: str
     label: str
+    # Answered from the organisation's or practitioner's settings, not asked (see walk.py).
+    preset: bool = False
 
 
 class TreeRef(_Frozen):
@@ -73,7 +75,7 @@ class DecisionResult(_Frozen):
                 "advice": {"whom": self.outcome.advice_whom, "ask": self.outcome.advice_ask},
             },
             "citations": list(self.citations),
-            "path": [{"node": s.node, "fact": s.fact, "answer": s.answer} for s in self.path],
+            "path": [_step_json(s) for s in self.path],
             "tree": {
                 "id": self.tree.id,
                 "version": self.tree.version,
@@ -81,3 +83,10 @@ class DecisionResult(_Frozen):
                 "law_as_at": self.tree.law_as_at.isoformat(),
             },
         }
+
+
+def _step_json(step: Step) -> dict[str, Any]:
+    out: dict[str, Any] = {"node": step.node, "fact": step.fact, "answer": step.answer}
+    if step.preset:
+        out["preset"] = True
+    return out

@@ -1,10 +1,16 @@
 """A walk through a tree: the current question, answering, going back, and the outcome.
 
 The UI and the plain walk are both thin over this class: neither decides anything itself.
+
+A walk may start with settled answers (`preset`): facts about the organisation or the
+practitioner (see `settings.py`) that do not change from case to case. A question about one
+of them is answered from the preset without being asked, marked as such in the path and the
+record, and the person can still go back to it and answer it themselves for this case.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sharewise.domain.errors import InputError, Location, Problem
@@ -19,14 +25,31 @@ class Answered:
 
     node: str
     choice: Choice
+    preset: bool = False
 
 
 class Walk:
     """One person's path through a tree, with undo to any earlier step."""
 
-    def __init__(self, tree: CompiledTree) -> None:
+    def __init__(self, tree: CompiledTree, preset: Mapping[str, str] | None = None) -> None:
         self.tree = tree
         self._answers: list[Answered] = []
+        self.preset: dict[str, str] = dict(preset or {})
+        # Facts whose preset the person chose to override for this case.
+        self._overridden: set[str] = set()
+        self._apply_presets()
+
+    def _apply_presets(self) -> None:
+        """Answer, without asking, each question ahead whose fact is preset."""
+        while not self.finished:
+            fact = self.tree.question(self.node).fact
+            value = self.preset.get(fact)
+            if value is None or fact in self._overridden:
+                return
+            choice = next((c for c in self.choices() if c.value == value), None)
+            if choice is None:
+                return  # a preset this tree cannot use: ask instead
+            self._answers.append(Answered(self.node, choice, preset=True))
 
     @property
     def node(self) -> str:
@@ -65,7 +88,8 @@ class Walk:
         for choice in self.choices():
             if choice.value == value:
                 self._answers.append(Answered(self.node, choice))
-                return choice.next
+                self._apply_presets()
+                return self.node
         q = self.tree.question(self.node)
         allowed = ", ".join(c.value for c in self.choices())
         raise InputError(
@@ -77,9 +101,16 @@ class Walk:
         )
 
     def back(self) -> None:
-        """Undo the last answer (no-op at the start)."""
-        if self._answers:
-            self._answers.pop()
+        """Undo the person's last answer, and any preset answers given after it.
+
+        At the start, or with only preset answers behind, nothing changes: a preset is changed
+        by jumping back to it (`jump_back`), which says what will be cleared.
+        """
+        keep = len(self._answers)
+        while keep and self._answers[keep - 1].preset:
+            keep -= 1
+        if keep:
+            del self._answers[keep - 1 :]
 
     def would_clear(self, index: int) -> list[Answered]:
         """The answers that jumping back to step `index` would clear (for a warning)."""
@@ -91,6 +122,9 @@ class Walk:
             raise IndexError(index)
         cleared = self._answers[index:]
         del self._answers[index:]
+        if cleared and cleared[0].preset:
+            # Going back to a preset answer means answering it yourself for this case.
+            self._overridden.add(self.tree.question(cleared[0].node).fact)
         return cleared
 
     def reachable_outcomes(self) -> list[Outcome]:
@@ -116,6 +150,7 @@ class Walk:
                     answer=a.choice.value,
                     question=q.text,
                     label=a.choice.label,
+                    preset=a.preset,
                 )
             )
         return out
