@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 from typing import Any
 
@@ -79,6 +80,22 @@ def decode(body: bytes) -> Any:
     return orjson.loads(body)
 
 
+# A number with a fraction or an exponent where a value starts: after a key's `":`, a `,`
+# or a `[`, or as the whole body (not the `:55.5` inside a time). orjson writes floats
+# happily, so a body holding one must go to the reference encoder, which refuses them. Four
+# patterns, each starting with a literal, because sre then skips ahead to that literal: one
+# pattern with an alternation costs ten times as much on every entry verify reads. A match
+# inside a string is harmless (that body just takes the slower, exact path).
+_MAYBE_FLOAT = tuple(
+    re.compile(p)
+    for p in (rb'":-?[0-9]+[.eE]', rb",-?[0-9]+[.eE]", rb"\[-?[0-9]+[.eE]", rb"\A-?[0-9]")
+)
+
+
+def _maybe_float(body: bytes) -> bool:
+    return any(p.search(body) for p in _MAYBE_FLOAT)
+
+
 def json_text(text: str) -> bytes:
     """One string as canonical JSON bytes (orjson escapes exactly as RFC 8785 does)."""
     return orjson.dumps(text)
@@ -102,7 +119,7 @@ def is_canonical(body: bytes, value: Any = None) -> bool:
         fast = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
     except TypeError:
         fast = b""
-    if fast == body:
+    if fast == body and not _maybe_float(body):
         # NFC checked on the whole text at once: JSON's ASCII punctuation never composes
         # with a neighbour, so this is the same as checking every string, and much faster.
         return unicodedata.is_normalized("NFC", body.decode("utf-8"))

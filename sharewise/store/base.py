@@ -75,6 +75,20 @@ Builder = Callable[[Head], NewEntry]
 PurgeBuilder = Callable[[Head, int], NewEntry]
 
 
+# Shared by the backends. GROUP BY makes the database sort or hash on disk, and does not
+# depend on the UNIQUE index on `id` (which someone tampering could have removed).
+DUPLICATE_IDS_SQL = (
+    "SELECT e.seq, e.id, g.first FROM entries e"
+    " JOIN (SELECT id, MIN(seq) AS first FROM entries GROUP BY id HAVING COUNT(*) > 1) g"
+    " ON g.id = e.id WHERE e.seq > g.first ORDER BY e.seq"
+)
+DANGLING_TARGETS_SQL = (
+    "SELECT e.seq, e.id FROM entries e"
+    " LEFT JOIN (SELECT id, MIN(seq) AS first FROM entries GROUP BY id) g ON g.id = e.target"
+    " WHERE e.target IS NOT NULL AND (g.first IS NULL OR g.first >= e.seq) ORDER BY e.seq"
+)
+
+
 class LedgerLocked(StoreError):
     """Another program held the ledger's write lock for longer than we were willing to wait."""
 
@@ -119,6 +133,18 @@ class Backend(ABC):
     @abstractmethod
     def orphan_personal(self) -> list[int]:
         """Seqs of personal-details rows that have no chain entry (found by verify)."""
+
+    @abstractmethod
+    def duplicate_ids(self) -> list[tuple[int, str, int]]:
+        """(seq, id, first seq) of every entry repeating an earlier entry's id (verify).
+
+        Asked of the database (DUPLICATE_IDS_SQL) rather than remembered in Python, so that
+        verify's memory stays flat however long the ledger grows.
+        """
+
+    @abstractmethod
+    def dangling_targets(self) -> list[tuple[int, str]]:
+        """(seq, id) of every entry whose target is not an earlier entry's id (verify)."""
 
     @abstractmethod
     def head(self) -> Head:

@@ -24,6 +24,8 @@ from psycopg import errors as pgerr
 from sharewise.domain.chain import GENESIS
 from sharewise.domain.errors import StoreError
 from sharewise.store.base import (
+    DANGLING_TARGETS_SQL,
+    DUPLICATE_IDS_SQL,
     Backend,
     Builder,
     Filters,
@@ -334,6 +336,18 @@ class PostgresBackend(Backend):
         except psycopg.Error as exc:
             raise _translate(exc, self.location, "read") from None
         return [int(r[0]) for r in found]
+
+    def duplicate_ids(self) -> list[tuple[int, str, int]]:
+        return [(int(a), str(b), int(c)) for a, b, c in self._select(DUPLICATE_IDS_SQL)]
+
+    def dangling_targets(self) -> list[tuple[int, str]]:
+        return [(int(a), str(b)) for a, b in self._select(DANGLING_TARGETS_SQL)]
+
+    def _select(self, sql: str) -> list[Any]:
+        try:
+            return list(self._conn.execute(sql).fetchall())
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
 
     def head(self) -> Head:
         # The chain's own last row, not the `head` table: verify trusts only the chain.

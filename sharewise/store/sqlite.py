@@ -26,6 +26,8 @@ from typing import Any
 
 from sharewise.domain.errors import StoreError
 from sharewise.store.base import (
+    DANGLING_TARGETS_SQL,
+    DUPLICATE_IDS_SQL,
     Backend,
     Builder,
     Filters,
@@ -379,6 +381,18 @@ class SQLiteBackend(Backend):
                     " WHERE e.seq IS NULL ORDER BY p.seq"
                 )
             ]
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+
+    def duplicate_ids(self) -> list[tuple[int, str, int]]:
+        return [(int(a), str(b), int(c)) for a, b, c in self._select(DUPLICATE_IDS_SQL)]
+
+    def dangling_targets(self) -> list[tuple[int, str]]:
+        return [(int(a), str(b)) for a, b in self._select(DANGLING_TARGETS_SQL)]
+
+    def _select(self, sql: str) -> list[Any]:
+        try:
+            return list(self._conn.execute(sql).fetchall())
         except sqlite3.Error as exc:
             raise _translate(exc, self.location, "read") from None
 

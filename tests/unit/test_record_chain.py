@@ -74,3 +74,16 @@ def test_one_string_is_written_as_the_reference_encoder_writes_it(text: str) -> 
     # verify matches a case reference inside canonical bytes with this; any difference in
     # escaping would report an untouched record as edited.
     assert chain.json_text(text) == bytes(rfc8785.dumps(text))
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"a":1.5}', b'{"a":[1e5]}', b'{"a":-2.0E3}', b"[0.1]", b"[1,2.5]", b"1.5"]
+)
+def test_a_body_with_a_float_is_never_canonical(body: bytes) -> None:
+    # The fast path's encoder writes floats; the reference encoder refuses them.
+    assert not chain.is_canonical(body)
+
+
+def test_a_float_lookalike_in_text_is_still_canonical() -> None:
+    body = chain.canonical({"note": "dose :1.5 mg, [2e3]"})
+    assert chain.is_canonical(body)
