@@ -123,14 +123,8 @@ def render_text(result: DecisionResult) -> str:
     if o.advice_whom:
         lines += ["", "Ask: " + "; ".join(o.advice_whom)]
         lines += [f"  - {q}" for q in o.advice_ask]
-    names = {
-        "basis": "Lawful basis",
-        "special_category": "Special category condition",
-        "criminal_offence": "Criminal offence data",
-        "confidentiality": "Confidentiality",
-        "transparency": "Telling the person",
-        "supporting": "Also relied on",
-    }
+    from sharewise.domain.words import LAW_GROUPS as names
+
     law_lines = []
     for group, label in names.items():
         ids = getattr(o.law, group)

@@ -18,25 +18,8 @@ from sharewise.domain.result import DecisionResult
 from sharewise.domain.safe_text import safe_line, safe_text
 from sharewise.domain.scenarios import Scenario, load_scenario, scenario_files
 from sharewise.domain.training import Debrief, debrief
-from sharewise.domain.tree import Decision, Law
-
-#: The law groups of an outcome, in the order a record states them.
-LAW_GROUPS: dict[str, str] = {
-    "basis": "Lawful basis (UK GDPR Article 6)",
-    "special_category": "Special category condition (Article 9)",
-    "criminal_offence": "Criminal offence data (Article 10)",
-    "confidentiality": "Confidentiality",
-    "transparency": "Telling the person",
-    "supporting": "Also relied on",
-}
-
-DECISION_WORDS: dict[Decision, str] = {
-    Decision.SHARE_URGENTLY: "Share now: this is urgent",
-    Decision.SHARE: "Share",
-    Decision.DO_NOT_SHARE: "Do not share",
-    Decision.SEEK_ADVICE: "Get advice before deciding",
-    Decision.NO_PERSONAL_DATA: "Not personal data: data protection does not restrict it",
-}
+from sharewise.domain.tree import Law
+from sharewise.domain.words import DECISION_WORDS, LAW_GROUPS
 
 
 @dataclass
