@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 
 def private_folder(folder: Path) -> Path:
@@ -16,21 +18,33 @@ def private_folder(folder: Path) -> Path:
     return folder
 
 
-def write_private(path: Path, text: str) -> Path:
-    """Write `text` to `path` readable by this user only (0600, in a 0700 folder).
+@contextlib.contextmanager
+def private_file(
+    path: Path, *, newline: str | None = None, make_folder: bool = True
+) -> Iterator[TextIO]:
+    """Open `path` for writing, readable by this user only (0600); it appears only complete.
 
     Written beside and renamed, so a crash never leaves half a file, and the mode is set
-    when the file is created, so it is never readable by others even for a moment.
+    when the file is created, so it is never readable by others even for a moment. With
+    `make_folder`, the folder is created (0700) as one of ours; otherwise it is the person's
+    own choice (an export's `--out`) and left as it is.
     """
-    private_folder(path.parent)
+    if make_folder:
+        private_folder(path.parent)
     tmp = path.with_name(f".{path.name}.partial")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def write_private(path: Path, text: str) -> Path:
+    """Write `text` to `path` readable by this user only (0600, in a 0700 folder)."""
+    with private_file(path) as handle:
+        handle.write(text)
     return path

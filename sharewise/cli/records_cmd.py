@@ -8,10 +8,8 @@ terminal of the person reading it.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -261,11 +259,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _export_file(entries: Any, fmt: str, path: Path, links: Any = None) -> int:
     """Write via a temporary file (0600: an export holds personal data), then rename."""
+    from sharewise.private_files import private_file
     from sharewise.store.export import export
 
-    tmp = path.with_name(f".{path.name}.partial")
     try:
-        fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with private_file(path, newline="" if fmt == "csv" else None, make_folder=False) as out:
+            return export(entries, fmt, out, links=links)
     except OSError as exc:
         raise InputError(
             Problem(
@@ -274,16 +273,6 @@ def _export_file(entries: Any, fmt: str, path: Path, links: Any = None) -> int:
                 "choose a folder you can write to",
             )
         ) from None
-    try:
-        newline = "" if fmt == "csv" else None
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            count = export(entries, fmt, handle, links=links)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    return count
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
