@@ -20,13 +20,13 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     StrictBool,
     StringConstraints,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
@@ -86,6 +86,17 @@ def _erased(info: ValidationInfo) -> bool:
     return bool(info.context and info.context.get("erased"))
 
 
+def _required(what: str) -> AfterValidator:
+    """Text a record needs, which may be absent only once a purge has erased it."""
+
+    def check(value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and not _erased(info):
+            raise ValueError(f"{what} is required")
+        return value
+
+    return AfterValidator(check)
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -93,16 +104,9 @@ class _Model(BaseModel):
 class Practitioner(_Model):
     """Who made the decision."""
 
-    name: Text | None = Field(default=None, validate_default=True)
+    name: Annotated[Text | None, _required("a name")] = Field(default=None, validate_default=True)
     role: Label
     organisation: Label
-
-    @field_validator("name")
-    @classmethod
-    def _name_given(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None and not _erased(info):
-            raise ValueError("a name is required")
-        return value
 
 
 class Recipient(_Model):
@@ -117,28 +121,18 @@ class Consent(_Model):
     """Whether consent was sought, and why (or why not)."""
 
     sought: StrictBool
-    reason: Text | None = Field(default=None, validate_default=True)
-
-    @field_validator("reason")
-    @classmethod
-    def _reason_given(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None and not _erased(info):
-            raise ValueError("a reason is required")
-        return value
+    reason: Annotated[Text | None, _required("a reason")] = Field(
+        default=None, validate_default=True
+    )
 
 
 class Informed(_Model):
     """Whether the person was told about the sharing, and why (or why not)."""
 
     told: StrictBool
-    reason: Text | None = Field(default=None, validate_default=True)
-
-    @field_validator("reason")
-    @classmethod
-    def _reason_given(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None and not _erased(info):
-            raise ValueError("a reason is required")
-        return value
+    reason: Annotated[Text | None, _required("a reason")] = Field(
+        default=None, validate_default=True
+    )
 
 
 class RecordDetails(_Model):
@@ -178,15 +172,10 @@ class Review(_Model):
     """An information governance lead's review of an entry."""
 
     verdict: Verdict
-    reviewer: Text | None = Field(default=None, validate_default=True)
+    reviewer: Annotated[Text | None, _required("the reviewer's name")] = Field(
+        default=None, validate_default=True
+    )
     comment: Text | None = None
-
-    @field_validator("reviewer")
-    @classmethod
-    def _reviewer_given(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None and not _erased(info):
-            raise ValueError("the reviewer's name is required")
-        return value
 
 
 class PurgeMarker(_Model):
