@@ -55,7 +55,8 @@ def problems_from_validation(
             message = f"missing key {where!r}"
         else:
             location = locator.at(path)
-            message = f"{where}: {err['msg']}"
+            # Our own validators' words, without pydantic's "Value error, " in front.
+            message = f"{where}: {err['msg'].removeprefix('Value error, ')}"
         problems.append(Problem(location, message, _FIXES.get(kind, "")))
     problems.sort(key=lambda p: (p.location.line, p.location.column))
     return problems
