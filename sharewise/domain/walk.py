@@ -39,12 +39,16 @@ class Walk:
         self._overridden: set[str] = set()
         self._apply_presets()
 
+    @property
+    def settled(self) -> dict[str, str]:
+        """The preset answers still in effect: those not overridden for this case."""
+        return {f: v for f, v in self.preset.items() if f not in self._overridden}
+
     def _apply_presets(self) -> None:
         """Answer, without asking, each question ahead whose fact is preset."""
         while not self.finished:
-            fact = self.tree.question(self.node).fact
-            value = self.preset.get(fact)
-            if value is None or fact in self._overridden:
+            value = self.settled.get(self.tree.question(self.node).fact)
+            if value is None:
                 return
             choice = next((c for c in self.choices() if c.value == value), None)
             if choice is None:

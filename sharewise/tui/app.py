@@ -51,6 +51,11 @@ class SharewiseApp(App[int]):
         self.scenarios_dir: Path | None = None
         self.decision_tree: CompiledTree | None = None
         self.tree_error: str | None = None
+        #: Settled answers (organisation and role facts) from the data folder's settings
+        #: file, read with the tree; a walk answers those questions without asking them.
+        self.settings: dict[str, str] = {}
+        #: Why the settings file could not be used (the walk then asks every question).
+        self.settings_error: str | None = None
         #: "Start a decision" was chosen before the tree finished loading.
         self.walk_pending = False
         self.register_theme(HIGH_CONTRAST)
@@ -87,7 +92,11 @@ class SharewiseApp(App[int]):
 
     @work(thread=True, exclusive=True, group="tree")
     def _load_tree(self) -> None:
-        """Loading and validating a tree reads files and builds a graph: off the UI thread."""
+        """Loading and validating a tree reads files and builds a graph: off the UI thread.
+
+        The settings are read here too, so that a walk never starts before them: a walk that
+        began without them would ask questions the organisation has already answered.
+        """
         from sharewise.cli.common import load_tree_arg
         from sharewise.domain.errors import SharewiseError
 
@@ -95,14 +104,22 @@ class SharewiseApp(App[int]):
             tree, error = load_tree_arg(self.tree_path), None
         except SharewiseError as exc:
             tree, error = None, exc.render()
-        self.call_from_thread(self._tree_ready, tree, error)
+        settings, settings_error = read_settings(self.data_dir)
+        self.call_from_thread(self._tree_ready, tree, error, settings, settings_error)
 
-    def _tree_ready(self, tree: CompiledTree | None, error: str | None) -> None:
+    def _tree_ready(
+        self,
+        tree: CompiledTree | None,
+        error: str | None,
+        settings: dict[str, str],
+        settings_error: str | None,
+    ) -> None:
         from sharewise.tui.screens.home import TreeStatus
 
         self.decision_tree, self.tree_error = tree, error
+        self.settings, self.settings_error = settings, settings_error
         for screen in self.screen_stack:
-            screen.post_message(TreeStatus(error))
+            screen.post_message(TreeStatus(error, settings_error))
         if self.walk_pending:
             self.walk_pending = False
             self.action_start_walk()
@@ -178,6 +195,20 @@ class SharewiseApp(App[int]):
 
         self.push_screen(RecordsScreen())
 
+    def action_settings(self) -> None:
+        from sharewise.tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def settings_saved(self, settings: dict[str, str]) -> None:
+        """The Settings screen wrote the file: walks started from now on use these."""
+        from sharewise.tui.screens.home import TreeStatus
+
+        self.settings, self.settings_error = dict(settings), None
+        for screen in self.screen_stack:
+            screen.post_message(TreeStatus(self.tree_error, None))
+
     def action_training(self, open_id: str | None = None) -> None:
         from sharewise.tui.screens.training import TrainingScreen
 
@@ -200,6 +231,11 @@ class SharewiseApp(App[int]):
         )
         yield SystemCommand("Records", "The decisions recorded here", self.action_records)
         yield SystemCommand("Training", "Practise on scenarios", self.action_training)
+        yield SystemCommand(
+            "Settings",
+            "Answers settled for every case (who shares, policy document, care role); forget me",
+            self.action_settings,
+        )
         yield SystemCommand("Help", "Keys and screens", self.action_help)
         yield SystemCommand(
             "Forget me",
@@ -215,6 +251,24 @@ class SharewiseApp(App[int]):
                 f"Theme: {label}", f"Use the {label} theme", lambda n=name: self.action_use_theme(n)
             )
         yield from super().get_system_commands(screen)
+
+
+def read_settings(data_dir: Path | None) -> tuple[dict[str, str], str | None]:
+    """(settled answers, None), or ({}, why not): a broken file must not stop a walk, but
+    the person must be told that every question will be asked."""
+    from sharewise import paths
+    from sharewise.domain.errors import SharewiseError
+    from sharewise.domain.facts import load_vocabulary
+    from sharewise.domain.settings import load_settings
+    from sharewise.profile import data_folder
+
+    try:
+        vocabulary = load_vocabulary(paths.facts_path())
+        return load_settings(data_folder(data_dir), vocabulary), None
+    except SharewiseError as exc:
+        return {}, exc.render()
+    except OSError as exc:
+        return {}, f"{exc.filename or 'settings.yaml'}: {exc.strerror or exc}"
 
 
 def create_app(

@@ -62,7 +62,8 @@ def record_text(
                 lines.append(f"  {label}: {c.title if c else cid} [{cid}]")
         lines.append("Questions and answers:")
         for i, step in enumerate(result.path, start=1):
-            lines.append(f"  {i}. {step.question} - {step.label}")
+            settled = " (settled answer, from the settings)" if step.preset else ""
+            lines.append(f"  {i}. {step.question} - {step.label}{settled}")
         t = result.tree
         lines.append(f"Tree: {t.title} {t.version} (law as at {t.law_as_at.isoformat()})")
     return "\n".join(lines) + "\n"

@@ -69,7 +69,7 @@ async def test_home_alone_reports_tree_status() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         menu = app.screen.query_one("#home-menu", OptionList)
-        assert menu.option_count == 5 and menu.highlighted == 0
+        assert menu.option_count == 6 and menu.highlighted == 0
         app.screen.post_message(TreeStatus("tree.yaml:3:1: bad key"))
         await pilot.pause()
         assert "tree.yaml:3:1: bad key" in shown(app, "#home-status")
@@ -100,6 +100,10 @@ def test_questions_left_is_the_longest_remaining_path() -> None:
     assert questions_left(t, "danger") == 3
     assert questions_left(t, "sharer") == 1
     assert questions_left(t, "share_public") == 0
+    # A settled question is answered without asking: not counted.
+    assert questions_left(t, "danger", {"sharer": "public_authority"}) == 2
+    assert questions_left(t, "sharer", {"sharer": "public_authority"}) == 0
+    assert questions_left(t, "danger", {"sharer": "not_a_choice_here"}) == 3
 
 
 async def test_outcome_alone_shows_decision_actions_and_law() -> None:

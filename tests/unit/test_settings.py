@@ -94,3 +94,12 @@ def test_settings_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["--data-dir", data, "settings", "unset", "sharer"]) == 0
     assert main(["--data-dir", data, "settings", "show"]) == 0
     assert "sharer [organisation]: asked in every case" in capsys.readouterr().out
+
+
+def test_settled_is_the_presets_still_in_effect(example_tree_path: Path) -> None:
+    walk = Walk(load_tree(example_tree_path), preset={"sharer": "public_authority"})
+    walk.answer("no")
+    walk.answer("yes")
+    assert walk.settled == {"sharer": "public_authority"}
+    walk.jump_back(2)  # answering it yourself for this case
+    assert walk.settled == {} and walk.preset == {"sharer": "public_authority"}

@@ -23,7 +23,7 @@ screens). Call 999 first; the form afterwards takes a minute.
 | anywhere | F1 | this help |
 | anywhere | ctrl+p | the command palette: every action, and the themes |
 | anywhere | ctrl+q | quit |
-| home | s, e, r, t, h | start, emergency, records, training, help |
+| home | s, e, r, t, g, h | start, emergency, records, training, settings, help |
 | question | 1 to 9 | answer |
 | question | ↑ ↓ Enter | choose an answer |
 | question | b or Backspace | back one question |
@@ -42,8 +42,16 @@ screens). Call 999 first; the form afterwards takes a minute.
 
 ## Suggestions and your details
 Fields marked SUGGESTED come from your answers: check each one. Your name, role and
-organisation are remembered on this computer for next time; "Forget me" in the command
-palette (ctrl+p) removes them.
+organisation are remembered on this computer for next time; "Forget me" (in Settings, or
+in the command palette, ctrl+p) removes them.
+
+## Settled answers
+Who is sharing, whether your organisation has an appropriate policy document, and whether
+you share as a care professional are the same in every case. Settle them in Settings (g on
+the home screen): a decision then answers those questions without asking, and marks them
+"settled in your settings" in your answers, on the outcome and in the record. To answer one
+differently for one case, press p in the walk and Enter on it; your settings do not change.
+Training always asks every question.
 
 ## Training
 Press t on the home screen, or run `sharewise train`. Nothing done in training is recorded.

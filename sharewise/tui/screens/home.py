@@ -1,4 +1,4 @@
-"""The home screen: start a decision, someone in danger now, records, training, help."""
+"""The home screen: start a decision, someone in danger now, records, training, settings, help."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from textual.widgets.option_list import Option
 
 @dataclass
 class TreeStatus(Message):
-    """The tree finished loading: `error` is None when it is ready to walk."""
+    """The tree finished loading (`error` is None when it is ready to walk), and the settings
+    with it (`settings_error` says why they cannot be used, if so)."""
 
     error: str | None
+    settings_error: str | None = None
 
 
 _MENU = (
@@ -47,12 +49,18 @@ _MENU = (
         "Training",
         "Practise on worked scenarios, then a debrief with the law. Nothing is recorded.",
     ),
+    (
+        "settings",
+        "g",
+        "Settings",
+        "Answers settled for every case (who shares, policy document, care role); forget me.",
+    ),
     ("help", "h", "Help", "The keys, the screens, and the plain text mode for screen readers."),
 )
 
 
 class HomeScreen(Screen[None]):
-    """Five choices, each one key away; the first is highlighted so Enter starts a decision."""
+    """Six choices, each one key away; the first is highlighted so Enter starts a decision."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, f"app.{action}", label, show=False) for action, key, label, _ in _MENU),
@@ -76,6 +84,7 @@ class HomeScreen(Screen[None]):
                 menu.add_option(Option(line, id=action))
             yield menu
             yield Static("Loading the decision tree…", id="home-status")
+            yield Static("", id="home-settings")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -84,9 +93,35 @@ class HomeScreen(Screen[None]):
         tree = getattr(app, "decision_tree", None)
         if tree is not None or getattr(app, "tree_error", None):
             self._show_status(getattr(app, "tree_error", None))
+            self._show_settings(getattr(app, "settings_error", None))
 
     def on_tree_status(self, message: TreeStatus) -> None:
         self._show_status(message.error)
+        self._show_settings(message.settings_error)
+
+    def _show_settings(self, error: str | None) -> None:
+        """A broken settings file is explained here, like a broken tree; settled answers are
+        named, so nobody wonders why a question was not asked."""
+        shown = self.query_one("#home-settings", Static)
+        shown.set_class(bool(error), "-error")
+        if error:
+            shown.update(
+                Text(
+                    "The settings file could not be read, so every question will be asked:\n"
+                    + error
+                    + "\nFix it, or choose the answers again in Settings (g)."
+                )
+            )
+            return
+        settled: dict[str, str] = getattr(self.app, "settings", {})
+        if settled:
+            from sharewise.tui.words import settled_names
+
+            shown.update(
+                Text(f"Settled for every case: {settled_names(settled)}. Settings (g) to change.")
+            )
+        else:
+            shown.update("")
 
     def _show_status(self, error: str | None) -> None:
         status = self.query_one("#home-status", Static)

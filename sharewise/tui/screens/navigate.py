@@ -33,7 +33,8 @@ def start_walk(app: SharewiseApp) -> None:
 
     if tree_or_say(app):
         assert app.decision_tree is not None
-        app.push_screen(WalkScreen(Walk(app.decision_tree)))
+        # A real case: the settled answers apply (training never uses them).
+        app.push_screen(WalkScreen(Walk(app.decision_tree, preset=app.settings)))
 
 
 def in_training(app: SharewiseApp) -> bool:

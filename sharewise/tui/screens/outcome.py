@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Header, Label, Static
 from sharewise.domain.citations import Registry
 from sharewise.domain.result import DecisionResult
 from sharewise.tui.widgets.law import LawPanel
-from sharewise.tui.words import LAW_GROUPS, decision_class, decision_words
+from sharewise.tui.words import LAW_GROUPS, SETTLED, decision_class, decision_words
 
 
 class OutcomeScreen(Screen[bool]):
@@ -71,7 +71,8 @@ class OutcomeScreen(Screen[bool]):
                     yield panel
             yield Label("Your answers", classes="section-title")
             path = "\n".join(
-                f"{i}. {s.question} — {s.label}" for i, s in enumerate(self.result.path, start=1)
+                f"{i}. {s.question} — {s.label}" + (f" ({SETTLED})" if s.preset else "")
+                for i, s in enumerate(self.result.path, start=1)
             )
             yield Static(Text(path), id="outcome-path")
             t = self.result.tree

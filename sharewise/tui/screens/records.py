@@ -323,7 +323,7 @@ class RecordViewScreen(Screen[None]):
             assert app.decision_tree is not None
             app.push_screen(
                 WalkScreen(
-                    Walk(app.decision_tree),
+                    Walk(app.decision_tree, preset=app.settings),
                     record_options={
                         "complete_target": self.entry.id,
                         "prefill": self.entry.details,

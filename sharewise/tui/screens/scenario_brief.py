@@ -68,4 +68,6 @@ class BriefScreen(Screen[None]):
         app = sw_app(self)
         if tree_or_say(app, pending=False):
             assert app.decision_tree is not None
+            # No settled answers in training: the scenario says who is sharing and what the
+            # organisation has in place, and the trainee answers every question from it.
             app.push_screen(WalkScreen(Walk(app.decision_tree), training=self.scenario))

@@ -6,6 +6,7 @@ choices, what is still possible, and finally the result. It decides nothing itse
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any, ClassVar
 
@@ -25,17 +26,27 @@ from sharewise.domain.walk import Walk
 from sharewise.tui.screens.confirm import ConfirmScreen
 from sharewise.tui.widgets.law import citation_text
 from sharewise.tui.widgets.path import JumpRequest, PathList
-from sharewise.tui.words import decision_words
+from sharewise.tui.words import SETTLED, decision_words
 
 
-def questions_left(tree: CompiledTree, node: str) -> int:
-    """The most questions that can still follow `node` (for "at most N more")."""
+def questions_left(tree: CompiledTree, node: str, settled: Mapping[str, str] | None = None) -> int:
+    """The most questions that can still be asked from `node` on (for "at most N more").
+
+    A question whose fact is `settled` is answered without asking, so it is not counted and
+    only its settled answer's branch is followed.
+    """
+    settled = settled or {}
 
     @cache
     def depth(n: str) -> int:
         if tree.is_outcome(n):
             return 0
-        return 1 + max(depth(c.next) for c in tree.choices(n))
+        choices = tree.choices(n)
+        value = settled.get(tree.question(n).fact)
+        chosen = next((c for c in choices if c.value == value), None)
+        if chosen is not None:
+            return depth(chosen.next)
+        return 1 + max(depth(c.next) for c in choices)
 
     return depth(node)
 
@@ -115,7 +126,7 @@ class WalkScreen(Screen[None]):
             self._show_outcome()
             return
         steps = walk.steps()
-        left = questions_left(walk.tree, walk.node)
+        left = questions_left(walk.tree, walk.node, walk.settled)
         self.query_one("#walk-progress", Static).update(
             Text(f"Question {len(steps) + 1} · at most {left - 1} more after this")
             if left > 1
@@ -135,9 +146,10 @@ class WalkScreen(Screen[None]):
         options.highlighted = 0
         path = self.query_one("#walk-path", PathList)
         path.show(steps)
-        self.query_one("#walk-path-hint", Static).update(
-            Text("Press p, then Enter on an answer, to change it.") if steps else Text("")
-        )
+        hint = "Press p, then Enter on an answer, to change it." if steps else ""
+        if any(s.preset for s in steps):
+            hint += " A settled answer can be changed that way for this case."
+        self.query_one("#walk-path-hint", Static).update(Text(hint))
         self.query_one("#walk-what", Static).update(Text(q.help))
         self.query_one("#walk-why", Static).update(Text(q.why))
         possible = sorted({decision_words(o.decision) for o in walk.reachable_outcomes()})
@@ -155,7 +167,7 @@ class WalkScreen(Screen[None]):
 
         def returned(change: bool | None) -> None:
             if change:
-                self.walk.back()
+                self._back_one()
                 self.show_question()
 
         self.app.push_screen(
@@ -194,9 +206,20 @@ class WalkScreen(Screen[None]):
             event.stop()
             self.answer(event.option_index)
 
+    def _back_one(self) -> None:
+        """Undo the person's last answer; with only settled answers behind, answer the last
+        of those yourself instead (otherwise "change an answer" would change nothing)."""
+        if any(not a.preset for a in self.walk.answers):
+            self.walk.back()
+        elif self.walk.answers:
+            self.walk.jump_back(len(self.walk.answers) - 1)
+
     def action_back(self) -> None:
-        if not self.walk.answers:
-            self.notify("This is the first question.")
+        if not any(not a.preset for a in self.walk.answers):
+            self.notify(
+                "This is the first question you answer."
+                + (" To change a settled answer, press p." if self.walk.answers else "")
+            )
             return
         self.walk.back()
         self.show_question()
@@ -216,8 +239,17 @@ class WalkScreen(Screen[None]):
         steps = self.walk.steps()
         cleared = steps[index:]
         lines = [f"Go back to question {index + 1}: {steps[index].question}", ""]
+        if steps[index].preset:
+            lines += [
+                f"This answer is {SETTLED}: you will answer it yourself for this case. "
+                "Your settings do not change.",
+                "",
+            ]
         lines.append("These answers will be cleared:")
-        lines += [f"  {index + i}. {s.question} — {s.label}" for i, s in enumerate(cleared, 1)]
+        lines += [
+            f"  {index + i}. {s.question} — {s.label}" + (f" ({SETTLED})" if s.preset else "")
+            for i, s in enumerate(cleared, 1)
+        ]
 
         def decided(ok: bool | None) -> None:
             if ok:

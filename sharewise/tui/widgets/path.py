@@ -1,4 +1,8 @@
-"""The breadcrumb of answers so far: pick one to go back to that question."""
+"""The breadcrumb of answers so far: pick one to go back to that question.
+
+An answer settled in the settings (not asked) is marked as such, so the person can see
+what was answered for them and pick it to answer it themselves for this case.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,10 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from sharewise.domain.result import Step
+from sharewise.tui.words import SETTLED_SHORT
 
 #: How much of a question fits on one line of the breadcrumb column.
-SHORT = 25
+SHORT = 24
 
 
 @dataclass
@@ -35,6 +40,8 @@ class PathList(OptionList):
             if len(question) > SHORT:
                 question = question[: SHORT - 1].rstrip() + "…"
             line = Text.assemble((question, "dim"), "\n", (f"   {step.label}", "bold"))
+            if step.preset:
+                line.append(f"\n   ({SETTLED_SHORT})", style="italic")
             self.add_option(Option(line, id=f"step-{i - 1}"))
         self.highlighted = len(steps) - 1 if steps else None
 
