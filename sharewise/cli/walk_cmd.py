@@ -4,6 +4,10 @@ For screen-reader users (Textual has no screen-reader support) and for scripts: 
 options, one question at a time, and the commands `back`, `help` (or `?`) and `quit`. After
 the outcome it asks for the record's details one line at a time (`--no-record` skips that),
 so a script can pipe in the answers and the details together.
+
+Settled answers (`sharewise settings`) are used as in the UI: each question answered from
+them is said in one line, and `change` answers the latest one yourself for this case.
+`--ask-all` ignores the settings (a script that pipes every answer wants every question).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from sharewise.domain.errors import InputError, Location, Problem
 
 HELP_WORDS = {"help", "?", "h"}
 BACK_WORDS = {"back", "b"}
+CHANGE_WORDS = {"change", "c"}
 QUIT_WORDS = {"quit", "q", "exit"}
 
 
@@ -29,6 +34,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--tree", metavar="PATH", help="the tree to use (default: England)")
     p.add_argument(
+        "--ask-all",
+        action="store_true",
+        help="ask every question, ignoring the answers settled in `sharewise settings`",
+    )
+    p.add_argument(
         "--no-record",
         action="store_true",
         help="show the outcome only; do not ask for the record's details",
@@ -40,20 +50,46 @@ def run_plain(args: argparse.Namespace) -> int:
     from sharewise.cli.common import load_tree_arg
 
     tree = load_tree_arg(getattr(args, "tree", None))
-    walk = PlainWalk(tree, sys.stdin, sys.stdout)
+    preset: dict[str, str] = {}
+    unusable = None
+    if not getattr(args, "ask_all", False):
+        preset, unusable = _settings(getattr(args, "data_dir", None))
+    walk = PlainWalk(tree, sys.stdin, sys.stdout, preset=preset)
+    if unusable:
+        walk.say("The settings file could not be read, so every question will be asked:")
+        walk.say(unusable)
     code = walk.run()
     if code != 0 or getattr(args, "no_record", False):
         return code
     return PlainRecord(walk, getattr(args, "data_dir", None)).run()
 
 
+def _settings(data_dir: str | None) -> tuple[dict[str, str], str | None]:
+    """(settled answers, None), or ({}, why not): as in the UI, a broken settings file is
+    told and every question asked, never a reason to refuse a walk."""
+    from sharewise import paths
+    from sharewise.domain.errors import SharewiseError
+    from sharewise.domain.facts import load_vocabulary
+    from sharewise.domain.settings import load_settings
+    from sharewise.profile import data_folder
+
+    try:
+        return load_settings(data_folder(data_dir), load_vocabulary(paths.facts_path())), None
+    except SharewiseError as exc:
+        return {}, exc.render()
+    except OSError as exc:
+        return {}, str(exc)
+
+
 class PlainWalk:
     """The walk as a conversation on two text streams."""
 
-    def __init__(self, tree: Any, stdin: IO[str], stdout: IO[str]) -> None:
+    def __init__(
+        self, tree: Any, stdin: IO[str], stdout: IO[str], preset: dict[str, str] | None = None
+    ) -> None:
         from sharewise.domain.walk import Walk
 
-        self.walk = Walk(tree)
+        self.walk = Walk(tree, preset=preset)
         self.tree = tree
         self.stdin = stdin
         self.out = stdout
@@ -75,8 +111,11 @@ class PlainWalk:
         self.say(f"{m.title} (version {m.version}, law as at {m.law_as_at.isoformat()})")
         self.say("Type the number of your answer. Commands: back, help (or ?), quit.")
         try:
-            while not self.walk.finished:
-                self._question()
+            while True:
+                while not self.walk.finished:
+                    self._question()
+                if not self._settled_at_the_end():
+                    break
         except EOFError:
             self.say()
             raise InputError(
@@ -96,12 +135,70 @@ class PlainWalk:
         self.out.flush()
         return 0
 
+    def _just_settled(self) -> list[int]:
+        """The steps answered from the settings since the person's last answer."""
+        answers = self.walk.answers
+        start = len(answers)
+        while start and answers[start - 1].preset:
+            start -= 1
+        return list(range(start, len(answers)))
+
+    def _announce_settled(self) -> list[int]:
+        """Say, one line each, which questions were just answered from the settings."""
+        settled = self._just_settled()
+        steps = self.walk.steps()
+        for n, i in enumerate(settled, start=1):
+            line = f"Answered from your settings: {steps[i].question} - {steps[i].label}."
+            if n == len(settled):
+                last = "it" if len(settled) == 1 else "the last of these"
+                line += f" Type 'change' to answer {last} yourself."
+            self.say(line)
+        return settled
+
+    def _change(self, settled: list[int]) -> bool:
+        """`change`: answer the latest settled answer yourself, for this case only."""
+        if not settled:
+            self.say("No answer just before this question came from your settings.")
+            return False
+        self.walk.jump_back(settled[-1])
+        self.say("Answer it yourself for this case; your settings do not change.")
+        return True
+
+    def _settled_at_the_end(self) -> bool:
+        """The last questions were answered from the settings: say so before the outcome,
+        and let the person change one. True when the walk goes on."""
+        if not self._just_settled():
+            return False
+        self.say()
+        settled = self._announce_settled()
+        while True:
+            reply = self.ask("Press Enter for the outcome, or type change, back or quit: ")
+            reply = reply.lower()
+            if not reply:
+                return False
+            if reply in QUIT_WORDS:
+                raise _Quit
+            if reply in CHANGE_WORDS:
+                return self._change(settled)
+            if reply in BACK_WORDS and self._back():
+                return True
+
+    def _back(self) -> bool:
+        """Undo the person's last answer (and the settled ones after it); False at the start."""
+        if not any(not a.preset for a in self.walk.answers):
+            extra = " Type 'change' to answer a settled one yourself." if self.walk.answers else ""
+            self.say("This is the first question you answer." + extra)
+            return False
+        self.walk.back()
+        return True
+
     def _question(self) -> None:
         q = self.walk.question
         assert q is not None
         choices = self.walk.choices()
         number = len(self.walk.answers) + 1
         self.say()
+        settled = self._announce_settled()
         self.say(f"Question {number}: {q.text}")
         for i, choice in enumerate(choices, start=1):
             self.say(f"  {i}. {choice.label}")
@@ -112,16 +209,19 @@ class PlainWalk:
             if reply in HELP_WORDS:
                 self._help()
                 continue
+            if reply in CHANGE_WORDS:
+                if self._change(settled):
+                    return
+                continue
             if reply in BACK_WORDS:
-                if not self.walk.answers:
-                    self.say("This is the first question.")
-                    continue
-                self.walk.back()
-                return
+                if self._back():
+                    return
+                continue
             if reply.isdigit() and 1 <= int(reply) <= len(choices):
                 self.walk.answer(choices[int(reply) - 1].value)
                 return
-            self.say(f"Please type a number from 1 to {len(choices)}, or back, help, quit.")
+            words = "change, back, help, quit" if settled else "back, help, quit"
+            self.say(f"Please type a number from 1 to {len(choices)}, or {words}.")
 
     def _help(self) -> None:
         q = self.walk.question

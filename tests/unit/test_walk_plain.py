@@ -133,3 +133,113 @@ def test_plain_walk_never_imports_textual(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+SETTLED_LINE = (
+    "Answered from your settings: Who is sharing? - A public authority. "
+    "Type 'change' to answer it yourself."
+)
+
+
+def settle(data_dir: Path, facts: dict[str, str]) -> None:
+    from sharewise import paths
+    from sharewise.domain.facts import load_vocabulary
+    from sharewise.domain.settings import save_settings
+
+    save_settings(data_dir, facts, load_vocabulary(paths.facts_path()))
+
+
+def test_a_settled_answer_is_said_not_asked_and_recorded_as_settled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle(tmp_path, {"sharer": "public_authority"})
+    # The last question is settled: Enter goes on to the outcome.
+    code, out = run(["2", "1", "", *RECORD], tmp_path, monkeypatch)
+    assert code == 0, out
+    assert SETTLED_LINE in out
+    assert "Question 3" not in out
+    assert "Decision: SHARE - Share under public task" in out
+    with open_ledger(tmp_path, create=False) as ledger:
+        (entry,) = list(ledger.entries())
+    assert entry.result is not None
+    assert [s.preset for s in entry.result.path] == [False, False, True]
+
+
+def test_change_answers_a_settled_question_for_this_case(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settle(tmp_path, {"sharer": "public_authority"})
+    code, out = run(["2", "1", "change", "2"], tmp_path, monkeypatch, "--no-record")
+    assert code == 0, out
+    assert "Answer it yourself for this case; your settings do not change." in out
+    assert "Question 3: Who is sharing?" in out
+    assert "Share under recognised legitimate interest" in out
+    # Back from the end undoes the person's last answer and the settled one after it.
+    code, out = run(["2", "1", "back", "1", ""], tmp_path, monkeypatch, "--no-record")
+    assert code == 0, out
+    assert out.count("Question 2: Does the information identify") == 2
+    assert out.count(SETTLED_LINE) == 2
+
+
+def test_ask_all_ignores_the_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settle(tmp_path, {"sharer": "public_authority"})
+    code, out = run(WALK, tmp_path, monkeypatch, "--ask-all", "--no-record")
+    assert code == 0, out
+    assert "Question 3: Who is sharing?" in out and "Answered from your settings" not in out
+
+
+def test_a_broken_settings_file_is_told_and_every_question_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "settings.yaml").write_text("facts:\n  concern: x\n")
+    code, out = run(WALK, tmp_path, monkeypatch, "--no-record")
+    assert code == 0, out
+    assert "The settings file could not be read, so every question will be asked:" in out
+    assert "settings.yaml:2:12: 'concern' changes from case to case" in out
+    assert "Question 3: Who is sharing?" in out
+
+
+def test_the_school_case_on_the_england_tree_with_a_change_mid_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All three settled: said, not asked; `change` right after one answers it yourself."""
+    from sharewise import paths
+    from sharewise.domain.graph import load_tree
+    from sharewise.domain.scenarios import load_scenario
+    from sharewise.domain.walk import Walk
+
+    school = {"sharer": "public_authority", "apd_in_place": "yes", "care_professional": "no"}
+    settle(tmp_path, school)
+    facts = load_scenario(paths.scenarios_dir() / "child-disclosure-at-school.yaml").facts
+    walk = Walk(load_tree(paths.default_tree_path()), preset=school)
+    lines: list[str] = []
+    while not walk.finished:
+        q = walk.question
+        assert q is not None
+        values = [c.value for c in walk.choices()]
+        lines.append(str(values.index(facts[q.fact]) + 1))
+        walk.answer(facts[q.fact])
+    asked = [s for s in walk.steps() if not s.preset]
+    assert len(lines) == len(asked) == len(walk.steps()) - 3
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{x}\n" for x in [*lines, ""])))
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["--data-dir", str(tmp_path), "walk", "--plain", "--no-record"]) == 0
+    text = out.getvalue()
+    assert text.count("Answered from your settings:") == 3
+    assert "Question" in text and "Who is sharing, and in what capacity?\n" not in text
+    assert "Decision: SHARE" in text
+
+    # Now type change at the question after the settled sharer, and answer it yourself.
+    at = next(i for i, s in enumerate(walk.steps()) if s.fact == "sharer")
+    before = sum(1 for s in walk.steps()[:at] if not s.preset)
+    sharer_number = "1"  # a public authority, the first option
+    changed = [*lines[:before], "change", sharer_number, *lines[before:], ""]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{x}\n" for x in changed)))
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["--data-dir", str(tmp_path), "walk", "--plain", "--no-record"]) == 0
+    text = out.getvalue()
+    assert "Answer it yourself for this case" in text
+    assert ": Who is sharing, and in what capacity?\n" in text  # asked this time
+    assert text.count("Answered from your settings:") == 3  # said once, then the other two
