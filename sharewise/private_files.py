@@ -9,10 +9,27 @@ from pathlib import Path
 from typing import TextIO
 
 
+def make_dirs_private(folder: Path) -> None:
+    """Create `folder` and any missing parents, each 0700.
+
+    `Path.mkdir(parents=True)` gives the parents it creates the default mode (0755 with the
+    usual umask): the data folder it creates for a first record would be readable by every
+    user of the machine. Folders that already exist are left as they are.
+    """
+    missing: list[Path] = []
+    here = folder
+    while not here.exists() and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    for path in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            path.mkdir(mode=0o700)
+
+
 def private_folder(folder: Path) -> Path:
     """Create `folder` (0700) if needed; an existing one is tightened, since it holds only
     files this program made (callers never pass a folder the person chose for other things)."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_dirs_private(folder)
     with contextlib.suppress(OSError):
         folder.chmod(0o700)
     return folder

@@ -27,6 +27,7 @@ from sharewise.domain.citations import Registry
 from sharewise.domain.facts import Vocabulary
 from sharewise.domain.strict_yaml import Locator
 from sharewise.domain.tree import TreeFile
+from sharewise.private_files import make_dirs_private
 
 CACHE_ENV = "SHAREWISE_CACHE_DIR"
 _HERE = Path(__file__).resolve().parent
@@ -91,7 +92,7 @@ def store(key: str, model: TreeFile, locator: Locator) -> None:
         "marks": [[list(path), line, col] for path, (line, col) in locator.marks.items()],
     }
     with contextlib.suppress(OSError):
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_dirs_private(folder)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sharewise.domain.errors import StoreError
+from sharewise.private_files import make_dirs_private
 from sharewise.store.base import (
     DANGLING_TARGETS_SQL,
     DUPLICATE_IDS_SQL,
@@ -156,7 +157,7 @@ class SQLiteBackend(Backend):
     def _create_file(self) -> None:
         folder = self.path.parent
         try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_dirs_private(folder)
             os.chmod(folder, 0o700)
             tmp = folder / f".{self.path.name}.{uuid.uuid4().hex}.new"
             os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
