@@ -56,7 +56,9 @@ def flatten(entry: Entry) -> dict[str, str]:
         row.update(
             outcome=result.outcome.title,
             citations="; ".join(result.citations),
-            answers="; ".join(f"{s.fact}={s.answer}" for s in result.path),
+            answers="; ".join(
+                f"{s.fact}={s.answer}{' (settled)' if s.preset else ''}" for s in result.path
+            ),
             tree_id=result.tree.id,
             tree_version=result.tree.version,
             tree_law_as_at=result.tree.law_as_at.isoformat(),
@@ -207,7 +209,14 @@ def sections(
         )
         yield (
             "Questions and answers",
-            [(s.question, f"{s.label} ({s.fact} = {s.answer})") for s in r.path],
+            [
+                (
+                    s.question,
+                    f"{s.label} ({s.fact} = {s.answer}"
+                    f"{'; settled in the settings, not asked' if s.preset else ''})",
+                )
+                for s in r.path
+            ],
         )
         yield (
             "Tree",

@@ -289,3 +289,23 @@ def test_show_and_readable_exports_name_the_later_entries(
     assert "completed by entry 2" in md and "review: follow\\_up" in md
     _, page, _ = sw(capsys, data, "records", "export", "--format", "html")
     assert "completed by entry 2" in page
+
+
+def test_exports_mark_settled_answers(capsys: pytest.CaptureFixture[str], data: Path) -> None:
+    from sharewise.domain.graph import load_tree
+    from sharewise.domain.walk import Walk
+    from sharewise.store import open_ledger
+    from sharewise.store.details import load_details
+
+    walk = Walk(load_tree(TREE), preset={"sharer": "public_authority"})
+    walk.answer("no")
+    walk.answer("yes")
+    details, emergency = load_details(DETAILS_FILE)
+    with open_ledger(data) as ledger:
+        ledger.record_decision(walk.result(), details, emergency=emergency)
+    _, md, _ = sw(capsys, data, "records", "export", "--format", "md")
+    assert "public\\_authority; settled in the settings, not asked" in md
+    assert "identifiable = yes\\)" in md  # answered, so not marked
+    _, text, _ = sw(capsys, data, "records", "export", "--format", "csv")
+    row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert row["answers"].endswith("sharer=public_authority (settled)")
