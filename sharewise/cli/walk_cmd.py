@@ -372,27 +372,10 @@ def _first_missing(values: dict[str, str]) -> str:
 
 def _nest(values: dict[str, str]) -> dict[str, Any]:
     """Flat answers -> the nested mapping `RecordDetails` validates."""
-    v = {k: (x or None) for k, x in values.items()}
-    data: dict[str, Any] = {
-        "case_ref": v["case_ref"],
-        "practitioner": {
-            "name": v["practitioner.name"],
-            "role": v["practitioner.role"],
-            "organisation": v["practitioner.organisation"],
-        },
-        "information": v["information"],
-        "method": v["method"],
-        "consent": {"sought": values["consent.sought"] == "yes", "reason": v["consent.reason"]},
-        "informed": {"told": values["informed.told"] == "yes", "reason": v["informed.reason"]},
-        "identities_protected": v["identities_protected"],
-        "advice_sought": v["advice_sought"],
-        "rationale": v["rationale"],
-        "review_by": v["review_by"],
+    from sharewise.domain.record import nest_fields
+
+    yes_no = {
+        "consent.sought": values["consent.sought"] == "yes",
+        "informed.told": values["informed.told"] == "yes",
     }
-    if v["recipient.organisation"]:
-        data["recipient"] = {
-            "name": v["recipient.name"],
-            "organisation": v["recipient.organisation"],
-            "role": v["recipient.role"],
-        }
-    return data
+    return nest_fields({**values, **yes_no})

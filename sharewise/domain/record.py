@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -222,6 +223,27 @@ class Entry(_Model):
 
 # ---------------------------------------------------------------------------------------
 # Splitting personal details from the part the chain carries in clear.
+
+
+def nest_fields(fields: Mapping[str, object]) -> dict[str, Any]:
+    """A form's flat fields (`"practitioner.name": ...`) as the mapping RecordDetails reads.
+
+    The UI's record and emergency forms and the plain walk all collect flat fields; empty
+    text means "not given" (None), and a recipient with no organisation was not named, so
+    it is left out rather than failing as an incomplete recipient.
+    """
+    data: dict[str, Any] = {}
+    for key, value in fields.items():
+        given = (value or None) if isinstance(value, str) else value
+        head, _, tail = key.partition(".")
+        if tail:
+            data.setdefault(head, {})[tail] = given
+        else:
+            data[head] = given
+    recipient = data.get("recipient")
+    if isinstance(recipient, dict) and not recipient.get("organisation"):
+        del data["recipient"]
+    return data
 
 
 def split_personal(

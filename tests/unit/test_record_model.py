@@ -113,3 +113,36 @@ def test_entry_round_trips_through_json() -> None:
     }
     entry = Entry.model_validate(sample)
     assert Entry.model_validate_json(entry.model_dump_json()) == entry
+
+
+def test_form_fields_nest_into_record_details() -> None:
+    from sharewise.domain.record import RecordDetails, nest_fields
+
+    flat = {
+        "case_ref": "CS-1",
+        "practitioner.name": "A. Example",
+        "practitioner.role": "Teacher",
+        "practitioner.organisation": "Example School",
+        "recipient.organisation": "",
+        "recipient.role": "told in an emergency",
+        "information": "What was seen",
+        "method": "",
+        "consent.sought": False,
+        "consent.reason": "Asking would raise the risk",
+        "informed.told": False,
+        "informed.reason": "Not safe yet",
+        "rationale": "Needed today",
+    }
+    data = nest_fields(flat)
+    assert "recipient" not in data  # no organisation: nobody was named
+    assert data["method"] is None and data["consent"] == {
+        "sought": False,
+        "reason": "Asking would raise the risk",
+    }
+    details = RecordDetails.model_validate(data)
+    assert details.practitioner.name == "A. Example"
+    named = nest_fields({**flat, "recipient.organisation": "Children's social care"})
+    assert named["recipient"] == {
+        "organisation": "Children's social care",
+        "role": "told in an emergency",
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import ValidationError
 from rich.text import Text
@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
 from sharewise.domain.errors import SharewiseError
-from sharewise.domain.record import RecordDetails
+from sharewise.domain.record import RecordDetails, nest_fields
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.screens.record_form import REQUIRED_WORDS, explain
@@ -110,20 +110,9 @@ class EmergencyScreen(Screen[None]):
         problems = {k: REQUIRED_WORDS[k] for k, f in fields.items() if f.required and not v[k]}
         if problems:
             return None, problems
-        data: dict[str, Any] = {
-            "case_ref": v["case_ref"],
-            "practitioner": {
-                "name": v["practitioner.name"],
-                "role": v["practitioner.role"],
-                "organisation": v["practitioner.organisation"],
-            },
-            "information": v["information"],
-        }
-        if v["recipient.organisation"]:
-            data["recipient"] = {
-                "organisation": v["recipient.organisation"],
-                "role": "told in an emergency",
-            }
+        data = nest_fields(
+            {**{k: f.value for k, f in fields.items()}, "recipient.role": "told in an emergency"}
+        )
         try:
             return RecordDetails.model_validate(data, context={"emergency": True}), {}
         except ValidationError as exc:

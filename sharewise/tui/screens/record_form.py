@@ -21,7 +21,7 @@ from textual.widgets import Button, Footer, Header, Input, Static
 
 from sharewise.domain.citations import Registry
 from sharewise.domain.errors import SharewiseError
-from sharewise.domain.record import RecordDetails
+from sharewise.domain.record import RecordDetails, nest_fields
 from sharewise.domain.record_prefill import Suggestion, is_unfinished
 from sharewise.domain.result import DecisionResult
 from sharewise.tui.context import sw_app
@@ -272,35 +272,14 @@ class RecordFormScreen(Screen[None]):
                 problems["review_by"] = "Write the date as YYYY-MM-DD, for example 2026-12-06."
         if problems:
             return None, problems
-        v = {k: (val or None) for k, val in values.items()}
-        data: dict[str, Any] = {
-            "case_ref": v["case_ref"],
-            "practitioner": {
-                "name": v["practitioner.name"],
-                "role": v["practitioner.role"],
-                "organisation": v["practitioner.organisation"],
-            },
-            "information": v["information"],
-            "method": v["method"],
-            "consent": {
-                "sought": self.query_one("#row-consent-sought", YesNo).value,
-                "reason": v["consent.reason"],
-            },
-            "informed": {
-                "told": self.query_one("#row-informed-told", YesNo).value,
-                "reason": v["informed.reason"],
-            },
-            "identities_protected": v["identities_protected"],
-            "advice_sought": v["advice_sought"],
-            "rationale": v["rationale"],
-            "review_by": review,
-        }
-        if v["recipient.organisation"]:
-            data["recipient"] = {
-                "name": v["recipient.name"],
-                "organisation": v["recipient.organisation"],
-                "role": v["recipient.role"],
+        data = nest_fields(
+            {
+                **values,
+                "consent.sought": self.query_one("#row-consent-sought", YesNo).value,
+                "informed.told": self.query_one("#row-informed-told", YesNo).value,
+                "review_by": review,
             }
+        )
         try:
             return RecordDetails.model_validate(data), {}
         except ValidationError as exc:
