@@ -52,6 +52,16 @@ def record(capsys: pytest.CaptureFixture[str], data: Path, facts: Path, details:
     return ref
 
 
+def _emergency_details(folder: Path) -> Path:
+    """A details file for an emergency record: only the case and who acted."""
+    quick = folder / "quick.yaml"
+    quick.write_text(
+        "to_be_completed: true\ncase_ref: CS-1\n"
+        "practitioner: {name: A, role: DSL, organisation: School}\n"
+    )
+    return quick
+
+
 def test_decide_record_then_list_show_verify(
     capsys: pytest.CaptureFixture[str], data: Path, facts: Path
 ) -> None:
@@ -97,12 +107,7 @@ def test_bad_details_file_exits_2_with_its_place(
 def test_emergency_then_complete_and_due(
     capsys: pytest.CaptureFixture[str], data: Path, facts: Path, tmp_path: Path
 ) -> None:
-    quick = tmp_path / "quick.yaml"
-    quick.write_text(
-        "to_be_completed: true\ncase_ref: CS-1\n"
-        "practitioner: {name: A, role: DSL, organisation: School}\n"
-    )
-    ref = record(capsys, data, facts, quick)
+    ref = record(capsys, data, facts, _emergency_details(tmp_path))
     code, out, _ = sw(capsys, data, "records", "due")
     assert code == 0 and "emergency record to be completed" in out
     code, out, _ = sw(capsys, data, "records", "complete", ref["id"], "--record", str(DETAILS_FILE))
@@ -261,12 +266,7 @@ def test_replay_on_the_same_tree_changes_nothing(
 def test_show_and_readable_exports_name_the_later_entries(
     capsys: pytest.CaptureFixture[str], data: Path, facts: Path, tmp_path: Path
 ) -> None:
-    quick = tmp_path / "quick.yaml"
-    quick.write_text(
-        "to_be_completed: true\ncase_ref: CS-1\n"
-        "practitioner: {name: A, role: DSL, organisation: School}\n"
-    )
-    ref = record(capsys, data, facts, quick)
+    ref = record(capsys, data, facts, _emergency_details(tmp_path))
     _, out, _ = sw(capsys, data, "records", "show", ref["id"])
     assert "Status: emergency record: to be completed" in out
     assert "Later entries" not in out

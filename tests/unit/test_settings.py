@@ -78,11 +78,17 @@ def test_jumping_back_to_a_preset_answers_it_yourself(example_tree_path: Path) -
     assert walk.steps()[-1].preset is False
 
 
-def test_a_preset_at_the_start_and_one_this_tree_cannot_use(example_tree_path: Path) -> None:
-    tree = load_tree(example_tree_path)
-    # The walk starts on the danger question: a settled sharer does not skip it.
-    walk = Walk(tree, preset={"sharer": "public_authority", "care_professional": "yes"})
+def test_presets_never_jump_ahead_of_the_start(example_tree_path: Path) -> None:
+    # The walk starts on the danger question: settled facts asked later do not skip it.
+    walk = Walk(load_tree(example_tree_path), preset={"sharer": "public_authority"})
     assert walk.node == "danger" and walk.answers == []
+
+
+def test_a_preset_the_tree_cannot_use_is_asked(example_tree_path: Path) -> None:
+    walk = Walk(load_tree(example_tree_path), preset={"sharer": "not_a_value"})
+    walk.answer("no")
+    walk.answer("yes")
+    assert walk.node == "sharer" and not walk.finished  # asked, not guessed
 
 
 def test_settings_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
