@@ -9,7 +9,7 @@ when something asks for it (diagrams and tree authors' tools).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,16 +27,38 @@ from sharewise.domain.tree import Outcome, Question, TreeFile
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """An answer a person can pick at a question, and where it leads."""
+    """An answer a person can pick at a question, and where it leads.
+
+    `fact` is the question's fact and `value` its answer; `also` holds any further facts the
+    same answer settles (see `tree.Option.also`).
+    """
 
     value: str
     label: str
     next: str
+    fact: str = ""
+    also: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def facts(self) -> dict[str, str]:
+        """Every fact this answer settles, the question's own first."""
+        return {self.fact: self.value, **dict(self.also)}
+
+    def fits(self, known: Mapping[str, object]) -> bool:
+        """Whether this answer agrees with every fact in `known` that it settles."""
+        return all(known.get(f, v) == v for f, v in self.facts.items())
+
+    def settles(self, known: Mapping[str, object]) -> bool:
+        """Whether `known` gives every fact this answer settles, with these values."""
+        return all(f in known and known[f] == v for f, v in self.facts.items())
 
 
 @dataclass(frozen=True, slots=True)
 class PathStep:
-    """One question on a root-to-outcome path, with the value that led on."""
+    """One fact settled on a root-to-outcome path: the question, the fact and its value.
+
+    An answer that settles several facts gives one step per fact, all at the same node.
+    """
 
     node: str
     fact: str
@@ -53,8 +75,21 @@ class TreePath:
     def answers(self) -> dict[str, str]:
         return {s.fact: s.value for s in self.steps}
 
+    @property
+    def questions(self) -> int:
+        """Questions asked on the path: one answer may settle several facts (`Option.also`)."""
+        return len({s.node for s in self.steps})
+
     def describe(self) -> str:
-        trail = " > ".join(f"{s.node}={s.value}" for s in self.steps)
+        parts: list[str] = []
+        node = None
+        for s in self.steps:
+            if s.node == node:
+                parts[-1] += f" & {s.fact}={s.value}"
+            else:
+                parts.append(f"{s.node}={s.value}")
+            node = s.node
+        trail = " > ".join(parts)
         return f"{trail} -> {self.outcome}" if trail else f"-> {self.outcome}"
 
 
@@ -96,13 +131,15 @@ class CompiledTree:
         can give every answer a facts file can.
         """
         q = self.question(node)
-        listed = [Choice(o.value, o.label, o.next) for o in q.options]
+        listed = [
+            Choice(o.value, o.label, o.next, q.fact, tuple(o.also.items())) for o in q.options
+        ]
         if q.otherwise is None:
             return listed
         have = {o.value for o in q.options}
         fact = self.vocabulary[q.fact]
         extra = [
-            Choice(v, meaning[:1].upper() + meaning[1:], q.otherwise)
+            Choice(v, meaning[:1].upper() + meaning[1:], q.otherwise, q.fact)
             for v, meaning in fact.values.items()
             if v not in have
         ]
@@ -155,9 +192,9 @@ class CompiledTree:
             if self.is_outcome(node):
                 yield TreePath(steps, node)
                 continue
-            q = self.question(node)
             for choice in reversed(self.choices(node)):
-                stack.append((choice.next, (*steps, PathStep(node, q.fact, choice.value))))
+                here = tuple(PathStep(node, f, v) for f, v in choice.facts.items())
+                stack.append((choice.next, (*steps, *here)))
 
     def outcome_location(self, outcome: str) -> Location:
         return self.locator.key_at(("outcomes", outcome))

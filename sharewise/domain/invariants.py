@@ -312,7 +312,7 @@ def _doc(name: str) -> str:
 
 def path_lengths(tree: CompiledTree) -> list[int]:
     """Questions asked on each path, one entry per path."""
-    return [len(path.steps) for path in tree.paths()]
+    return [path.questions for path in tree.paths()]
 
 
 def question_stats(tree: CompiledTree) -> tuple[int, float, int]:

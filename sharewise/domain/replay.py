@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sharewise.domain.decide import MissingFact, NoAnswerFits, result_of, route_facts
 from sharewise.domain.graph import CompiledTree
 from sharewise.domain.result import DecisionResult
-from sharewise.domain.walk import Walk
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +57,10 @@ class Replay:
 def replay(tree: CompiledTree, original: DecisionResult) -> Replay:
     """Decide the original answers again on `tree`."""
     answers = {step.fact: step.answer for step in original.path}
-    walk = Walk(tree)
-    while not walk.finished:
-        q = tree.question(walk.node)
-        value = answers.get(q.fact)
-        if value is None or tree.route(walk.node, value) is None:
-            return Replay(original, None, q.fact, q.text)
-        walk.answer(value)
-    return Replay(original, walk.result())
+    try:
+        route = route_facts(tree, answers)
+    except MissingFact as gap:
+        return Replay(original, None, gap.fact, tree.question(gap.node).text)
+    except NoAnswerFits as gap:
+        return Replay(original, None, None, tree.question(gap.node).text)
+    return Replay(original, result_of(tree, route, answers))

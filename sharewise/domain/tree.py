@@ -37,15 +37,26 @@ class _Strict(BaseModel):
 
 
 class Option(_Strict):
-    """One answer to a question: a value of the question's fact and where it leads."""
+    """One answer to a question: a value of the question's fact and where it leads.
+
+    `also` lets one answer settle further facts at once ("a public authority, sharing as a
+    health professional" settles `sharer` and `care_professional`). Two facts the law asks
+    about together then cost the practitioner one question, not two, while records and facts
+    files still hold one value per fact.
+    """
 
     value: str = Field(min_length=1)
+    also: dict[str, str] = Field(default_factory=dict)
     label: Text
     next: NodeId
 
+    def facts(self, primary: str) -> dict[str, str]:
+        """Every fact this answer settles, given the question's own fact."""
+        return {primary: self.value, **self.also}
+
 
 class Question(_Strict):
-    """A question bound to exactly one fact of the vocabulary."""
+    """A question bound to one fact of the vocabulary (its options may settle others too)."""
 
     fact: str = Field(min_length=1)
     text: Text
@@ -54,6 +65,13 @@ class Question(_Strict):
     options: list[Option] = Field(min_length=1)
     # Where every value of the fact not listed in `options` leads (an explicit default branch).
     otherwise: NodeId | None = None
+
+    def facts(self) -> list[str]:
+        """The facts this question settles: its own, then any an option settles as well."""
+        seen = {self.fact: None}
+        for option in self.options:
+            seen.update(dict.fromkeys(option.also))
+        return list(seen)
 
 
 class Law(_Strict):

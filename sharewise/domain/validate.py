@@ -9,6 +9,7 @@ for this module and for networkx.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from sharewise.domain.citations import Registry
 from sharewise.domain.errors import Location, Problem, TreeError
 from sharewise.domain.facts import Vocabulary
 from sharewise.domain.strict_yaml import Locator
-from sharewise.domain.tree import TreeFile
+from sharewise.domain.tree import Question, TreeFile
 
 
 def validate_tree(
@@ -139,7 +140,11 @@ def check_facts_and_values(ctx: _Context) -> list[Problem]:
             continue
         values = ctx.vocabulary[q.fact].values
         seen: set[str] = set()
+        combos: set[tuple[str, frozenset[tuple[str, str]]]] = set()
         for i, option in enumerate(q.options):
+            bad_also = _also_problems(ctx, qid, q.fact, i, option.also)
+            problems += bad_also
+            combo = (option.value, frozenset(option.also.items()))
             if option.value not in values:
                 problems.append(
                     Problem(
@@ -148,15 +153,21 @@ def check_facts_and_values(ctx: _Context) -> list[Problem]:
                         "use one of: " + ", ".join(values),
                     )
                 )
-            elif option.value in seen:
+            elif combo in combos:
+                what = f"value {option.value!r}" + (
+                    " with " + _show(option.also) if option.also else ""
+                )
                 problems.append(
                     Problem(
                         ctx.q_at(qid, "options", i, "value"),
-                        f"{qid}: value {option.value!r} is listed twice",
+                        f"{qid}: {what} is listed twice",
                         "keep one option per value",
                     )
                 )
             seen.add(option.value)
+            if not bad_also:
+                combos.add(combo)
+        problems += _also_coverage(ctx, qid, q)
         missing = [v for v in values if v not in seen]
         if missing and q.otherwise is None:
             problems.append(
@@ -172,6 +183,86 @@ def check_facts_and_values(ctx: _Context) -> list[Problem]:
                     ctx.q_at(qid, "otherwise"),
                     f"{qid}: 'otherwise' can never be taken: every value has its own option",
                     "remove 'otherwise'",
+                )
+            )
+    return problems
+
+
+def _show(also: dict[str, str]) -> str:
+    return ", ".join(f"{f}: {v}" for f, v in also.items())
+
+
+def _also_problems(
+    ctx: _Context, qid: str, own: str, i: int, also: dict[str, str]
+) -> list[Problem]:
+    """An option's `also` names known facts, other than the question's own, with their values."""
+    problems: list[Problem] = []
+    for fact, value in also.items():
+        where = ctx.q_at(qid, "options", i, "also", fact)
+        if fact == own:
+            problems.append(
+                Problem(
+                    where, f"{qid}: 'also' repeats the question's own fact {own!r}", "remove it"
+                )
+            )
+        elif fact not in ctx.vocabulary:
+            problems.append(
+                Problem(
+                    where,
+                    f"{qid}: unknown fact {fact!r} in 'also'",
+                    _did_you_mean(fact, set(ctx.vocabulary.names())),
+                )
+            )
+        elif value not in ctx.vocabulary[fact].values:
+            problems.append(
+                Problem(
+                    where,
+                    f"{qid}: {value!r} is not a value of fact {fact!r}",
+                    "use one of: " + ", ".join(ctx.vocabulary[fact].values),
+                )
+            )
+    return problems
+
+
+def _also_coverage(ctx: _Context, qid: str, q: Question) -> list[Problem]:
+    """Options sharing a value settle the same further facts, for every value of those facts.
+
+    Otherwise a facts file (or a person) could hold a combination no answer offers, and a
+    case would stop with nowhere to go.
+    """
+    problems: list[Problem] = []
+    groups: dict[str, list[tuple[int, dict[str, str]]]] = {}
+    for i, option in enumerate(q.options):
+        groups.setdefault(option.value, []).append((i, option.also))
+    for value, members in groups.items():
+        keys = set(members[0][1])
+        if any(set(also) != keys for _, also in members):
+            problems.append(
+                Problem(
+                    ctx.q_at(qid, "options", members[0][0], "value"),
+                    f"{qid}: the options for {value!r} settle different facts in 'also'",
+                    "give every option with this value the same facts in 'also'",
+                )
+            )
+            continue
+        if not keys or any(k not in ctx.vocabulary for k in keys):
+            continue
+        have = {tuple(also[k] for k in sorted(keys)) for _, also in members}
+        lacking = [
+            combo
+            for combo in itertools.product(*(ctx.vocabulary[k].values for k in sorted(keys)))
+            if combo not in have
+        ]
+        if lacking:
+            shown = "; ".join(
+                ", ".join(f"{k}: {v}" for k, v in zip(sorted(keys), combo, strict=True))
+                for combo in lacking
+            )
+            problems.append(
+                Problem(
+                    ctx.q_at(qid, "options", members[0][0], "value"),
+                    f"{qid}: no option for {value!r} with {shown}",
+                    "add an option for each combination",
                 )
             )
     return problems
@@ -246,11 +337,13 @@ def check_fact_asked_once(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
     for qid, q in ctx.model.questions.items():
         for earlier in sorted(nx.ancestors(graph, qid)):
             other = ctx.model.questions.get(earlier)
-            if other is not None and other.fact == q.fact:
+            if other is None:
+                continue
+            for fact in sorted(set(q.facts()) & set(other.facts())):
                 problems.append(
                     Problem(
                         ctx.locator.key_at(("questions", qid)),
-                        f"{qid}: fact {q.fact!r} is already asked by "
+                        f"{qid}: fact {fact!r} is already asked by "
                         f"{earlier!r} on a path leading here",
                         "route around the second question, or ask another fact",
                     )

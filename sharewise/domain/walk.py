@@ -45,15 +45,17 @@ class Walk:
         return {f: v for f, v in self.preset.items() if f not in self._overridden}
 
     def _apply_presets(self) -> None:
-        """Answer, without asking, each question ahead whose fact is preset."""
+        """Answer, without asking, each question ahead that the presets settle entirely.
+
+        A question whose answer would also settle a fact that is not preset (say `sharer` is
+        preset but the same answer settles `care_professional` too) is asked in full.
+        """
         while not self.finished:
-            value = self.settled.get(self.tree.question(self.node).fact)
-            if value is None:
-                return
-            choice = next((c for c in self.choices() if c.value == value), None)
-            if choice is None:
-                return  # a preset this tree cannot use: ask instead
-            self._answers.append(Answered(self.node, choice, preset=True))
+            settled = self.settled
+            fitting = [c for c in self.choices() if c.settles(settled)]
+            if len(fitting) != 1:
+                return  # nothing preset here, or a preset this tree cannot use: ask instead
+            self._answers.append(Answered(self.node, fitting[0], preset=True))
 
     @property
     def node(self) -> str:
@@ -79,8 +81,72 @@ class Walk:
     def choices(self) -> list[Choice]:
         return [] if self.finished else self.tree.choices(self.node)
 
+    def choose(self, choice: Choice) -> str:
+        """Pick one of `choices()` (what a person does); returns the node reached."""
+        self._not_finished()
+        if choice not in self.choices():
+            raise InputError(
+                Problem(Location("walk"), f"{choice.label!r} is not offered here", "pick again")
+            )
+        self._answers.append(Answered(self.node, choice))
+        self._apply_presets()
+        return self.node
+
     def answer(self, value: str) -> str:
-        """Answer the current question with a fact value; returns the node reached."""
+        """Answer the current question with a value of its fact; returns the node reached.
+
+        For a question whose answers also settle other facts, use `answer_from`.
+        """
+        self._not_finished()
+        q = self.tree.question(self.node)
+        matches = [c for c in self.choices() if c.value == value]
+        if len(matches) == 1:
+            return self.choose(matches[0])
+        if matches:
+            more = ", ".join(f for f in q.facts() if f != q.fact)
+            raise InputError(
+                Problem(
+                    Location("walk"),
+                    f"{value!r} does not settle {self.node!r} alone",
+                    f"give {more} as well",
+                )
+            )
+        allowed = ", ".join(dict.fromkeys(c.value for c in self.choices()))
+        raise InputError(
+            Problem(
+                Location("walk"),
+                f"{value!r} is not an answer to {q.fact!r}",
+                f"use one of: {allowed}",
+            )
+        )
+
+    def answer_from(self, facts: Mapping[str, object]) -> str:
+        """Answer the current question from a mapping of fact to value (a facts file).
+
+        Raises InputError if the facts do not settle the question: a fact is missing, a value
+        is not an answer here, or they fit more than one answer.
+        """
+        self._not_finished()
+        q = self.tree.question(self.node)
+        if q.fact not in facts:
+            raise InputError(
+                Problem(Location("walk"), f"{q.fact!r} is not given", f"give {q.fact}")
+            )
+        matches = [c for c in self.choices() if c.settles(facts)]
+        if len(matches) == 1:
+            return self.choose(matches[0])
+        missing = [f for f in q.facts() if f not in facts]
+        if missing and any(c.fits(facts) for c in self.choices()):
+            raise InputError(
+                Problem(
+                    Location("walk"),
+                    f"{', '.join(missing)} not given, which {self.node!r} also settles",
+                    f"give {', '.join(missing)}",
+                )
+            )
+        return self.answer(str(facts[q.fact]))
+
+    def _not_finished(self) -> None:
         if self.finished:
             raise InputError(
                 Problem(
@@ -89,20 +155,6 @@ class Walk:
                     "go back to change an answer",
                 )
             )
-        for choice in self.choices():
-            if choice.value == value:
-                self._answers.append(Answered(self.node, choice))
-                self._apply_presets()
-                return self.node
-        q = self.tree.question(self.node)
-        allowed = ", ".join(c.value for c in self.choices())
-        raise InputError(
-            Problem(
-                Location("walk"),
-                f"{value!r} is not an answer to {q.fact!r}",
-                f"use one of: {allowed}",
-            )
-        )
 
     def back(self) -> None:
         """Undo the person's last answer, and any preset answers given after it.
@@ -128,7 +180,7 @@ class Walk:
         del self._answers[index:]
         if cleared and cleared[0].preset:
             # Going back to a preset answer means answering it yourself for this case.
-            self._overridden.add(self.tree.question(cleared[0].node).fact)
+            self._overridden.update(f for f in cleared[0].choice.facts if f in self.preset)
         return cleared
 
     def reachable_outcomes(self) -> list[Outcome]:
@@ -144,19 +196,21 @@ class Walk:
         return list(seen)
 
     def steps(self) -> list[Step]:
+        """The facts settled so far, one step per fact (an answer may settle several)."""
         out = []
         for a in self._answers:
             q = self.tree.question(a.node)
-            out.append(
+            out += [
                 Step(
                     node=a.node,
-                    fact=q.fact,
-                    answer=a.choice.value,
+                    fact=fact,
+                    answer=value,
                     question=q.text,
                     label=a.choice.label,
                     preset=a.preset,
                 )
-            )
+                for fact, value in a.choice.facts.items()
+            ]
         return out
 
     def result(self) -> DecisionResult:
