@@ -297,6 +297,125 @@ ASKS: dict[str, Ask] = {
 }
 
 # --------------------------------------------------------------------------------------------
+# Paired questions. Where the law asks two things together, and the second is asked straight
+# after a given answer to the first, one question settles both (`also` in the YAML): who is
+# sharing and whether as a health or social care professional; whether the recipient has a
+# role and whether they need this (HMG 2024 rule 6 is one rule); whether an adult can decide
+# and what they said. Labels are keyed "first" or "first+second" by fact value.
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pair:
+    first: str
+    second: str
+    ask: Ask
+
+
+PAIRS: dict[tuple[str, str], Pair] = {
+    ("sharer", "care_professional"): Pair(
+        "sharer",
+        "care_professional",
+        Ask(
+            "sharer",
+            "Who is sharing, and in what capacity?",
+            "Councils, NHS bodies, GP practices, maintained schools and academies are public "
+            "authorities. Police, probation and youth offending teams managing offenders or "
+            "investigating crime are competent authorities (DPA 2018 Part 3). Charities, "
+            "private providers and independent schools are other organisations. You share as "
+            "a health or social care professional if you are, for example, a doctor, nurse, "
+            "health visitor, midwife or social worker, or care staff acting for a care "
+            "provider; a teacher, youth worker or housing officer does not.",
+            "Who you are decides the lawful basis: public authorities use public task and "
+            "cannot use legitimate interests; other organisations can; police and probation "
+            "use DPA 2018 Part 3. Health and social care professionals also have a condition "
+            "for health information (UK GDPR Art 9(2)(h), DPA 2018 Sch 1 para 2) that does "
+            "not depend on consent or a policy document.",
+            {
+                "public_authority+yes": "A public authority (council, NHS body, GP practice), "
+                "and I share as a health or social care professional",
+                "public_authority+no": "A public authority (council, NHS body, school, "
+                "academy), and not as a health or social care professional (e.g. a teacher)",
+                "public_authority+unsure": "A public authority, and I am not sure whether I "
+                "count as a health or social care professional",
+                "public_authority": "A public authority (council, NHS body, GP practice, "
+                "maintained school, academy)",
+                "competent_authority": "Police, probation or youth offending team, for law "
+                "enforcement",
+                "other_organisation+yes": "A charity, private provider or other organisation, "
+                "and I share as a health or social care professional or as care staff",
+                "other_organisation+no": "A charity, private provider, independent school or "
+                "other organisation, and not as health or care staff (e.g. a youth worker)",
+                "other_organisation+unsure": "A charity, private provider or other "
+                "organisation, and I am not sure whether I count as health or care staff",
+                "other_organisation": "A charity, private provider, independent school or "
+                "other organisation",
+                "unsure": "Not sure in what capacity we are sharing",
+            },
+        ),
+    ),
+    ("recipient_role", "necessary"): Pair(
+        "recipient_role",
+        "necessary",
+        Ask(
+            "recipient",
+            "Does the person or agency you would share with have a role in safeguarding this "
+            "person, and do they need this information?",
+            "Children's or adults' social care, the police, health professionals, a school's "
+            "designated safeguarding lead, the MASH or a Safeguarding Adults Board have a "
+            "role; another parent, an employer, a landlord or a journalist does not. Then ask "
+            "what they need to act: often less than you hold - an address, not the whole "
+            "file; what happened this week, not the family's history.",
+            "Share only with people who have a role in protecting this person, and only what "
+            "they need (HMG 2024 rule 6; Caldicott principles 3 and 4; UK GDPR Art 5(1)(c)).",
+            {
+                "safeguarding_role+yes": "Yes - they have a safeguarding role and need this; I "
+                "will share only what is needed",
+                "safeguarding_role+less_would_do": "They have a safeguarding role, and less "
+                "would do - the purpose can be met by sharing less",
+                "safeguarding_role+no": "They have a safeguarding role, but sharing this is "
+                "not needed for the purpose",
+                "safeguarding_role+unsure": "They have a safeguarding role; I am not sure what "
+                "they need",
+                "safeguarding_role": "Yes - they have a safeguarding role",
+                "no_safeguarding_role": "No - they have no role in safeguarding this person",
+                "unsure": "Not sure whether they have a role",
+            },
+        ),
+    ),
+    ("adult_has_capacity", "consent"): Pair(
+        "adult_has_capacity",
+        "consent",
+        Ask(
+            "capacity",
+            "Can the adult decide about this sharing, and what have they said?",
+            "Under the Mental Capacity Act 2005 (from age 16) a person can decide unless they "
+            "cannot understand, retain or weigh the information, or communicate a decision - "
+            "for this decision, now. Advanced dementia may remove it; an unwise choice does "
+            "not. Explicit agreement means they expressly agreed, on record, to this "
+            "information going to this recipient; 'they seemed fine with it' is not explicit.",
+            "An adult who can decide can normally refuse sharing about themself, and what "
+            "they said decides which legal conditions are open (para 18 applies only without "
+            "consent). For an adult who cannot decide, decisions are made in their best "
+            "interests.",
+            {
+                "yes+given_explicitly": "They can decide, and agreed expressly - it is "
+                "recorded",
+                "yes+given": "They can decide, and agreed",
+                "yes+refused": "They can decide, and were asked and refused",
+                "yes+not_sought": "They can decide; we have not asked them yet",
+                "yes+unsure": "They can decide; I am not sure whether they were asked or what "
+                "they said",
+                "yes": "Yes - they can decide about this sharing",
+                "no": "No - they lack capacity for this decision",
+                "unsure": "Capacity not assessed, or unclear",
+            },
+        ),
+    ),
+}
+
+
+# --------------------------------------------------------------------------------------------
 # Outcomes
 # --------------------------------------------------------------------------------------------
 
@@ -1039,6 +1158,18 @@ PARA36_NOTE = (
 )
 
 
+def ask_sharer(f: F) -> str:
+    """Who is sharing; for a UK GDPR sharer, at once whether as a health or care professional.
+
+    The two are one question (see PAIRS). Asked here, the second costs nothing; the builder
+    leaves it out wherever it cannot change the outcome.
+    """
+    sharer = f("sharer")
+    if sharer in ("public_authority", "other_organisation"):
+        f("care_professional")
+    return sharer
+
+
 def decide(f: F) -> Out:
     danger = f("immediate_danger")
     if danger == "unsure":
@@ -1085,7 +1216,7 @@ def decide(f: F) -> Out:
     # matters only for the Art 9/10 conditions and for confidentiality, so it is asked there.
     state = adult_consent(f, concern) if concern not in CHILD else ""
 
-    sharer = f("sharer")
+    sharer = ask_sharer(f)
     if sharer == "unsure":
         raise Stop(ADV_SHARER)
     r = Route("choice", sharer, concern)
@@ -1371,7 +1502,7 @@ def court_order() -> Out:
 
 
 def statutory(f: F, legal: str) -> Out:
-    sharer = f("sharer")
+    sharer = ask_sharer(f)
     if sharer == "unsure":
         raise Stop(ADV_SHARER)
     r = Route(legal, sharer)
@@ -1440,7 +1571,7 @@ def statutory(f: F, legal: str) -> Out:
 
 
 def emergency(f: F) -> Out:
-    sharer = f("sharer")
+    sharer = ask_sharer(f)
     r = Route("emergency", "any" if sharer == "unsure" else sharer)
     if sharer == "public_authority":
         r.basis = ["ukgdpr.art6.1e", "ukgdpr.art6.1d"]
@@ -1554,6 +1685,7 @@ def _values(vocab: dict[str, Any], fact: str) -> list[str]:
 
 
 Node = tuple[Any, ...]  # ("out", Out) | ("q", fact, ((value, Node), ...))
+# After `pair_up`: ("q", fact, ((value, also, Node), ...)) with also = ((fact, value), ...).
 
 
 def explore(vocab: dict[str, Any]) -> Node:
@@ -1588,8 +1720,42 @@ def _run_strict(assign: dict[str, str]) -> Out:
         return stop.out
 
 
+def pair_up(root: Node) -> Node:
+    """Merge each question with a paired second question asked straight after it (PAIRS)."""
+    memo: dict[int, Node] = {}
+
+    def go(node: Node) -> Node:
+        if node[0] == "out":
+            return node
+        if id(node) not in memo:
+            fact, kids = node[1], node[2]
+            opts: list[tuple[str, tuple[tuple[str, str], ...], Node]] = []
+            for value, kid in kids:
+                if kid[0] == "q" and (fact, kid[1]) in PAIRS:
+                    opts += [(value, ((kid[1], v2),), go(k2)) for v2, k2 in kid[2]]
+                else:
+                    opts.append((value, (), go(kid)))
+            memo[id(node)] = ("q", fact, tuple(opts))
+        return memo[id(node)]
+
+    return go(root)
+
+
+def _ask_for(node: Node) -> tuple[Ask, bool]:
+    """The wording of a question node: its pair's if any answer settles two facts."""
+    fact = node[1]
+    for value, also, _kid in node[2]:
+        if also:
+            return PAIRS[(fact, also[0][0])].ask, True
+    return ASKS[fact], False
+
+
+def _label_key(value: str, also: tuple[tuple[str, str], ...]) -> str:
+    return "+".join([value, *(v for _f, v in also)])
+
+
 def build(vocab: dict[str, Any]) -> dict[str, Any]:
-    root = explore(vocab)
+    root = pair_up(explore(vocab))
     # Name questions breadth-first so that ids read in walking order.
     names: dict[Node, str] = {}
     used: dict[str, int] = {}
@@ -1610,12 +1776,12 @@ def build(vocab: dict[str, Any]) -> dict[str, Any]:
             outcomes[out.id] = out
             continue
         fact = node[1]
-        base = ("em_" if em else "") + ASKS[fact].short
+        base = ("em_" if em else "") + _ask_for(node)[0].short
         n = used.get(base, 0) + 1
         used[base] = n
         names[node] = base if n == 1 else f"{base}_{n}"
         order.append(node)
-        for value, kid in node[2]:
+        for value, _also, kid in node[2]:
             in_em = em or (fact == "immediate_danger" and value == "yes")
             queue.append((kid, in_em))
 
@@ -1625,12 +1791,19 @@ def build(vocab: dict[str, Any]) -> dict[str, Any]:
     questions: dict[str, Any] = {}
     for node in order:
         fact, kids = node[1], node[2]
-        ask = ASKS[fact]
+        ask, paired = _ask_for(node)
         options = []
         rest: list[str] = []
-        for value, kid in kids:
-            if value in ask.labels:
-                options.append({"value": value, "label": ask.labels[value], "next": target(kid)})
+        for value, also, kid in kids:
+            key = _label_key(value, also)
+            if key in ask.labels:
+                option: dict[str, Any] = {"value": value}
+                if also:
+                    option["also"] = dict(also)
+                option.update(label=ask.labels[key], next=target(kid))
+                options.append(option)
+            elif paired and value in ASKS[fact].labels:
+                raise ValueError(f"{fact}: the pair has no label for {key!r}")
             else:
                 rest.append(target(kid))
         q: dict[str, Any] = {

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from sharewise.domain.graph import CompiledTree
+from sharewise.domain.graph import Choice, CompiledTree
 
 
 def _esc(text: str) -> str:
     return text.replace('"', "'").replace("\n", " ")
+
+
+def _edge(choice: Choice) -> str:
+    """An answer as an edge label: its value, and any further facts it settles."""
+    return ", ".join([choice.value, *(f"{f}={v}" for f, v in choice.also)])
 
 
 def mermaid(tree: CompiledTree) -> str:
@@ -19,7 +24,7 @@ def mermaid(tree: CompiledTree) -> str:
         lines.append(f"  class {oid} {o.decision.value}")
     for qid in tree.model.questions:
         for choice in tree.choices(qid):
-            lines.append(f'  {qid} -- "{_esc(choice.value)}" --> {choice.next}')
+            lines.append(f'  {qid} -- "{_esc(_edge(choice))}" --> {choice.next}')
     lines += [
         "  classDef share_urgently fill:#fdd,stroke:#a00",
         "  classDef share fill:#dfd,stroke:#070",
@@ -39,7 +44,7 @@ def dot(tree: CompiledTree) -> str:
         lines.append(f'  {oid} [shape=ellipse, label="{o.decision.value}\\n{_esc(o.title)}"];')
     for qid in tree.model.questions:
         for choice in tree.choices(qid):
-            lines.append(f'  {qid} -> {choice.next} [label="{_esc(choice.value)}"];')
+            lines.append(f'  {qid} -> {choice.next} [label="{_esc(_edge(choice))}"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -63,9 +68,10 @@ def text(tree: CompiledTree) -> str:
             out.append(f"{pad}{via}-> see {node}")
             return
         printed.add(node)
-        out.append(f"{pad}{via}? {q.text} ({node}, fact {q.fact})")
+        facts = " + ".join(q.facts())
+        out.append(f"{pad}{via}? {q.text} ({node}, fact {facts})")
         for choice in tree.choices(node):
-            visit(choice.next, depth + 1, f"{choice.value}: ")
+            visit(choice.next, depth + 1, f"{_edge(choice)}: ")
 
     visit(tree.start, 0, "")
     return "\n".join(out) + "\n"

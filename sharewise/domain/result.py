@@ -7,6 +7,7 @@ public interface (see docs/cli.md): add, never rename.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -28,6 +29,21 @@ class Step(_Frozen):
     label: str
     # Answered from the organisation's or practitioner's settings, not asked (see walk.py).
     preset: bool = False
+
+
+def by_question(path: Sequence[Step]) -> list[list[Step]]:
+    """The steps of a path grouped by the question that settled them, in order.
+
+    One answer may settle several facts (a tree's `also`), giving one step per fact at the
+    same node; whoever shows a path to a person shows each question once.
+    """
+    groups: list[list[Step]] = []
+    for step in path:
+        if groups and groups[-1][0].node == step.node:
+            groups[-1].append(step)
+        else:
+            groups.append([step])
+    return groups
 
 
 class TreeRef(_Frozen):

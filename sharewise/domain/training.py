@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from sharewise.domain.decide import decide
 from sharewise.domain.graph import CompiledTree
-from sharewise.domain.result import DecisionResult
+from sharewise.domain.result import DecisionResult, by_question
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,22 +78,25 @@ def debrief(
     """Compare the trainee's decided walk with the model path for the scenario's facts."""
     model = decide(tree, facts)
     checks: list[AnswerCheck] = []
-    for step in trainee.path:
-        expected = facts.get(step.fact)
-        expected_value = expected if isinstance(expected, str) else None
+    # One check per question: an answer that settles two facts is right only if both are.
+    for group in by_question(trainee.path):
+        first = group[0]
+        wanted = [facts.get(s.fact) for s in group]
+        expected_value = (
+            " + ".join(str(w) for w in wanted) if all(isinstance(w, str) for w in wanted) else None
+        )
         expected_label = None
         if expected_value is not None:
             expected_label = next(
-                (c.label for c in tree.choices(step.node) if c.value == expected_value),
-                expected_value,
+                (c.label for c in tree.choices(first.node) if c.settles(facts)), expected_value
             )
         checks.append(
             AnswerCheck(
-                step.node,
-                step.question,
-                step.fact,
-                step.answer,
-                step.label,
+                first.node,
+                first.question,
+                first.fact,
+                " + ".join(s.answer for s in group),
+                first.label,
                 expected_value,
                 expected_label,
             )
@@ -101,7 +104,7 @@ def debrief(
     # By fact, not node: a tree asks the same question from several branches (as different
     # nodes), and a trainee who answered it on another branch did reach it.
     asked = {s.fact for s in trainee.path}
-    missed = [s.question for s in model.path if s.fact not in asked]
+    missed = list(dict.fromkeys(s.question for s in model.path if s.fact not in asked))
     return Debrief(model, trainee, checks, missed, list(learning_points))
 
 

@@ -146,6 +146,20 @@ class Walk:
             )
         return self.answer(str(facts[q.fact]))
 
+    def index_for(self, facts: Mapping[str, object]) -> int:
+        """The position among `choices()` of the one answer `facts` give (keys for tests)."""
+        matches = [i for i, c in enumerate(self.choices()) if c.settles(facts)]
+        if len(matches) != 1:
+            q = self.question
+            raise InputError(
+                Problem(
+                    Location("walk"),
+                    f"the facts give {len(matches)} answers to {self.node!r}",
+                    f"give exactly one value for each of: {', '.join(q.facts() if q else [])}",
+                )
+            )
+        return matches[0]
+
     def _not_finished(self) -> None:
         if self.finished:
             raise InputError(
@@ -197,21 +211,26 @@ class Walk:
 
     def steps(self) -> list[Step]:
         """The facts settled so far, one step per fact (an answer may settle several)."""
-        out = []
-        for a in self._answers:
-            q = self.tree.question(a.node)
-            out += [
-                Step(
-                    node=a.node,
-                    fact=fact,
-                    answer=value,
-                    question=q.text,
-                    label=a.choice.label,
-                    preset=a.preset,
-                )
-                for fact, value in a.choice.facts.items()
-            ]
-        return out
+        return [self._step(a, f, v) for a in self._answers for f, v in a.choice.facts.items()]
+
+    def trail(self) -> list[Step]:
+        """One step per question answered, in order: what a person sees as "your answers".
+
+        Its positions are those `jump_back` and `would_clear` take. Each step names the
+        question's own fact; `steps()` has every fact an answer settled.
+        """
+        return [self._step(a, a.choice.fact, a.choice.value) for a in self._answers]
+
+    def _step(self, a: Answered, fact: str, value: str) -> Step:
+        q = self.tree.question(a.node)
+        return Step(
+            node=a.node,
+            fact=fact,
+            answer=value,
+            question=q.text,
+            label=a.choice.label,
+            preset=a.preset,
+        )
 
     def result(self) -> DecisionResult:
         """The decided case; only once an outcome is reached."""
