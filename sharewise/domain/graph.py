@@ -186,15 +186,22 @@ class CompiledTree:
 
     def paths(self) -> Iterator[TreePath]:
         """Every root-to-outcome path, one per distinct combination of answers that matters."""
+        return iter(self._paths)
+
+    @cached_property
+    def _paths(self) -> tuple[TreePath, ...]:
+        # Enumerated once: `tree check` proves invariants, counts and measures the same paths.
+        found: list[TreePath] = []
         stack: list[tuple[str, tuple[PathStep, ...]]] = [(self.start, ())]
         while stack:
             node, steps = stack.pop()
             if self.is_outcome(node):
-                yield TreePath(steps, node)
+                found.append(TreePath(steps, node))
                 continue
             for choice in reversed(self.choices(node)):
                 here = tuple(PathStep(node, f, v) for f, v in choice.facts.items())
                 stack.append((choice.next, (*steps, *here)))
+        return tuple(found)
 
     def outcome_location(self, outcome: str) -> Location:
         return self.locator.key_at(("outcomes", outcome))

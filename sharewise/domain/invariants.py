@@ -16,6 +16,7 @@ import re
 import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from sharewise.domain.errors import Problem
 from sharewise.domain.graph import CompiledTree, TreePath
@@ -74,20 +75,21 @@ class PathView:
     tree: CompiledTree
     path: TreePath
 
+    @cached_property
+    def _asked(self) -> dict[str, str]:
+        return self.path.answers()
+
     def possible(self, fact: str) -> frozenset[str]:
         """The values `fact` may have on this path (all of them if it is not asked)."""
-        for step in self.path.steps:
-            if step.fact == fact:
-                return frozenset({step.value})
+        value = self._asked.get(fact)
+        if value is not None:
+            return frozenset({value})
         if fact not in self.tree.vocabulary:
             return frozenset()
         return frozenset(self.tree.vocabulary[fact].values)
 
     def asked(self, fact: str) -> str | None:
-        for step in self.path.steps:
-            if step.fact == fact:
-                return step.value
-        return None
+        return self._asked.get(fact)
 
     def may(self, fact: str, *values: str) -> bool:
         return bool(self.possible(fact) & set(values))
