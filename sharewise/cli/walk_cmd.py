@@ -136,7 +136,11 @@ class PlainWalk:
         return 0
 
     def _just_settled(self) -> list[int]:
-        """The steps answered from the settings since the person's last answer."""
+        """The questions answered from the settings since the person's last answer.
+
+        Positions count questions (`Walk.trail`), as `jump_back` takes them: one answer may
+        settle two facts, and it is still one question to say and to change.
+        """
         answers = self.walk.answers
         start = len(answers)
         while start and answers[start - 1].preset:
@@ -146,9 +150,9 @@ class PlainWalk:
     def _announce_settled(self) -> list[int]:
         """Say, one line each, which questions were just answered from the settings."""
         settled = self._just_settled()
-        steps = self.walk.steps()
+        trail = self.walk.trail()
         for n, i in enumerate(settled, start=1):
-            line = f"Answered from your settings: {steps[i].question} - {steps[i].label}."
+            line = f"Answered from your settings: {trail[i].question} - {trail[i].label}."
             if n == len(settled):
                 last = "it" if len(settled) == 1 else "the last of these"
                 line += f" Type 'change' to answer {last} yourself."
@@ -196,7 +200,7 @@ class PlainWalk:
         q = self.walk.question
         assert q is not None
         choices = self.walk.choices()
-        number = len(self.walk.answers) + 1
+        number = len(self.walk.trail()) + 1  # questions, not facts: an answer may settle two
         self.say()
         settled = self._announce_settled()
         self.say(f"Question {number}: {q.text}")
@@ -218,7 +222,9 @@ class PlainWalk:
                     return
                 continue
             if reply.isdigit() and 1 <= int(reply) <= len(choices):
-                self.walk.answer(choices[int(reply) - 1].value)
+                # The choice itself, not its value: several answers may share one value
+                # and differ in a fact they also settle.
+                self.walk.choose(choices[int(reply) - 1])
                 return
             words = "change, back, help, quit" if settled else "back, help, quit"
             self.say(f"Please type a number from 1 to {len(choices)}, or {words}.")
