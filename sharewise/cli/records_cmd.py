@@ -435,10 +435,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
         f"(tree {was.tree.id} {was.tree.version}, law as at {was.tree.law_as_at})"
     )
     if now is None:
-        print(
-            f"now: cannot decide - the current tree asks {again.unanswered_question!r} "
-            f"({again.unanswered_fact}), which this record never answered"
-        )
+        if again.unanswered_fact is None:
+            # Every fact was answered, but no one answer there has those values together.
+            print(
+                f"now: cannot decide - no answer to {again.unanswered_question!r} "
+                "fits this record's answers"
+            )
+        else:
+            print(
+                f"now: cannot decide - the current tree asks {again.unanswered_question!r} "
+                f"({again.unanswered_fact}), which this record never answered"
+            )
         return 0
     print(
         f"now:      {now.decision.value} - {now.outcome.title} "

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from sharewise.domain.record import Entry, EntryKind, RecordDetails
-from sharewise.domain.result import DecisionResult
+from sharewise.domain.result import DecisionResult, by_question
 from sharewise.domain.safe_text import safe_line
 
 UNSURE_ANSWERS = frozenset({"unsure", "not_sure", "dont_know"})
@@ -93,9 +93,11 @@ def summarise(
             summary.basis[cid] += 1
         for cid in (*law.special_category, *law.criminal_offence):
             summary.conditions[cid] += 1
-        for step in result.path:
-            if step.answer in UNSURE_ANSWERS:
-                summary.unsure[step.question] += 1
+        # Once per question a record answered "not sure", even where that one answer
+        # settled two facts as unsure (a tree's `also`).
+        for group in by_question(result.path):
+            if any(step.answer in UNSURE_ANSWERS for step in group):
+                summary.unsure[group[0].question] += 1
         if result.decision.shares:
             current = details.get(eid)
             if current is not None and current.consent is not None and not current.consent.sought:

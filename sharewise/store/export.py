@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
 from sharewise.domain.record import Entry
+from sharewise.domain.result import Step, by_question
 from sharewise.domain.safe_text import safe_line, safe_text
 
 FORMATS = ("json", "csv", "md", "html")
@@ -99,6 +100,15 @@ def flatten(entry: Entry) -> dict[str, str]:
     if entry.purge is not None:
         row.update(purge_before=entry.purge.before.isoformat(), purge_count=entry.purge.count)
     return {col: "" if row.get(col) is None else str(row[col]) for col in CSV_COLUMNS}
+
+
+def _answered(group: Sequence[Step]) -> tuple[str, str]:
+    """One question and its answer, with every fact the answer settled (a tree's `also`
+    lets one answer settle two): "label (sharer = public_authority, care_professional = no)"."""
+    first = group[0]
+    facts = ", ".join(f"{s.fact} = {s.answer}" for s in group)
+    settled = "; settled in the settings, not asked" if any(s.preset for s in group) else ""
+    return first.question, f"{first.label} ({facts}{settled})"
 
 
 def _yes(flag: bool) -> str:
@@ -207,17 +217,7 @@ def sections(
                 if getattr(law, group)
             ],
         )
-        yield (
-            "Questions and answers",
-            [
-                (
-                    s.question,
-                    f"{s.label} ({s.fact} = {s.answer}"
-                    f"{'; settled in the settings, not asked' if s.preset else ''})",
-                )
-                for s in r.path
-            ],
-        )
+        yield "Questions and answers", [_answered(group) for group in by_question(r.path)]
         yield (
             "Tree",
             [
