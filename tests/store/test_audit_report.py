@@ -56,3 +56,29 @@ def test_report_counts_and_names_nobody(tmp_path: Path, capsys: pytest.CaptureFi
         text = capsys.readouterr().out
         assert "Okafor" not in text and "Reviewer Name" not in text and "CS-" not in text
         assert "ukgdpr.art6.1e" in text
+
+
+def test_a_question_answered_not_sure_counts_once_per_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One answer may settle two facts as unsure (a tree's `also`): still one question."""
+
+    def step(node: str, fact: str, answer: str, question: str) -> Step:
+        return Step(node=node, fact=fact, answer=answer, question=question, label="Not sure")
+
+    both = make_result(Decision.SEEK_ADVICE).model_copy(
+        update={
+            "path": [
+                step("who", "sharer", "unsure", "Who is sharing?"),
+                step("who", "care_professional", "unsure", "Who is sharing?"),
+                step("need", "recipient_role", "safeguarding_role", "Do they need it?"),
+                step("need", "necessary", "unsure", "Do they need it?"),
+            ]
+        }
+    )
+    with open_ledger(tmp_path) as ledger:
+        ledger.record_decision(both, make_details())
+        ledger.record_decision(both, make_details())
+    assert main(["--data-dir", str(tmp_path), "audit", "report", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["questions_answered_not_sure"] == {"Who is sharing?": 2, "Do they need it?": 2}

@@ -309,3 +309,43 @@ def test_exports_mark_settled_answers(capsys: pytest.CaptureFixture[str], data: 
     _, text, _ = sw(capsys, data, "records", "export", "--format", "csv")
     row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert row["answers"].endswith("sharer=public_authority (settled)")
+
+
+PAIRED = ROOT / "tests" / "fixtures" / "trees" / "paired.yaml"
+
+
+def test_exports_show_a_paired_answer_as_one_question(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    """One answer settled two facts: the readable formats show one question with both facts,
+    `records show` too; CSV keeps one `fact=value` per fact."""
+    from sharewise.domain.graph import load_tree
+    from sharewise.domain.walk import Walk
+    from sharewise.store import open_ledger
+    from sharewise.store.details import load_details
+
+    walk = Walk(load_tree(PAIRED), preset={"sharer": "public_authority", "care_professional": "no"})
+    walk.answer("no")
+    walk.answer("no")
+    details, emergency = load_details(DETAILS_FILE)
+    with open_ledger(data) as ledger:
+        ref = ledger.record_decision(walk.result(), details, emergency=emergency)
+    both = (
+        "A public authority, not as a health or social care professional "
+        "(sharer = public_authority, care_professional = no; settled in the settings, not asked)"
+    )
+    _, shown, _ = sw(capsys, data, "records", "show", ref.id)
+    assert both in shown
+    assert shown.count("Who is sharing, and in what capacity?") == 1
+    _, md, _ = sw(capsys, data, "records", "export", "--format", "md")
+    assert md.count("Who is sharing, and in what capacity?") == 1
+    assert "care\\_professional = no; settled in the settings, not asked" in md
+    _, page, _ = sw(capsys, data, "records", "export", "--format", "html")
+    assert page.count("Who is sharing, and in what capacity?") == 1
+    assert "sharer = public_authority, care_professional = no;" in page
+    _, text, _ = sw(capsys, data, "records", "export", "--format", "csv")
+    row = next(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert row["answers"] == (
+        "immediate_danger=no; sharer=public_authority (settled); "
+        "care_professional=no (settled); special_category=no"
+    )
