@@ -56,11 +56,12 @@ def answer_keys(settled: dict[str, str]) -> list[str]:
     walk = Walk(load_tree(paths.default_tree_path()), preset=settled)
     keys = []
     while walk.question is not None:
-        values = [c.value for c in walk.choices()]
-        index = values.index(facts[walk.question.fact])
+        # By the facts, not a value: one answer may settle two facts (a paired question),
+        # and several answers then share a value.
+        index = walk.index_for(facts)
         assert index < 9, "an answer past the ninth option needs arrow keys"
         keys.append(str(index + 1))
-        walk.answer(facts[walk.question.fact])
+        walk.answer_from(facts)
     return keys
 
 

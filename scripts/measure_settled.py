@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sharewise import paths
+from sharewise.domain.errors import InputError
 from sharewise.domain.graph import CompiledTree, TreePath, load_tree
 from sharewise.domain.walk import Walk
 
@@ -37,20 +38,22 @@ SETTINGS = {
 
 
 def asked(tree: CompiledTree, path: TreePath, preset: dict[str, str]) -> int | None:
-    """Questions the walk asks on `path` with these settings; None if it leaves the path."""
+    """Questions the walk asks on `path` with these settings; None if it leaves the path.
+
+    One answer may settle two facts (a paired question), so the walk answers from the
+    path's facts and questions are counted per answer, not per fact.
+    """
     answers = path.answers()
     walk = Walk(tree, preset=preset)
-    count = 0
     while walk.question is not None:
-        fact = walk.question.fact
-        if fact not in answers:
+        try:
+            walk.answer_from(answers)
+        except InputError:  # the settings took the walk off this path
             return None
-        walk.answer(answers[fact])
-        count += 1
-    taken = [(s.node, s.answer) for s in walk.steps()]
-    if taken != [(s.node, s.value) for s in path.steps]:
+    taken = [(s.node, s.fact, s.answer) for s in walk.steps()]
+    if taken != [(s.node, s.fact, s.value) for s in path.steps]:
         return None
-    return count
+    return sum(1 for s in walk.trail() if not s.preset)
 
 
 def describe(counts: list[int]) -> str:
@@ -65,7 +68,7 @@ def main() -> int:
     tree = load_tree(paths.default_tree_path())
     all_paths = list(tree.paths())
     print(f"{tree.model.title} {tree.model.version}: {len(all_paths)} paths")
-    print(f"nothing settled, all paths: {describe([len(p.steps) for p in all_paths])}")
+    print(f"nothing settled, all paths: {describe([p.questions for p in all_paths])}")
     for name, preset in SETTINGS.items():
         results = [(p, asked(tree, p, preset)) for p in all_paths]
         kept = [(p, n) for p, n in results if n is not None]
@@ -74,8 +77,8 @@ def main() -> int:
             f"  {len(kept)} paths possible with these settings ({len(all_paths) - len(kept)} not)"
         )
         print(f"  settled:        {describe([n for _, n in kept])}")
-        print(f"  same, unsettled: {describe([len(p.steps) for p, _ in kept])}")
-        saved = [len(p.steps) - n for p, n in kept]
+        print(f"  same, unsettled: {describe([p.questions for p, _ in kept])}")
+        saved = [p.questions - n for p, n in kept]
         print(f"  questions saved per path: {dict(sorted(Counter(saved).items()))}")
     return 0
 
