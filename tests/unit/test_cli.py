@@ -128,3 +128,25 @@ def test_mermaid_has_an_edge_per_choice(
 def test_version() -> None:
     proc = run("--version")
     assert proc.returncode == 0 and proc.stdout.strip().startswith("sharewise 0.")
+
+
+def test_decide_json_path_has_one_entry_per_fact_for_a_paired_answer(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The contract: `path` holds one {node, fact, answer} per fact, so an answer that
+    settled two facts gives two entries with the same node."""
+    from sharewise import paths
+
+    root = paths.default_tree_path().parent
+    monkeypatch.chdir(root / "scenarios")
+    assert (
+        main(["decide", "--facts", "../scenarios/child-disclosure-at-school.yaml", "--json"]) == 0
+    )
+    path = json.loads(capsys.readouterr().out)["path"]
+    assert all(set(p) == {"node", "fact", "answer"} for p in path)
+    by_fact = {p["fact"]: p for p in path}
+    assert len(by_fact) == len(path)
+    sharer, capacity = by_fact["sharer"], by_fact["care_professional"]
+    assert sharer["node"] == capacity["node"]
+    assert (sharer["answer"], capacity["answer"]) == ("public_authority", "no")
+    assert path.index(capacity) == path.index(sharer) + 1
