@@ -32,8 +32,9 @@ from sharewise.tui.words import SETTLED, decision_words
 def questions_left(tree: CompiledTree, node: str, settled: Mapping[str, str] | None = None) -> int:
     """The most questions that can still be asked from `node` on (for "at most N more").
 
-    A question whose fact is `settled` is answered without asking, so it is not counted and
-    only its settled answer's branch is followed.
+    A question the `settled` answers settle entirely (exactly one answer, every fact it
+    settles given: as the walk decides) is answered without asking, so it is not counted and
+    only that answer's branch is followed. One answer settling two facts is one question.
     """
     settled = settled or {}
 
@@ -42,10 +43,9 @@ def questions_left(tree: CompiledTree, node: str, settled: Mapping[str, str] | N
         if tree.is_outcome(n):
             return 0
         choices = tree.choices(n)
-        value = settled.get(tree.question(n).fact)
-        chosen = next((c for c in choices if c.value == value), None)
-        if chosen is not None:
-            return depth(chosen.next)
+        fitting = [c for c in choices if c.settles(settled)]
+        if len(fitting) == 1:
+            return depth(fitting[0].next)
         return 1 + max(depth(c.next) for c in choices)
 
     return depth(node)
@@ -125,12 +125,13 @@ class WalkScreen(Screen[None]):
         if q is None:
             self._show_outcome()
             return
-        steps = walk.steps()
+        # One entry per question answered, however many facts an answer settled.
+        trail = walk.trail()
         left = questions_left(walk.tree, walk.node, walk.settled)
         self.query_one("#walk-progress", Static).update(
-            Text(f"Question {len(steps) + 1} · at most {left - 1} more after this")
+            Text(f"Question {len(trail) + 1} · at most {left - 1} more after this")
             if left > 1
-            else Text(f"Question {len(steps) + 1} · the last one")
+            else Text(f"Question {len(trail) + 1} · the last one")
         )
         self.query_one("#walk-question", Static).update(Text(q.text))
         options = self.query_one("#walk-options", OptionList)
@@ -142,12 +143,14 @@ class WalkScreen(Screen[None]):
             line.add_column(width=3)
             line.add_column(ratio=1)
             line.add_row(Text(f" {key} ", style="bold reverse"), Text(choice.label))
-            options.add_option(Option(line, id=f"choice-{choice.value}"))
+            # By position: several answers may share a value (and differ in what else
+            # they settle), so the value alone would not be a unique id.
+            options.add_option(Option(line, id=f"choice-{i - 1}"))
         options.highlighted = 0
         path = self.query_one("#walk-path", PathList)
-        path.show(steps)
-        hint = "Press p, then Enter on an answer, to change it." if steps else ""
-        if any(s.preset for s in steps):
+        path.show(trail)
+        hint = "Press p, then Enter on an answer, to change it." if trail else ""
+        if any(s.preset for s in trail):
             hint += " A settled answer can be changed that way for this case."
         self.query_one("#walk-path-hint", Static).update(Text(hint))
         self.query_one("#walk-what", Static).update(Text(q.help))
@@ -195,7 +198,7 @@ class WalkScreen(Screen[None]):
     def answer(self, index: int) -> None:
         choices = self.walk.choices()
         if 0 <= index < len(choices):
-            self.walk.answer(choices[index].value)
+            self.walk.choose(choices[index])
             self.show_question()
 
     def action_pick(self, number: int) -> None:
@@ -236,7 +239,7 @@ class WalkScreen(Screen[None]):
     def on_jump_request(self, message: JumpRequest) -> None:
         """Going back to an earlier answer clears the ones after it: say which, then ask."""
         index = message.index
-        steps = self.walk.steps()
+        steps = self.walk.trail()  # one per question: the positions jump_back takes
         cleared = steps[index:]
         lines = [f"Go back to question {index + 1}: {steps[index].question}", ""]
         if steps[index].preset:

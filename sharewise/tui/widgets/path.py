@@ -31,7 +31,11 @@ class PathList(OptionList):
     """Each answered question with its answer; Enter (or a click) asks to go back to it."""
 
     def show(self, steps: list[Step]) -> None:
-        """Replace the breadcrumb with these steps, keeping focus where it is."""
+        """Replace the breadcrumb with these steps, keeping focus where it is.
+
+        One step per question (`Walk.trail()`), so that an entry's position is the one
+        `Walk.jump_back` takes, even where one answer settled two facts.
+        """
         self.clear_options()
         for i, step in enumerate(steps, start=1):
             # The question shortened to one line; the answer in full, since that is what
