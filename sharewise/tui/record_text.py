@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sharewise.domain.citations import Registry
 from sharewise.domain.record import RecordDetails
-from sharewise.domain.result import DecisionResult
+from sharewise.domain.result import DecisionResult, by_question
 from sharewise.domain.safe_text import safe_line, safe_text
 from sharewise.tui.words import LAW_GROUPS, decision_words, yes_no
 
@@ -61,7 +61,8 @@ def record_text(
                 c = registry.get(cid) if registry else None
                 lines.append(f"  {label}: {c.title if c else cid} [{cid}]")
         lines.append("Questions and answers:")
-        for i, step in enumerate(result.path, start=1):
+        # Each question once, with the answer as picked (it may have settled two facts).
+        for i, (step, *_) in enumerate(by_question(result.path), start=1):
             settled = " (settled answer, from the settings)" if step.preset else ""
             lines.append(f"  {i}. {step.question} - {step.label}{settled}")
         t = result.tree

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Static
 
 from sharewise.domain.citations import Registry
-from sharewise.domain.result import DecisionResult
+from sharewise.domain.result import DecisionResult, by_question
 from sharewise.tui.widgets.law import LawPanel
 from sharewise.tui.words import LAW_GROUPS, SETTLED, decision_class, decision_words
 
@@ -70,9 +70,11 @@ class OutcomeScreen(Screen[bool]):
                     panel.show(ids, self.registry)
                     yield panel
             yield Label("Your answers", classes="section-title")
+            # Each question once: an answer that settled two facts is one step per fact in
+            # the path, and the first step's label is the answer as the person picked it.
             path = "\n".join(
                 f"{i}. {s.question} — {s.label}" + (f" ({SETTLED})" if s.preset else "")
-                for i, s in enumerate(self.result.path, start=1)
+                for i, (s, *_) in enumerate(by_question(self.result.path), start=1)
             )
             yield Static(Text(path), id="outcome-path")
             t = self.result.tree
