@@ -199,16 +199,15 @@ def _also_problems(
     problems: list[Problem] = []
     for fact, value in also.items():
         where = ctx.q_at(qid, "options", i, "also", fact)
+        key = ctx.locator.key_at(("questions", qid, "options", i, "also", fact))
         if fact == own:
             problems.append(
-                Problem(
-                    where, f"{qid}: 'also' repeats the question's own fact {own!r}", "remove it"
-                )
+                Problem(key, f"{qid}: 'also' repeats the question's own fact {own!r}", "remove it")
             )
         elif fact not in ctx.vocabulary:
             problems.append(
                 Problem(
-                    where,
+                    key,
                     f"{qid}: unknown fact {fact!r} in 'also'",
                     _did_you_mean(fact, set(ctx.vocabulary.names())),
                 )
@@ -245,8 +244,8 @@ def _also_coverage(ctx: _Context, qid: str, q: Question) -> list[Problem]:
                 )
             )
             continue
-        if not keys or any(k not in ctx.vocabulary for k in keys):
-            continue
+        if not keys or q.fact in keys or any(k not in ctx.vocabulary for k in keys):
+            continue  # nothing paired, or a mistake in 'also' already reported
         have = {tuple(also[k] for k in sorted(keys)) for _, also in members}
         lacking = [
             combo
