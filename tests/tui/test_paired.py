@@ -73,6 +73,11 @@ async def test_the_paired_question_offers_each_pairing_and_the_record_keeps_both
         ids = [options.get_option_at_index(i).id for i in range(8)]
         assert len(set(ids)) == 8  # three options share the value public_authority
         assert [c.value for c in choices].count("public_authority") == 3
+        # All eight fit at 120x40 (no scrolling to find the charity's answers), hint below.
+        await pilot.pause()
+        assert options.max_scroll_y == 0
+        column = walk.query_one("#walk-question-col")
+        assert walk.query_one("#walk-keys").region.bottom <= column.region.bottom
         asked_before = len(walk.walk.trail())
         facts_before = len(walk.walk.steps())
         node = walk.walk.node

@@ -51,6 +51,19 @@ def questions_left(tree: CompiledTree, node: str, settled: Mapping[str, str] | N
     return depth(node)
 
 
+#: The fewest rows the answers get, however little room the terminal leaves.
+MIN_OPTIONS_HEIGHT = 6
+
+
+class QuestionColumn(Vertical):
+    """The question and its answers; a new size means the answers may have more room."""
+
+    def on_resize(self) -> None:
+        screen = self.screen
+        if isinstance(screen, WalkScreen):
+            screen.fit_options()
+
+
 class WalkScreen(Screen[None]):
     """Answer with 1–9 (or arrows and Enter, or a click); b goes back; ? shows or hides help."""
 
@@ -76,6 +89,8 @@ class WalkScreen(Screen[None]):
         self.record_options = record_options or {}
         #: The scenario of a training exercise: the end is a debrief, never a record.
         self.training = training
+        #: The answers' height last fitted to the column (`fit_options`).
+        self._options_height = 0
 
     @property
     def in_training(self) -> bool:
@@ -94,7 +109,7 @@ class WalkScreen(Screen[None]):
                 yield Label("Your answers so far", classes="col-title")
                 yield PathList(id="walk-path")
                 yield Static("", id="walk-path-hint", classes="hint")
-            with Vertical(id="walk-question-col"):
+            with QuestionColumn(id="walk-question-col"):
                 yield Static("", id="walk-progress")
                 yield Static("", id="walk-question")
                 yield OptionList(id="walk-options")
@@ -161,6 +176,30 @@ class WalkScreen(Screen[None]):
             citation_text(walk.citations_in_play(), walk.tree.registry, gist=False)
         )
         options.focus()
+        self.call_after_refresh(self.fit_options)  # the question's height may have changed
+
+    def fit_options(self) -> None:
+        """Let the answers use the column's free height, the hint kept below them.
+
+        A question with many long answers (who is sharing, and in what capacity: eight, each
+        two or three lines) would otherwise hide its last answers below a scroll while the
+        rest of the column stood empty.
+        """
+        column = self.query_one("#walk-question-col")
+        options = self.query_one("#walk-options", OptionList)
+        keys = self.query_one("#walk-keys")
+        if not column.size.height:
+            return
+        room = (
+            column.content_region.bottom
+            - options.region.y
+            - keys.outer_size.height
+            - keys.styles.margin.top
+        )
+        height = max(MIN_OPTIONS_HEIGHT, room)
+        if height != self._options_height:
+            self._options_height = height
+            options.styles.max_height = height
 
     def _show_outcome(self) -> None:
         if self.training is not None:
