@@ -97,7 +97,11 @@ async def test_the_paired_question_offers_each_pairing_and_the_record_keeps_both
         trail = crumbs(walk)
         assert len(trail) == asked_before + 1
         assert sum("Who is sharing" in c for c in trail) == 1
-        assert TEACHER in trail[-1].replace("\n   ", " ")
+        assert TEACHER in trail[-1]
+        # At the column's width the long answer wraps under itself, clear of the numbers.
+        first, *wrapped = crumbs(walk, width=26)[-1].splitlines()
+        assert first.startswith(f"{asked_before + 1}. Who is sharing")
+        assert len(wrapped) >= 4 and all(line.startswith("   ") for line in wrapped)
 
         await walk_by_facts(pilot, FACTS)
         outcome = pilot.app.screen

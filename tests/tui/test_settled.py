@@ -3,10 +3,12 @@ themselves for a case, the Settings screen saves and clears them, and a broken f
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import RadioButton, RadioSet, Static
 
@@ -35,9 +37,15 @@ def text_of(pilot: Pilot[Any], selector: str) -> str:
     return str(pilot.app.screen.query_one(selector, Static).render())
 
 
-def crumbs(walk: WalkScreen) -> list[str]:
+def crumbs(walk: WalkScreen, width: int = 200) -> list[str]:
+    """The breadcrumb's entries as plain text, wrapped at `width` (by default, hardly)."""
     path = walk.query_one("#walk-path", PathList)
-    return [str(path.get_option_at_index(i).prompt) for i in range(path.option_count)]
+    out: list[str] = []
+    for i in range(path.option_count):
+        console = Console(width=width, record=True, file=io.StringIO())
+        console.print(path.get_option_at_index(i).prompt)
+        out.append("\n".join(line.rstrip() for line in console.export_text().splitlines()))
+    return out
 
 
 async def test_a_settled_answer_is_not_asked_and_is_marked_in_the_record(

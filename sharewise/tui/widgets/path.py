@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.table import Table
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import OptionList
@@ -37,15 +38,23 @@ class PathList(OptionList):
         `Walk.jump_back` takes, even where one answer settled two facts.
         """
         self.clear_options()
+        number_width = len(f"{len(steps)}.")
         for i, step in enumerate(steps, start=1):
             # The question shortened to one line; the answer in full, since that is what
-            # the person is looking for when deciding where to go back to.
-            question = f"{i}. {step.question}"
-            if len(question) > SHORT:
-                question = question[: SHORT - 1].rstrip() + "…"
-            line = Text.assemble((question, "dim"), "\n", (f"   {step.label}", "bold"))
+            # the person is looking for when deciding where to go back to. A grid keeps a
+            # long answer's wrapped lines under its first (a paired answer runs to six),
+            # clear of the numbers.
+            question = step.question
+            room = SHORT - number_width - 1
+            if len(question) > room:
+                question = question[: room - 1].rstrip() + "…"
+            line = Table.grid(padding=(0, 1))
+            line.add_column(width=number_width)
+            line.add_column(ratio=1)
+            line.add_row(Text(f"{i}.", style="dim"), Text(question, style="dim"))
+            line.add_row("", Text(step.label, style="bold"))
             if step.preset:
-                line.append(f"\n   ({SETTLED_SHORT})", style="italic")
+                line.add_row("", Text(f"({SETTLED_SHORT})", style="italic"))
             self.add_option(Option(line, id=f"step-{i - 1}"))
         self.highlighted = len(steps) - 1 if steps else None
 
