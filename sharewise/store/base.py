@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sharewise.domain.chain import GENESIS
 from sharewise.domain.errors import StoreError
@@ -60,13 +61,33 @@ class NewEntry:
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """Which entries to read. Dates are inclusive, by the UTC date of `created`."""
+    """Which entries to read. Dates are inclusive, by the UTC date of `created`.
+
+    `decision` and `case` match an entry's own decision and case reference, and an
+    emergency record also through its completion (`decision_clause`, `case_clause`): an
+    emergency filed without a decision is found by the decision its completion brought.
+    """
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     decision: str | None = None
     case: str | None = None
     kinds: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """What a listing reads beside a row from the entries linked to it (nothing stored).
+
+    For an emergency record: its completion (the first, as `Ledger.complete` allows only
+    one), by number, id and the decision it brought. For a completion, review or amendment:
+    the number of the entry it refers to.
+    """
+
+    completed_by: int | None = None
+    completion_id: str | None = None
+    completion_decision: str | None = None
+    target_seq: int | None = None
 
 
 #: Builds the entry to append from the head it will follow (called inside the write lock).
@@ -87,6 +108,59 @@ DANGLING_TARGETS_SQL = (
     " LEFT JOIN (SELECT id, MIN(seq) AS first FROM entries GROUP BY id) g ON g.id = e.target"
     " WHERE e.target IS NOT NULL AND (g.first IS NULL OR g.first >= e.seq) ORDER BY e.seq"
 )
+
+
+# Reading an emergency record through its completion. Each subquery is a lookup on the
+# `target` (or UNIQUE `id`) index, and CASE runs it only for the rows that can have one, so
+# a listing stays one statement however many rows it returns.
+_FIRST_COMPLETION = (
+    "SELECT c.{column} FROM entries c WHERE c.target = e.id AND c.kind = 'completion'"
+    " AND c.seq > e.seq ORDER BY c.seq LIMIT 1"
+)
+LISTING_COLUMNS = ", ".join(
+    [
+        *(
+            f"CASE WHEN e.kind = 'emergency' THEN ({_FIRST_COMPLETION.format(column=c)}) END"
+            for c in ("seq", "id", "decision")
+        ),
+        "CASE WHEN e.target IS NOT NULL THEN"
+        " (SELECT MIN(t.seq) FROM entries t WHERE t.id = e.target) END",
+    ]
+)
+
+
+def decision_clause(mark: str) -> str:
+    """Entries with this decision (two parameters, the decision twice): an entry's own, or
+    for an emergency record filed without one, the decision its completion brought."""
+    completion = _FIRST_COMPLETION.format(column="decision")
+    return (
+        f"(e.decision = {mark} OR (e.kind = 'emergency' AND e.decision IS NULL"
+        f" AND ({completion}) = {mark}))"
+    )
+
+
+def case_clause(mark: str) -> str:
+    """Entries for this case (two parameters, the reference twice): an entry's own case
+    reference, or for an emergency record, the one its completion gave (which differs only
+    when the case was given a new reference: `complete --new-case-ref`). Both halves start
+    from the `case_ref` index."""
+    return (
+        f"e.seq IN (SELECT cp.seq FROM personal cp WHERE cp.case_ref = {mark}"
+        " UNION ALL SELECT t.seq FROM personal cp JOIN entries c ON c.seq = cp.seq"
+        " JOIN entries t ON t.id = c.target"
+        f" WHERE cp.case_ref = {mark} AND c.kind = 'completion' AND t.kind = 'emergency')"
+    )
+
+
+def split_links(raw: Sequence[Any]) -> Links:
+    """The four LISTING_COLUMNS of a result row, as `Links`."""
+    done, done_id, done_decision, target = raw
+    return Links(
+        None if done is None else int(done),
+        done_id,
+        done_decision,
+        None if target is None else int(target),
+    )
 
 
 class LedgerLocked(StoreError):
@@ -125,6 +199,12 @@ class Backend(ABC):
     @abstractmethod
     def rows(self, filters: Filters | None = None) -> Iterator[tuple[Row, PersonalRow | None]]:
         """Entries in chain order with their personal details, streamed."""
+
+    @abstractmethod
+    def listing(
+        self, filters: Filters | None = None
+    ) -> Iterator[tuple[Row, PersonalRow | None, Links]]:
+        """As `rows`, with what each row's linked entries add (`Links`), in one query."""
 
     @abstractmethod
     def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:

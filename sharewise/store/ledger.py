@@ -31,7 +31,7 @@ from sharewise.domain.record import (
     split_personal,
 )
 from sharewise.domain.result import DecisionResult
-from sharewise.store.base import Backend, Filters, Head, NewEntry, PersonalRow, Row
+from sharewise.store.base import Backend, Filters, Head, Links, NewEntry, PersonalRow, Row
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,42 @@ class AppendedRef:
 
 class EntryNotFound(InputError):
     """An id (or seq) that names no entry in this ledger."""
+
+
+class CaseRefDiffers(InputError):
+    """A completion whose case reference is not its emergency record's (see `complete`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """The entry that completed an emergency record, and the decision it brought if any."""
+
+    seq: int
+    id: str
+    decision: str | None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "id": self.id, "decision": self.decision}
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An entry as a listing shows it: the entry exactly as recorded, and what the entries
+    linked to it add. Nothing here is stored; the chain is never rewritten to say it."""
+
+    entry: Entry
+    #: For an emergency record: the completion, once there is one.
+    completed_by: Completion | None = None
+    #: For a completion, review or amendment: the number of the entry it refers to.
+    target_seq: int | None = None
+
+    @property
+    def decision(self) -> str | None:
+        """The decision this entry stands for: its own, or for an emergency record filed
+        without one, the decision its completion brought."""
+        if self.entry.decision is not None:
+            return self.entry.decision.value
+        return self.completed_by.decision if self.completed_by is not None else None
 
 
 def _now() -> dt.datetime:
@@ -174,13 +210,24 @@ class Ledger:
         return self._append(EntryKind.EMERGENCY, data, personal, decision=decision)
 
     def complete(
-        self, target_id: str, details: RecordDetails, result: DecisionResult | None = None
+        self,
+        target_id: str,
+        details: RecordDetails,
+        result: DecisionResult | None = None,
+        *,
+        new_case_ref: bool = False,
     ) -> AppendedRef:
         """The full details of an emergency record, recorded afterwards.
 
         `result` is the decision reached by walking the questions since, if they were; it
         is refused when the emergency record already holds one (it cannot be replaced
         here: a different decision is a new decision record).
+
+        The details must carry the emergency record's case reference (compared as stored:
+        NFC, exactly), so that a search by case finds both; a slip would otherwise file the
+        completion under another case for good. `new_case_ref=True` accepts a different
+        one, for a case given its proper reference since the emergency was filed. An
+        emergency whose details were purged has nothing to compare with.
         """
         target = self.get(target_id)
         if target.kind is not EntryKind.EMERGENCY:
@@ -205,6 +252,18 @@ class Ledger:
                     Location(target_id),
                     "this emergency record already holds a decision",
                     "complete it with its details only, or record the new decision separately",
+                )
+            )
+        was = target.details.case_ref if target.details is not None else None
+        now = details.case_ref
+        if not new_case_ref and was and now and chain.normalise(was) != chain.normalise(now):
+            # The references are personal data: the message names the field only.
+            raise CaseRefDiffers(
+                Problem(
+                    Location(target_id),
+                    "the case reference differs from the emergency record's",
+                    "use the emergency record's case reference "
+                    "(`sharewise records show ID` prints it)",
                 )
             )
         public, personal = details_parts(details)
@@ -276,6 +335,12 @@ class Ledger:
         for row, personal in self.backend.rows(filters):
             yield to_entry(row, personal)
 
+    def listing(self, filters: Filters | None = None) -> Iterator[Listed]:
+        """The entries `entries(filters)` gives, each with what its linked entries add (an
+        emergency record's completion, the entry a later one refers to): one query."""
+        for row, personal, links in self.backend.listing(filters):
+            yield _listed(to_entry(row, personal), links)
+
     def get(self, entry_id: str) -> Entry:
         found = self.backend.get(entry_id.strip())
         if found is None:
@@ -338,6 +403,15 @@ class Ledger:
             review_by = entry.details.review_by if entry.details else None
             if review_by is not None and review_by < today:
                 yield entry, f"review was due {review_by.isoformat()}"
+
+
+def _listed(entry: Entry, links: Links) -> Listed:
+    completed_by = None
+    if links.completed_by is not None and links.completion_id is not None:
+        completed_by = Completion(
+            links.completed_by, links.completion_id, links.completion_decision
+        )
+    return Listed(entry, completed_by, links.target_seq)
 
 
 def to_entry(row: Row, personal: PersonalRow | None) -> Entry:

@@ -26,6 +26,7 @@ from sharewise.domain.errors import StoreError
 from sharewise.store.base import (
     DANGLING_TARGETS_SQL,
     DUPLICATE_IDS_SQL,
+    LISTING_COLUMNS,
     Backend,
     Builder,
     Filters,
@@ -34,10 +35,14 @@ from sharewise.store.base import (
     LedgerFull,
     LedgerLocked,
     LedgerMissing,
+    Links,
     NewEntry,
     PersonalRow,
     PurgeBuilder,
     Row,
+    case_clause,
+    decision_clause,
+    split_links,
 )
 
 SCHEMA_VERSION = 1
@@ -144,11 +149,13 @@ _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 #: version -> the step that brings a ledger at version-1 up to version (as for SQLite).
 MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any]], None]] = {1: _create_v1}
 
-_SELECT = (
-    "SELECT e.seq, e.id, e.kind, e.created, e.decision, e.target, e.body, e.hash,"
+_COLUMNS = (
+    "e.seq, e.id, e.kind, e.created, e.decision, e.target, e.body, e.hash,"
     " p.seq, p.salt, p.data, p.case_ref, p.erased_by"
-    " FROM entries e LEFT JOIN personal p ON p.seq = e.seq"
 )
+_FROM = " FROM entries e LEFT JOIN personal p ON p.seq = e.seq"
+_SELECT = f"SELECT {_COLUMNS}{_FROM}"
+_LISTING = f"SELECT {_COLUMNS}, {LISTING_COLUMNS}{_FROM}"
 
 
 class PostgresBackend(Backend):
@@ -302,18 +309,27 @@ class PostgresBackend(Backend):
     # -- reading ---------------------------------------------------------------------------
 
     def rows(self, filters: Filters | None = None) -> Iterator[tuple[Row, PersonalRow | None]]:
+        for raw in self._pages(_SELECT, filters):
+            yield _split(raw)
+
+    def listing(
+        self, filters: Filters | None = None
+    ) -> Iterator[tuple[Row, PersonalRow | None, Links]]:
+        for raw in self._pages(_LISTING, filters):
+            yield (*_split(raw), split_links(raw[13:]))
+
+    def _pages(self, select: str, filters: Filters | None) -> Iterator[Any]:
         where, params = _where(filters or Filters())
         last = 0
         while True:
             clause = f"{where} AND e.seq > %s" if where else " WHERE e.seq > %s"
             try:
                 page = self._conn.execute(
-                    f"{_SELECT}{clause} ORDER BY e.seq LIMIT {_PAGE}", [*params, last]
+                    f"{select}{clause} ORDER BY e.seq LIMIT {_PAGE}", [*params, last]
                 ).fetchall()
             except psycopg.Error as exc:
                 raise _translate(exc, self.location, "read") from None
-            for raw in page:
-                yield _split(raw)
+            yield from page
             if len(page) < _PAGE:
                 return
             last = int(page[-1][0])
@@ -395,11 +411,11 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
         clauses.append("e.created < %s")
         params.append(filters.date_to.isoformat() + "T99")
     if filters.decision is not None:
-        clauses.append("e.decision = %s")
-        params.append(filters.decision)
+        clauses.append(decision_clause("%s"))
+        params += [filters.decision, filters.decision]
     if filters.case is not None:
-        clauses.append("p.case_ref = %s")
-        params.append(filters.case)
+        clauses.append(case_clause("%s"))
+        params += [filters.case, filters.case]
     if filters.kinds:
         clauses.append("e.kind = ANY(%s)")
         params.append(list(filters.kinds))

@@ -29,6 +29,7 @@ from sharewise.private_files import make_dirs_private
 from sharewise.store.base import (
     DANGLING_TARGETS_SQL,
     DUPLICATE_IDS_SQL,
+    LISTING_COLUMNS,
     Backend,
     Builder,
     Filters,
@@ -37,10 +38,14 @@ from sharewise.store.base import (
     LedgerFull,
     LedgerLocked,
     LedgerMissing,
+    Links,
     NewEntry,
     PersonalRow,
     PurgeBuilder,
     Row,
+    case_clause,
+    decision_clause,
+    split_links,
 )
 
 SCHEMA_VERSION = 1
@@ -113,11 +118,13 @@ def _create_v1(conn: sqlite3.Connection) -> None:
 #: changes add a step here; they may add tables or columns, never rewrite `entries`.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _create_v1}
 
-_SELECT = (
-    "SELECT e.seq, e.id, e.kind, e.created, e.decision, e.target, e.body, e.hash,"
+_COLUMNS = (
+    "e.seq, e.id, e.kind, e.created, e.decision, e.target, e.body, e.hash,"
     " p.seq, p.salt, p.data, p.case_ref, p.erased_by"
-    " FROM entries e LEFT JOIN personal p ON p.seq = e.seq"
 )
+_FROM = " FROM entries e LEFT JOIN personal p ON p.seq = e.seq"
+_SELECT = f"SELECT {_COLUMNS}{_FROM}"
+_LISTING = f"SELECT {_COLUMNS}, {LISTING_COLUMNS}{_FROM}"
 
 
 def _errcode(exc: sqlite3.Error) -> int:
@@ -355,12 +362,21 @@ class SQLiteBackend(Backend):
     # -- reading ---------------------------------------------------------------------------
 
     def rows(self, filters: Filters | None = None) -> Iterator[tuple[Row, PersonalRow | None]]:
+        for raw in self._stream(_SELECT, filters):
+            yield _split(raw)
+
+    def listing(
+        self, filters: Filters | None = None
+    ) -> Iterator[tuple[Row, PersonalRow | None, Links]]:
+        for raw in self._stream(_LISTING, filters):
+            yield (*_split(raw), split_links(raw[13:]))
+
+    def _stream(self, select: str, filters: Filters | None) -> Iterator[Any]:
         sql, params = _where(filters or Filters())
         try:
-            cursor = self._conn.execute(f"{_SELECT}{sql} ORDER BY e.seq", params)
+            cursor = self._conn.execute(f"{select}{sql} ORDER BY e.seq", params)
             while batch := cursor.fetchmany(1000):
-                for raw in batch:
-                    yield _split(raw)
+                yield from batch
         except sqlite3.Error as exc:
             raise _translate(exc, self.location, "read") from None
 
@@ -428,11 +444,11 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
         clauses.append("e.created < ?")
         params.append(filters.date_to.isoformat() + "T99")  # sorts after any time that day
     if filters.decision is not None:
-        clauses.append("e.decision = ?")
-        params.append(filters.decision)
+        clauses.append(decision_clause("?"))
+        params += [filters.decision, filters.decision]
     if filters.case is not None:
-        clauses.append("p.case_ref = ?")
-        params.append(filters.case)
+        clauses.append(case_clause("?"))
+        params += [filters.case, filters.case]
     if filters.kinds:
         clauses.append(f"e.kind IN ({', '.join('?' for _ in filters.kinds)})")
         params.extend(filters.kinds)

@@ -53,10 +53,11 @@ def record(capsys: pytest.CaptureFixture[str], data: Path, facts: Path, details:
 
 
 def _emergency_details(folder: Path) -> Path:
-    """A details file for an emergency record: only the case and who acted."""
+    """A details file for an emergency record: only the case and who acted (the case is
+    DETAILS_FILE's, which completes it)."""
     quick = folder / "quick.yaml"
     quick.write_text(
-        "to_be_completed: true\ncase_ref: CS-1\n"
+        "to_be_completed: true\ncase_ref: CS-2026-00417\n"
         "practitioner: {name: A, role: DSL, organisation: School}\n"
     )
     return quick
