@@ -115,6 +115,12 @@ def register(sub: Any) -> None:
         help="also attach the decision for these answers (for an emergency filed without one)",
     )
     p.add_argument("--tree", metavar="PATH", help="with --facts: the tree to use")
+    p.add_argument(
+        "--new-case-ref",
+        action="store_true",
+        help="accept a case reference that differs from the emergency record's (the case "
+        "has been given its proper reference since)",
+    )
     p.set_defaults(handler=cmd_complete)
 
     p = rsub.add_parser("replay", help="decide a record's answers again on the current tree")
@@ -186,6 +192,32 @@ def _summary(entry: Any) -> dict[str, Any]:
     }
 
 
+def _listed_json(item: Any) -> dict[str, Any]:
+    """A `records list --json` row: the entry's summary (its own `decision`, as recorded),
+    the completion of an emergency record, and the number of the entry a later one is about."""
+    done = item.completed_by
+    return {
+        **_summary(item.entry),
+        "completed_by": done.to_json_dict() if done is not None else None,
+        "target_seq": item.target_seq,
+    }
+
+
+#: How `records list` says what a later entry does to the entry it refers to.
+_LINK_WORDS = {"completion": "completes", "review": "reviews", "amendment": "amends"}
+
+
+def _listed_note(item: Any) -> str:
+    """The words after the case in `records list`: how the entry stands to the others."""
+    kind = item.entry.kind.value
+    if kind == "emergency":
+        done = item.completed_by
+        return "(to be completed)" if done is None else f"(completed by entry {done.seq})"
+    if item.target_seq is not None and kind in _LINK_WORDS:
+        return f"({_LINK_WORDS[kind]} entry {item.target_seq})"
+    return ""
+
+
 def _print_ref(ref: Any, what: str) -> None:
     print(f"{what} {ref.id} (entry {ref.seq}, hash {ref.hash})")
 
@@ -204,23 +236,28 @@ def cmd_list(args: argparse.Namespace) -> int:
             print("no records yet", file=sys.stderr)
         return 0
     with ledger:
-        entries = ledger.entries(_filters(args))
+        # One query: each emergency record comes with its completion (see Ledger.listing).
+        listed = ledger.listing(_filters(args))
         if args.json:
             sys.stdout.write("[")
-            for i, entry in enumerate(entries):
+            for i, item in enumerate(listed):
                 sys.stdout.write(
-                    ("," if i else "") + "\n" + json.dumps(_summary(entry), ensure_ascii=False)
+                    ("," if i else "") + "\n" + json.dumps(_listed_json(item), ensure_ascii=False)
                 )
             sys.stdout.write("\n]\n")
             return 0
         print(f"{'#':>5}  {'id':26}  {'recorded (UTC)':16}  {'kind':10}  {'decision':16}  case")
-        for entry in entries:
+        for item in listed:
+            entry = item.entry
             s = _summary(entry)
             case = safe_line(s["case_ref"] or ("[erased]" if entry.erased else ""))
-            print(
+            note = _listed_note(item)
+            # An emergency record shows the decision its completion brought, if it had none.
+            line = (
                 f"{s['seq']:>5}  {s['id']:26}  {s['created'][:16].replace('T', ' '):16}  "
-                f"{s['kind']:10}  {s['decision'] or '':16}  {case}"
+                f"{s['kind']:10}  {item.decision or '':16}  {case:15}  {note}"
             )
+            print(line.rstrip())
     return 0
 
 
@@ -375,9 +412,11 @@ def cmd_amend(args: argparse.Namespace) -> int:
 
 
 def cmd_complete(args: argparse.Namespace) -> int:
-    from sharewise.store.details import load_details
+    from sharewise.domain.safe_text import safe_line
+    from sharewise.store.details import load_details_located
+    from sharewise.store.ledger import CaseRefDiffers
 
-    details, _ = load_details(args.record, allow_emergency=False)
+    details, _, locator = load_details_located(args.record, allow_emergency=False)
     result = None
     if args.facts:
         from sharewise.cli.common import load_tree_arg
@@ -385,7 +424,21 @@ def cmd_complete(args: argparse.Namespace) -> int:
 
         result = decide_file(args.facts, load_tree_arg(args.tree))
     with _require(args) as ledger:
-        ref = ledger.complete(args.id, details, result)
+        try:
+            ref = ledger.complete(args.id, details, result, new_case_ref=args.new_case_ref)
+        except CaseRefDiffers:
+            # Said at the line of the file to change; the references themselves are
+            # personal data, so the message does not quote them.
+            shown = safe_line(args.id)
+            raise InputError(
+                Problem(
+                    locator.at(("case_ref",)),
+                    f"case_ref differs from the case reference of emergency record {shown}",
+                    f"use the emergency record's, which `sharewise records show {shown}` "
+                    "prints, or add --new-case-ref if the case has been given a new "
+                    "reference since",
+                )
+            ) from None
     _print_ref(ref, "completion recorded:")
     return 0
 

@@ -112,6 +112,10 @@ def test_records_complete_with_facts_attaches_the_decision(
     assert main(["--data-dir", str(data), "records", "list", "--decision", "share_urgently"]) == 0
     listed = capsys.readouterr().out.splitlines()[1:]
     # The emergency is found through the decision its completion brought.
-    assert [line.split()[4] for line in listed] == ["emergency", "completion"]
+    assert [line.split()[4:6] for line in listed] == [
+        ["emergency", "share_urgently"],
+        ["completion", "share_urgently"],
+    ]
+    assert listed[0].endswith("(completed by entry 2)")
     assert main(["--data-dir", str(data), "records", "show", ref.id]) == 0
     assert "emergency record: completed by entry 2" in capsys.readouterr().out

@@ -118,6 +118,98 @@ def test_emergency_then_complete_and_due(
     assert [d["reason"] for d in due] == ["review was due 2026-12-06"]
 
 
+def _filed_without_a_decision(data: Path, case_ref: str = "CS-2026-00417") -> str:
+    """An emergency record as the UI's emergency form files it: no tree, no decision."""
+    from sharewise.domain.record import RecordDetails
+    from sharewise.store import open_ledger
+
+    quick = RecordDetails.model_validate(
+        {
+            "case_ref": case_ref,
+            "practitioner": {"name": "R. Mensah", "role": "School nurse", "organisation": "X"},
+        },
+        context={"emergency": True},
+    )
+    with open_ledger(data) as ledger:
+        return ledger.record_emergency(quick).id
+
+
+def _danger(folder: Path) -> Path:
+    """Answers that lead the example tree to share urgently."""
+    danger = folder / "danger.yaml"
+    danger.write_text('immediate_danger: "yes"\n')
+    return danger
+
+
+def _table(out: str) -> list[list[str]]:
+    """`records list` rows as [seq, kind, decision, case, note...] (the id and time dropped)."""
+    rows = [line.split() for line in out.splitlines()[1:]]
+    return [[r[0], *r[4:]] for r in rows]
+
+
+def test_list_shows_a_completed_emergency_with_its_decision(
+    capsys: pytest.CaptureFixture[str], data: Path, facts: Path, tmp_path: Path
+) -> None:
+    emergency = _filed_without_a_decision(data)
+    record(capsys, data, facts, DETAILS_FILE)  # an ordinary decision on the same case
+    _, out, _ = sw(capsys, data, "records", "list")
+    assert _table(out) == [
+        ["1", "emergency", "CS-2026-00417", "(to", "be", "completed)"],
+        ["2", "decision", "share", "CS-2026-00417"],
+    ]
+    completion = [
+        *("records", "complete", emergency, "--record", str(DETAILS_FILE)),
+        *("--facts", str(_danger(tmp_path)), "--tree", str(TREE)),
+    ]
+    code, _, err = sw(capsys, data, *completion)
+    assert code == 0, err
+    _, out, _ = sw(capsys, data, "records", "list")
+    assert _table(out) == [
+        ["1", "emergency", "share_urgently", "CS-2026-00417", "(completed", "by", "entry", "3)"],
+        ["2", "decision", "share", "CS-2026-00417"],
+        ["3", "completion", "share_urgently", "CS-2026-00417", "(completes", "entry", "1)"],
+    ]
+    _, out, _ = sw(capsys, data, "records", "list", "--decision", "share_urgently")
+    assert [row[:3] for row in _table(out)] == [
+        ["1", "emergency", "share_urgently"],
+        ["3", "completion", "share_urgently"],
+    ]
+    _, out, _ = sw(capsys, data, "records", "list", "--decision", "share_urgently", "--json")
+    first, third = json.loads(out)
+    assert first["id"] == emergency and first["decision"] is None  # as recorded
+    assert first["completed_by"] == {"seq": 3, "id": third["id"], "decision": "share_urgently"}
+    assert (first["target_seq"], third["completed_by"]) == (None, None)
+    assert (third["target"], third["target_seq"]) == (emergency, 1)
+    _, out, _ = sw(capsys, data, "records", "list", "--json", "--decision", "share")
+    assert [(r["seq"], r["completed_by"], r["target_seq"]) for r in json.loads(out)] == [
+        (2, None, None)
+    ]
+    code, out, _ = sw(capsys, data, "records", "verify")
+    assert code == 0 and "3 entries, chain intact" in out
+
+
+def test_complete_refuses_another_case_reference(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    emergency = _filed_without_a_decision(data, "CS-2026-00418")
+    argv = ["records", "complete", emergency, "--record", str(DETAILS_FILE)]
+    code, out, err = sw(capsys, data, *argv)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.startswith(f"sharewise: {DETAILS_FILE}:4:11: case_ref differs from the case ")
+    assert "--new-case-ref" in err and f"records show {emergency}" in err
+    assert "00417" not in err and "00418" not in err  # the references are personal data
+    _, out, _ = sw(capsys, data, "records", "list", "--json")
+    assert [r["kind"] for r in json.loads(out)] == ["emergency"]  # nothing was recorded
+    code, out, err = sw(capsys, data, *argv, "--new-case-ref")
+    assert code == 0 and "completion recorded" in out, err
+    _, out, _ = sw(capsys, data, "records", "list", "--case", "CS-2026-00417")
+    # Found under the reference it was completed with, showing the one it was filed under.
+    assert _table(out) == [
+        ["1", "emergency", "CS-2026-00418", "(completed", "by", "entry", "2)"],
+        ["2", "completion", "CS-2026-00417", "(completes", "entry", "1)"],
+    ]
+
+
 def test_review_amend_and_unknown_id(
     capsys: pytest.CaptureFixture[str], data: Path, facts: Path
 ) -> None:
