@@ -13,6 +13,7 @@ emergency record's is refused unless the caller says the reference has changed.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from ledger_harness import Harness, make_details, make_result
@@ -163,13 +164,10 @@ def test_an_emergency_whose_details_were_purged_can_still_be_completed(
         assert ledger.get(done.id).target == emergency.id
 
 
-def test_listing_a_case_is_one_query(tmp_path: object) -> None:
+def test_listing_a_case_is_one_query(tmp_path: Path) -> None:
     """No query per row: the completion is found by the same statement (SQLite's trace)."""
-    from pathlib import Path
-
     from sharewise.store.sqlite import SQLiteBackend
 
-    assert isinstance(tmp_path, Path)
     with Ledger(SQLiteBackend(tmp_path / "ledger.sqlite3")) as ledger:
         for i in range(5):
             ref = ledger.record_emergency(quick(f"CS-{i % 2}"))
