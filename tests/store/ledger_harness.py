@@ -175,9 +175,16 @@ def append_many(spec: tuple[str, str], n: int, barrier: Any, worker: int) -> Non
 
 
 def append_forever(spec: tuple[str, str]) -> None:
-    """A writer that is killed from outside at a random moment."""
+    """A writer that is killed from outside at a random moment.
+
+    It prints a line once its first entry is in, so that the test kills it while it is
+    writing rather than while Python is still starting up (on a loaded machine that can take
+    longer than the test's random delay).
+    """
     with open_spec(spec, lock_timeout=60) as ledger:
         i = 0
         while True:
             ledger.record_decision(make_result(n=i), make_details(f"K-{i}"))
+            if i == 0:
+                print("appending", flush=True)
             i += 1
