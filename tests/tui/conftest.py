@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -121,3 +123,10 @@ class FakeStore:
 
 
 FROZEN_TODAY = dt.date(2026, 11, 29)
+
+
+def plain(renderable: object, width: int = 200) -> str:
+    """A rich renderable (a grid, say) as the text a person reads, wrapped at `width`."""
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())

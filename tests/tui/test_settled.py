@@ -3,12 +3,10 @@ themselves for a case, the Settings screen saves and clears them, and a broken f
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import RadioButton, RadioSet, Static
 
@@ -24,7 +22,7 @@ from sharewise.tui.screens.outcome import OutcomeScreen
 from sharewise.tui.screens.settings import SettingsScreen, button_id
 from sharewise.tui.screens.walk import WalkScreen
 from sharewise.tui.widgets.path import PathList
-from tests.tui.conftest import ready
+from tests.tui.conftest import plain, ready
 from tests.tui.test_flows import record, start, walk_by_facts
 
 MakeApp = Callable[..., SharewiseApp]
@@ -40,12 +38,7 @@ def text_of(pilot: Pilot[Any], selector: str) -> str:
 def crumbs(walk: WalkScreen, width: int = 200) -> list[str]:
     """The breadcrumb's entries as plain text, wrapped at `width` (by default, hardly)."""
     path = walk.query_one("#walk-path", PathList)
-    out: list[str] = []
-    for i in range(path.option_count):
-        console = Console(width=width, record=True, file=io.StringIO())
-        console.print(path.get_option_at_index(i).prompt)
-        out.append("\n".join(line.rstrip() for line in console.export_text().splitlines()))
-    return out
+    return [plain(path.get_option_at_index(i).prompt, width) for i in range(path.option_count)]
 
 
 async def test_a_settled_answer_is_not_asked_and_is_marked_in_the_record(

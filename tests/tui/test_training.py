@@ -25,7 +25,7 @@ from sharewise.tui.screens.emergency import EmergencyScreen
 from sharewise.tui.screens.scenario_brief import BriefScreen
 from sharewise.tui.screens.training import TrainingScreen
 from sharewise.tui.screens.walk import WalkScreen
-from tests.tui.conftest import EXAMPLE_TREE, ready
+from tests.tui.conftest import EXAMPLE_TREE, plain, ready
 from tests.tui.test_flows import walk_by_facts
 from tests.tui.test_screens_alone import CSS, Host
 
@@ -35,7 +35,8 @@ ENGLAND = str(paths.default_tree_path())
 
 
 def text(pilot: Pilot[Any], selector: str) -> str:
-    return str(pilot.app.screen.query_one(selector, Static).render())
+    """What a Static shows, as plain text (the debrief's answers are a grid)."""
+    return plain(pilot.app.screen.query_one(selector, Static).content)
 
 
 def scenario() -> Scenario:

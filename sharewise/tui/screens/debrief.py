@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -115,19 +116,32 @@ class DebriefScreen(Screen[str]):
                 )
         yield Footer()
 
-    def _answers(self) -> Text:
-        out = Text()
-        for i, a in enumerate(self.debrief.answers, start=1):
+    def _answers(self) -> Table:
+        """One row per question; a grid keeps long questions and answers (a paired answer
+        runs to two lines) wrapping under their own text, clear of the marks and numbers."""
+        answers = self.debrief.answers
+        out = Table.grid(padding=(0, 1))
+        out.add_column(width=9, no_wrap=True)
+        out.add_column(width=len(f"{len(answers)}."), no_wrap=True, justify="right")
+        out.add_column(ratio=1)
+        for i, a in enumerate(answers, start=1):
             # The mark is spelled out as well as coloured, for NO_COLOR and colour blindness.
-            if a.correct:
-                out.append("✓ right    ", style="bold green")
-            else:
-                out.append("✗ DIFFERS  ", style="bold red")
-            out.append(f"{i}. {safe_line(a.question)}\n", style="bold")
-            out.append(f"             you: {safe_line(a.given_label)}\n")
+            mark = (
+                Text("✓ right", style="bold green")
+                if a.correct
+                else Text("✗ DIFFERS", style="bold red")
+            )
+            out.add_row(
+                mark, Text(f"{i}.", style="bold"), Text(safe_line(a.question), style="bold")
+            )
+            given = Table.grid(padding=(0, 1))
+            given.add_column(width=len("scenario:"), justify="right")
+            given.add_column(ratio=1)
+            given.add_row("you:", Text(safe_line(a.given_label)))
             if not a.correct:
                 expected = a.expected_label or "(the scenario does not say)"
-                out.append(f"             scenario: {safe_line(expected)}\n")
+                given.add_row("scenario:", Text(safe_line(expected)))
+            out.add_row("", "", given)
         return out
 
     def _titles(self, ids: list[str]) -> Text:

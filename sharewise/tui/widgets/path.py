@@ -49,7 +49,7 @@ class PathList(OptionList):
             if len(question) > room:
                 question = question[: room - 1].rstrip() + "…"
             line = Table.grid(padding=(0, 1))
-            line.add_column(width=number_width)
+            line.add_column(width=number_width, justify="right")
             line.add_column(ratio=1)
             line.add_row(Text(f"{i}.", style="dim"), Text(question, style="dim"))
             line.add_row("", Text(step.label, style="bold"))
