@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -62,9 +63,19 @@ def make_app(data_dir: Path) -> Callable[..., SharewiseApp]:
 
 
 async def ready(pilot: Pilot[Any]) -> None:
-    """Let workers (tree loading, saving) finish and the screen settle."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let workers (tree loading, saving) finish and the screen settle.
+
+    The app starts loading the tree only after its first paint, so on a busy machine the
+    workers can all be done before the tree's has even started: wait for the load itself
+    (tree or error) too, for up to five seconds.
+    """
+    app = pilot.app
+    for _ in range(100):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not isinstance(app, SharewiseApp) or app.decision_tree or app.tree_error:
+            return
+        await asyncio.sleep(0.05)
 
 
 async def fill(pilot: Pilot[Any], values: dict[str, str]) -> None:
