@@ -95,6 +95,19 @@ async def test_walk_alone_shows_help_progress_and_law() -> None:
         assert app.screen.walk.node == "sharer"  # type: ignore[attr-defined]
 
 
+async def test_walk_on_an_80_column_terminal_leaves_the_question_room() -> None:
+    app = Host(WalkScreen(Walk(tree())))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        help_col = app.screen.query_one("#walk-help-col")
+        assert not help_col.display  # starts hidden: it would leave the question 8 columns
+        assert app.screen.query_one("#walk-question-col").size.width >= 40
+        await pilot.press("question_mark")  # ? shows it here
+        assert help_col.display
+        await pilot.press("question_mark")
+        assert not help_col.display
+
+
 def test_questions_left_is_the_longest_remaining_path() -> None:
     t = tree()
     assert questions_left(t, "danger") == 3

@@ -53,6 +53,8 @@ def questions_left(tree: CompiledTree, node: str, settled: Mapping[str, str] | N
 
 #: The fewest rows the answers get, however little room the terminal leaves.
 MIN_OPTIONS_HEIGHT = 6
+#: Below this width the help column starts hidden (see app.tcss), so the question has room.
+NARROW_BELOW = 100
 
 
 class QuestionColumn(Vertical):
@@ -67,6 +69,8 @@ class QuestionColumn(Vertical):
 class WalkScreen(Screen[None]):
     """Answer with 1–9 (or arrows and Enter, or a click); b goes back; ? shows or hides help."""
 
+    # Not ClassVar-annotated: Textual declares it on Screen in a way mypy reads as per-instance.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(n), f"pick({n})", f"Answer {n}", show=False) for n in range(1, 10)),
         Binding("b,backspace", "back", "Back"),
@@ -273,7 +277,8 @@ class WalkScreen(Screen[None]):
             self.notify("No answers yet: this is the first question.")
 
     def action_toggle_help(self) -> None:
-        self.query_one("#walk-help-col").toggle_class("-hidden")
+        # Hides the help, or on a narrow terminal (where it starts hidden) shows it.
+        self.query_one("#walk-help-col").toggle_class("-toggled")
 
     def on_jump_request(self, message: JumpRequest) -> None:
         """Going back to an earlier answer clears the ones after it: say which, then ask."""
