@@ -1884,7 +1884,11 @@ def docs_sections() -> dict[str, str]:
         f"Questions per path: **fewest {fewest}, median {median:g}, most {most}**.\n\n"
         f"| questions asked | paths |\n|---:|---:|\n{rows}"
     )
-    return {"stats": stats, "mermaid": "```mermaid\n" + diagram.mermaid(tree) + "```"}
+    return {
+        "stats": stats,
+        "overview": "```mermaid\n" + diagram.overview(tree) + "```",
+        "mermaid": "```mermaid\n" + diagram.mermaid(tree) + "```",
+    }
 
 
 def render_docs(text: str, sections: dict[str, str]) -> str:

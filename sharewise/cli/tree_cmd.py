@@ -20,7 +20,7 @@ def register(sub: Any) -> None:
 
     show = tsub.add_parser("show", help="print a tree as a diagram")
     show.add_argument("path", nargs="?", metavar="PATH")
-    show.add_argument("--format", choices=("mermaid", "dot", "text"), default="text")
+    show.add_argument("--format", choices=("mermaid", "dot", "text", "overview"), default="text")
     show.set_defaults(handler=run_show)
 
 
@@ -59,6 +59,11 @@ def run_show(args: argparse.Namespace) -> int:
     from sharewise.domain import diagram
 
     tree = load_tree_arg(args.path)
-    render = {"mermaid": diagram.mermaid, "dot": diagram.dot, "text": diagram.text}[args.format]
+    render = {
+        "mermaid": diagram.mermaid,
+        "dot": diagram.dot,
+        "text": diagram.text,
+        "overview": diagram.overview,
+    }[args.format]
     sys.stdout.write(render(tree))
     return 0

@@ -25,13 +25,52 @@ def mermaid(tree: CompiledTree) -> str:
     for qid in tree.model.questions:
         for choice in tree.choices(qid):
             lines.append(f'  {qid} -- "{_esc(_edge(choice))}" --> {choice.next}')
-    lines += [
-        "  classDef share_urgently fill:#fdd,stroke:#a00",
-        "  classDef share fill:#dfd,stroke:#070",
-        "  classDef do_not_share fill:#eee,stroke:#555",
-        "  classDef seek_advice fill:#ffd,stroke:#a80",
-        "  classDef no_personal_data fill:#def,stroke:#058",
-    ]
+    lines += _CLASSES
+    return "\n".join(lines) + "\n"
+
+
+_CLASSES = [
+    "  classDef share_urgently fill:#fdd,stroke:#a00",
+    "  classDef share fill:#dfd,stroke:#070",
+    "  classDef do_not_share fill:#eee,stroke:#555",
+    "  classDef seek_advice fill:#ffd,stroke:#a80",
+    "  classDef no_personal_data fill:#def,stroke:#058",
+]
+
+
+def overview(tree: CompiledTree) -> str:
+    """A Mermaid flowchart of what is asked in what order, small enough for any renderer.
+
+    The full diagram of a real tree has hundreds of nodes (each question node per branch) and
+    GitHub's renderer refuses it. Here every question node that settles the same facts is one
+    box, every outcome is folded into its decision, and an edge means "some answer here
+    leads there", so a reader sees the order of the law at a glance.
+    """
+    kinds: dict[tuple[str, ...], str] = {}
+    names: dict[str, str] = {}
+    for q in tree.model.questions.values():
+        facts = tuple(q.facts())
+        if facts not in kinds:
+            kinds[facts] = f"q{len(kinds) + 1}"
+            names[kinds[facts]] = " + ".join(facts)
+
+    def box(node: str) -> str:
+        if tree.is_outcome(node):
+            return tree.outcome(node).decision.value
+        return kinds[tuple(tree.question(node).facts())]
+
+    edges: dict[tuple[str, str], None] = {}
+    for qid in tree.model.questions:
+        for choice in tree.choices(qid):
+            edges.setdefault((box(qid), box(choice.next)), None)
+    lines = ["flowchart TD"]
+    lines += [f'  {key}["{_esc(label)}"]' for key, label in names.items()]
+    decisions = dict.fromkeys(o.decision.value for o in tree.model.outcomes.values())
+    for d in decisions:
+        lines.append(f'  {d}(["{d}"])')
+        lines.append(f"  class {d} {d}")
+    lines += [f"  {a} --> {b}" for a, b in edges]
+    lines += _CLASSES
     return "\n".join(lines) + "\n"
 
 

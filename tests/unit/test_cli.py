@@ -150,3 +150,24 @@ def test_decide_json_path_has_one_entry_per_fact_for_a_paired_answer(
     assert sharer["node"] == capacity["node"]
     assert (sharer["answer"], capacity["answer"]) == ("public_authority", "no")
     assert path.index(capacity) == path.index(sharer) + 1
+
+
+def test_overview_has_a_box_per_set_of_facts_and_each_step_once(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The England overview: small enough to draw, yet every fact asked and every decision."""
+    from sharewise import paths
+    from sharewise.domain.graph import load_tree
+
+    england = paths.shipped_trees()[0]
+    tree = load_tree(england)
+    assert main(["tree", "show", str(england), "--format", "overview"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    boxes = [line for line in lines if '["' in line and "([" not in line]
+    edges = [line for line in lines if "-->" in line]
+    kinds = {tuple(q.facts()) for q in tree.model.questions.values()}
+    assert len(boxes) == len(kinds) < 30
+    assert len(edges) == len(set(edges)) < 150
+    assert any('"sharer + care_professional"' in box for box in boxes)
+    for decision in ("share_urgently", "share", "do_not_share", "seek_advice"):
+        assert any(edge.endswith(f"--> {decision}") for edge in edges)
