@@ -1052,6 +1052,70 @@ TELL_TEXT = {
 }
 
 
+# A stressed practitioner should take in an outcome's summary in about ten seconds.
+SUMMARY_WORDS = 48
+
+# The short names of the legal routes, for summaries; the full wording goes in the actions.
+SHORT = {
+    "public task (UK GDPR Art 6(1)(e)), from your statutory duties": "public task (Art 6(1)(e))",
+    "law enforcement under DPA 2018 Part 3 (s.35)": "law enforcement (DPA 2018 s.35)",
+    "law enforcement under DPA 2018 Part 3, based on law (s.35)": "law enforcement (DPA 2018 "
+    "s.35)",
+    "recognised legitimate interest, safeguarding a vulnerable individual (Art 6(1)(ea), "
+    "Annex 1 para 6)": "recognised legitimate interest (Art 6(1)(ea))",
+    "legitimate interests (Art 6(1)(f)), after a balancing test": "legitimate interests (Art "
+    "6(1)(f))",
+    "legal obligation (Art 6(1)(c)); for police or probation processing for law enforcement, "
+    "DPA 2018 s.35": "legal obligation (Art 6(1)(c))",
+    "legal obligation (UK GDPR Art 6(1)(c))": "legal obligation (Art 6(1)(c))",
+    "public task (Art 6(1)(e)); vital interests (Art 6(1)(d)) where a life is at risk": "public "
+    "task (Art 6(1)(e)) or vital interests (Art 6(1)(d))",
+    "vital interests where a life is at risk (Art 6(1)(d)); otherwise legitimate interests "
+    "(Art 6(1)(f)) - protecting someone from serious harm": "vital interests (Art 6(1)(d)) or "
+    "legitimate interests (Art 6(1)(f))",
+    "vital interests (Art 6(1)(d)); for police or probation acting for law enforcement, DPA "
+    "2018 s.35": "vital interests (Art 6(1)(d))",
+    "economic well-being without consent (Art 9(2)(g), DPA 2018 Sch 1 para 19)": "financial "
+    "abuse, without consent (Sch 1 para 19)",
+    "safeguarding without consent (Art 9(2)(g), DPA 2018 Sch 1 para 18)": "safeguarding, "
+    "without consent (Sch 1 para 18)",
+    "health or social care purposes, by a professional owing confidentiality (Art 9(2)(h), DPA "
+    "2018 Sch 1 para 2); it does not depend on consent": "health or social care (Art 9(2)(h))",
+    "strictly necessary, for a statutory purpose (DPA 2018 s.35(5), Sch 8 para 1), under your "
+    "appropriate policy document": "statutory purposes (Sch 8 para 1)",
+    "strictly necessary, statutory purposes (Sch 8 para 1)": "statutory purposes (Sch 8 para "
+    "1)",
+    "courts acting in their judicial capacity (Art 9(2)(f))": "courts (Art 9(2)(f))",
+    "statutory purposes (Art 9(2)(g), DPA 2018 Sch 1 para 6)": "statutory purposes (Sch 1 "
+    "para 6)",
+    "vital interests, as the person cannot consent (Art 9(2)(c)) - life-or-death only": "vital "
+    "interests (Art 9(2)(c))",
+    "if there are any, under official authority, as a public body acting in its functions "
+    "(Art 10)": "official authority (Art 10)",
+    "if there are any, under official authority (Art 10)": "official authority (Art 10)",
+    "Art 10 with DPA 2018 Sch 1 para 36 and the safeguarding condition (para 18)": "safeguarding "
+    "(Sch 1 paras 36 and 18)",
+    "Art 10 with Sch 1 para 36 and the safeguarding condition (para 18)": "safeguarding (Sch 1 "
+    "paras 36 and 18)",
+    "Art 10 with the health and social care condition (DPA 2018 s.10(5), Sch 1 para 2)": "health "
+    "or social care (Sch 1 para 2)",
+    "Art 10 with the health and social care condition (Sch 1 para 2)": "health or social care "
+    "(Sch 1 para 2)",
+    "Art 10: official authority for a public body; otherwise authorised by law through a "
+    "Schedule 1 condition (s.10(5)) - your data protection officer will name it": "Art 10, "
+    "through a condition your data protection officer names",
+    "Art 10 with Sch 1 para 36 and the statutory purposes condition (para 6)": "statutory "
+    "purposes (Sch 1 paras 36 and 6)",
+    "explicit consent (Art 9(2)(a))": "explicit consent (Art 9(2)(a))",
+}
+
+
+def _short(text: str) -> str:
+    if text not in SHORT:
+        raise ValueError(f"no short name for the route {text!r}: add it to SHORT")
+    return SHORT[text]
+
+
 def share(r: Route) -> Out:
     urgent = r.kind == "emergency"
     prefix = {
@@ -1084,15 +1148,25 @@ def share(r: Route) -> Out:
     else:
         title = "Share with the agency that needs it"
         lead = "You can share what is needed - no more."
-    bits = [lead, f"Basis: {r.basis_text}."]
+    # The summary is read under stress: what to do, then the law in short names. The full
+    # wording of each route, with its caveats, is an action just before "record".
+    law_short = [f"{_short(r.basis_text)}"]
     if r.sc_text:
-        bits.append(f"Health or other special category details: {r.sc_text}.")
+        law_short.append(f"health details: {_short(r.sc_text)}")
     if r.cr_text:
-        bits.append(f"Offence details: {r.cr_text}.")
+        law_short.append(f"offence details: {_short(r.cr_text)}")
+    bits = [lead, "The law: " + "; ".join(law_short) + "."]
     tell_short = TELL_TEXT[r.tell][0] if r.tell else ""
     if tell_short:
         bits.append(f"Then: {tell_short}.")
     summary = " ".join(bits)
+    if len(summary.split()) > SUMMARY_WORDS:
+        raise ValueError(f"{oid}: summary over {SUMMARY_WORDS} words: {summary}")
+    how = [f"Basis: {r.basis_text}."]
+    if r.sc_text:
+        how.append(f"Health or other special category details: {r.sc_text}.")
+    if r.cr_text:
+        how.append(f"Offence details: {r.cr_text}.")
 
     actions: list[str] = []
     if urgent:
@@ -1107,6 +1181,7 @@ def share(r: Route) -> Out:
     if r.tell:
         actions.append(TELL_TEXT[r.tell][1])
     actions.append(IDENTITIES)
+    actions.append("The law you rely on, in full, for the record: " + " ".join(how))
     if urgent:
         actions.append(
             "Record the decision and why as soon as the emergency allows: what you shared, "
