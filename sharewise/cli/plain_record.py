@@ -2,14 +2,25 @@
 
 Each detail is asked on its own line and checked as it is typed; the record is validated by
 the domain (`RecordDetails`) and appended to the ledger.
+
+It starts from what the UI's record form starts from, so that a screen-reader user types no
+more than a sighted one: the practitioner's own name, role and organisation remembered from
+their last record (`sharewise.profile`), and the suggestions from the walk's answers
+(`sharewise.domain.record_prefill`). Such a detail is said on its prompt line with where it
+came from, and Enter keeps it. Only a detail that has such a value changes: before, an empty
+line there was refused, so a script that worked before works the same.
 """
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 from sharewise.cli.walk_cmd import QUIT_WORDS, PlainWalk, _Quit
 from sharewise.domain.errors import InputError, Location, Problem
+from sharewise.domain.result import DecisionResult
+from sharewise.domain.safe_text import safe_line
 
 #: (key, prompt, required) for each free-text detail, in the order the form asks them.
 _TEXT_FIELDS: tuple[tuple[str, str, bool], ...] = (
@@ -33,6 +44,46 @@ _TEXT_FIELDS: tuple[tuple[str, str, bool], ...] = (
 )
 _YES = {"yes", "y"}
 _NO = {"no", "n"}
+_YES_NO = ("consent.sought", "informed.told")
+#: A suggested reason goes with the suggested yes or no: answered otherwise, it would say the
+#: opposite of the answer, so it is not offered.
+_REASON_OF = {"consent.reason": "consent.sought", "informed.reason": "informed.told"}
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A value a detail starts from: Enter keeps it, typing replaces it."""
+
+    value: str
+    #: The practitioner's own, remembered from their last record; else suggested by the walk.
+    remembered: bool
+
+
+def offers(result: DecisionResult, profile: dict[str, str]) -> dict[str, Offer]:
+    """The values the record form would start from, by detail key.
+
+    The practitioner's remembered details and the walk's suggestions, as in the UI; except
+    the start of the reasons (the outcome's title, then "because"), which is a sentence for
+    the person to finish, not a value that Enter could keep.
+    """
+    from sharewise.domain.record_prefill import suggestions
+
+    out = {f"practitioner.{k}": Offer(v, remembered=True) for k, v in profile.items()}
+    for key, hint in suggestions(result).items():
+        if key != "rationale":
+            out[key] = Offer(hint.value, remembered=False)
+    return out
+
+
+def offer_prompt(key: str, offer: Offer) -> str:
+    """The prompt line for a detail that has a value: the value, where it came from, and
+    what Enter does. Control characters in the value are shown as inert escapes."""
+    label = _prompt(key)
+    where = "remembered" if offer.remembered else "suggested from your answers"
+    # "Your name, remembered: ..." but "Was consent sought? Suggested from your answers: ..."
+    lead = f"{label} {where[0].upper()}{where[1:]}" if label.endswith("?") else f"{label}, {where}"
+    other = "type yes/no" if key in _YES_NO else "type another"
+    return f"{lead}: {safe_line(offer.value)} (Enter keeps it, or {other}): "
 
 
 class PlainRecord:
@@ -41,8 +92,12 @@ class PlainRecord:
     def __init__(self, walk: PlainWalk, data_dir: str | None) -> None:
         self.plain = walk
         self.data_dir = data_dir
+        self.profile: dict[str, str] = {}
+        self.offers: dict[str, Offer] = {}
 
     def run(self) -> int:
+        from sharewise.profile import load_profile
+
         p = self.plain
         p.say()
         try:
@@ -54,7 +109,15 @@ class PlainRecord:
                 if reply in _YES:
                     break
                 p.say("Please type yes or no.")
+            self.profile = load_profile(self.data_dir)
+            self.offers = offers(p.walk.result(), self.profile)
             p.say("Type each detail and press Enter. Type quit to stop without recording.")
+            if self.offers:
+                p.say(
+                    "Some details are filled in: remembered from your last record on this "
+                    "computer, or suggested from your answers (check each one). "
+                    "Enter keeps one; typing replaces it."
+                )
             details = self._ask_details()
         except EOFError:
             raise InputError(
@@ -72,7 +135,26 @@ class PlainRecord:
         with open_ledger(self.data_dir) as ledger:
             ref = ledger.record_decision(p.walk.result(), details)
         p.say(f"Recorded as {ref.id} (entry {ref.seq} in the ledger).")
+        if self._remember(details):
+            p.say(
+                "Your name, role and organisation will be filled in next time on this "
+                "computer. To forget them: sharewise walk --plain --forget-me"
+            )
         return 0
+
+    def _remember(self, details: Any) -> bool:
+        """Keep the practitioner's details for the next record, as the UI does once a record
+        is saved; True when what is remembered changed (that is worth a line, the same
+        details every time are not). A failure to write loses only the convenience, so it
+        never stands in the way of the record just saved."""
+        from sharewise.profile import load_profile, save_profile
+
+        who = details.practitioner
+        kept = {"name": who.name or "", "role": who.role, "organisation": who.organisation}
+        with contextlib.suppress(OSError):
+            save_profile(self.data_dir, kept)
+            return load_profile(self.data_dir) != self.profile
+        return False
 
     def _ask_details(self) -> Any:
         from pydantic import ValidationError
@@ -81,9 +163,15 @@ class PlainRecord:
 
         values: dict[str, str] = {}
         pending = [f[0] for f in _TEXT_FIELDS]
+        first = True
         while True:
             for key in pending:
-                values[key] = self._ask_field(key, values)
+                # Asked again after a complaint: the value given (kept or typed) was refused,
+                # so it is not offered again.
+                values[key] = self._ask_field(
+                    key, values, self._offer(key, values) if first else None
+                )
+            first = False
             try:
                 return RecordDetails.model_validate(_nest(values))
             except ValidationError as exc:
@@ -95,7 +183,18 @@ class PlainRecord:
                     if key not in pending:
                         pending.append(key)
 
-    def _ask_field(self, key: str, values: dict[str, str]) -> str:
+    def _offer(self, key: str, values: dict[str, str]) -> Offer | None:
+        offer = self.offers.get(key)
+        answer = _REASON_OF.get(key)
+        if (
+            offer is not None
+            and answer in self.offers
+            and values.get(answer) != self.offers[answer].value
+        ):
+            return None
+        return offer
+
+    def _ask_field(self, key: str, values: dict[str, str], offer: Offer | None = None) -> str:
         from sharewise.domain.person_names import name_warning
 
         p = self.plain
@@ -106,9 +205,11 @@ class PlainRecord:
             required = True
         while True:
             label = next(text for k, text, _ in _TEXT_FIELDS if k == key)
-            reply = p.ask(f"{label}: ")
+            reply = p.ask(offer_prompt(key, offer) if offer is not None else f"{label}: ")
             if reply.lower() in QUIT_WORDS:
                 raise _Quit
+            if not reply and offer is not None:
+                return offer.value
             if key.endswith((".sought", ".told")):
                 if reply.lower() in _YES | _NO:
                     return "yes" if reply.lower() in _YES else "no"

@@ -8,6 +8,10 @@ so a script can pipe in the answers and the details together.
 Settled answers (`sharewise settings`) are used as in the UI: each question answered from
 them is said in one line, and `change` answers the latest one yourself for this case.
 `--ask-all` ignores the settings (a script that pipes every answer wants every question).
+
+The record step (`plain_record`) starts from the practitioner's remembered details and the
+walk's suggestions, as the UI's form does, and remembers the details when a record is saved;
+`--forget-me` deletes them, as "Forget me" does in the UI.
 """
 
 from __future__ import annotations
@@ -43,12 +47,20 @@ def register(sub: Any) -> None:
         action="store_true",
         help="show the outcome only; do not ask for the record's details",
     )
+    p.add_argument(
+        "--forget-me",
+        action="store_true",
+        help="forget your remembered name, role and organisation (as Forget me in the UI), "
+        "then stop",
+    )
     p.set_defaults(handler=run_plain)
 
 
 def run_plain(args: argparse.Namespace) -> int:
     from sharewise.cli.common import load_tree_arg
 
+    if getattr(args, "forget_me", False):
+        return forget_me(getattr(args, "data_dir", None))
     tree = load_tree_arg(getattr(args, "tree", None))
     preset: dict[str, str] = {}
     unusable = None
@@ -64,6 +76,23 @@ def run_plain(args: argparse.Namespace) -> int:
     from sharewise.cli.plain_record import PlainRecord
 
     return PlainRecord(walk, getattr(args, "data_dir", None)).run()
+
+
+def forget_me(data_dir: str | None) -> int:
+    """Delete the remembered practitioner details, as "Forget me" does in the UI: the plain
+    walk remembers them too, and a screen-reader user cannot reach the UI's button."""
+    from sharewise.profile import forget_profile
+
+    try:
+        forgotten = forget_profile(data_dir)
+    except OSError as exc:
+        print(f"Your details could not be removed: {exc}", file=sys.stderr)
+        return 1
+    if forgotten:
+        print("Your name, role and organisation are no longer remembered on this computer.")
+    else:
+        print("Nothing about you was remembered on this computer.")
+    return 0
 
 
 def _settings(data_dir: str | None) -> tuple[dict[str, str], str | None]:
