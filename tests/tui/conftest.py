@@ -19,7 +19,7 @@ from sharewise.domain.record import Entry, RecordDetails, Verdict
 from sharewise.domain.result import DecisionResult
 from sharewise.store.base import Filters
 from sharewise.tui.app import SharewiseApp, create_app
-from sharewise.tui.ledger import SavedRecord
+from sharewise.tui.ledger import Listing, SavedRecord
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_TREE = str(ROOT / "tests" / "fixtures" / "trees" / "example.yaml")
@@ -108,7 +108,12 @@ class FakeStore:
         return self._next("emergency", None, details)
 
     def complete(
-        self, target_id: str, details: RecordDetails, result: DecisionResult | None = None
+        self,
+        target_id: str,
+        details: RecordDetails,
+        result: DecisionResult | None = None,
+        *,
+        new_case_ref: bool = False,
     ) -> SavedRecord:
         return self._next("completion", result, details)
 
@@ -122,6 +127,9 @@ class FakeStore:
 
     def entries(self, filters: Filters | None = None) -> list[Entry]:
         return []
+
+    def listing(self, filters: Filters, newest: int) -> Listing:
+        return Listing()
 
     def get(self, entry_id: str) -> Entry:
         raise StoreError("no such entry")

@@ -3,9 +3,11 @@ lead does with it (review, amend) or a practitioner does (complete an emergency 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -13,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets.data_table import CellDoesNotExist
 
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.record import Entry, EntryKind
@@ -23,8 +26,13 @@ from sharewise.tui.context import sw_app
 from sharewise.tui.record_text import record_text
 from sharewise.tui.words import decision_words
 
+if TYPE_CHECKING:
+    from sharewise.store.ledger import Listed
+    from sharewise.tui.ledger import Listing
+
 _SHOWN = (EntryKind.DECISION, EntryKind.EMERGENCY)
-_LINKED = (EntryKind.COMPLETION, EntryKind.REVIEW, EntryKind.AMENDMENT)
+#: The table's columns (also their keys).
+COLUMNS = ("Entry", "Date (UTC)", "Case", "Decision", "Status")
 
 
 def parse_filters(
@@ -52,8 +60,41 @@ def parse_filters(
     ), ""
 
 
+#: The most rows the table holds: the newest that match; the filters find older ones. At
+#: 20,000 records the whole ledger took 15 s to appear and held the screen still for 3 s.
+SHOWN_AT_MOST = 1000
+
+#: What the Status column says an entry of these kinds did to a record.
+_DONE_TO = {EntryKind.REVIEW: "reviewed", EntryKind.AMENDMENT: "amended"}
+
+
+def decision_shown(value: str | None) -> str:
+    """A decision as the table shows it: its words up to the colon ("Share now", "Not
+    personal data"), so the Status column fits beside it; "—" for none."""
+    if value is None:
+        return "—"
+    try:
+        return decision_words(Decision(value)).split(":")[0]
+    except ValueError:  # not one this version knows: shown as stored
+        return safe_line(value)
+
+
+def latest_details(entry: Entry, linked: list[Entry]) -> Entry:
+    """The entry whose details are current: the last completion or amendment of `entry` (in
+    `linked`, oldest first) that holds details, else the entry itself."""
+    for e in reversed(linked):
+        if e.kind in (EntryKind.COMPLETION, EntryKind.AMENDMENT) and e.details is not None:
+            return e
+    return entry
+
+
 class RecordsScreen(Screen[None]):
-    """Decision and emergency records, newest first; Enter opens one; f goes to the filters."""
+    """Decision and emergency records, newest first; Enter opens one; f goes to the filters.
+
+    An emergency record is read through its completion, as `records list` reads it: it shows
+    the decision its completion brought and which entry completed it, and the decision and
+    case filters find it by them.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Home"),
@@ -64,8 +105,13 @@ class RecordsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.entries: dict[str, Entry] = {}
+        self.listed: dict[str, Listed] = {}
         self.linked: dict[str, list[Entry]] = {}
         self.completed: set[str] = set()
+        #: Counts the reads asked for: a read's rows are shown only if no later one was
+        #: asked for meanwhile (a thread cannot be stopped, and an older, slower read for
+        #: other filters must not replace the newer one's rows).
+        self._reads = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -83,16 +129,17 @@ class RecordsScreen(Screen[None]):
             yield Input(placeholder="case reference", id="filter-case")
         yield Static("Loading records…", id="records-status")
         table: DataTable[Text | str] = DataTable(id="records-table", cursor_type="row")
-        table.add_columns("Entry", "Date (UTC)", "Case", "Decision", "Status")
+        table.add_columns(*COLUMNS)
         yield table
         yield Footer()
 
     def on_mount(self) -> None:
         # The list first: filtering is one key away (f), and Enter should open a record.
+        # No read here: the screen is resumed as it opens, and that reads the records.
         self.query_one("#records-table", DataTable).focus()
-        self.action_reload()
 
     def on_screen_resume(self) -> None:
+        # On opening, and on coming back (from a record, a review, a completion): refreshed.
         self.action_reload()
 
     def action_focus_filters(self) -> None:
@@ -122,45 +169,65 @@ class RecordsScreen(Screen[None]):
             self.query_one("#records-status").add_class("-error")
             return
         self.query_one("#records-status").remove_class("-error")
-        self._load(filters)
+        self._reads += 1
+        self._load(filters, self._reads)
 
     @work(thread=True, exclusive=True, group="records")
-    def _load(self, filters: Filters) -> None:
+    def _load(self, filters: Filters, read: int) -> None:
         store = sw_app(self).store
         try:
-            entries = store.entries(filters)
-            linked = store.entries(Filters(kinds=tuple(k.value for k in _LINKED)))
+            listing = store.listing(filters, SHOWN_AT_MOST)
         except SharewiseError as exc:
-            self.app.call_from_thread(self._status, "Could not read the records: " + exc.render())
+            message = "Could not read the records: " + exc.render()
+            self.app.call_from_thread(self._unread, message, read)
             return
-        self.app.call_from_thread(self._show, entries, linked, filters)
+        self.app.call_from_thread(self._show, listing, filters, read)
+
+    def _unread(self, message: str, read: int) -> None:
+        if read == self._reads:
+            self._status(message)
 
     def _status(self, message: str) -> None:
         self.query_one("#records-status", Static).update(Text(message))
 
-    def _show(self, entries: list[Entry], linked: list[Entry], filters: Filters) -> None:
-        entries = [e for e in entries if e.kind in _SHOWN]
-        self.entries = {e.id: e for e in entries}
-        self.linked = {}
-        for e in linked:
-            if e.target:
-                self.linked.setdefault(e.target, []).append(e)
-        self.completed = {
-            t for t, es in self.linked.items() if any(e.kind is EntryKind.COMPLETION for e in es)
-        }
+    def _show(self, listing: Listing, filters: Filters, read: int) -> None:
+        if read != self._reads:
+            return  # a newer read is on its way
+        shown = [item for item in listing.listed if item.entry.kind in _SHOWN]
+        self.listed = {item.entry.id: item for item in shown}
+        self.entries = {item.entry.id: item.entry for item in shown}
+        self.linked = listing.linked
+        self.completed = {i for i, item in self.listed.items() if item.completed_by is not None}
         table = self.query_one("#records-table", DataTable)
-        table.clear()
-        for e in reversed(entries):
-            table.add_row(*self._row(e), key=e.id)
+        # Keep the cursor on the same record (coming back from it, say), if it is still shown.
+        at = None
+        if table.row_count:
+            with contextlib.suppress(CellDoesNotExist):
+                at = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        rows = [self._row(item) for item in shown]  # newest first
+        # Each column as wide as its widest cell, given before the rows are added: left to
+        # measure itself (it does so when idle), the table could paint rows once at the
+        # headings' widths and keep them so ("Case" four letters wide) until a key was pressed.
+        table.clear(columns=True)
+        for i, label in enumerate(COLUMNS):
+            width = max([cell_len(label), *(cell_len(row[i]) for row in rows)])
+            table.add_column(label, width=width, key=label)
+        for item, row in zip(shown, rows, strict=True):
+            table.add_row(*row, key=item.entry.id)
+        if at in self.listed:
+            table.move_cursor(row=table.get_row_index(str(at)), animate=False)
         filtered = filters != parse_filters("", "", None, "")[0]
-        waiting = sum(
-            1 for e in entries if e.kind is EntryKind.EMERGENCY and e.id not in self.completed
-        )
-        message = f"{len(entries)} record(s){' match the filters' if filtered else ''}. "
-        message += "Enter opens one; f filters."
-        if waiting:
-            message += f" {waiting} emergency record(s) to be completed."
-        if not entries:
+        count = f"{listing.total:,} record(s){' match the filters' if filtered else ''}."
+        if listing.total > len(shown):
+            count = (
+                f"Showing the newest {len(shown):,} of {listing.total:,} records"
+                f"{' that match the filters' if filtered else ''}: use the filters (f) to find "
+                "older ones."
+            )
+        message = f"{count} Enter opens one; f filters."
+        if listing.waiting:
+            message += f" {listing.waiting:,} emergency record(s) to be completed."
+        if not listing.total:
             message = (
                 "No records match these filters."
                 if filtered
@@ -168,17 +235,25 @@ class RecordsScreen(Screen[None]):
             )
         self._status(message)
 
-    def _row(self, e: Entry) -> tuple[str, ...]:
+    def _row(self, item: Listed) -> tuple[str, ...]:
+        e = item.entry
         case = safe_line(e.details.case_ref) if e.details and e.details.case_ref else "—"
-        decision = decision_words(e.decision) if e.decision else "—"
-        notes = [k.value for k in (EntryKind.REVIEW, EntryKind.AMENDMENT)
-                 if any(x.kind is k for x in self.linked.get(e.id, []))]  # fmt: skip
+        # Completed or corrected under a new case reference: both, so that a search by the
+        # new one does not seem to have found another case.
+        now = latest_details(e, self.linked.get(e.id, [])).details
+        if now is not None and now.case_ref and e.details and now.case_ref != e.details.case_ref:
+            case += f" → {safe_line(now.case_ref)}"
+        # An emergency record filed without a decision shows the one its completion brought.
+        decision = decision_shown(item.decision)
         if e.kind is EntryKind.EMERGENCY:
-            status = "completed" if e.id in self.completed else "TO BE COMPLETED"
+            done = item.completed_by
+            status = "TO BE COMPLETED" if done is None else f"completed by entry {done.seq}"
         else:
             status = "recorded"
+        kinds = {x.kind for x in self.linked.get(e.id, [])}
+        notes = [words for kind, words in _DONE_TO.items() if kind in kinds]
         if notes:
-            status += " · " + ", ".join(f"{n}ed" if n == "review" else "amended" for n in notes)
+            status += " · " + ", ".join(notes)
         return (str(e.seq), f"{e.created:%Y-%m-%d %H:%M}", case, decision, status)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -211,10 +286,7 @@ class RecordViewScreen(Screen[None]):
 
     def latest_details(self) -> Entry:
         """The entry whose details are current: the last completion or amendment, else it."""
-        for e in reversed(self.linked):
-            if e.kind in (EntryKind.COMPLETION, EntryKind.AMENDMENT) and e.details is not None:
-                return e
-        return self.entry
+        return latest_details(self.entry, self.linked)
 
     def text(self) -> str:
         e = self.entry

@@ -1,0 +1,182 @@
+"""An emergency record in the Records screen once completed, and completing one from there.
+
+The list reads an emergency record through its completion, as `records list` does: the
+decision its completion brought, which entry completed it, and the decision filter finds it
+by that decision.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from sharewise.domain.decide import decide
+from sharewise.domain.graph import load_tree
+from sharewise.domain.record import RecordDetails
+from sharewise.store import open_ledger
+from sharewise.store.base import Filters
+from sharewise.tui import ledger as tui_ledger
+from sharewise.tui.app import SharewiseApp, create_app
+from sharewise.tui.screens import records as records_screen
+from sharewise.tui.screens.records import RecordsScreen, RecordViewScreen
+from tests.tui.conftest import DETAILS, EXAMPLE_TREE, ready
+from tests.tui.test_records_ig import SHARE, details, open_records, rows, seed, status
+
+MakeApp = Callable[..., SharewiseApp]
+DANGER = {"immediate_danger": "yes"}
+CASE = DETAILS["case_ref"]
+URGENT_WORDS = "Share now: this is urgent"
+URGENT_SHORT = "Share now"  # the table's column: the words up to the colon
+
+
+def quick(case_ref: str) -> RecordDetails:
+    """What the emergency form files at once: the case and who acted."""
+    return RecordDetails.model_validate(
+        {
+            "case_ref": case_ref,
+            "practitioner": {
+                "name": DETAILS["practitioner.name"],
+                "role": DETAILS["practitioner.role"],
+                "organisation": DETAILS["practitioner.organisation"],
+            },
+        },
+        context={"emergency": True},
+    )
+
+
+def cells(pilot: Pilot[Any], key: str) -> list[str]:
+    table = pilot.app.screen.query_one("#records-table", DataTable)
+    return [str(c) for c in table.get_row(key)]
+
+
+def keys(pilot: Pilot[Any]) -> list[str]:
+    table = pilot.app.screen.query_one("#records-table", DataTable)
+    return [str(r.key.value) for r in table.ordered_rows]
+
+
+async def choose_decision(pilot: Pilot[Any], value: str | None) -> None:
+    select = pilot.app.screen.query_one("#filter-decision")
+    if value is None:
+        select.clear()  # type: ignore[attr-defined]
+    else:
+        select.value = value  # type: ignore[attr-defined]
+    await ready(pilot)
+
+
+async def test_a_completed_emergency_shows_its_completions_decision_and_is_found_by_it(
+    make_app: MakeApp, data_dir: Path
+) -> None:
+    tree = load_tree(Path(EXAMPLE_TREE))
+    with open_ledger(data_dir) as ledger:
+        done = ledger.record_emergency(quick(CASE))  # 1, filed before any question
+        decided = ledger.record_decision(decide(tree, SHARE), details("CS-1"))  # 2
+        waiting = ledger.record_emergency(quick("CS-2026-00500"))  # 3
+        ledger.complete(done.id, details(CASE), decide(tree, DANGER))  # 4
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await open_records(pilot)
+        assert keys(pilot) == [waiting.id, decided.id, done.id]  # records, newest first
+        assert cells(pilot, done.id)[3:] == [URGENT_SHORT, "completed by entry 4"]
+        assert cells(pilot, waiting.id)[3:] == ["—", "TO BE COMPLETED"]
+        assert cells(pilot, decided.id)[3:] == ["Share", "recorded"]
+        assert "3 record(s)." in status(pilot)
+        # As painted, in full: each column as wide as its widest cell from the first paint.
+        table = pilot.app.screen.query_one("#records-table", DataTable)
+        painted = table.render_line(3).text  # the heading, then newest first
+        assert "CS-2026-00417" in painted and "completed by entry 4" in painted
+        assert "1 emergency record(s) to be completed" in status(pilot)
+        # The store filters: the emergency is found by the decision its completion brought.
+        await choose_decision(pilot, "share_urgently")
+        assert keys(pilot) == [done.id] and "match the filters" in status(pilot)
+        await choose_decision(pilot, "share")
+        assert keys(pilot) == [decided.id]
+        await choose_decision(pilot, None)
+        assert len(keys(pilot)) == 3
+        await pilot.press("down", "down", "enter")  # the completed emergency: its view says so
+        await pilot.pause()
+        view = pilot.app.screen
+        assert isinstance(view, RecordViewScreen) and view.completed
+        history = str(view.query_one("#record-view-history", Static).render())
+        assert f"decision: {URGENT_WORDS}" in history
+
+
+async def test_a_large_ledger_shows_the_newest_and_says_how_many_more(
+    make_app: MakeApp, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(records_screen, "SHOWN_AT_MOST", 2)
+    first, second = seed(data_dir)
+    tree = load_tree(Path(EXAMPLE_TREE))
+    with open_ledger(data_dir) as ledger:
+        third = ledger.record_decision(decide(tree, SHARE), details("CS-3")).id
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await open_records(pilot)
+        assert keys(pilot) == [third, second]
+        assert "Showing the newest 2 of 3 records: use the filters (f)" in status(pilot)
+        pilot.app.screen.query_one("#filter-case", Input).value = "CS-1"
+        pilot.app.screen.query_one("#filter-case", Input).focus()
+        await pilot.press("enter")
+        await ready(pilot)
+        assert keys(pilot) == [first] and "1 record(s) match the filters" in status(pilot)
+
+
+class SlowFirstRead(tui_ledger.LedgerStore):
+    """The first read of the list is slow (a big ledger, a busy disk) and finishes last."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(data_dir)
+        self.reads = 0
+        self.go_on = threading.Event()
+        self.first_done = threading.Event()
+
+    def _first(self) -> bool:
+        self.reads += 1
+        if self.reads != 1:
+            return False
+        self.go_on.wait(10)
+        return True
+
+    def listing(self, filters: Filters, newest: int) -> tui_ledger.Listing:
+        first = self._first()
+        try:
+            return super().listing(filters, newest)
+        finally:
+            if first:
+                self.first_done.set()
+
+    def entries(self, filters: Filters | None = None) -> list[Any]:
+        first = self._first()
+        try:
+            return super().entries(filters)
+        finally:
+            if first:
+                self.first_done.set()
+
+
+async def test_an_older_slower_read_does_not_replace_the_filtered_list(data_dir: Path) -> None:
+    seed(data_dir)
+    store = SlowFirstRead(data_dir)
+    app = create_app(data_dir, EXAMPLE_TREE, store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, RecordsScreen)
+        screen.query_one("#filter-case", Input).value = "CS-2"
+        screen.query_one("#filter-case", Input).focus()
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "match the filters" in status(pilot):
+                break
+        assert rows(pilot) == 1
+        store.go_on.set()  # the first read, for every record, now ends
+        assert store.first_done.wait(10)
+        await pilot.pause(0.2)
+        await ready(pilot)
+        assert rows(pilot) == 1 and "1 record(s) match the filters" in status(pilot)
