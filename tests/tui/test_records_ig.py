@@ -148,6 +148,12 @@ async def test_review_and_amend_from_the_record_view(make_app: MakeApp, data_dir
         await pilot.press("ctrl+s")
         await ready(pilot)
         assert isinstance(pilot.app.screen, SavedScreen)
+        await pilot.press("d")  # Done: back to the list the correction started from
+        await ready(pilot)
+        assert isinstance(pilot.app.screen, RecordsScreen)
+        table = pilot.app.screen.query_one("#records-table", DataTable)
+        assert str(table.get_row(first)[-1]) == "recorded · reviewed, amended"
+        assert table.cursor_row == 1  # still on the record just amended
     with open_ledger(data_dir, create=False) as ledger:
         entries = list(ledger.entries())
     review_entry, amendment = entries[2], entries[3]
@@ -192,6 +198,12 @@ async def test_walk_then_complete_an_emergency_filed_without_a_decision(
         await pilot.press("ctrl+s")
         await ready(pilot)
         assert isinstance(pilot.app.screen, SavedScreen)
+        await pilot.press("d")  # Done: past the walk, back to the list, which shows it
+        await ready(pilot)
+        assert isinstance(pilot.app.screen, RecordsScreen)
+        (row,) = pilot.app.screen.query_one("#records-table", DataTable).ordered_rows
+        shown = [str(c) for c in pilot.app.screen.query_one(DataTable).get_row(row.key)]
+        assert shown[3:] == ["Share now", "completed by entry 2"]
     with open_ledger(data_dir, create=False) as ledger:
         emergency, completion = list(ledger.entries())
     assert emergency.result is None and completion.target == emergency.id

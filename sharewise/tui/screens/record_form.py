@@ -356,4 +356,8 @@ class RecordFormScreen(Screen[None]):
         from sharewise.tui.screens.saved import SavedScreen
 
         text = record_text(details, self.result, self.registry, record_id=saved.id, seq=saved.seq)
-        self.app.switch_screen(SavedScreen(saved, text, go_home=True))
+        # A completion or a correction was started from Records: Done goes back there.
+        from_records = bool(self.complete_target or self.amend_target)
+        self.app.switch_screen(
+            SavedScreen(saved, text, go_home=not from_records, back_to_records=from_records)
+        )

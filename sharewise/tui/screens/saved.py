@@ -19,7 +19,8 @@ from sharewise.tui.ledger import SavedRecord
 
 
 class SavedScreen(Screen[None]):
-    """c copies the record as text, x exports it, Enter (Done) goes home or back."""
+    """c copies the record as text, x exports it, Enter (Done) goes home, back to Records (after
+    a completion or a correction made there) or back to where the person was."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "Copy as text"),
@@ -28,13 +29,22 @@ class SavedScreen(Screen[None]):
     ]
 
     def __init__(
-        self, saved: SavedRecord, text: str, *, go_home: bool, emergency: bool = False
+        self,
+        saved: SavedRecord,
+        text: str,
+        *,
+        go_home: bool,
+        emergency: bool = False,
+        back_to_records: bool = False,
     ) -> None:
         super().__init__()
         self.saved = saved
         self.text = text
         self.go_home = go_home
         self.emergency = emergency
+        #: Done goes back to the Records screen underneath (which then reads the ledger
+        #: again, so the new entry shows), if there is one.
+        self.back_to_records = back_to_records
 
     def compose(self) -> ComposeResult:
         s = self.saved
@@ -95,6 +105,15 @@ class SavedScreen(Screen[None]):
         self.query_one("#saved-status", Static).update(Text(message))
 
     def action_done(self) -> None:
+        from sharewise.tui.screens.records import RecordsScreen
+
+        if self.back_to_records and any(
+            isinstance(s, RecordsScreen) for s in self.app.screen_stack
+        ):
+            # The record's view and any walk above the list are stale now: all go.
+            while not isinstance(self.app.screen, RecordsScreen):
+                self.app.pop_screen()
+            return
         if self.go_home:
             sw_app(self).go_home()
         else:
