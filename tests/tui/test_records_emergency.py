@@ -2,7 +2,9 @@
 
 The list reads an emergency record through its completion, as `records list` does: the
 decision its completion brought, which entry completed it, and the decision filter finds it
-by that decision.
+by that decision. A completion for another case reference is refused by the store; the UI
+says so plainly and lets the person put the emergency's reference back or confirm a new one.
+Done on the saved screen goes back to the list, which shows the new entry.
 """
 
 from __future__ import annotations
@@ -18,14 +20,17 @@ from textual.widgets import DataTable, Input, Static
 
 from sharewise.domain.decide import decide
 from sharewise.domain.graph import load_tree
-from sharewise.domain.record import RecordDetails
+from sharewise.domain.record import EntryKind, RecordDetails
 from sharewise.store import open_ledger
 from sharewise.store.base import Filters
 from sharewise.tui import ledger as tui_ledger
 from sharewise.tui.app import SharewiseApp, create_app
 from sharewise.tui.screens import records as records_screen
+from sharewise.tui.screens.case_ref import CaseRefScreen
+from sharewise.tui.screens.record_form import RecordFormScreen
 from sharewise.tui.screens.records import RecordsScreen, RecordViewScreen
-from tests.tui.conftest import DETAILS, EXAMPLE_TREE, ready
+from sharewise.tui.screens.saved import SavedScreen
+from tests.tui.conftest import DETAILS, EXAMPLE_TREE, fill, ready
 from tests.tui.test_records_ig import SHARE, details, open_records, rows, seed, status
 
 MakeApp = Callable[..., SharewiseApp]
@@ -180,3 +185,101 @@ async def test_an_older_slower_read_does_not_replace_the_filtered_list(data_dir:
         await pilot.pause(0.2)
         await ready(pilot)
         assert rows(pilot) == 1 and "1 record(s) match the filters" in status(pilot)
+
+
+async def file_emergency_and_open_completion(pilot: Pilot[Any]) -> RecordFormScreen:
+    """F2, the four fields, saved; then from Records: the record, k."""
+    await ready(pilot)
+    await pilot.press("f2")
+    await pilot.pause()
+    await fill(pilot, {k: DETAILS[k] for k in list(DETAILS)[:4]})
+    await pilot.press("ctrl+s")
+    await ready(pilot)
+    await pilot.press("d")
+    await pilot.pause()
+    await open_records(pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("k")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, RecordFormScreen) and form.complete_target is not None
+    return form
+
+
+def ledger_entries(data_dir: Path) -> list[Any]:
+    with open_ledger(data_dir, create=False) as ledger:
+        return list(ledger.entries())
+
+
+async def test_another_case_reference_is_explained_and_the_emergencys_can_be_put_back(
+    make_app: MakeApp, data_dir: Path
+) -> None:
+    typed = "CS-2026-\u202e00418"  # a slip, with a right-to-left override pasted in
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        form = await file_emergency_and_open_completion(pilot)
+        await fill(pilot, {**DETAILS, "case_ref": typed})
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        box = pilot.app.screen
+        assert isinstance(box, CaseRefScreen)
+        said = str(box.query_one("#case-ref-text", Static).render())
+        assert "The case reference differs from the emergency record's." in said
+        assert CASE in said and "CS-2026-\\u202e00418" in said  # shown, made safe
+        assert "\u202e" not in said
+        assert len(ledger_entries(data_dir)) == 1  # nothing saved
+        await pilot.press("escape")  # neither: back to the form, still not saved
+        await pilot.pause()
+        assert pilot.app.screen is form
+        summary = str(form.query_one("#form-summary", Static).render())
+        assert summary.startswith("Nothing was saved: the case reference differs")
+        assert "fix" not in summary
+        assert "not the emergency record's case reference" in form.fields()["case_ref"].error
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert isinstance(pilot.app.screen, CaseRefScreen)
+        await pilot.press("k")  # keep the emergency's: it is put back, not saved yet
+        await pilot.pause()
+        assert pilot.app.screen is form
+        assert form.fields()["case_ref"].value == CASE
+        assert form.fields()["case_ref"].error == ""
+        assert "Nothing has been saved yet" in str(form.query_one("#form-summary").render())
+        assert len(ledger_entries(data_dir)) == 1
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert isinstance(pilot.app.screen, SavedScreen)
+    emergency, completion = ledger_entries(data_dir)
+    assert completion.kind is EntryKind.COMPLETION and completion.target == emergency.id
+    assert completion.details.case_ref == CASE
+
+
+async def test_a_new_case_reference_confirmed_is_saved_and_done_goes_back_to_records(
+    make_app: MakeApp, data_dir: Path
+) -> None:
+    new = "CS-2026-00999"
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await file_emergency_and_open_completion(pilot)
+        await fill(pilot, {**DETAILS, "case_ref": new})
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert isinstance(pilot.app.screen, CaseRefScreen)
+        await pilot.press("n")  # the case has been given a new reference since
+        await ready(pilot)
+        assert isinstance(pilot.app.screen, SavedScreen)
+        emergency, completion = ledger_entries(data_dir)
+        assert completion.details.case_ref == new and completion.target == emergency.id
+        await pilot.press("d")  # Done: back to the list it started from, refreshed
+        await ready(pilot)
+        assert isinstance(pilot.app.screen, RecordsScreen)
+        shown = [f"{CASE} → {new}", "—", "completed by entry 2"]  # both references
+        assert cells(pilot, emergency.id)[2:] == shown
+        assert "to be completed" not in status(pilot)
+        # The new reference finds the emergency record through its completion.
+        pilot.app.screen.query_one("#filter-case", Input).value = new
+        pilot.app.screen.query_one("#filter-case", Input).focus()
+        await pilot.press("enter")
+        await ready(pilot)
+        assert keys(pilot) == [emergency.id]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(pilot.app.screen).__name__ == "HomeScreen"

@@ -24,6 +24,7 @@ from sharewise.domain.errors import SharewiseError
 from sharewise.domain.record import RecordDetails, nest_fields
 from sharewise.domain.record_prefill import Suggestion, is_unfinished
 from sharewise.domain.result import DecisionResult
+from sharewise.domain.safe_text import safe_line
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.widgets.field import TextField, enter_moves_on
@@ -326,18 +327,27 @@ class RecordFormScreen(Screen[None]):
         self._save(details)
 
     @work(thread=True, exclusive=True, group="save")
-    def _save(self, details: RecordDetails) -> None:
+    def _save(self, details: RecordDetails, new_case_ref: bool = False) -> None:
         """Appending fsyncs the ledger: never on the UI thread."""
+        from sharewise.store.ledger import CaseRefDiffers
+
         app = sw_app(self)
         store = app.store
         try:
             if self.amend_target:
                 saved = store.amend(self.amend_target, details)
             elif self.complete_target:
-                saved = store.complete(self.complete_target, details, self.result)
+                saved = store.complete(
+                    self.complete_target, details, self.result, new_case_ref=new_case_ref
+                )
             else:
                 assert self.result is not None
                 saved = store.save_decision(self.result, details)
+        except CaseRefDiffers:
+            # Not a failure to report but a choice to offer (the references are personal
+            # data: shown to the person on screen, never logged).
+            self.app.call_from_thread(self._case_ref_differs, details)
+            return
         except SharewiseError as exc:
             self.app.call_from_thread(self._failed, exc.render())
             return
@@ -350,6 +360,48 @@ class RecordFormScreen(Screen[None]):
         summary = self.query_one("#form-summary", Static)
         summary.update(Text("Nothing was saved. " + message))
         summary.add_class("-error")
+
+    def _case_ref_differs(self, details: RecordDetails) -> None:
+        """The store refused a completion for another case reference than the emergency
+        record's: say so, and let the person put the record's back or confirm a new one."""
+        from sharewise.tui.screens.case_ref import CaseRefScreen, Choice
+
+        was = self.prefill.case_ref if self.prefill is not None else None
+        self.query_one("#form-save", Button).disabled = False
+        summary = self.query_one("#form-summary", Static)
+        summary.update(
+            Text(
+                "Nothing was saved: the case reference differs from the emergency record's. "
+                "Change it, or save again (ctrl+s) to keep the emergency's or confirm the new one."
+            )
+        )
+        summary.add_class("-error")
+        case = self.fields()["case_ref"]
+        case.show_error(
+            "This is not the emergency record's case reference"
+            + (f" ({safe_line(was)})." if was is not None else ".")
+        )
+
+        def chosen(choice: Choice | None) -> None:
+            if choice == "new":
+                case.show_error("")
+                summary.remove_class("-error")
+                summary.update("Saving with the new case reference…")
+                self.query_one("#form-save", Button).disabled = True
+                self._save(details, new_case_ref=True)
+            elif choice == "keep" and was is not None:
+                case.input.value = was
+                case.show_error("")
+                summary.remove_class("-error")
+                summary.update(
+                    "The emergency record's case reference is back in the form. "
+                    "Nothing has been saved yet: check it and save (ctrl+s)."
+                )
+                case.input.focus()
+            else:
+                case.input.focus()
+
+        self.app.push_screen(CaseRefScreen(was, details.case_ref or ""), chosen)
 
     def _saved(self, saved: SavedRecord, details: RecordDetails) -> None:
         from sharewise.tui.record_text import record_text
