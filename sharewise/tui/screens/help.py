@@ -28,16 +28,17 @@ screens). Call 999 first; the form afterwards takes a minute.
 | question | ↑ ↓ Enter | choose an answer |
 | question | b or Backspace | back one question |
 | question | p | go to your earlier answers; Enter on one goes back to it |
-| question | ? | show or hide the help panel |
+| question | ? | show or hide the help panel (hidden to start under 100 columns) |
 | outcome | r | record this decision |
 | outcome | b or Escape | change an answer |
 | record form | Tab, Enter | next field |
 | record form | Space | switch yes / no |
 | record form | ctrl+s | save |
-| saved | c, x, d | copy as text, export, done |
+| saved | c, x, d | copy as text, export, done (to Records, if you completed or amended there) |
 | records | f | filter by date, decision or case |
 | a record | c, v, m | copy as text, review, amend |
 | a record | k, w | complete an emergency record; walk the questions first, then complete |
+| other case reference | k, n, Esc | keep the emergency's; save with the new one; back to the form |
 | training debrief | x, a, b | export as Markdown, try again, change the last answer |
 
 ## Suggestions and your details
