@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -483,21 +484,31 @@ async def test_fast_typing_after_enter_lands_in_the_next_field(make_app: MakeApp
 async def test_start_pressed_while_the_tree_loads_opens_the_walk(
     make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import time
+    import threading
 
     import sharewise.cli.common as common
 
     real = common.load_tree_arg
+    pressed = threading.Event()
 
     def slow(path: str | None) -> Any:
-        time.sleep(0.5)
+        # The tree arrives only once the key has been pressed, however loaded the machine.
+        pressed.wait(timeout=10)
         return real(path)
 
     monkeypatch.setattr(common, "load_tree_arg", slow)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            if isinstance(app.screen, HomeScreen):
+                break
+            await asyncio.sleep(0.01)
         await pilot.press("s")
         assert app.decision_tree is None and app.walk_pending
+        pressed.set()
         await ready(pilot)
-        await pilot.pause()
+        for _ in range(100):
+            if isinstance(pilot.app.screen, WalkScreen):
+                break
+            await pilot.pause(0.02)
         assert isinstance(pilot.app.screen, WalkScreen)
