@@ -129,6 +129,15 @@ LISTING_COLUMNS = ", ".join(
 )
 
 
+#: A filtered listing's counts, without reading its rows: (entries, emergency records among
+#: them still to be completed, as LISTING_COLUMNS reads a completion). One statement.
+TALLY_COLUMNS = (
+    "COUNT(*), COALESCE(SUM(CASE WHEN e.kind = 'emergency' AND NOT EXISTS (SELECT 1"
+    " FROM entries c WHERE c.target = e.id AND c.kind = 'completion' AND c.seq > e.seq)"
+    " THEN 1 ELSE 0 END), 0)"
+)
+
+
 def decision_clause(mark: str) -> str:
     """Entries with this decision (two parameters, the decision twice): an entry's own, or
     for an emergency record filed without one, the decision its completion brought."""
@@ -202,9 +211,18 @@ class Backend(ABC):
 
     @abstractmethod
     def listing(
-        self, filters: Filters | None = None
+        self, filters: Filters | None = None, newest: int | None = None
     ) -> Iterator[tuple[Row, PersonalRow | None, Links]]:
-        """As `rows`, with what each row's linked entries add (`Links`), in one query."""
+        """As `rows`, with what each row's linked entries add (`Links`), in one query.
+
+        With `newest`, only the last `newest` rows that match (still in chain order): the
+        database stops after them, so the linked entries are looked up for those alone.
+        """
+
+    @abstractmethod
+    def tally(self, filters: Filters | None = None) -> tuple[int, int]:
+        """(rows matching, emergency records among them with no completion): one query
+        (TALLY_COLUMNS), counting without reading the rows."""
 
     @abstractmethod
     def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +64,16 @@ class Completion:
 
     def to_json_dict(self) -> dict[str, Any]:
         return {"seq": self.seq, "id": self.id, "decision": self.decision}
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What a listing holds in all (`Ledger.tally`), for a caller that reads only its newest."""
+
+    #: The entries that match.
+    total: int
+    #: The emergency records among them that no completion has completed yet.
+    waiting: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,11 +345,24 @@ class Ledger:
         for row, personal in self.backend.rows(filters):
             yield to_entry(row, personal)
 
-    def listing(self, filters: Filters | None = None) -> Iterator[Listed]:
+    def listing(
+        self, filters: Filters | None = None, *, newest: int | None = None
+    ) -> Iterator[Listed]:
         """The entries `entries(filters)` gives, each with what its linked entries add (an
-        emergency record's completion, the entry a later one refers to): one query."""
-        for row, personal, links in self.backend.listing(filters):
+        emergency record's completion, the entry a later one refers to): one query.
+
+        `newest` keeps only the last that many (still oldest first): the database stops
+        after them, and only they are rebuilt (about 75 µs an entry, 7 s for 100,000).
+        `tally(filters)` counts the rest.
+        """
+        for row, personal, links in self.backend.listing(filters, newest):
             yield _listed(to_entry(row, personal), links)
+
+    def tally(self, filters: Filters | None = None) -> Tally:
+        """How many entries `listing(filters)` gives, and how many of them are emergency
+        records still to be completed, counted in the database (no entry is read)."""
+        total, waiting = self.backend.tally(filters)
+        return Tally(total, waiting)
 
     def get(self, entry_id: str) -> Entry:
         found = self.backend.get(entry_id.strip())
@@ -358,12 +381,16 @@ class Ledger:
             if entry.target == target_id:
                 yield entry
 
-    def links(self) -> dict[str, list[Entry]]:
+    def links(self, among: Collection[str] | None = None) -> dict[str, list[Entry]]:
         """Every later entry that refers to an earlier one (completion, review, amendment),
-        by the id it refers to: one pass, holding only the linking entries."""
+        by the id it refers to, oldest first: one pass, holding only the linking entries.
+        With `among`, only those referring to these ids (the others are not rebuilt)."""
         found: dict[str, list[Entry]] = {}
         kinds = (EntryKind.COMPLETION.value, EntryKind.REVIEW.value, EntryKind.AMENDMENT.value)
-        for entry in self.entries(Filters(kinds=kinds)):
+        for row, personal in self.backend.rows(Filters(kinds=kinds)):
+            if among is not None and row.target not in among:
+                continue  # the column is enough to skip it; the kept ones go by the body
+            entry = to_entry(row, personal)
             if entry.target is not None:
                 found.setdefault(entry.target, []).append(entry)
         return found

@@ -27,6 +27,7 @@ from sharewise.store.base import (
     DANGLING_TARGETS_SQL,
     DUPLICATE_IDS_SQL,
     LISTING_COLUMNS,
+    TALLY_COLUMNS,
     Backend,
     Builder,
     Filters,
@@ -313,10 +314,34 @@ class PostgresBackend(Backend):
             yield _split(raw)
 
     def listing(
-        self, filters: Filters | None = None
+        self, filters: Filters | None = None, newest: int | None = None
     ) -> Iterator[tuple[Row, PersonalRow | None, Links]]:
-        for raw in self._pages(_LISTING, filters):
+        raws = self._pages(_LISTING, filters) if newest is None else self._newest(filters, newest)
+        for raw in raws:
             yield (*_split(raw), split_links(raw[13:]))
+
+    def _newest(self, filters: Filters | None, newest: int) -> list[Any]:
+        """The last `newest` listing rows, read backwards along the primary key (so the
+        scan stops once it has them), then put back in chain order."""
+        where, params = _where(filters or Filters())
+        try:
+            found = self._conn.execute(
+                f"{_LISTING}{where} ORDER BY e.seq DESC LIMIT %s", [*params, max(newest, 0)]
+            ).fetchall()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        found.reverse()
+        return found
+
+    def tally(self, filters: Filters | None = None) -> tuple[int, int]:
+        where, params = _where(filters or Filters())
+        try:
+            found = self._conn.execute(
+                f"SELECT {TALLY_COLUMNS} FROM entries e{where}", params
+            ).fetchone()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return (0, 0) if found is None else (int(found[0]), int(found[1]))
 
     def _pages(self, select: str, filters: Filters | None) -> Iterator[Any]:
         where, params = _where(filters or Filters())

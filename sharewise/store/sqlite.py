@@ -30,6 +30,7 @@ from sharewise.store.base import (
     DANGLING_TARGETS_SQL,
     DUPLICATE_IDS_SQL,
     LISTING_COLUMNS,
+    TALLY_COLUMNS,
     Backend,
     Builder,
     Filters,
@@ -366,9 +367,10 @@ class SQLiteBackend(Backend):
             yield _split(raw)
 
     def listing(
-        self, filters: Filters | None = None
+        self, filters: Filters | None = None, newest: int | None = None
     ) -> Iterator[tuple[Row, PersonalRow | None, Links]]:
-        for raw in self._stream(_LISTING, filters):
+        raws = self._stream(_LISTING, filters) if newest is None else self._newest(filters, newest)
+        for raw in raws:
             yield (*_split(raw), split_links(raw[13:]))
 
     def _stream(self, select: str, filters: Filters | None) -> Iterator[Any]:
@@ -379,6 +381,29 @@ class SQLiteBackend(Backend):
                 yield from batch
         except sqlite3.Error as exc:
             raise _translate(exc, self.location, "read") from None
+
+    def _newest(self, filters: Filters | None, newest: int) -> list[Any]:
+        """The last `newest` listing rows, read backwards along the primary key (so the
+        scan stops once it has them), then put back in chain order."""
+        sql, params = _where(filters or Filters())
+        try:
+            found = self._conn.execute(
+                f"{_LISTING}{sql} ORDER BY e.seq DESC LIMIT ?", [*params, max(newest, 0)]
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        found.reverse()
+        return found
+
+    def tally(self, filters: Filters | None = None) -> tuple[int, int]:
+        sql, params = _where(filters or Filters())
+        try:
+            total, waiting = self._conn.execute(
+                f"SELECT {TALLY_COLUMNS} FROM entries e{sql}", params
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return int(total), int(waiting)
 
     def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:
         column = "e.seq" if entry_id.isdigit() else "e.id"

@@ -182,3 +182,70 @@ def test_listing_a_case_is_one_query(tmp_path: Path) -> None:
     assert [i.entry.kind for i in listed] == [EntryKind.EMERGENCY, EntryKind.COMPLETION] * 3
     assert all(i.decision == "share" for i in listed)
     assert len(statements) == 1, statements
+
+
+def test_listing_the_newest_reads_only_the_last_that_match(harness: Harness) -> None:
+    """What the Records screen reads: the newest few that match, oldest first as always,
+    each still through its completion; the tally counts all that match."""
+    with harness.open() as ledger:
+        emergency, done, open_one = _scene(ledger)
+        ledger.record_decision(make_result(), make_details("CS-2026-00600"))  # 5
+        kinds = Filters(kinds=("decision", "emergency"))
+        two = list(ledger.listing(kinds, newest=2))
+        three = list(ledger.listing(kinds, newest=3))
+        everything = list(ledger.listing(newest=100))
+        none = list(ledger.listing(kinds, newest=0))
+        urgent = list(ledger.listing(Filters(decision="share_urgently"), newest=1))
+        tallies = (
+            ledger.tally(kinds),
+            ledger.tally(),
+            ledger.tally(Filters(decision="share_urgently")),
+            ledger.tally(Filters(case="CS-2026-00500")),
+            ledger.tally(Filters(case="nobody")),
+        )
+    assert [i.entry.seq for i in two] == [4, 5]
+    assert [i.entry.seq for i in three] == [2, 4, 5]
+    assert [i.entry.seq for i in everything] == [1, 2, 3, 4, 5]
+    assert none == []
+    assert [i.entry.seq for i in urgent] == [3]
+    # An emergency among the newest still comes with its completion.
+    first = next(i for i in everything if i.entry.id == emergency)
+    assert first.completed_by == Completion(3, done, "share_urgently")
+    assert everything[2].target_seq == 1
+    assert everything[3].entry.id == open_one and everything[3].completed_by is None
+    assert [(t.total, t.waiting) for t in tallies] == [(4, 1), (5, 1), (2, 0), (1, 1), (0, 0)]
+
+
+def test_links_among_some_ids_rebuilds_only_theirs(harness: Harness) -> None:
+    from sharewise.domain.record import Verdict
+
+    with harness.open() as ledger:
+        emergency, done, _ = _scene(ledger)
+        other = ledger.record_decision(make_result(), make_details("CS-2026-00600"))
+        ledger.review(other.id, Verdict.AGREE, "I. G. Lead", None)
+        some = ledger.links(among={emergency})
+        every = ledger.links()
+    assert {k: [e.id for e in v] for k, v in some.items()} == {emergency: [done]}
+    assert set(every) == {emergency, other.id}
+
+
+def test_the_newest_and_the_tally_are_one_query_each(tmp_path: Path) -> None:
+    """No query per row, and the database stops after the newest (SQLite's trace)."""
+    from sharewise.store.sqlite import SQLiteBackend
+
+    with Ledger(SQLiteBackend(tmp_path / "ledger.sqlite3")) as ledger:
+        for i in range(5):
+            ref = ledger.record_emergency(quick(f"CS-{i % 2}"))
+            ledger.complete(ref.id, make_details(f"CS-{i % 2}"), make_result())
+        statements: list[str] = []
+        conn = ledger.backend.connection  # type: ignore[attr-defined]
+        conn.set_trace_callback(statements.append)
+        try:
+            listed = list(ledger.listing(Filters(case="CS-0"), newest=2))
+            tally = ledger.tally(Filters(case="CS-0", kinds=("emergency",)))
+        finally:
+            conn.set_trace_callback(None)
+    assert [i.entry.seq for i in listed] == [9, 10]
+    assert (tally.total, tally.waiting) == (3, 0)
+    assert len(statements) == 2, statements
+    assert "LIMIT" in statements[0]
