@@ -7,7 +7,7 @@ on screen and may be pasted into another terminal.
 from __future__ import annotations
 
 from sharewise.domain.citations import Registry
-from sharewise.domain.record import RecordDetails
+from sharewise.domain.record import Entry, RecordDetails
 from sharewise.domain.result import DecisionResult, by_question
 from sharewise.domain.safe_text import safe_line, safe_text
 from sharewise.tui.words import LAW_GROUPS, decision_words, yes_no
@@ -21,20 +21,38 @@ def record_text(
     record_id: str,
     seq: int,
     emergency: bool = False,
+    completed_by: Entry | None = None,
 ) -> str:
-    """The record as a case note: who decided what, why, on which law, and where it is filed."""
+    """The record as a case note: who decided what, why, on which law, and where it is filed.
+
+    An emergency record's `completed_by` (its completion) changes the heading from "to be
+    completed" to which entry completed it and with what decision, and gives that decision
+    when the emergency record was filed without one.
+    """
     d = details
-    heading = (
-        "Emergency information-sharing record (to be completed)"
-        if emergency
-        else ("Information-sharing decision record")
-    )
+    done = completed_by if emergency else None
+    if done is not None:
+        heading = f"Emergency information-sharing record, completed by entry {done.seq}"
+        decided = done.decision or (result.outcome.decision if result is not None else None)
+        heading += f": {decision_words(decided)}" if decided else " (no decision recorded)"
+    elif emergency:
+        heading = "Emergency information-sharing record (to be completed)"
+    else:
+        heading = "Information-sharing decision record"
     lines = [heading, f"Record {record_id} (entry {seq} in the sharewise ledger)"]
+    if done is not None:
+        lines.append(f"Completed: {done.created:%Y-%m-%d %H:%M} UTC, record {done.id}")
     if d.case_ref:
         lines.append(f"Case reference: {safe_line(d.case_ref)}")
     if result is not None:
         o = result.outcome
         lines.append(f"Decision: {decision_words(o.decision)} - {safe_line(o.title)}")
+    elif done is not None and done.result is not None:
+        o = done.result.outcome
+        lines.append(
+            f"Decision (when completed, entry {done.seq}): {decision_words(o.decision)}"
+            f" - {safe_line(o.title)}"
+        )
     p = d.practitioner
     who = ", ".join(safe_line(x) for x in (p.name or "", p.role, p.organisation) if x)
     lines.append(f"Decided by: {who}")

@@ -270,3 +270,46 @@ async def test_a_new_case_reference_confirmed_is_saved_and_done_goes_back_to_rec
         await pilot.press("escape")
         await pilot.pause()
         assert type(pilot.app.screen).__name__ == "HomeScreen"
+
+
+async def test_a_completed_emergency_opens_saying_it_was_completed_and_with_what(
+    make_app: MakeApp, data_dir: Path
+) -> None:
+    """The view of a completed emergency record: the heading says which entry completed it
+    and its decision (not "to be completed"), and a box above the record filed in the
+    emergency gives the completion's decision, what to do, and its rationale."""
+    tree = load_tree(Path(EXAMPLE_TREE))
+    with open_ledger(data_dir) as ledger:
+        done = ledger.record_emergency(quick(CASE))  # 1, filed before any question
+        waiting = ledger.record_emergency(quick("CS-2026-00500"))  # 2
+        completion = ledger.complete(done.id, details(CASE), decide(tree, DANGER))  # 3
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await open_records(pilot)
+        assert keys(pilot) == [waiting.id, done.id]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        view = pilot.app.screen
+        assert isinstance(view, RecordViewScreen) and view.entry.id == done.id
+        text = str(view.query_one("#record-view-text", Static).render())
+        heading = text.splitlines()[0]
+        assert heading == (
+            f"Emergency information-sharing record, completed by entry 3: {URGENT_WORDS}"
+        )
+        assert f"Completed: {completion.id}" not in text and f"record {completion.id}" in text
+        assert "Decision (when completed, entry 3): " + URGENT_WORDS in text
+        box = str(view.query_one("#record-view-completed", Static).render())
+        assert box.startswith("Completed by entry 3 on ")
+        assert f"Decision: {URGENT_WORDS} - " in box and "Rationale: " in box
+        assert not view.query(".warning-banner")  # nothing waits
+        assert view.check_action("complete", ()) is False
+        # Copy as text gives the same heading, for the case system.
+        assert view.text().splitlines()[0] == heading
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("up", "enter")  # the one still waiting: as before
+        await pilot.pause()
+        view = pilot.app.screen
+        assert isinstance(view, RecordViewScreen) and view.entry.id == waiting.id
+        text = str(view.query_one("#record-view-text", Static).render())
+        assert text.startswith("Emergency information-sharing record (to be completed)")
+        assert not view.query("#record-view-completed") and view.query(".warning-banner")

@@ -19,7 +19,7 @@ from textual.widgets.data_table import CellDoesNotExist
 
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.record import Entry, EntryKind
-from sharewise.domain.safe_text import safe_line
+from sharewise.domain.safe_text import safe_line, safe_text
 from sharewise.domain.tree import Decision
 from sharewise.store.base import Filters
 from sharewise.tui.context import sw_app
@@ -283,6 +283,11 @@ class RecordViewScreen(Screen[None]):
         self.entry = entry
         self.completed = completed
         self.linked = linked or []
+        #: For an emergency record: the entry that completed it (the store allows one).
+        self.completion = next(
+            (e for e in self.linked if e.kind is EntryKind.COMPLETION),
+            None,
+        )
 
     def latest_details(self) -> Entry:
         """The entry whose details are current: the last completion or amendment, else it."""
@@ -301,7 +306,27 @@ class RecordViewScreen(Screen[None]):
             record_id=e.id,
             seq=e.seq,
             emergency=e.kind is EntryKind.EMERGENCY,
+            completed_by=self.completion,
         )
+
+    def completed_text(self) -> str | None:
+        """A completed emergency record: by which entry, when, and the decision it brought
+        (with what to do), shown above the record filed in the emergency."""
+        done = self.completion
+        if self.entry.kind is not EntryKind.EMERGENCY or done is None:
+            return None
+        lines = [f"Completed by entry {done.seq} on {done.created:%Y-%m-%d %H:%M} UTC."]
+        result = done.result or self.entry.result
+        if result is not None:
+            o = result.outcome
+            lines.append(f"Decision: {decision_words(o.decision)} - {safe_line(o.title)}")
+            lines.append(safe_text(o.summary))
+        else:
+            lines.append("No decision was recorded with it.")
+        if done.details is not None and done.details.rationale:
+            lines.append(f"Rationale: {safe_text(done.details.rationale)}")
+        lines.append("Below: the record as it was filed in the emergency.")
+        return "\n".join(lines)
 
     def history(self) -> str:
         """Reviews, completions and amendments of this record, oldest first."""
@@ -332,6 +357,9 @@ class RecordViewScreen(Screen[None]):
                     f"This emergency record is waiting to be completed: {how}.",
                     classes="warning-banner",
                 )
+            completed = self.completed_text()
+            if completed is not None:
+                yield Static(Text(completed), id="record-view-completed")
             history = self.history()
             if history:
                 yield Label("Reviews and corrections", classes="section-title")
