@@ -186,12 +186,32 @@ def sections(
     ]
     if entry.target:
         chain.append(("Concerns entry", entry.target))
+    done = None
     if entry.kind.value == "emergency":
         done = next((e for e in linked if e.kind.value == "completion"), None)
-        status = f"completed by entry {done.seq} ({done.id})" if done else "to be completed"
+        status = "to be completed"
+        if done is not None:
+            status = f"completed by entry {done.seq} ({done.id})"
+            decided = done.decision or entry.decision
+            status += f", decision: {decided.value}" if decided else ", no decision recorded"
         chain.append(("Status", f"emergency record: {status}"))
     chain += [("Previous hash", entry.prev_hash), ("Hash", entry.hash)]
     yield "Chain", chain
+    if done is not None:
+        # What the completion decided, before the record as filed in the emergency: the
+        # emergency entry is never rewritten, and often holds no decision of its own.
+        lines = [
+            ("Completed by", f"entry {done.seq} ({done.id})"),
+            ("Completed", done.created.strftime("%Y-%m-%d %H:%M:%S UTC")),
+        ]
+        if done.result is not None:
+            o = done.result.outcome
+            lines += [("Decision", o.decision.value), ("Outcome", o.title), ("Summary", o.summary)]
+        elif entry.result is None:
+            lines.append(("Decision", "none recorded"))
+        if done.details is not None and done.details.rationale:
+            lines.append(("Rationale", done.details.rationale))
+        yield "Completion", lines
     if linked:
         yield (
             "Later entries about this one",
@@ -281,6 +301,8 @@ def sections(
 def _link_text(entry: Entry) -> str:
     if entry.review is not None:
         return f"review: {entry.review.verdict.value}"
+    if entry.kind.value == "completion" and entry.decision is not None:
+        return f"completion: {entry.decision.value}"
     return entry.kind.value
 
 

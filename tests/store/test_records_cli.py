@@ -442,3 +442,43 @@ def test_exports_show_a_paired_answer_as_one_question(
         "immediate_danger=no; sharer=public_authority (settled); "
         "care_professional=no (settled); special_category=no"
     )
+
+
+def test_show_a_completed_emergency_gives_the_completions_decision(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    """An emergency filed without a decision and completed later: `records show` says which
+    entry completed it and what it decided, in the status and in a section of its own, and
+    the readable exports too (the emergency entry itself is never rewritten)."""
+    emergency = _filed_without_a_decision(data)
+    _, out, _ = sw(capsys, data, "records", "show", emergency)
+    assert "Status: emergency record: to be completed" in out and "Completion:" not in out
+    completion = [
+        *("records", "complete", emergency, "--record", str(DETAILS_FILE)),
+        *("--facts", str(_danger(tmp_path)), "--tree", str(TREE)),
+    ]
+    assert sw(capsys, data, *completion)[0] == 0
+    _, out, _ = sw(capsys, data, "records", "show", emergency)
+    done = json.loads(sw(capsys, data, "records", "show", "2", "--json")[1])
+    assert (
+        f"Status: emergency record: completed by entry 2 ({done['id']}), "
+        "decision: share_urgently" in out
+    )
+    block = out.split("Completion:\n", 1)[1].split("\n", 6)
+    assert block[0] == f"  Completed by: entry 2 ({done['id']})"
+    assert block[2] == "  Decision: share_urgently"
+    assert block[3].startswith("  Outcome: ")
+    assert f"Entry 2: completion: share_urgently ({done['id']}" in out
+    assert out.index("Completion:") < out.index("Details:")  # before the record as filed
+    _, md, _ = sw(capsys, data, "records", "export", "--format", "md")
+    assert "### Completion" in md and "share\\_urgently" in md
+
+
+def test_show_an_emergency_completed_without_a_decision_says_so(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    emergency = _filed_without_a_decision(data)
+    sw(capsys, data, "records", "complete", emergency, "--record", str(DETAILS_FILE))
+    _, out, _ = sw(capsys, data, "records", "show", emergency)
+    assert "completed by entry 2 (" in out and ", no decision recorded" in out
+    assert "  Decision: none recorded" in out
