@@ -209,3 +209,39 @@ async def test_walk_then_complete_an_emergency_filed_without_a_decision(
     assert emergency.result is None and completion.target == emergency.id
     assert completion.result is not None and completion.decision is not None
     assert completion.decision.value == "share_urgently"
+
+
+async def test_a_completion_is_refused_with_the_unfinished_suggested_reasons(
+    make_app: MakeApp, data_dir: Path
+) -> None:
+    """The walk offers "<outcome> because " as the start of the reasons, for a completion too;
+    saved as it is, it would be a record with no reasons in it."""
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await fill(pilot, {k: DETAILS[k] for k in list(DETAILS)[:4]})
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await open_records(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        form = pilot.app.screen
+        assert isinstance(form, RecordFormScreen) and form.complete_target is not None
+        rationale = form.fields()["rationale"]
+        assert rationale.value.rstrip().endswith("because")
+        await fill(pilot, {k: v for k, v in DETAILS.items() if k != "rationale"})
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert pilot.app.screen is form
+        assert "Finish the sentence" in rationale.error
+    with open_ledger(data_dir, create=False) as ledger:
+        assert [e.kind for e in ledger.entries()] == [EntryKind.EMERGENCY]

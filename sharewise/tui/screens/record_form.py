@@ -145,11 +145,6 @@ class RecordFormScreen(Screen[None]):
     def recipient_required(self) -> bool:
         return self.result is not None and self.result.decision.shares
 
-    @property
-    def saves_decision(self) -> bool:
-        """A new decision record (not a completion or an amendment of one)."""
-        return not (self.complete_target or self.amend_target)
-
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="form-body"):
@@ -256,9 +251,10 @@ class RecordFormScreen(Screen[None]):
             for key in ("recipient.organisation", "recipient.role"):
                 if not values[key]:
                     problems[key] = REQUIRED_WORDS[key]
+        # A completion or a correction offers the same unfinished sentence, and it is no
+        # more a reason there than in a new record.
         if (
             self.result is not None
-            and self.saves_decision
             and values["rationale"]
             and is_unfinished(values["rationale"], self.result)
         ):
