@@ -149,3 +149,34 @@ def plain(renderable: object, width: int = 200) -> str:
     console = Console(width=width, record=True, file=io.StringIO())
     console.print(renderable)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines())
+
+
+async def open_records(pilot: Pilot[Any]) -> Any:
+    """From the home screen, the Records screen (r), once its rows are read."""
+    from sharewise.tui.screens.records import RecordsScreen
+
+    await ready(pilot)
+    await pilot.press("r")
+    await ready(pilot)
+    assert isinstance(pilot.app.screen, RecordsScreen)
+    return pilot.app.screen
+
+
+async def file_emergency(pilot: Pilot[Any], key: str = "e") -> None:
+    """Danger now (`e` on the home screen, or F2 anywhere): the four fields, saved, Done."""
+    await ready(pilot)
+    await pilot.press(key)
+    await pilot.pause()
+    await fill(pilot, {k: DETAILS[k] for k in list(DETAILS)[:4]})
+    await pilot.press("ctrl+s")
+    await ready(pilot)
+    await pilot.press("d")
+    await pilot.pause()
+
+
+async def open_emergency_record(pilot: Pilot[Any], key: str = "e") -> None:
+    """File an emergency record, then open it from the Records screen."""
+    await file_emergency(pilot, key)
+    await open_records(pilot)
+    await pilot.press("enter")
+    await pilot.pause()

@@ -22,7 +22,7 @@ from sharewise.tui.screens.record_form import RecordFormScreen
 from sharewise.tui.screens.records import RecordsScreen, RecordViewScreen
 from sharewise.tui.screens.saved import SavedScreen
 from sharewise.tui.screens.walk import WalkScreen
-from tests.tui.conftest import DETAILS, FakeStore, fill, ready
+from tests.tui.conftest import DETAILS, FakeStore, file_emergency, fill, ready
 
 MakeApp = Callable[..., SharewiseApp]
 
@@ -246,14 +246,7 @@ async def test_emergency_from_mid_walk_returns_to_the_walk(
 
 async def test_emergency_then_complete_it_from_records(make_app: MakeApp, data_dir: Path) -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await fill(pilot, {k: DETAILS[k] for k in list(DETAILS)[:4]})
-        await pilot.press("ctrl+s")
-        await ready(pilot)
-        await pilot.press("d")
-        await pilot.pause()
+        await file_emergency(pilot)
         assert isinstance(pilot.app.screen, HomeScreen)
         await pilot.press("r")
         await ready(pilot)

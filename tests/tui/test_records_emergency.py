@@ -30,8 +30,15 @@ from sharewise.tui.screens.case_ref import CaseRefScreen
 from sharewise.tui.screens.record_form import RecordFormScreen
 from sharewise.tui.screens.records import RecordsScreen, RecordViewScreen
 from sharewise.tui.screens.saved import SavedScreen
-from tests.tui.conftest import DETAILS, EXAMPLE_TREE, fill, ready
-from tests.tui.test_records_ig import SHARE, details, open_records, rows, seed, status
+from tests.tui.conftest import (
+    DETAILS,
+    EXAMPLE_TREE,
+    fill,
+    open_emergency_record,
+    open_records,
+    ready,
+)
+from tests.tui.test_records_ig import SHARE, details, rows, seed, status
 
 MakeApp = Callable[..., SharewiseApp]
 DANGER = {"immediate_danger": "yes"}
@@ -176,17 +183,7 @@ async def test_an_older_slower_read_does_not_replace_the_filtered_list(data_dir:
 
 async def file_emergency_and_open_completion(pilot: Pilot[Any]) -> RecordFormScreen:
     """F2, the four fields, saved; then from Records: the record, k."""
-    await ready(pilot)
-    await pilot.press("f2")
-    await pilot.pause()
-    await fill(pilot, {k: DETAILS[k] for k in list(DETAILS)[:4]})
-    await pilot.press("ctrl+s")
-    await ready(pilot)
-    await pilot.press("d")
-    await pilot.pause()
-    await open_records(pilot)
-    await pilot.press("enter")
-    await pilot.pause()
+    await open_emergency_record(pilot, "f2")
     await pilot.press("k")
     await pilot.pause()
     form = pilot.app.screen

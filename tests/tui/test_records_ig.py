@@ -20,7 +20,14 @@ from sharewise.tui.screens.record_form import RecordFormScreen
 from sharewise.tui.screens.records import RecordsScreen, RecordViewScreen, parse_filters
 from sharewise.tui.screens.review import ReviewScreen
 from sharewise.tui.screens.saved import SavedScreen
-from tests.tui.conftest import DETAILS, EXAMPLE_TREE, fill, ready
+from tests.tui.conftest import (
+    DETAILS,
+    EXAMPLE_TREE,
+    fill,
+    open_emergency_record,
+    open_records,
+    ready,
+)
 
 MakeApp = Callable[..., SharewiseApp]
 SHARE = {"immediate_danger": "no", "identifiable": "yes", "sharer": "public_authority"}
@@ -61,14 +68,6 @@ def rows(pilot: Pilot[Any]) -> int:
 
 def status(pilot: Pilot[Any]) -> str:
     return str(pilot.app.screen.query_one("#records-status", Static).render())
-
-
-async def open_records(pilot: Pilot[Any]) -> RecordsScreen:
-    await ready(pilot)
-    await pilot.press("r")
-    await ready(pilot)
-    assert isinstance(pilot.app.screen, RecordsScreen)
-    return pilot.app.screen
 
 
 def test_parse_filters_explains_bad_dates() -> None:
@@ -172,17 +171,7 @@ async def test_walk_then_complete_an_emergency_filed_without_a_decision(
     make_app: MakeApp, data_dir: Path
 ) -> None:
     async with make_app().run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await fill(pilot, {k: DETAILS[k] for k in list(DETAILS)[:4]})
-        await pilot.press("ctrl+s")
-        await ready(pilot)
-        await pilot.press("d")
-        await pilot.pause()
-        await open_records(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_emergency_record(pilot)
         assert isinstance(pilot.app.screen, RecordViewScreen)
         await pilot.press("w")
         await pilot.pause()
@@ -217,17 +206,7 @@ async def test_a_completion_is_refused_with_the_unfinished_suggested_reasons(
     """The walk offers "<outcome> because " as the start of the reasons, for a completion too;
     saved as it is, it would be a record with no reasons in it."""
     async with make_app().run_test(size=(120, 40)) as pilot:
-        await ready(pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await fill(pilot, {k: DETAILS[k] for k in list(DETAILS)[:4]})
-        await pilot.press("ctrl+s")
-        await ready(pilot)
-        await pilot.press("d")
-        await pilot.pause()
-        await open_records(pilot)
-        await pilot.press("enter")
-        await pilot.pause()
+        await open_emergency_record(pilot)
         await pilot.press("w")
         await pilot.pause()
         await pilot.press("1")
