@@ -13,6 +13,8 @@ emergency record's is refused unless the caller says the reference has changed.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -164,21 +166,33 @@ def test_an_emergency_whose_details_were_purged_can_still_be_completed(
         assert ledger.get(done.id).target == emergency.id
 
 
+def _five_completed(ledger: Ledger) -> None:
+    """Five emergencies, each completed, alternating between two cases."""
+    for i in range(5):
+        ref = ledger.record_emergency(quick(f"CS-{i % 2}"))
+        ledger.complete(ref.id, make_details(f"CS-{i % 2}"), make_result())
+
+
+@contextmanager
+def _traced(ledger: Ledger) -> Iterator[list[str]]:
+    """Every SQL statement SQLite runs inside the block."""
+    statements: list[str] = []
+    conn = ledger.backend.connection  # type: ignore[attr-defined]
+    conn.set_trace_callback(statements.append)
+    try:
+        yield statements
+    finally:
+        conn.set_trace_callback(None)
+
+
 def test_listing_a_case_is_one_query(tmp_path: Path) -> None:
     """No query per row: the completion is found by the same statement (SQLite's trace)."""
     from sharewise.store.sqlite import SQLiteBackend
 
     with Ledger(SQLiteBackend(tmp_path / "ledger.sqlite3")) as ledger:
-        for i in range(5):
-            ref = ledger.record_emergency(quick(f"CS-{i % 2}"))
-            ledger.complete(ref.id, make_details(f"CS-{i % 2}"), make_result())
-        statements: list[str] = []
-        conn = ledger.backend.connection  # type: ignore[attr-defined]
-        conn.set_trace_callback(statements.append)
-        try:
+        _five_completed(ledger)
+        with _traced(ledger) as statements:
             listed = list(ledger.listing(Filters(case="CS-0", decision="share")))
-        finally:
-            conn.set_trace_callback(None)
     assert [i.entry.kind for i in listed] == [EntryKind.EMERGENCY, EntryKind.COMPLETION] * 3
     assert all(i.decision == "share" for i in listed)
     assert len(statements) == 1, statements
@@ -234,17 +248,10 @@ def test_the_newest_and_the_tally_are_one_query_each(tmp_path: Path) -> None:
     from sharewise.store.sqlite import SQLiteBackend
 
     with Ledger(SQLiteBackend(tmp_path / "ledger.sqlite3")) as ledger:
-        for i in range(5):
-            ref = ledger.record_emergency(quick(f"CS-{i % 2}"))
-            ledger.complete(ref.id, make_details(f"CS-{i % 2}"), make_result())
-        statements: list[str] = []
-        conn = ledger.backend.connection  # type: ignore[attr-defined]
-        conn.set_trace_callback(statements.append)
-        try:
+        _five_completed(ledger)
+        with _traced(ledger) as statements:
             listed = list(ledger.listing(Filters(case="CS-0"), newest=2))
             tally = ledger.tally(Filters(case="CS-0", kinds=("emergency",)))
-        finally:
-            conn.set_trace_callback(None)
     assert [i.entry.seq for i in listed] == [9, 10]
     assert (tally.total, tally.waiting) == (3, 0)
     assert len(statements) == 2, statements
