@@ -7,8 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import RadioButton, RadioSet, Static
+from textual.widget import Widget
+from textual.widgets import Label, RadioButton, RadioSet, Static
 
 from sharewise import paths
 from sharewise.domain.facts import load_vocabulary
@@ -188,6 +191,59 @@ async def test_the_settings_screen_saves_and_clears(make_app: MakeApp, data_dir:
         await pilot.pause()
         await pilot.pause()
         assert isinstance(pilot.app.screen, SettingsScreen)
+
+
+def rendered(widget: Widget) -> str:
+    """What a widget puts on the screen, as plain characters (no colour or style)."""
+    lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(line.text for line in lines)
+
+
+async def open_settings(pilot: Pilot[Any]) -> SettingsScreen:
+    await ready(pilot)
+    await pilot.press("g")
+    await ready(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SettingsScreen)
+    return screen
+
+
+async def test_under_no_color_the_chosen_answer_is_told_in_characters(
+    make_app: MakeApp, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Colour is all Textual's radio button uses to tell on from off; NO_COLOR removes it."""
+    save_settings(data_dir, {"apd_in_place": "yes"}, VOCAB)
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    assert app.no_color
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_settings(pilot)
+        for fact, chosen in (("apd_in_place", "yes"), ("sharer", "")):
+            radio = screen.query_one(f"#fact-{fact}", RadioSet)
+            assert radio.pressed_button is not None
+            assert radio.pressed_button.id == button_id(fact, chosen)
+            marks: dict[bool, set[str]] = {True: set(), False: set()}
+            for button in radio.query(RadioButton):  # what it draws before its label
+                marks[button.value].add(rendered(button).split(button.label.plain.split()[0])[0])
+            (on,), (off,) = marks[True], marks[False]  # one chosen; the others all alike
+            assert on != off  # in plain characters: no colour or style is compared
+            assert "●" in on and "○" in off and "●" not in off
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_every_answer_on_the_settings_screen_is_shown_whole(
+    make_app: MakeApp, size: tuple[int, int]
+) -> None:
+    async with make_app().run_test(size=size) as pilot:
+        screen = await open_settings(pilot)
+        buttons = list(screen.query(RadioButton))
+        assert len(buttons) == 10
+        for widget in [*buttons, *screen.query(Label)]:
+            shown = rendered(widget)
+            assert "…" not in shown
+            words = " ".join(shown.replace("▐●▌", "").replace("▐○▌", "").split())
+            text = widget.label.plain if isinstance(widget, RadioButton) else str(widget.render())
+            assert " ".join(text.split()) in words
 
 
 async def test_a_refusal_is_shown_in_the_domains_words(make_app: MakeApp) -> None:

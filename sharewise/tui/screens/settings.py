@@ -16,6 +16,8 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, RadioButton, RadioSet, Static
 
@@ -37,6 +39,41 @@ def value_label(value: str, meaning: str) -> Text:
     if value in ("yes", "no"):
         return Text(f"{value.capitalize()}: {meaning}")
     return Text(meaning[:1].upper() + meaning[1:])
+
+
+class Choice(RadioButton):
+    """A radio button that says which answer is chosen in characters, not only in colour,
+    and shows its whole label.
+
+    Textual's radio button draws the same ● for on and off and tells them apart by colour
+    alone, which `NO_COLOR` (and colour blindness) removes: here the chosen answer's mark is
+    ● and the others' ○. Its label is also cut to one line with "…"; here it wraps, the
+    continuation lines indented under the first.
+    """
+
+    ON = "●"
+    OFF = "○"
+
+    def _rows(self, width: int) -> list[Content]:
+        """The label wrapped to `width` cells less the mark, a space and the right pad."""
+        self.BUTTON_INNER = self.ON if self.value else self.OFF
+        room = max(width - self._button.cell_length - 2, 1)
+        return self._label.wrap(room) or [Content("")]
+
+    def render(self) -> Content:
+        rows = self._rows(self.content_size.width)  # sets the mark for the value, first
+        button = self._button
+        label_style = self.get_visual_style("toggle--label")
+        blank = Content(" " * button.cell_length)
+        return Content("\n").join(
+            Content.assemble(
+                button if index == 0 else blank, row.pad(1, 1).stylize_before(label_style)
+            )
+            for index, row in enumerate(rows)
+        )
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._rows(width))
 
 
 class SettingsScreen(Screen[None]):
@@ -123,15 +160,13 @@ class SettingsScreen(Screen[None]):
             if fact.scope == "case":
                 continue
             buttons = [
-                RadioButton(
-                    Text("Ask in every case"), id=button_id(name), value=name not in settings
-                )
+                Choice(Text("Ask in every case"), id=button_id(name), value=name not in settings)
             ]
             for value, meaning in fact.values.items():
                 if value == "unsure":
                     continue  # "not sure" is never settled: it is asked, and leads to advice
                 buttons.append(
-                    RadioButton(
+                    Choice(
                         value_label(value, meaning),
                         id=button_id(name, value),
                         value=settings.get(name) == value,
