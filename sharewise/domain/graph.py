@@ -145,16 +145,6 @@ class CompiledTree:
         ]
         return listed + extra
 
-    def route(self, node: str, value: str) -> str | None:
-        """Where `value` leads from question `node`, or None if the fact has no such value."""
-        q = self.question(node)
-        for option in q.options:
-            if option.value == value:
-                return option.next
-        if q.otherwise is not None and value in self.vocabulary[q.fact].values:
-            return q.otherwise
-        return None
-
     def reachable_outcomes(self, node: str) -> list[str]:
         """Outcome ids still reachable from `node`, in file order (why a question is asked)."""
         return self._reachable[node]
