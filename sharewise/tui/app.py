@@ -89,6 +89,22 @@ class SharewiseApp(App[int]):
         # validation) and would otherwise delay the screen the person is waiting to see.
         self.call_after_refresh(self._load_tree)
         self.call_after_refresh(self._load_profile)
+        if not self.is_headless and _has_terminal():
+            self.set_interval(self.TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone)
+
+    #: How often to check that the terminal is still there (see `_exit_if_terminal_gone`).
+    TERMINAL_CHECK_SECONDS: ClassVar[float] = 2.0
+
+    def _exit_if_terminal_gone(self) -> None:
+        """Quit once the terminal has gone (its window closed, its ssh session dropped).
+
+        Started under another program (`make run`, a wrapper script) the app may not get the
+        hang-up signal, and Textual's input thread then spins on the dead terminal, using a
+        core until someone kills it. Nothing is lost by quitting: records are saved as they
+        are made, and an unsaved form is gone with the window either way.
+        """
+        if not _has_terminal():
+            self.exit(return_code=1)
 
     @work(thread=True, exclusive=True, group="tree")
     def _load_tree(self) -> None:
@@ -288,6 +304,11 @@ def create_app(
     app = SharewiseApp(tree_path, store or LedgerStore(folder), chosen, data_dir=folder)
     app.start_training = training
     return app
+
+
+def _has_terminal() -> bool:
+    """Whether standard input is still a terminal (it stops being one on hang-up)."""
+    return os.isatty(0)
 
 
 def run(args: argparse.Namespace) -> int:

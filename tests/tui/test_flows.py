@@ -505,3 +505,23 @@ async def test_start_pressed_while_the_tree_loads_opens_the_walk(
                 break
             await pilot.pause(0.02)
         assert isinstance(pilot.app.screen, WalkScreen)
+
+
+async def test_the_app_quits_once_its_terminal_has_gone(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A closed window must not leave the app spinning on a dead terminal (seen under
+    `make run`, where the hang-up signal did not reach it)."""
+    import sharewise.tui.app as app_module
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        monkeypatch.setattr(app_module, "_has_terminal", lambda: True)
+        app._exit_if_terminal_gone()
+        await pilot.pause()
+        assert app.is_running
+        monkeypatch.setattr(app_module, "_has_terminal", lambda: False)
+        app._exit_if_terminal_gone()
+        await pilot.pause()
+    assert app.return_code == 1
