@@ -121,10 +121,14 @@ class Walk:
         )
 
     def answer_from(self, facts: Mapping[str, object]) -> str:
-        """Answer the current question from a mapping of fact to value (a facts file).
+        """Answer the current question from a mapping of fact to value (a facts file)."""
+        return self.choose(self.choices()[self.index_for(facts)])
 
-        Raises InputError if the facts do not settle the question: a fact is missing, a value
-        is not an answer here, or they fit more than one answer.
+    def index_for(self, facts: Mapping[str, object]) -> int:
+        """The position among `choices()` of the one answer `facts` give.
+
+        Raises InputError if the facts do not settle the question: its fact or a fact its
+        answers also settle is missing, or the value is not an answer here.
         """
         self._not_finished()
         q = self.tree.question(self.node)
@@ -132,11 +136,12 @@ class Walk:
             raise InputError(
                 Problem(Location("walk"), f"{q.fact!r} is not given", f"give {q.fact}")
             )
-        matches = [c for c in self.choices() if c.settles(facts)]
+        choices = self.choices()
+        matches = [i for i, c in enumerate(choices) if c.settles(facts)]
         if len(matches) == 1:
-            return self.choose(matches[0])
+            return matches[0]
         missing = [f for f in q.facts() if f not in facts]
-        if missing and any(c.fits(facts) for c in self.choices()):
+        if missing and any(c.fits(facts) for c in choices):
             raise InputError(
                 Problem(
                     Location("walk"),
@@ -144,21 +149,14 @@ class Walk:
                     f"give {', '.join(missing)}",
                 )
             )
-        return self.answer(str(facts[q.fact]))
-
-    def index_for(self, facts: Mapping[str, object]) -> int:
-        """The position among `choices()` of the one answer `facts` give (keys for tests)."""
-        matches = [i for i, c in enumerate(self.choices()) if c.settles(facts)]
-        if len(matches) != 1:
-            q = self.question
-            raise InputError(
-                Problem(
-                    Location("walk"),
-                    f"the facts give {len(matches)} answers to {self.node!r}",
-                    f"give exactly one value for each of: {', '.join(q.facts() if q else [])}",
-                )
+        allowed = ", ".join(dict.fromkeys(c.value for c in choices))
+        raise InputError(
+            Problem(
+                Location("walk"),
+                f"{facts[q.fact]!r} is not an answer to {q.fact!r}",
+                f"use one of: {allowed}",
             )
-        return matches[0]
+        )
 
     def _not_finished(self) -> None:
         if self.finished:
