@@ -24,11 +24,11 @@ postgres:
 	@sh scripts/ensure-postgres
 
 format: $(STAMP)
-	$(BIN)/ruff format sharewise tests bench
+	$(BIN)/ruff format sharewise tests bench decision_trees/england
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check sharewise tests bench
-	$(BIN)/ruff check sharewise tests bench
+	$(BIN)/ruff format --check sharewise tests bench decision_trees/england
+	$(BIN)/ruff check sharewise tests bench decision_trees/england
 
 types: $(STAMP)
 	$(BIN)/mypy sharewise

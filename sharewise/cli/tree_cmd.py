@@ -1,4 +1,4 @@
-"""`sharewise tree check|show`: validate trees and draw them."""
+"""`sharewise tree check|show|build`: validate trees, draw them, and generate them from rules."""
 
 from __future__ import annotations
 
@@ -22,6 +22,24 @@ def register(sub: Any) -> None:
     show.add_argument("path", nargs="?", metavar="PATH")
     show.add_argument("--format", choices=("mermaid", "dot", "text", "overview"), default="text")
     show.set_defaults(handler=run_show)
+
+    build = tsub.add_parser(
+        "build", help="generate a tree file from its rules package (for tree authors)"
+    )
+    build.add_argument(
+        "rules", metavar="RULES_DIR", help="the rules package, e.g. decision_trees/england"
+    )
+    build.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the tree file (or --docs page) is out of date",
+    )
+    build.add_argument(
+        "--docs",
+        metavar="PAGE",
+        help="also refresh the generated statistics and diagrams in this Markdown page",
+    )
+    build.set_defaults(handler=run_build)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -66,4 +84,41 @@ def run_show(args: argparse.Namespace) -> int:
         "overview": diagram.overview,
     }[args.format]
     sys.stdout.write(render(tree))
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Regenerate (or with --check, compare) a tree file and its docs page from the rules."""
+    from sharewise.authoring.docs import docs_sections, render_docs
+    from sharewise.authoring.project import load_rules
+
+    try:
+        rules = load_rules(Path(args.rules))
+    except (OSError, ImportError) as exc:
+        print(f"sharewise: {exc}", file=sys.stderr)
+        return 2
+    try:
+        text = rules.text()
+    except ValueError as exc:
+        # The builder's own checks (a missing label, an outcome id reused, a summary too long).
+        print(f"{rules.folder}: {exc}", file=sys.stderr)
+        return 2
+    current = rules.output.exists() and rules.output.read_text(encoding="utf-8") == text
+    stale: list[str] = [] if current else [str(rules.output)]
+    if not args.check and not current:
+        rules.output.write_text(text, encoding="utf-8")
+    if args.docs:
+        page = Path(args.docs)
+        old = page.read_text(encoding="utf-8")
+        new = render_docs(old, docs_sections(rules.output))
+        if new != old:
+            stale.append(str(page))
+            if not args.check:
+                page.write_text(new, encoding="utf-8")
+    if args.check:
+        for name in stale:
+            print(f"{name}: out of date; run: sharewise tree build {args.rules}", file=sys.stderr)
+        return 1 if stale else 0
+    for name in stale:
+        print(f"wrote {name}")
     return 0

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from sharewise import paths
+from sharewise.authoring.docs import docs_sections, render_docs
+from sharewise.authoring.project import RulesPackage, load_rules
 from sharewise.cli import main
 from sharewise.domain.graph import CompiledTree, load_tree
 from sharewise.domain.invariants import check_invariants, path_lengths, question_stats
@@ -74,25 +73,13 @@ def test_outcomes_are_complete(england: CompiledTree) -> None:
             assert o.law.basis, oid
 
 
-def _generator() -> ModuleType:
-    path = ROOT / "decision_trees" / "build_england.py"
-    spec = importlib.util.spec_from_file_location("build_england", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_england"] = module
-    spec.loader.exec_module(module)
-    return module
+def _rules() -> RulesPackage:
+    return load_rules(ROOT / "decision_trees" / "england")
 
 
 def test_yaml_is_current_with_its_rules() -> None:
     """england.yaml is generated: editing it by hand, or the rules without regenerating, fails."""
-    gen = _generator()
-    import yaml
-
-    vocab = yaml.safe_load((ROOT / "decision_trees" / "facts.yaml").read_text(encoding="utf-8"))
-    expected = gen.render(gen.build(vocab))
-    actual = (ROOT / "decision_trees" / "england.yaml").read_text(encoding="utf-8")
-    assert actual == expected, "run: python decision_trees/build_england.py"
+    assert _rules().is_current(), "run: sharewise tree build decision_trees/england"
 
 
 def test_path_lengths_cover_every_path(england: CompiledTree) -> None:
@@ -101,8 +88,7 @@ def test_path_lengths_cover_every_path(england: CompiledTree) -> None:
 
 def test_docs_show_the_current_tree() -> None:
     """docs/tree.md's diagram and statistics are the generated ones for this england.yaml."""
-    gen = _generator()
     doc = (ROOT / "docs" / "tree.md").read_text(encoding="utf-8")
-    assert gen.render_docs(doc, gen.docs_sections()) == doc, (
-        "run: .venv/bin/python decision_trees/build_england.py --docs"
+    assert render_docs(doc, docs_sections(_rules().output)) == doc, (
+        "run: .venv/bin/sharewise tree build decision_trees/england --docs docs/tree.md"
     )

@@ -11,10 +11,11 @@ import pkgutil
 import subprocess
 import sys
 
+import sharewise.authoring
 import sharewise.cli
 import sharewise.domain
 
-HEADLESS_PACKAGES = (sharewise.domain, sharewise.cli)
+HEADLESS_PACKAGES = (sharewise.domain, sharewise.authoring, sharewise.cli)
 
 
 def _headless_modules() -> list[str]:

@@ -1,0 +1,761 @@
+"""The England tree's outcomes: fixed advice and refusal texts, and share outcomes composed
+from their legal route (basis x Art 9 condition x Art 10 route x telling)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sharewise.authoring import Out
+
+# --------------------------------------------------------------------------------------------
+# Outcomes
+# --------------------------------------------------------------------------------------------
+
+RECORD_SHARE = (
+    "Record the decision and why: what you shared, with whom, when and how; the legal basis "
+    "and conditions below; why it was necessary and proportionate; whether consent was "
+    "sought and, if not, why; whether you told the person and, if not, why."
+)
+RECORD_NOT = (
+    "Record the decision and why, even though you are not sharing (HMG 2024 rule 7): what "
+    "was asked or considered, the reasons, and who you discussed it with."
+)
+RECORD_ADVICE = (
+    "Record the decision and why: what you are considering sharing, why you are taking "
+    "advice, whom you asked, what they said and what you then decided."
+)
+NEVER_WAIT = (
+    "Do not let waiting for advice leave anyone at risk: if the risk grows, call 999 or "
+    "the children's or adults' duty team at once."
+)
+SECURE = (
+    "Share securely: speak to a named person in the receiving agency, then confirm in "
+    "writing by secure email or the agency's portal; never by open email, text or social "
+    "media."
+)
+IDENTITIES = (
+    "Protect the identity of anyone who could be harmed if their details were known, "
+    "such as the person who raised the concern (HMG 2024 rule 5)."
+)
+LESS = (
+    "Share only what the recipient needs for this purpose. If less would do, share less - "
+    "for example an address, not the file; what happened this week, not the family's "
+    "history; facts without names where names are not needed - and note what you left out "
+    "and why (UK GDPR Art 5(1)(c))."
+)
+
+# The statutory functions behind a public authority's public task (DPA 2018 s.8).
+PA_CHILD = ["dpa2018.s8", "ca1989.s17", "ca1989.s47", "ca2004.s10", "ca2004.s11", "ea2002.s175"]
+PA_ADULT = ["dpa2018.s8", "care2014.s42"]
+CHILD = ("child_significant_harm", "child_welfare")
+AT_RISK = ("child_significant_harm", "child_welfare", "adult_at_risk")
+NO_CONSENT = (
+    "cannot_be_given",
+    "cannot_reasonably_obtain",
+    "would_prejudice_protection",
+    "lacks_capacity",
+    "refused",
+)
+
+
+def advice(
+    oid: str,
+    title: str,
+    summary: str,
+    whom: list[str],
+    ask: list[str],
+    actions: list[str] | None = None,
+    law: dict[str, list[str]] | None = None,
+) -> Out:
+    acts = [*(actions or []), NEVER_WAIT, RECORD_ADVICE]
+    return Out(
+        oid,
+        "seek_advice",
+        title,
+        summary,
+        tuple(acts),
+        tuple((g, tuple(v)) for g, v in (law or {}).items()),
+        tuple(whom),
+        tuple(ask),
+    )
+
+
+def refuse(
+    oid: str,
+    title: str,
+    summary: str,
+    actions: list[str],
+    law: dict[str, list[str]] | None = None,
+) -> Out:
+    return Out(
+        oid,
+        "do_not_share",
+        title,
+        summary,
+        (*actions, RECORD_NOT),
+        tuple((g, tuple(v)) for g, v in (law or {}).items()),
+    )
+
+
+DSL = "Your designated safeguarding lead (or named safeguarding professional)"
+DPO = "Your data protection officer or information governance lead"
+DUTY = "The children's or adults' social care duty team, or the police on 101"
+CALDICOTT = "Your Caldicott guardian (health and social care)"
+
+# ---- advice and refusal outcomes, fixed texts ----------------------------------------------
+
+ADV_DANGER = advice(
+    "urgent_advice_danger_unsure",
+    "Get urgent advice now",
+    "Not sure if it is an emergency? Treat it as urgent: phone the police or the emergency "
+    "duty team now and ask. Do not fill in forms first.",
+    ["The police (999 if a life may be at risk, otherwise 101)", DUTY, DSL],
+    [
+        "Is this an emergency that needs action now?",
+        "What do you need from me straight away to keep people safe?",
+    ],
+    ["Phone now; give what they need to judge the danger (who, where, what is happening)."],
+    {"basis": [], "supporting": ["guidance.ico10step", "guidance.ico_sharing_code"]},
+)
+ADV_IDENTIFIABLE = advice(
+    "advice_identifiable_unsure",
+    "Check whether it identifies anyone",
+    "Before sharing, check whether the information could identify a living person, alone "
+    "or with other information the recipient has. Until then, treat it as personal data.",
+    [DPO],
+    [
+        "Could this identify someone with other information (small numbers, rare details, "
+        "a small place)?",
+        "Can we share it in a form that identifies nobody?",
+    ],
+    [
+        "Remove names, dates of birth, addresses and rare details, and consider rounding "
+        "small numbers, if that still meets the purpose."
+    ],
+)
+ADV_LEGAL = advice(
+    "advice_legal_requirement_unsure",
+    "Check whether the law requires it",
+    "Find out today whether the order, request or duty binds your organisation. Do not "
+    "ignore it meanwhile: a court order must be obeyed, and if it seems too wide, ask the "
+    "court.",
+    [DPO, "Your organisation's legal team", DSL],
+    [
+        "Does this order, request or duty oblige us to provide the information?",
+        "Is our organisation among the bodies listed in Children Act 1989 s.47(11) (it does "
+        "not include GP practices, schools, police or charities)?",
+        "If it is Children Act 2004 s.16LA or the Crime and Policing Act 2026 reporting duty: "
+        "is it in force yet (commencement unconfirmed)?",
+    ],
+    [
+        "If it is a s.47 request you are not bound by, you may still be able to share: walk "
+        "the tree again answering 'No - sharing would be our choice'."
+    ],
+    {"supporting": ["ca1989.s47", "care2014.s45", "dpa2018.sch2.para5"]},
+)
+ADV_CONCERN = advice(
+    "advice_concern_unsure",
+    "Talk it through with your safeguarding lead",
+    "You are not sure what the concern is. Talk to your designated safeguarding lead today; "
+    "seeking advice promptly is one of the golden rules.",
+    [DSL, DUTY],
+    [
+        "Is this a safeguarding concern, and at what level (significant harm, welfare, an "
+        "adult at risk)?",
+        "Who needs to know, and what do they need?",
+    ],
+    law={"supporting": ["guidance.hmg2024", "guidance.wt2023"]},
+)
+DNS_NO_PURPOSE = refuse(
+    "do_not_share_no_purpose",
+    "Do not share",
+    "There is no safeguarding purpose, so safeguarding is no reason to share. Decline, "
+    "politely, and give no details.",
+    [
+        "Decline without confirming or denying anything about the person.",
+        "If you are pressed (for example by the press), refer the requester to your "
+        "communications team or data protection officer.",
+        "If a safeguarding concern appears later, think again.",
+    ],
+    {"supporting": ["ukgdpr.art5", "guidance.hmg2024"]},
+)
+DNS_NO_ROLE = refuse(
+    "do_not_share_no_role",
+    "Do not share with this recipient",
+    "They have no role in safeguarding this person. If there is a concern, share it with an "
+    "agency that does (children's or adults' social care, the police), not with them.",
+    [
+        "Decline to share with this recipient.",
+        "If the concern is real, refer it to children's or adults' social care or the "
+        "police instead, and walk the tree again for that recipient.",
+    ],
+    {"supporting": ["guidance.hmg2024", "guidance.caldicott"]},
+)
+ADV_ROLE = advice(
+    "advice_recipient_unsure",
+    "Find out who has the safeguarding role",
+    "You are not sure the recipient has a role in safeguarding this person. Check first; "
+    "the right recipient is usually children's or adults' social care, the MASH or the "
+    "police.",
+    [DSL, DUTY],
+    [
+        "Who is the right agency to receive this?",
+        "Does this recipient have a role in protecting this person, and what do they need?",
+    ],
+    law={"supporting": ["guidance.hmg2024", "guidance.caldicott"]},
+)
+DNS_NOT_NEEDED = refuse(
+    "do_not_share_not_necessary",
+    "Do not share: it is not needed",
+    "Sharing is not needed for the purpose, so it would not be necessary or proportionate. "
+    "Keep the information; keep the concern under review.",
+    [
+        "Tell the requester, if any, that you are not sharing because it is not needed.",
+        "Think again if the situation changes.",
+    ],
+    {"supporting": ["ukgdpr.art5", "guidance.wt2023", "guidance.ico_sharing_code"]},
+)
+ADV_NECESSARY = advice(
+    "advice_necessary_unsure",
+    "Check what they need before sharing",
+    "Ask the recipient what they need to act, then share that and no more. If the risk is "
+    "rising, do not wait: share what is needed now.",
+    ["The recipient (ask what they need and why)", DSL],
+    [
+        "What do you need from us to protect this person, and why?",
+        "Would less (an address, a date, a fact) do?",
+    ],
+    law={"supporting": ["ukgdpr.art5", "guidance.wt2023"]},
+)
+ADV_SHARER = advice(
+    "advice_sharer_unsure",
+    "Check in what capacity you are sharing",
+    "The lawful basis depends on whether you share as a public authority, as police or "
+    "probation for law enforcement, or as another organisation. Check with your data "
+    "protection officer today.",
+    [DPO, DSL],
+    [
+        "Are we sharing as a public authority performing our functions, as a competent "
+        "authority for law enforcement, or as a private or voluntary organisation?",
+        "Which lawful basis do we use for safeguarding disclosures (our privacy notice and "
+        "policy document should say)?",
+    ],
+)
+ADV_CAPACITY = advice(
+    "advice_capacity_unsure",
+    "Assess capacity, or take advice",
+    "Whether the adult can decide about this sharing changes what you may do. Assess "
+    "capacity for this decision (Mental Capacity Act 2005), or ask someone who can.",
+    [DSL, "A social worker or health professional who knows the adult", DUTY],
+    [
+        "Does the adult have capacity to decide about this sharing, now?",
+        "If not, what is in their best interests?",
+    ],
+    law={"supporting": ["care2014.s42"]},
+)
+ADV_CONSENT_UNSURE = advice(
+    "advice_consent_unsure",
+    "Find out about consent first",
+    "Find out whether the person has been asked and what they said; the legal route "
+    "depends on it. If finding out would put anyone at risk, say so and take advice.",
+    [DSL, "The colleague who has been working with the person"],
+    [
+        "Has the person been asked about this sharing, and what did they say?",
+        "Would asking them put anyone at risk?",
+    ],
+)
+ADV_REASON_UNSURE = advice(
+    "advice_consent_reason_unsure",
+    "Take advice on sharing without consent",
+    "You are not sure why consent would not be sought. The safeguarding condition needs a "
+    "clear reason: talk to your safeguarding lead today.",
+    [DSL, DPO],
+    [
+        "Can the person give consent? Can it reasonably be obtained? Would asking put them "
+        "at greater risk or prejudice their protection?",
+        "If none of these, should we ask for consent first?",
+    ],
+    law={"supporting": ["dpa2018.sch1.para18", "guidance.hmg2024"]},
+)
+ASK_CONSENT_FIRST = advice(
+    "ask_consent_first",
+    "Ask for consent first",
+    "You could ask, and it is safe to: explain what you want to share, with whom and why, "
+    "and ask them to agree. If they agree expressly, record it; if they refuse, or asking "
+    "turns out to be unsafe, walk the tree again.",
+    [DSL],
+    ["Is it safe to ask for consent?", "If they refuse, what then?"],
+    [
+        "Ask the person (or, for a young child, the parent or carer) and record their answer "
+        "in their words."
+    ],
+    {"supporting": ["guidance.hmg2024", "ukgdpr.art9.2a"]},
+)
+ADV_ADULT_ASK_FIRST = advice(
+    "advice_adult_ask_first",
+    "Ask the adult first, or take advice today",
+    "An adult with capacity should normally be asked before you share, because their "
+    "refusal would normally stand. If asking would put them or anyone else at risk, talk to "
+    "your safeguarding lead today about sharing without asking.",
+    [DSL, "Adult social care", "Your local domestic abuse service or MARAC coordinator"],
+    [
+        "Is it safe to ask the adult (away from anyone who may be harming them)?",
+        "Would asking prejudice their protection, so that sharing without consent is "
+        "justified (DPA 2018 Sch 1 para 18(2)(c))?",
+        "Are others at risk, or is there coercion or control?",
+    ],
+    [
+        "If it is safe, ask them alone, explain what you want to share, with whom and why, and "
+        "record their answer in their words."
+    ],
+    {"supporting": ["dpa2018.sch1.para18", "care2014.s42"]},
+)
+ADV_OVERRIDE_COERCION = advice(
+    "advice_refusal_coercion",
+    "Take advice today: the refusal may not be free",
+    "The adult refused, but their choice may be under someone else's control. Talk to "
+    "your safeguarding lead today; share where the public interest in protecting them "
+    "requires it.",
+    [DSL, DUTY, "Your local domestic abuse service or MARAC coordinator"],
+    [
+        "Is the refusal a free choice, or made under coercion or control?",
+        "Does the public interest in protecting them outweigh the refusal?",
+        "Can we speak to the adult alone, safely?",
+    ],
+    ["Try to speak to the adult alone and safely, without alerting the person suspected."],
+    {"confidentiality": ["common_law.confidentiality"], "supporting": ["guidance.hmg2024"]},
+)
+ADV_OVERRIDE_OTHERS = advice(
+    "advice_refusal_others_at_risk",
+    "Take advice today: others may be at risk",
+    "The adult's refusal covers their own information; it does not stop you protecting "
+    "others. If a child may be at risk, refer the child's situation to children's social "
+    "care (consent is not needed for that). Take advice today on the rest.",
+    [DSL, DUTY, "The police (101), if a serious crime is involved"],
+    [
+        "Who else is at risk, and what do the agencies protecting them need to know?",
+        "Does the public interest in protecting others outweigh the adult's refusal?",
+    ],
+    [
+        "If a child in the household may be at risk, walk the tree again for the child: "
+        "consent is not needed where a child is at risk (HMG 2024 rule 3)."
+    ],
+    {"confidentiality": ["common_law.confidentiality"], "supporting": ["guidance.hmg2024"]},
+)
+DNS_ADULT_REFUSED = refuse(
+    "do_not_share_adult_refuses",
+    "Do not share: respect their refusal",
+    "An adult with capacity has refused, no one else is at risk and there is no sign of "
+    "coercion, so their refusal stands. Keep offering support.",
+    [
+        "Tell them how to get help (for example a domestic abuse helpline) and that they can "
+        "change their mind.",
+        "Think again if anything changes: new risk, children or others at risk, signs of coercion.",
+    ],
+    {"confidentiality": ["common_law.confidentiality"], "supporting": ["care2014.s42"]},
+)
+ADV_BEST_INTERESTS = advice(
+    "advice_best_interests",
+    "Take advice: a best-interests decision",
+    "The adult cannot decide, and the concern does not meet the 'adult at risk' test, so "
+    "the safeguarding condition is not open. Decide in their best interests with advice.",
+    [DSL, "Adult social care", DPO],
+    [
+        "Is the adult in fact 'at risk' (care and support needs, abuse or neglect, unable "
+        "to protect themself)? If so, walk the tree again.",
+        "What sharing is in their best interests (Mental Capacity Act 2005 s.4)?",
+    ],
+)
+ADV_ADULT_OTHER = advice(
+    "advice_adult_not_at_risk",
+    "Take advice before sharing without their agreement",
+    "The adult does not meet the 'at risk' test and has not agreed. Sharing without their "
+    "agreement needs a strong public-interest reason: take advice today.",
+    [DSL, DPO, "The police (101), if a crime is involved"],
+    [
+        "Is there a crime to report, or a risk to others?",
+        "Can we ask the adult for consent safely?",
+        "Is the adult in fact 'at risk' (care and support needs)?",
+    ],
+    law={"confidentiality": ["common_law.confidentiality"]},
+)
+ADV_CHILD_WELFARE_CONF = advice(
+    "advice_welfare_confidential",
+    "Take advice: confidential, and below significant harm",
+    "The information was given in confidence and the family has not agreed. For a welfare "
+    "concern below significant harm, whether the public interest overrides confidence is "
+    "judged case by case: talk to your safeguarding lead.",
+    [DSL, CALDICOTT],
+    [
+        "Is there a risk of harm? If so, treat it as a child protection concern (consent is "
+        "not needed).",
+        "Can we work with the family's agreement (early help usually does)?",
+    ],
+    law={"confidentiality": ["common_law.confidentiality"], "supporting": ["guidance.hmg2024"]},
+)
+ADV_EXPLICIT = advice(
+    "advice_get_explicit_consent",
+    "Record explicit consent, or take advice",
+    "They agreed, so the safeguarding condition (para 18) is not available, and explicit "
+    "consent is not yet recorded. Ask them to confirm expressly what may be shared with "
+    "whom, and record it; then you can share.",
+    [DSL, DPO],
+    [
+        "Have they expressly agreed to this information going to this recipient, on record?",
+        "Is another condition available to us (for example a statutory purpose)?",
+    ],
+    law={"special_category": [], "supporting": ["ukgdpr.art9.2a"]},
+)
+ADV_NO_CONDITION = advice(
+    "advice_no_condition_urgent",
+    "Get urgent advice: no condition is met yet",
+    "Without an appropriate policy document, and not sharing as a health or social care "
+    "professional, no condition for the sensitive information is confirmed. Get advice "
+    "today - this is never a reason to leave someone at risk.",
+    [DPO, DSL, "A health or social care professional involved, who may share instead"],
+    [
+        "Can a health or social care professional (who can use Art 9(2)(h)) make the "
+        "referral instead?",
+        "If it goes to the police, does para 10(2) (no policy document needed) apply?",
+        "Can we share the safeguarding facts without the sensitive details?",
+    ],
+    ["Tell your data protection officer that the appropriate policy document is missing."],
+    {"supporting": ["dpa2018.sch1.para39", "ukgdpr.art9.2h", "dpa2018.sch1.para10"]},
+)
+ADV_PARA36 = advice(
+    "advice_offence_data_org",
+    "Get advice today on the offence details",
+    "Sharing offence details as a non-public body needs a Schedule 1 condition. The "
+    "safeguarding route (para 36 with para 18) probably needs a policy document, and whether "
+    "it does is unconfirmed; get advice today rather than leave the details unshared by "
+    "default.",
+    [DPO, DSL, "The police (101): they may already hold the information and can share it"],
+    [
+        "Which Schedule 1 condition covers these offence details for us?",
+        "Does para 36 need an appropriate policy document in our case?",
+        "Is this a disclosure to the police, where para 10(2) applies without a policy document?",
+    ],
+    [
+        "Share the safeguarding concern itself now if it is needed; ask advice only about the "
+        "offence details.",
+        "Tell your data protection officer if the appropriate policy document is missing.",
+    ],
+    {"criminal_offence": [], "supporting": ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para36"]},
+)
+ADV_CA_APD = advice(
+    "advice_law_enforcement_sensitive",
+    "Get advice: sensitive processing needs your policy document",
+    "For police, probation or youth offending teams, sharing health or other sensitive "
+    "information must be strictly necessary, meet a Schedule 8 condition and be covered by "
+    "an appropriate policy document. Check with your data protection officer today.",
+    [DPO, "Your force or service's MAPPA or public protection unit"],
+    [
+        "Do we have an appropriate policy document covering this sensitive processing?",
+        "Which Schedule 8 condition applies?",
+    ],
+    ["Share the non-sensitive facts now if they are needed to protect someone."],
+    {"supporting": ["dpa2018.s35", "dpa2018.sch8.para4", "dpa2018.sch8.para1"]},
+)
+ADV_EMERGENCY = advice(
+    "urgent_advice_emergency_details",
+    "Act now; take advice on the sensitive details",
+    "Call 999 now and give what they need to protect people: who, where, what the danger "
+    "is. We could not confirm a condition for health or offence details: give them if "
+    "they are needed to save a life, and take advice straight after.",
+    ["The police or ambulance call handler", DPO, DSL],
+    ["Which condition covers the sensitive details we gave or need to give?"],
+    ["Call 999 now.", "Record as soon as you can what you shared, with whom and why."],
+    {"supporting": ["guidance.ico10step", "guidance.ico_sharing_code"]},
+)
+NO_PERSONAL = Out(
+    "no_personal_data",
+    "no_personal_data",
+    "Anonymous: data protection law does not apply",
+    "Truly anonymous information can be shared. Check nothing in it could identify anyone "
+    "(small numbers, rare details), then share.",
+    (
+        "Remove names, dates of birth, addresses and rare details; consider rounding small "
+        "numbers so that no one can be picked out.",
+        "If it could identify someone after all, walk the tree again answering 'Yes'.",
+        "Record what you shared and with whom.",
+    ),
+    (("supporting", ("guidance.ico_sharing_code",)),),
+)
+DECEASED_FREE = Out(
+    "deceased_not_confidential",
+    "no_personal_data",
+    "About someone who has died: you may share",
+    "Information only about someone who has died is not personal data, and this was not "
+    "given in confidence. Share what is needed, with care for the family.",
+    (
+        "Check it identifies no living person (parents, siblings); if it does, walk the tree "
+        "again answering that it identifies living people.",
+        "Share only what the purpose needs, securely.",
+        "Record what you shared, with whom and why.",
+    ),
+    (("supporting", ("guidance.ico_sharing_code",)),),
+)
+DECEASED_REQUIRED = Out(
+    "deceased_required_by_law",
+    "no_personal_data",
+    "About someone who has died: the law requires it",
+    "Not personal data, but given in confidence; a legal requirement overrides the duty of "
+    "confidence. Provide it; if an order seems too wide, ask the court.",
+    (
+        "Provide what the order, request or duty requires, securely.",
+        "Check it identifies no living person; if it does, walk the tree again.",
+        "Record the decision and why: the legal requirement relied on and what you provided.",
+    ),
+    (("confidentiality", ("common_law.confidentiality",)),),
+)
+DECEASED_PUBLIC_INTEREST = Out(
+    "deceased_public_interest",
+    "no_personal_data",
+    "About someone who has died: share to protect others",
+    "Not personal data; the duty of confidence survives death but yields to protecting a "
+    "living child or adult at risk. Share what is needed with the agency that needs it.",
+    (
+        "Share only what is needed to protect the living (for example siblings), securely.",
+        "Check it identifies no living person; if it does, walk the tree again.",
+        "Record the decision and why: the concern, the public interest, what you shared.",
+    ),
+    (
+        ("confidentiality", ("common_law.confidentiality",)),
+        ("supporting", ("guidance.hmg2024", "guidance.caldicott")),
+    ),
+)
+DNS_DECEASED = refuse(
+    "do_not_share_deceased_confidential",
+    "Do not share: confidence survives death",
+    "The information was given in confidence and there is no legal requirement or "
+    "protective purpose to override it. Do not share.",
+    ["Decline without confirming details.", "If a safeguarding purpose appears, think again."],
+    {"confidentiality": ["common_law.confidentiality"]},
+)
+ADV_DECEASED = advice(
+    "advice_deceased_confidential",
+    "Take advice: confidence may survive death",
+    "You are not sure whether the information was given in confidence or whether it could "
+    "identify living relatives. Check before sharing.",
+    [DPO, CALDICOTT],
+    ["Was this given in confidence?", "Could it identify living relatives?"],
+    law={"confidentiality": ["common_law.confidentiality"]},
+)
+
+
+# ---- the share outcomes, composed from their legal route ------------------------------------
+
+
+@dataclass
+class Route:
+    """Everything a share outcome states; composed by the rules, rendered by `share`."""
+
+    kind: str  # emergency | choice | court | statutory_request | statutory_duty
+    sharer: str  # public_authority | competent_authority | other_organisation | any
+    concern: str = ""
+    basis: list[str] = field(default_factory=list)
+    basis_key: str = ""
+    basis_text: str = ""
+    sc: list[str] = field(default_factory=list)
+    sc_key: str = ""
+    sc_text: str = ""
+    cr: list[str] = field(default_factory=list)
+    cr_key: str = ""
+    cr_text: str = ""
+    conf: list[str] = field(default_factory=list)
+    conf_text: str = ""
+    tell: str = ""  # choice | after | ca | law
+    notes: list[str] = field(default_factory=list)
+    supporting: list[str] = field(default_factory=list)
+
+
+SHARER_KEY = {
+    "public_authority": "pa",
+    "competent_authority": "ca",
+    "other_organisation": "org",
+    "any": "any",
+}
+
+TELL_TEXT = {
+    "choice": (
+        "",
+        "Tell the person (or family) what you are sharing, with whom and why (HMG 2024 rule "
+        "2; UK GDPR Arts 13 and 14) - unless telling them would increase the risk to anyone "
+        "or prejudice a criminal investigation. Then do not tell them now: for information "
+        "you got from others, Art 14(5)(b) allows this; for information they gave you, DPA "
+        "2018 Sch 2 para 2 (crime) or Art 13(4) where your privacy notice already covers "
+        "safeguarding disclosures. If unsure, ask the recipient first. Record which, and why.",
+        ["ukgdpr.art13", "ukgdpr.art14", "dpa2018.sch2.para2"],
+    ),
+    "after": (
+        "tell them afterwards if safe",
+        "Afterwards, tell them what you shared and why if it is safe; if telling would "
+        "increase the risk or prejudice an investigation, do not (Art 14(5)(b); Sch 2 para "
+        "2), and record why.",
+        ["ukgdpr.art14", "ukgdpr.art13", "dpa2018.sch2.para2"],
+    ),
+    "ca": (
+        "",
+        "Tell the person if it is safe and will not prejudice an investigation or the "
+        "management of an offender; record why not.",
+        [],
+    ),
+    "law": (
+        "",
+        "The transparency rules do not stop a disclosure the law requires (DPA 2018 Sch 2 "
+        "para 5). Tell the person unless that would increase the risk; record why not.",
+        ["dpa2018.sch2.para5"],
+    ),
+}
+
+
+# A stressed practitioner should take in an outcome's summary in about ten seconds.
+SUMMARY_WORDS = 48
+
+# The short names of the legal routes, for summaries; the full wording goes in the actions.
+SHORT = {
+    "public task (UK GDPR Art 6(1)(e)), from your statutory duties": "public task (Art 6(1)(e))",
+    "law enforcement under DPA 2018 Part 3 (s.35)": "law enforcement (DPA 2018 s.35)",
+    "law enforcement under DPA 2018 Part 3, based on law (s.35)": "law enforcement (DPA 2018 s.35)",
+    "recognised legitimate interest, safeguarding a vulnerable individual (Art 6(1)(ea), "
+    "Annex 1 para 6)": "recognised legitimate interest (Art 6(1)(ea))",
+    "legitimate interests (Art 6(1)(f)), after a balancing test": "legitimate interests (Art "
+    "6(1)(f))",
+    "legal obligation (Art 6(1)(c)); for police or probation processing for law enforcement, "
+    "DPA 2018 s.35": "legal obligation (Art 6(1)(c))",
+    "legal obligation (UK GDPR Art 6(1)(c))": "legal obligation (Art 6(1)(c))",
+    "public task (Art 6(1)(e)); vital interests (Art 6(1)(d)) where a life is at risk": "public "
+    "task (Art 6(1)(e)) or vital interests (Art 6(1)(d))",
+    "vital interests where a life is at risk (Art 6(1)(d)); otherwise legitimate interests "
+    "(Art 6(1)(f)) - protecting someone from serious harm": "vital interests (Art 6(1)(d)) or "
+    "legitimate interests (Art 6(1)(f))",
+    "vital interests (Art 6(1)(d)); for police or probation acting for law enforcement, DPA "
+    "2018 s.35": "vital interests (Art 6(1)(d))",
+    "economic well-being without consent (Art 9(2)(g), DPA 2018 Sch 1 para 19)": "financial "
+    "abuse, without consent (Sch 1 para 19)",
+    "safeguarding without consent (Art 9(2)(g), DPA 2018 Sch 1 para 18)": "safeguarding, "
+    "without consent (Sch 1 para 18)",
+    "health or social care purposes, by a professional owing confidentiality (Art 9(2)(h), DPA "
+    "2018 Sch 1 para 2); it does not depend on consent": "health or social care (Art 9(2)(h))",
+    "strictly necessary, for a statutory purpose (DPA 2018 s.35(5), Sch 8 para 1), under your "
+    "appropriate policy document": "statutory purposes (Sch 8 para 1)",
+    "strictly necessary, statutory purposes (Sch 8 para 1)": "statutory purposes (Sch 8 para 1)",
+    "courts acting in their judicial capacity (Art 9(2)(f))": "courts (Art 9(2)(f))",
+    "statutory purposes (Art 9(2)(g), DPA 2018 Sch 1 para 6)": "statutory purposes (Sch 1 para 6)",
+    "vital interests, as the person cannot consent (Art 9(2)(c)) - life-or-death only": "vital "
+    "interests (Art 9(2)(c))",
+    "if there are any, under official authority, as a public body acting in its functions "
+    "(Art 10)": "official authority (Art 10)",
+    "if there are any, under official authority (Art 10)": "official authority (Art 10)",
+    "Art 10 with DPA 2018 Sch 1 para 36 and the safeguarding condition (para 18)": "safeguarding "
+    "(Sch 1 paras 36 and 18)",
+    "Art 10 with Sch 1 para 36 and the safeguarding condition (para 18)": "safeguarding (Sch 1 "
+    "paras 36 and 18)",
+    "Art 10 with the health and social care condition (DPA 2018 s.10(5), Sch 1 para 2)": "health "
+    "or social care (Sch 1 para 2)",
+    "Art 10 with the health and social care condition (Sch 1 para 2)": "health or social care "
+    "(Sch 1 para 2)",
+    "Art 10: official authority for a public body; otherwise authorised by law through a "
+    "Schedule 1 condition (s.10(5)) - your data protection officer will name it": "Art 10, "
+    "through a condition your data protection officer names",
+    "Art 10 with Sch 1 para 36 and the statutory purposes condition (para 6)": "statutory "
+    "purposes (Sch 1 paras 36 and 6)",
+    "explicit consent (Art 9(2)(a))": "explicit consent (Art 9(2)(a))",
+}
+
+
+def _short(text: str) -> str:
+    if text not in SHORT:
+        raise ValueError(f"no short name for the route {text!r}: add it to SHORT")
+    return SHORT[text]
+
+
+def share(r: Route) -> Out:
+    urgent = r.kind == "emergency"
+    prefix = {
+        "emergency": "urgent",
+        "choice": "share",
+        "court": "comply_court",
+        "statutory_request": "comply_request",
+        "statutory_duty": "comply_duty",
+    }[r.kind]
+    parts = [prefix, SHARER_KEY[r.sharer] + r.basis_key]
+    if r.concern:
+        parts.append("child" if r.concern in CHILD else "adult")
+    if r.sc_key:
+        parts.append(r.sc_key)
+    if r.cr_key:
+        parts.append(r.cr_key)
+    oid = "_".join(parts)
+    if len(oid) > 64:
+        raise ValueError(f"outcome id too long: {oid}")
+
+    if urgent:
+        title = "Share now: call 999 or the duty team"
+        lead = "Act now: share what is needed to stop the danger."
+    elif r.kind == "court":
+        title = "Comply with the court order"
+        lead = "Provide what the order requires; if it seems too wide, ask the court."
+    elif r.kind in ("statutory_request", "statutory_duty"):
+        title = "Share: the law requires it"
+        lead = "The law requires you to provide it, so provide it."
+    else:
+        title = "Share with the agency that needs it"
+        lead = "You can share what is needed - no more."
+    # The summary is read under stress: what to do, then the law in short names. The full
+    # wording of each route, with its caveats, is an action just before "record".
+    law_short = [f"{_short(r.basis_text)}"]
+    if r.sc_text:
+        law_short.append(f"health details: {_short(r.sc_text)}")
+    if r.cr_text:
+        law_short.append(f"offence details: {_short(r.cr_text)}")
+    bits = [lead, "The law: " + "; ".join(law_short) + "."]
+    tell_short = TELL_TEXT[r.tell][0] if r.tell else ""
+    if tell_short:
+        bits.append(f"Then: {tell_short}.")
+    summary = " ".join(bits)
+    if len(summary.split()) > SUMMARY_WORDS:
+        raise ValueError(f"{oid}: summary over {SUMMARY_WORDS} words: {summary}")
+    how = [f"Basis: {r.basis_text}."]
+    if r.sc_text:
+        how.append(f"Health or other special category details: {r.sc_text}.")
+    if r.cr_text:
+        how.append(f"Offence details: {r.cr_text}.")
+
+    actions: list[str] = []
+    if urgent:
+        actions.append(
+            "Call 999 (or the children's or adults' duty team) now; give who, where and "
+            "what the danger is."
+        )
+    if r.kind in ("choice", "emergency"):
+        actions.append(LESS)
+    actions.append(SECURE)
+    actions += r.notes
+    if r.tell:
+        actions.append(TELL_TEXT[r.tell][1])
+    actions.append(IDENTITIES)
+    actions.append("The law you rely on, in full, for the record: " + " ".join(how))
+    if urgent:
+        actions.append(
+            "Record the decision and why as soon as the emergency allows: what you shared, "
+            "with whom, when, and the legal basis below."
+        )
+    else:
+        actions.append(RECORD_SHARE)
+    actions.append(
+        "Tell your designated safeguarding lead what you shared, and diarise a follow-up "
+        "with the recipient."
+    )
+
+    transparency = TELL_TEXT[r.tell][2] if r.tell else []
+    supporting = list(dict.fromkeys(r.supporting + (["ukgdpr.art5"] if r.kind == "choice" else [])))
+    law = (
+        ("basis", tuple(r.basis)),
+        ("special_category", tuple(r.sc)),
+        ("criminal_offence", tuple(r.cr)),
+        ("confidentiality", tuple(r.conf)),
+        ("transparency", tuple(transparency)),
+        ("supporting", tuple(supporting)),
+    )
+    return Out(oid, "share_urgently" if urgent else "share", title, summary, tuple(actions), law)
