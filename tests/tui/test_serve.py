@@ -1,10 +1,21 @@
-"""`sharewise serve`: loopback by default, a loud warning otherwise, one command per session."""
+"""`sharewise serve`: loopback by default, a loud warning otherwise, one command per session,
+sessions only for the page served from here (a real WebSocket client), everything local."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 import shlex
+import socket
 import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import aiohttp
+import pytest
+from aiohttp import web
+
+from sharewise.browser import BrowserServer
 from sharewise.cli import build_parser
 from sharewise.cli.serve_cmd import command_for, warning
 
@@ -24,3 +35,205 @@ def test_each_session_runs_this_python_on_the_same_data_folder() -> None:
     argv = shlex.split(command_for("/tmp/my data"))
     assert argv[0] == sys.executable
     assert argv[-2:] == ["--data-dir", "/tmp/my data"]
+
+
+# -- the browser route: a real server on a free loopback port, a real WebSocket client --------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+#: A session command that starts and ends at once: the handshake is what is tested.
+QUICK = shlex.join([sys.executable, "-c", "pass"])
+
+
+async def _running(server: BrowserServer) -> AsyncIterator[str]:
+    runner = web.AppRunner(await server._make_app())
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", server.port).start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture()
+async def loopback() -> AsyncIterator[str]:
+    port = _free_port()
+    server = BrowserServer(QUICK, host="127.0.0.1", port=port, public_url=None, title="sharewise")
+    async for url in _running(server):
+        yield url
+
+
+async def _handshake(url: str, origin: str | None, **headers: str) -> int:
+    """The status the server answers a WebSocket opened from `origin` with (101: a session)."""
+    async with aiohttp.ClientSession() as session:
+        try:
+            async with session.ws_connect(f"{url}/ws", origin=origin, headers=headers) as ws:
+                await ws.close()
+                return 101
+        except aiohttp.WSServerHandshakeError as exc:
+            return exc.status
+
+
+async def test_a_page_on_another_site_cannot_open_a_session(loopback: str) -> None:
+    port = loopback.rsplit(":", 1)[1]
+    for stranger in (
+        "https://evil.example",
+        "null",  # a sandboxed frame or a file:// page
+        f"http://127.0.0.1.evil.example:{port}",
+        f"http://127.0.0.1:{int(port) + 1}",  # another program on this computer
+        "http://localhost",
+    ):
+        assert await _handshake(loopback, stranger) == 403, stranger
+    assert await _handshake(loopback, None) == 403  # browsers always send one
+
+
+async def test_the_served_page_opens_a_session(loopback: str) -> None:
+    port = loopback.rsplit(":", 1)[1]
+    for name in ("127.0.0.1", "localhost", "[::1]"):
+        assert await _handshake(loopback, f"http://{name}:{port}") == 101, name
+
+
+async def test_a_session_started_from_the_page_shows_the_app_and_a_stranger_sees_nothing(
+    tmp_path: Path,
+) -> None:
+    """With the real sharewise command: the page's own origin gets the screen; another
+    site's page is refused before any process starts."""
+    port = _free_port()
+    server = BrowserServer(
+        command_for(str(tmp_path)), host="127.0.0.1", port=port, public_url=None, title="sw"
+    )
+    async for url in _running(server):
+        async with aiohttp.ClientSession() as session:
+            with pytest.raises(aiohttp.WSServerHandshakeError):
+                await session.ws_connect(f"{url}/ws", origin="https://evil.example")
+            async with session.ws_connect(f"{url}/ws?width=100&height=30", origin=url) as ws:
+                seen = b""
+                async with asyncio.timeout(60):
+                    while b"sharewise" not in seen.lower():
+                        message = await ws.receive()
+                        assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT)
+                        data = message.data
+                        seen += data if isinstance(data, bytes) else data.encode()
+                await ws.close()
+
+
+def _links(page: str) -> list[str]:
+    """Every address the page loads: src and href attributes, and CSS url(...)."""
+    return re.findall(r'(?:src|href)="([^"]*)"', page) + re.findall(r'url\("([^"]*)"\)', page)
+
+
+async def test_every_asset_is_served_from_here(loopback: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(loopback + "/") as response:
+            page = await response.text()
+            csp = response.headers["Content-Security-Policy"]
+            assert response.headers["X-Frame-Options"] == "DENY"
+        links = _links(page)
+        assert any("fonts/RobotoMono" in link for link in links)
+        for link in links:
+            assert link.startswith(loopback + "/static/"), link
+            async with session.get(link) as asset:
+                assert asset.status == 200, link
+        async with session.get(loopback + "/static/") as listing:
+            assert listing.status in (403, 404)
+    assert "googleapis" not in page and "gstatic" not in page
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert f'data-session-websocket-url="ws://127.0.0.1:{loopback.rsplit(":", 1)[1]}/ws"' in page
+
+
+async def test_opened_as_localhost_the_page_talks_to_localhost(loopback: str) -> None:
+    port = loopback.rsplit(":", 1)[1]
+    async with aiohttp.ClientSession() as session:
+        async with session.get(loopback + "/", headers={"Host": f"localhost:{port}"}) as response:
+            page = await response.text()
+        async with session.get(loopback + "/", headers={"Host": f"rebound.example:{port}"}) as r:
+            rebound = await r.text()
+    assert f'"ws://localhost:{port}/ws"' in page
+    # A DNS-rebinding name is not one of ours: the page points at 127.0.0.1, and its own
+    # origin would be refused.
+    assert f'"ws://127.0.0.1:{port}/ws"' in rebound
+    assert await _handshake(loopback, f"http://rebound.example:{port}") == 403
+
+
+# -- behind a reverse proxy: --public-url, and the headers nginx sends -----------------------
+
+#: What nginx sends upstream with the set-up in docs/deploy.md (proxy_set_header lines, and
+#: the browser's own Origin passed through).
+NGINX_HEADERS = {
+    "Host": "sharewise.example.org",
+    "X-Real-IP": "203.0.113.7",
+    "X-Forwarded-For": "203.0.113.7",
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": "sharewise.example.org",
+    "X-Auth-Request-Email": "dsl@example.org",
+}
+
+
+@pytest.mark.parametrize(
+    ("public", "ws", "static"),
+    [
+        (
+            "https://sharewise.example.org",
+            "wss://sharewise.example.org/ws",
+            "https://sharewise.example.org/static/",
+        ),
+        (
+            "https://intranet.example.org/sharewise/",
+            "wss://intranet.example.org/sharewise/ws",
+            "https://intranet.example.org/sharewise/static/",
+        ),
+    ],
+)
+async def test_behind_a_proxy_the_page_points_at_the_public_url(
+    public: str, ws: str, static: str
+) -> None:
+    port = _free_port()
+    server = BrowserServer(QUICK, host="127.0.0.1", port=port, public_url=public, title="sw")
+    async for url in _running(server):
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(url + "/", headers=NGINX_HEADERS) as response,
+        ):
+            page = await response.text()
+        assert f'data-session-websocket-url="{ws}"' in page
+        assert all(link.startswith(static) for link in _links(page)), _links(page)
+        origin = "https://" + public.split("/")[2]
+        assert await _handshake(url, origin, **NGINX_HEADERS) == 101
+        for stranger in (
+            "https://evil.example",
+            f"http://127.0.0.1:{port}",
+            "http://" + origin[8:],
+        ):
+            assert await _handshake(url, stranger, **NGINX_HEADERS) == 403, stranger
+
+
+def test_serve_refuses_bad_addresses(capsys: pytest.CaptureFixture[str]) -> None:
+    from sharewise.cli import main
+
+    assert main(["serve", "--host", "0.0.0.0"]) == 2
+    assert "--public-url" in capsys.readouterr().err
+    for bad in ("ftp://sharewise.example", "https://", "https://h.example:99999", "https://h?x=1"):
+        assert main(["serve", "--public-url", bad]) == 2, bad
+        err = capsys.readouterr().err
+        assert "--public-url" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--port", "99999"])
+    assert exited.value.code == 2
+    assert "not a port" in capsys.readouterr().err
+
+
+def test_serve_on_a_port_in_use_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    from sharewise.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1 port {port}" in err and "Traceback" not in err
