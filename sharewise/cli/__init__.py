@@ -51,13 +51,15 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sharewise",
         description="Decide lawfully whether to share safeguarding information, and record why.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"sharewise {__version__}")
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
         default=os.environ.get("SHAREWISE_DATA_DIR"),
-        help="where records are kept (default: the user data folder; env SHAREWISE_DATA_DIR)",
+        help=DATA_DIR_HELP,
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     own = f"sharewise.cli.{command}_cmd"
@@ -67,7 +69,54 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         module.register(sub)
     if len(modules) == 1 and command not in sub.choices:
         return build_parser()
+    for leaf in _leaves(sub):
+        _conventions(leaf)
     return parser
+
+
+DATA_DIR_HELP = "where records are kept (default: the user data folder; env SHAREWISE_DATA_DIR)"
+
+#: What `--help` says about exit codes, for the program and (unless a command says more
+#: about code 1) for every command.
+EXIT_CODES = """\
+exit codes:
+  0    done
+  1    a check found a problem (verify: the ledger was altered; scenarios check: a
+       mismatch; tree diff, records replay: a decision would change)
+  2    bad input: an unknown fact or value, a missing or unreadable file, an invalid
+       tree; one line naming the file, the place and the fix
+  3    the ledger could not be opened, read or written (locked, full disk)
+  130  interrupted
+"""
+
+
+def _leaves(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> list[argparse.ArgumentParser]:
+    """Every parser that runs a command: the subcommands of subcommands, all the way down."""
+    import argparse
+
+    found = []
+    for parser in dict.fromkeys(sub.choices.values()):  # aliases repeat a parser
+        nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        found += [leaf for action in nested for leaf in _leaves(action)] or [parser]
+    return found
+
+
+def _conventions(parser: argparse.ArgumentParser) -> None:
+    """What every command shares: `--data-dir` after the command as well as before it
+    (without replacing a value given before it), and its exit codes at the end of `--help`."""
+    import argparse
+
+    if "--data-dir" not in parser._option_string_actions:
+        parser.add_argument(
+            "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=DATA_DIR_HELP
+        )
+    if parser.epilog is None:
+        from sharewise.cli.common import exit_codes
+
+        parser.epilog = exit_codes()
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
 def main(argv: Sequence[str] | None = None) -> int:

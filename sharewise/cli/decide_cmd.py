@@ -7,6 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from sharewise.cli.common import STDIN_HELP
 from sharewise.domain.errors import Location, Problem, SharewiseError
 
 if TYPE_CHECKING:
@@ -16,25 +17,37 @@ if TYPE_CHECKING:
 def register(sub: Any) -> None:
     p = sub.add_parser("decide", help="decide a case from a facts file")
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--facts", metavar="FILE", help="a YAML or JSON file of fact: value")
+    src.add_argument(
+        "--facts", metavar="FILE", help=f"a YAML or JSON file of fact: value ({STDIN_HELP})"
+    )
     src.add_argument(
         "--batch",
         metavar="FILE",
-        help="JSON Lines, one facts object per line ('-' for standard input)",
+        help=f"JSON Lines, one facts object per line; prints one result per line ({STDIN_HELP})",
     )
-    p.add_argument("--tree", metavar="PATH", help="the tree to use (default: England)")
+    p.add_argument(
+        "--tree", metavar="PATH", help=f"the tree to use (default: England; {STDIN_HELP})"
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument(
         "--record",
         metavar="DETAILS",
-        help="also append a decision record built from this details file",
+        help=f"also append a decision record built from this details file ({STDIN_HELP})",
     )
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from sharewise.cli.common import load_tree_arg
+    from sharewise.cli.common import input_arg, load_tree_arg, one_stdin, print_json
 
+    one_stdin(
+        **{
+            "--tree": args.tree,
+            "--facts": args.facts,
+            "--batch": args.batch,
+            "--record": args.record,
+        }
+    )
     tree = load_tree_arg(args.tree)
     if args.batch:
         if args.record:
@@ -43,19 +56,18 @@ def run(args: argparse.Namespace) -> int:
 
     from sharewise.domain.decide import decide_file
 
-    result = decide_file(args.facts, tree)
+    result = decide_file(input_arg(args.facts), tree)
     record_ref: dict[str, Any] | None = None
     if args.record:
         from sharewise.store import append_decision
 
-        ref = append_decision(args.data_dir, result, args.record)
+        ref = append_decision(args.data_dir, result, input_arg(args.record))
         record_ref = {"id": ref.id, "seq": ref.seq, "hash": ref.hash}
     if args.json:
         out = result.to_json_dict()
         if record_ref is not None:
             out["record"] = record_ref
-        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        print_json(out)
     else:
         sys.stdout.write(render_text(result))
         if record_ref is not None:

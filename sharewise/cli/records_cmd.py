@@ -11,13 +11,16 @@ import argparse
 import datetime as dt
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sharewise.cli.common import STDIN_HELP, STDOUT_HELP, exit_codes
 from sharewise.domain.errors import InputError, Location, Problem
 
 if TYPE_CHECKING:
-    from sharewise.store import Filters, Ledger
+    from sharewise.store import AppendedRef, Filters, Ledger
+
+_ID_HELP = "an entry id, or its number in the chain"
+_WROTE_JSON_HELP = "print the entry written, as `records show --json` prints it"
 
 
 def _date(text: str) -> dt.date:
@@ -45,6 +48,7 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--decision",
         choices=["share_urgently", "share", "do_not_share", "seek_advice", "no_personal_data"],
+        help="only entries with this decision",
     )
     parser.add_argument("--case", metavar="REF", help="only entries for this case reference")
 
@@ -60,29 +64,53 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_list)
 
     p = rsub.add_parser("show", help="print one entry in full")
-    p.add_argument("id", metavar="ID", help="an entry id, or its number in the chain")
+    p.add_argument("id", metavar="ID", help=_ID_HELP)
     p.add_argument("--json", action="store_true", help="print the entry as JSON")
     p.set_defaults(handler=cmd_show)
 
     p = rsub.add_parser("export", help="export entries as json, csv, md or html")
-    p.add_argument("--format", required=True, choices=["json", "csv", "md", "html"])
-    p.add_argument("--out", metavar="FILE", help="write to FILE (mode 0600) instead of stdout")
+    p.add_argument(
+        "--format", required=True, choices=["json", "csv", "md", "html"], help="the file format"
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help=f"write to FILE (mode 0600) instead of standard output ({STDOUT_HELP})",
+    )
     _add_filters(p)
     p.set_defaults(handler=cmd_export)
 
-    p = rsub.add_parser("verify", help="check the whole chain; exit 1 if anything is wrong")
-    p.add_argument("--checkpoint", metavar="FILE", help="also check against a checkpoint")
+    p = rsub.add_parser(
+        "verify",
+        help="check the whole chain; exit 1 if anything is wrong",
+        epilog=exit_codes("the chain is broken, or the ledger is not what sharewise wrote"),
+    )
+    p.add_argument(
+        "--checkpoint",
+        metavar="FILE",
+        help=f"also check against a checkpoint ({STDIN_HELP})",
+    )
     p.add_argument(
         "--public-key",
         metavar="FILE",
-        help="require the checkpoint to be signed by this key (.pub file)",
+        help=f"require the checkpoint to be signed by this key (.pub file; {STDIN_HELP})",
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=cmd_verify)
 
     p = rsub.add_parser("checkpoint", help="write the current head for safekeeping elsewhere")
-    p.add_argument("--out", metavar="FILE", required=True)
-    p.add_argument("--sign-key", metavar="KEY", help="sign with this Ed25519 private key (PEM)")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        required=True,
+        help=f"the checkpoint file to write (mode 0600; {STDOUT_HELP})",
+    )
+    p.add_argument(
+        "--sign-key",
+        metavar="KEY",
+        help=f"sign with this Ed25519 private key (PEM; {STDIN_HELP})",
+    )
+    p.add_argument("--json", action="store_true", help="print the checkpoint written, as JSON")
     p.set_defaults(handler=cmd_checkpoint)
 
     p = rsub.add_parser("keygen", help="make an Ed25519 key pair for signing checkpoints")
@@ -95,50 +123,84 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_keygen)
 
     p = rsub.add_parser("review", help="append an IG lead's review of an entry")
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--verdict", required=True, choices=["agree", "disagree", "follow_up"])
-    p.add_argument("--reviewer", required=True, metavar="NAME")
-    p.add_argument("--comment", metavar="TEXT")
+    p.add_argument("id", metavar="ID", help=_ID_HELP)
+    p.add_argument(
+        "--verdict",
+        required=True,
+        choices=["agree", "disagree", "follow_up"],
+        help="the reviewer's verdict on the decision",
+    )
+    p.add_argument("--reviewer", required=True, metavar="NAME", help="who reviewed it")
+    p.add_argument("--comment", metavar="TEXT", help="what the reviewer wants on record")
+    p.add_argument("--json", action="store_true", help=_WROTE_JSON_HELP)
     p.set_defaults(handler=cmd_review)
 
     p = rsub.add_parser("amend", help="append a correction superseding a record's details")
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--record", required=True, metavar="DETAILS", help="the corrected details")
+    p.add_argument("id", metavar="ID", help=_ID_HELP)
+    p.add_argument(
+        "--record",
+        required=True,
+        metavar="DETAILS",
+        help=f"the corrected details file ({STDIN_HELP})",
+    )
+    p.add_argument("--json", action="store_true", help=_WROTE_JSON_HELP)
     p.set_defaults(handler=cmd_amend)
 
     p = rsub.add_parser("complete", help="append the full details of an emergency record")
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--record", required=True, metavar="DETAILS")
+    p.add_argument("id", metavar="ID", help="the emergency record's id, or its number")
+    p.add_argument(
+        "--record",
+        required=True,
+        metavar="DETAILS",
+        help=f"the record's full details file ({STDIN_HELP})",
+    )
     p.add_argument(
         "--facts",
         metavar="FILE",
-        help="also attach the decision for these answers (for an emergency filed without one)",
+        help="also attach the decision for these answers (for an emergency filed without "
+        f"one; {STDIN_HELP})",
     )
-    p.add_argument("--tree", metavar="PATH", help="with --facts: the tree to use")
+    p.add_argument("--tree", metavar="PATH", help=f"with --facts: the tree to use ({STDIN_HELP})")
     p.add_argument(
         "--new-case-ref",
         action="store_true",
         help="accept a case reference that differs from the emergency record's (the case "
         "has been given its proper reference since)",
     )
+    p.add_argument("--json", action="store_true", help=_WROTE_JSON_HELP)
     p.set_defaults(handler=cmd_complete)
 
     p = rsub.add_parser("replay", help="decide a record's answers again on the current tree")
-    p.add_argument("id", metavar="ID")
-    p.add_argument("--tree", metavar="PATH", help="the tree to use (default: the shipped one)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", metavar="ID", help="a decision record's id, or its number")
+    p.add_argument(
+        "--tree",
+        metavar="PATH",
+        help=f"the tree to use (default: the shipped one; {STDIN_HELP})",
+    )
+    p.add_argument("--json", action="store_true", help="print what changed as JSON")
     p.set_defaults(handler=cmd_replay)
 
     p = rsub.add_parser(
         "due", help="records whose review date has passed, and emergencies awaiting completion"
     )
     p.add_argument("--today", type=_date, metavar="DATE", help=argparse.SUPPRESS)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(handler=cmd_due)
 
     p = rsub.add_parser("purge", help="erase personal details of entries older than DATE")
-    p.add_argument("--before", required=True, type=_date, metavar="DATE")
+    p.add_argument(
+        "--before",
+        required=True,
+        type=_date,
+        metavar="DATE",
+        help="erase entries recorded before this day (YYYY-MM-DD, UTC): end of retention",
+    )
     p.add_argument("--yes", action="store_true", help="really erase (without it: a dry run)")
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the purge entry written (dry run: what would be erased), as JSON",
+    )
     p.set_defaults(handler=cmd_purge)  # fmt: skip
 
 
@@ -218,8 +280,15 @@ def _listed_note(item: Any) -> str:
     return ""
 
 
-def _print_ref(ref: Any, what: str) -> None:
-    print(f"{what} {ref.id} (entry {ref.seq}, hash {ref.hash})")
+def _wrote(args: argparse.Namespace, ledger: Ledger, ref: AppendedRef, what: str) -> None:
+    """Say what a write command appended: the entry itself with `--json` (as `records show
+    --json` prints it, so a script can keep it), otherwise its id, number and hash."""
+    if getattr(args, "json", False):
+        from sharewise.cli.common import print_json
+
+        print_json(ledger.get(ref.id).model_dump(mode="json"))
+    else:
+        print(f"{what} {ref.id} (entry {ref.seq}, hash {ref.hash})")
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -274,6 +343,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from sharewise.cli.common import is_stdio, note, output
     from sharewise.store.export import export
 
     filters = _filters(args)
@@ -281,43 +351,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     entries = iter(()) if ledger is None else ledger.entries(filters)
     # The readable formats say which later entries completed, reviewed or amended each one.
     links = ledger.links() if ledger is not None and args.format in ("md", "html") else None
+    # A file is written beside and renamed, 0600: an export holds personal data.
+    newline = "" if args.format == "csv" and not is_stdio(args.out) else None
     try:
-        if args.out is None:
-            count = export(entries, args.format, sys.stdout, links=links)
-        else:
-            count = _export_file(entries, args.format, Path(args.out), links)
+        with output(args.out, newline=newline) as out:
+            count = export(entries, args.format, out, links=links)
     finally:
         if ledger is not None:
             ledger.close()
-    if args.out is not None:
-        print(f"exported {count} entr{'y' if count == 1 else 'ies'} to {args.out}", file=sys.stderr)
+    if args.out is not None and not is_stdio(args.out):
+        note(f"exported {count} entr{'y' if count == 1 else 'ies'} to {args.out}")
     return 0
 
 
-def _export_file(entries: Any, fmt: str, path: Path, links: Any = None) -> int:
-    """Write via a temporary file (0600: an export holds personal data), then rename."""
-    from sharewise.private_files import private_file
-    from sharewise.store.export import export
-
-    try:
-        with private_file(path, newline="" if fmt == "csv" else None, make_folder=False) as out:
-            return export(entries, fmt, out, links=links)
-    except OSError as exc:
-        raise InputError(
-            Problem(
-                Location(str(path)),
-                f"cannot write here ({exc.strerror})",
-                "choose a folder you can write to",
-            )
-        ) from None
-
-
 def cmd_verify(args: argparse.Namespace) -> int:
+    from sharewise.cli.common import input_arg, one_stdin
     from sharewise.store.checkpoint import load_public_key, read_checkpoint
     from sharewise.store.verify import Break, Report, verify
 
-    point = read_checkpoint(args.checkpoint) if args.checkpoint else None
-    key = load_public_key(args.public_key) if args.public_key else None
+    one_stdin(**{"--checkpoint": args.checkpoint, "--public-key": args.public_key})
+    point = read_checkpoint(input_arg(args.checkpoint)) if args.checkpoint else None
+    key = load_public_key(input_arg(args.public_key)) if args.public_key else None
     if key is not None and point is None:
         raise InputError(
             Problem(
@@ -344,7 +398,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
             location = ledger.backend.location
             report = verify(ledger.backend, point, trusted_key=key)
     if args.json:
-        print(json.dumps({"ledger": location, **report.to_json_dict()}, indent=2))
+        from sharewise.cli.common import print_json
+
+        print_json({"ledger": location, **report.to_json_dict()})
         return 0 if report.intact else 1
     for brk in report.breaks:
         print(brk.render())
@@ -367,17 +423,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
-    from sharewise.store.checkpoint import load_private_key, make_checkpoint, write_checkpoint
-
-    key = load_private_key(args.sign_key) if args.sign_key else None
+    from sharewise.cli.common import input_arg, is_stdio, json_text, note, output
     from sharewise.store import open_ledger
+    from sharewise.store.checkpoint import load_private_key, make_checkpoint
 
+    key = load_private_key(input_arg(args.sign_key)) if args.sign_key else None
     with open_ledger(args.data_dir) as ledger:
         head = ledger.head()
         point = make_checkpoint(ledger.backend.ledger_id, head.seq, head.hash, key)
-    write_checkpoint(point, args.out)
+    text = json_text(point.to_json_dict())
+    with output(args.out) as out:
+        out.write(text)
+    if is_stdio(args.out):
+        return 0  # the checkpoint itself is the result, already on standard output
+    if args.json:
+        sys.stdout.write(text)
     signed = " (signed)" if key is not None else ""
-    print(f"checkpoint{signed} written to {args.out}: {point.size} entries, head {point.head}")
+    note(f"checkpoint{signed} written to {args.out}: {point.size} entries, head {point.head}")
     return 0
 
 
@@ -397,32 +459,34 @@ def cmd_review(args: argparse.Namespace) -> int:
 
     with _require(args) as ledger:
         ref = ledger.review(args.id, Verdict(args.verdict), args.reviewer, args.comment)
-    _print_ref(ref, "review recorded:")
+        _wrote(args, ledger, ref, "review recorded:")
     return 0
 
 
 def cmd_amend(args: argparse.Namespace) -> int:
+    from sharewise.cli.common import input_arg
     from sharewise.store.details import load_details
 
-    details, _ = load_details(args.record, allow_emergency=False)
+    details, _ = load_details(input_arg(args.record), allow_emergency=False)
     with _require(args) as ledger:
         ref = ledger.amend(args.id, details)
-    _print_ref(ref, "amendment recorded:")
+        _wrote(args, ledger, ref, "amendment recorded:")
     return 0
 
 
 def cmd_complete(args: argparse.Namespace) -> int:
+    from sharewise.cli.common import input_arg, load_tree_arg, one_stdin
     from sharewise.domain.safe_text import safe_line
     from sharewise.store.details import load_details_located
     from sharewise.store.ledger import CaseRefDiffers
 
-    details, _, locator = load_details_located(args.record, allow_emergency=False)
+    one_stdin(**{"--record": args.record, "--facts": args.facts, "--tree": args.tree})
+    details, _, locator = load_details_located(input_arg(args.record), allow_emergency=False)
     result = None
     if args.facts:
-        from sharewise.cli.common import load_tree_arg
         from sharewise.domain.decide import decide_file
 
-        result = decide_file(args.facts, load_tree_arg(args.tree))
+        result = decide_file(input_arg(args.facts), load_tree_arg(args.tree))
     with _require(args) as ledger:
         try:
             ref = ledger.complete(args.id, details, result, new_case_ref=args.new_case_ref)
@@ -439,7 +503,7 @@ def cmd_complete(args: argparse.Namespace) -> int:
                     "reference since",
                 )
             ) from None
-    _print_ref(ref, "completion recorded:")
+        _wrote(args, ledger, ref, "completion recorded:")
     return 0
 
 
@@ -530,7 +594,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         )
         return 0
     if not rows:
-        print("nothing is due")
+        print("nothing is due", file=sys.stderr)
     for entry, why in rows:
         case = safe_line(entry.details.case_ref or "") if entry.details else ""
         print(f"{entry.seq:>5}  {entry.id}  {case}  {why}")
@@ -538,25 +602,35 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from sharewise.cli.common import note, print_json
     from sharewise.store import Filters
 
     ledger = _open(args)
-    if ledger is None:
-        print("no records yet: nothing to purge")
-        return 0
-    with ledger:
-        if not args.yes:
-            old = sum(
-                1
-                for e in ledger.entries(Filters(date_to=args.before - dt.timedelta(days=1)))
-                if not e.erased and (e.details is not None or e.review is not None)
-            )
+    if ledger is None or not args.yes:
+        old = 0
+        if ledger is not None:
+            with ledger:
+                old = sum(
+                    1
+                    for e in ledger.entries(Filters(date_to=args.before - dt.timedelta(days=1)))
+                    if not e.erased and (e.details is not None or e.review is not None)
+                )
+        if args.json:
+            # Nothing written: what a purge with --yes would erase.
+            print_json({"dry_run": True, "before": args.before.isoformat(), "would_erase": old})
+        elif ledger is None:
+            note("no records yet: nothing to purge")
+        else:
             print(
                 f"dry run: {old} entries recorded before {args.before} still hold personal "
                 "details; run again with --yes to erase them (the chain will still verify)"
             )
-            return 0
+        return 0
+    with ledger:
         ref, count = ledger.purge(args.before)
+        if args.json:
+            _wrote(args, ledger, ref, "")
+            return 0
     print(
         f"erased the personal details of {count} entries recorded before {args.before}; "
         f"purge recorded as entry {ref.seq} ({ref.id})"

@@ -7,12 +7,11 @@ with the fact's name and the allowed values, never guess.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from sharewise.domain.errors import FactsError, Location, Problem
 from sharewise.domain.graph import Choice, CompiledTree
 from sharewise.domain.result import DecisionResult
-from sharewise.domain.strict_yaml import Locator, load_yaml_file
+from sharewise.domain.strict_yaml import Locator, Source, load_yaml_file
 from sharewise.domain.walk import Walk, build_result
 
 
@@ -138,7 +137,7 @@ def route_facts(
     return route
 
 
-def load_facts(path: str | Path) -> tuple[dict[str, object], Locator]:
+def load_facts(path: Source) -> tuple[dict[str, object], Locator]:
     """Read a facts file (a YAML or JSON mapping of fact to value)."""
     data, locator = load_yaml_file(path)
     if not isinstance(data, dict):
@@ -166,7 +165,7 @@ def _sub_locator(locator: Locator, key: str) -> Locator:
     return Locator(locator.file, marks)
 
 
-def decide_file(facts_path: str | Path, tree: CompiledTree) -> DecisionResult:
+def decide_file(facts_path: Source, tree: CompiledTree) -> DecisionResult:
     """Decide the case in a facts file."""
     facts, locator = load_facts(facts_path)
     return decide(tree, facts, locator)

@@ -12,7 +12,6 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
 from sharewise import paths
@@ -21,7 +20,7 @@ from sharewise.domain.errors import Location
 from sharewise.domain.facts import Vocabulary, load_vocabulary
 from sharewise.domain.loader import validate_data
 from sharewise.domain.result import TreeRef
-from sharewise.domain.strict_yaml import Locator, load_yaml_bytes, read_source
+from sharewise.domain.strict_yaml import Locator, Source, load_yaml_bytes, read_source
 from sharewise.domain.tree import Outcome, Question, TreeFile
 
 
@@ -202,7 +201,7 @@ class CompiledTree:
 
 # --- loading ---------------------------------------------------------------------------------
 def load_tree(
-    path: str | Path,
+    path: Source,
     vocabulary: Vocabulary | None = None,
     registry: Registry | None = None,
     *,

@@ -239,20 +239,45 @@ def load_yaml_text(text: str, file: str = "<text>") -> tuple[Any, Locator]:
     return data, builder.locator
 
 
-def read_source(path: str | Path) -> bytes:
+@dataclass(frozen=True, slots=True)
+class GivenText:
+    """Input the caller has already read (the command line's `-`: standard input), with the
+    name errors should give it; every loader that takes a path takes this in its place, so
+    reading standard input stays at the boundary and nothing here touches `sys.stdin`."""
+
+    name: str
+    data: bytes
+
+    def __str__(self) -> str:
+        return self.name
+
+
+#: What every file loader accepts: a path, or text already read from standard input.
+Source = str | Path | GivenText
+
+
+def _too_big(name: str, size: int) -> StrictYAMLError:
+    return StrictYAMLError(
+        Problem(
+            Location(name),
+            f"the file is {size} bytes, over the {MAX_BYTES}-byte limit",
+            "split it, or check it is the right file",
+        )
+    )
+
+
+def read_source(path: Source) -> bytes:
     """Read a file a person wrote, refusing oversized files with a clear, located error."""
-    p = Path(path)
     name = str(path)
+    if isinstance(path, GivenText):
+        if len(path.data) > MAX_BYTES:
+            raise _too_big(name, len(path.data))
+        return path.data
+    p = Path(path)
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise StrictYAMLError(
-                Problem(
-                    Location(name),
-                    f"the file is {size} bytes, over the {MAX_BYTES}-byte limit",
-                    "split it, or check it is the right file",
-                )
-            )
+            raise _too_big(name, size)
         return p.read_bytes()
     except FileNotFoundError:
         raise InputError(Problem(Location(name), "no such file", "check the path")) from None
@@ -282,6 +307,6 @@ def load_yaml_bytes(raw: bytes, file: str) -> tuple[Any, Locator]:
     return load_yaml_text(text, file)
 
 
-def load_yaml_file(path: str | Path) -> tuple[Any, Locator]:
+def load_yaml_file(path: Source) -> tuple[Any, Locator]:
     """Read and parse a strict YAML file, refusing oversized and non-UTF-8 files."""
     return load_yaml_bytes(read_source(path), str(path))

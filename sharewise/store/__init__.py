@@ -17,6 +17,7 @@ from sharewise.store.ledger import AppendedRef, Ledger
 
 if TYPE_CHECKING:
     from sharewise.domain.result import DecisionResult
+    from sharewise.domain.strict_yaml import Source
 
 __all__ = [
     "AppendedRef",
@@ -85,7 +86,9 @@ def _env_timeout() -> float:
         return 10.0
 
 
-def append_decision(data_dir: str | None, result: DecisionResult, details_path: str) -> AppendedRef:
+def append_decision(
+    data_dir: str | None, result: DecisionResult, details_path: Source
+) -> AppendedRef:
     """Validate a details file and append the decision record; what `decide --record` calls.
 
     The details are checked before the ledger is opened, so a bad file (exit 2) never

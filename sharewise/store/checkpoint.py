@@ -20,6 +20,7 @@ from sharewise.domain import chain
 from sharewise.domain.errors import InputError, Location, Problem
 
 if TYPE_CHECKING:
+    from sharewise.domain.strict_yaml import Source
     from sharewise.store.verify import Break
 
 FORMAT = "sharewise-checkpoint/1"
@@ -158,11 +159,18 @@ def write_checkpoint(point: Checkpoint, path: str | Path) -> None:
     Path(path).write_text(text, encoding="utf-8")
 
 
-def read_checkpoint(path: str | Path) -> Checkpoint:
+def _read_bytes(path: Source) -> bytes:
+    """A file's bytes, or standard input's already read (`-` on the command line)."""
+    from sharewise.domain.strict_yaml import GivenText
+
+    return path.data if isinstance(path, GivenText) else Path(path).read_bytes()
+
+
+def read_checkpoint(path: Source) -> Checkpoint:
     """Read a checkpoint file, with a clear error if it is not one."""
     name = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(_read_bytes(path).decode("utf-8"))
     except FileNotFoundError:
         raise InputError(Problem(Location(name), "no such file", "check the path")) from None
     except (OSError, ValueError):
@@ -228,14 +236,14 @@ def generate_key(path: str | Path) -> str:
     return encoded
 
 
-def load_private_key(path: str | Path) -> Any:
+def load_private_key(path: Source) -> Any:
     """An Ed25519 private key from a PEM file."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     name = str(path)
     try:
-        key = load_pem_private_key(Path(path).read_bytes(), password=None)
+        key = load_pem_private_key(_read_bytes(path), password=None)
     except FileNotFoundError:
         raise InputError(Problem(Location(name), "no such file", "check the path")) from None
     except (OSError, ValueError, TypeError):
@@ -257,11 +265,11 @@ def load_private_key(path: str | Path) -> Any:
     return key
 
 
-def load_public_key(path: str | Path) -> bytes:
+def load_public_key(path: Source) -> bytes:
     """A raw Ed25519 public key from a `.pub` file (base64) written by `generate_key`."""
     name = str(path)
     try:
-        raw = base64.b64decode(Path(path).read_text(encoding="ascii").strip(), validate=True)
+        raw = base64.b64decode(_read_bytes(path).decode("ascii").strip(), validate=True)
     except FileNotFoundError:
         raise InputError(Problem(Location(name), "no such file", "check the path")) from None
     except (OSError, ValueError):

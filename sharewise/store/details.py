@@ -7,7 +7,6 @@ details file is personal data and error output ends up in terminal logs.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -16,21 +15,21 @@ from sharewise.domain.errors import InputError, Problem
 from sharewise.domain.record import RecordDetails
 
 if TYPE_CHECKING:
-    from sharewise.domain.strict_yaml import Locator
+    from sharewise.domain.strict_yaml import Locator, Source
 
 #: An optional top-level key (not in the contract's example; added, never renamed): an
 #: emergency record needs only the case reference and the practitioner now.
 EMERGENCY_KEY = "to_be_completed"
 
 
-def load_details(path: str | Path, *, allow_emergency: bool = True) -> tuple[RecordDetails, bool]:
+def load_details(path: Source, *, allow_emergency: bool = True) -> tuple[RecordDetails, bool]:
     """(details, is_emergency) from a details file; InputError (exit 2) if it is not valid."""
     details, emergency, _ = load_details_located(path, allow_emergency=allow_emergency)
     return details, emergency
 
 
 def load_details_located(
-    path: str | Path, *, allow_emergency: bool = True
+    path: Source, *, allow_emergency: bool = True
 ) -> tuple[RecordDetails, bool, Locator]:
     """As `load_details`, with where each key was written, for a problem found only once
     the ledger is open (a completion's case reference that is not its emergency's)."""
