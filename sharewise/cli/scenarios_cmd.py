@@ -22,7 +22,8 @@ def register(sub: Any) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """Exit 0 if every scenario passes, 1 on any mismatch, 2 on an unusable tree or folder."""
+    """Exit 0 if every scenario passes, 1 on any mismatch, 2 on an unusable tree, folder or
+    scenario file (each problem printed as FILE:LINE:COL with its fix)."""
     from sharewise import paths
     from sharewise.cli.common import load_tree_arg
     from sharewise.domain.errors import InputError, Location, Problem
@@ -42,5 +43,9 @@ def run_check(args: argparse.Namespace) -> int:
     for verdict in verdicts:
         print(render_verdict(verdict))
     failed = sum(1 for v in verdicts if not v.ok)
-    print(f"{len(verdicts) - failed} passed, {failed} failed", file=sys.stderr)
-    return 1 if failed else 0
+    unreadable = sum(1 for v in verdicts if v.unreadable)
+    summary = f"{len(verdicts) - failed} passed, {failed} failed"
+    if unreadable:
+        summary += f" ({unreadable} not a usable scenario file: fix those first)"
+    print(summary, file=sys.stderr)
+    return 2 if unreadable else 1 if failed else 0

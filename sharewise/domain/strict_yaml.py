@@ -73,6 +73,15 @@ class Locator:
         line, col = self.marks.get((), (1, 1))
         return Location(self.file, line, col)
 
+    def within(self, prefix: Sequence[str | int]) -> Locator:
+        """The part of the document under `prefix`, as a locator of its own (a scenario's
+        `facts:` block for `decide`, which locates problems relative to a facts mapping)."""
+        n = len(prefix)
+        head, key_head = tuple(prefix), ("#key", *prefix)
+        marks = {k[n:]: v for k, v in self.marks.items() if k[:n] == head}
+        marks |= {("#key", *k[n + 1 :]): v for k, v in self.marks.items() if k[: n + 1] == key_head}
+        return Locator(self.file, marks)
+
     def key_at(self, path: Sequence[str | int]) -> Location:
         """The location of a mapping key (where a person would look for a misspelt key)."""
         key = ("#key", *path)

@@ -124,7 +124,7 @@ def example_debrief() -> tuple[Scenario, Any, Any]:
         {
             "id": "charity-disclosure",
             "title": "A youth club hears a disclosure",
-            "theme": "Sharing information in a timely way",
+            "theme": "Sharing information in a timely and appropriate way",
             "narrative": "A volunteer at a charity youth club hears a disclosure.\x1b[2J",
             "facts": {
                 "immediate_danger": "no",
