@@ -335,10 +335,16 @@ def cmd_show(args: argparse.Namespace) -> int:
 
     with _require(args) as ledger:
         entry = ledger.get(args.id)
+        held = None
+        if entry.result is not None:
+            held = entry.result.tree.sha256 in ledger.held_trees()
         if args.json:
-            print(json.dumps(entry.model_dump(mode="json"), ensure_ascii=False, indent=2))
+            shown = entry.model_dump(mode="json")
+            if held is not None:
+                shown["tree_held"] = held
+            print(json.dumps(shown, ensure_ascii=False, indent=2))
         else:
-            print(render_text(entry, ledger.linked_to(entry.id)))
+            print(render_text(entry, ledger.linked_to(entry.id), tree_held=held))
     return 0
 
 

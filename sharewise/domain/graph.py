@@ -212,10 +212,24 @@ def load_tree(
     `use_cache=False` validates even a tree proven valid before: `tree check` is asked to
     check, not to remember.
     """
-    from sharewise.domain import tree_cache
+    return load_tree_source(read_source(path), str(path), vocabulary, registry, use_cache=use_cache)
 
-    raw = read_source(path)
-    name = str(path)
+
+def load_tree_source(
+    raw: bytes,
+    name: str,
+    vocabulary: Vocabulary | None = None,
+    registry: Registry | None = None,
+    *,
+    use_cache: bool = True,
+) -> CompiledTree:
+    """As `load_tree`, from a tree's bytes (a tree the ledger kept, named `name`).
+
+    Every tree loaded is remembered by its SHA-256 (`tree_sources`), so that a decision
+    recorded on it can keep a copy of exactly these bytes in the ledger.
+    """
+    from sharewise.domain import tree_cache, tree_sources
+
     sha = hashlib.sha256(raw).hexdigest()
     vocab = vocabulary if vocabulary is not None else load_vocabulary(paths.facts_path())
     reg = registry if registry is not None else load_registry(paths.citations_path())
@@ -223,11 +237,13 @@ def load_tree(
     cached = tree_cache.load(key, name) if use_cache else None
     if cached is not None:
         model, locator = cached
+        tree_sources.remember(sha, raw)
         return CompiledTree(model, name, sha, locator, vocab, reg)
     data, locator = load_yaml_bytes(raw, name)
     model = validate_data(data, locator, TreeFile, "decision tree")
     tree = compile_tree(model, locator, vocab, reg, name, sha)
     tree_cache.store(key, model, locator)
+    tree_sources.remember(sha, raw)
     return tree
 
 

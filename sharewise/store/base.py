@@ -52,11 +52,26 @@ class Head:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredTree:
+    """A copy of the tree a decision was made on, kept once per tree (by its SHA-256) so
+    that any record can be replayed on its own rules after the shipped tree has changed.
+    Not part of the chain: the record's body names the tree by this digest, and `verify`
+    checks that the bytes still hash to it."""
+
+    sha256: str
+    body: bytes
+    #: The entry that first brought this tree into the ledger.
+    seq: int
+
+
+@dataclass(frozen=True, slots=True)
 class NewEntry:
-    """What an append writes: the chain row and, if it has any, its personal details."""
+    """What an append writes: the chain row, its personal details if it has any, and the
+    tree it was decided on if the ledger may not hold that tree yet."""
 
     row: Row
     personal: PersonalRow | None
+    tree: StoredTree | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +242,14 @@ class Backend(ABC):
     @abstractmethod
     def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:
         """One entry by id, or by its seq written as digits."""
+
+    @abstractmethod
+    def tree(self, sha256: str) -> bytes | None:
+        """The stored copy of the tree with this digest, or None if the ledger has none."""
+
+    @abstractmethod
+    def tree_digests(self) -> dict[str, int]:
+        """Every tree held: its digest and the entry that first brought it (no bytes read)."""
 
     @abstractmethod
     def orphan_personal(self) -> list[int]:

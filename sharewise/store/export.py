@@ -170,13 +170,16 @@ def _csv(entries: Iterable[Entry], out: TextIO, title: str) -> int:
 
 
 def sections(
-    entry: Entry, linked: Sequence[Entry] = ()
+    entry: Entry, linked: Sequence[Entry] = (), *, tree_held: bool | None = None
 ) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     """(heading, [(label, text)]) blocks describing an entry, shared by show, md and html.
 
     `linked` are the later entries that refer to this one; an emergency record is "to be
     completed" only until one of them completes it. Values are raw: each renderer makes them
     safe for its own medium.
+
+    `tree_held` says whether the ledger keeps a copy of the tree the result was decided on
+    (None: not asked, and not shown).
     """
     erased = ERASED if entry.erased else ""
     chain = [
@@ -244,6 +247,7 @@ def sections(
                 ("Tree", f"{r.tree.title} ({r.tree.id}) version {r.tree.version}"),
                 ("Law as at", r.tree.law_as_at.isoformat()),
                 ("Tree SHA-256", r.tree.sha256),
+                *([("Copy of the tree", _HELD[tree_held])] if tree_held is not None else []),
             ],
         )
     if entry.details is not None:
@@ -298,6 +302,13 @@ def sections(
         yield "Retention", [("Personal details", "erased at the end of the retention period")]
 
 
+_HELD = {
+    True: "held in the ledger (the record can be replayed on its own rules)",
+    False: "not held (recorded before the ledger kept trees, or on a tree that was "
+    "never saved to a file)",
+}
+
+
 def _link_text(entry: Entry) -> str:
     if entry.review is not None:
         return f"review: {entry.review.verdict.value}"
@@ -310,10 +321,12 @@ def _who(name: str, role: str, organisation: str) -> str:
     return ", ".join(part for part in (name, role, organisation) if part)
 
 
-def render_text(entry: Entry, linked: Sequence[Entry] = ()) -> str:
+def render_text(
+    entry: Entry, linked: Sequence[Entry] = (), *, tree_held: bool | None = None
+) -> str:
     """An entry for the terminal: every value made inert (see `safe_text`)."""
     out: list[str] = []
-    for heading, lines in sections(entry, linked):
+    for heading, lines in sections(entry, linked, tree_held=tree_held):
         out.append(f"{heading}:")
         for label, value in lines:
             shown = safe_text(value).replace("\n", "\n      ")

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -31,7 +31,16 @@ from sharewise.domain.record import (
     split_personal,
 )
 from sharewise.domain.result import DecisionResult
-from sharewise.store.base import Backend, Filters, Head, Links, NewEntry, PersonalRow, Row
+from sharewise.store.base import (
+    Backend,
+    Filters,
+    Head,
+    Links,
+    NewEntry,
+    PersonalRow,
+    Row,
+    StoredTree,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +197,15 @@ class Ledger:
             chain.normalise(personal)
         except chain.CanonicalError as exc:
             raise InputError(Problem(Location("<record>"), str(exc), "")) from None
-        row = self.backend.append(
-            lambda head: build_entry(head, kind, data, personal, target=target, decision=decision)
-        )
+        source = _tree_source(data)
+
+        def build(head: Head) -> NewEntry:
+            entry = build_entry(head, kind, data, personal, target=target, decision=decision)
+            if source is None:
+                return entry
+            return replace(entry, tree=StoredTree(source[0], source[1], entry.row.seq))
+
+        row = self.backend.append(build)
         return AppendedRef(row.id, row.seq, row.hash)
 
     def record_decision(
@@ -402,6 +417,14 @@ class Ledger:
     def count(self) -> int:
         return self.backend.count()
 
+    def tree_source(self, sha256: str) -> bytes | None:
+        """The ledger's copy of the tree with this digest (as a record's `tree.sha256`)."""
+        return self.backend.tree(sha256)
+
+    def held_trees(self) -> dict[str, int]:
+        """The digest of every tree the ledger holds, and the entry that brought it."""
+        return self.backend.tree_digests()
+
     def head(self) -> Head:
         return self.backend.head()
 
@@ -430,6 +453,19 @@ class Ledger:
             review_by = entry.details.review_by if entry.details else None
             if review_by is not None and review_by < today:
                 yield entry, f"review was due {review_by.isoformat()}"
+
+
+def _tree_source(data: dict[str, Any]) -> tuple[str, bytes] | None:
+    """The digest and bytes of the tree an entry's result was decided on, when this process
+    loaded that tree (see `tree_sources`); the ledger keeps a copy beside the chain."""
+    from sharewise.domain import tree_sources
+
+    result = data.get("result")
+    if not isinstance(result, dict):
+        return None
+    sha = result.get("tree", {}).get("sha256")
+    raw = tree_sources.source(sha) if isinstance(sha, str) else None
+    return None if raw is None else (sha, raw)
 
 
 def _listed(entry: Entry, links: Links) -> Listed:

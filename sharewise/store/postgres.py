@@ -46,7 +46,7 @@ from sharewise.store.base import (
     split_links,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _PAGE = 1000
 _RETRIES = 5
 _CREATE_LOCK = 0x5AE1_ED6E  # advisory lock key: two first runs never both create the schema
@@ -117,9 +117,27 @@ CREATE TRIGGER meta_no_truncate BEFORE TRUNCATE ON meta
 """
 
 
+# Version 2: a copy of each tree the ledger has seen, once per tree (see StoredTree).
+_SCHEMA_V2 = """
+CREATE TABLE trees (
+  sha256 text PRIMARY KEY CHECK (length(sha256) = 64),
+  seq bigint NOT NULL,
+  body bytea NOT NULL
+);
+CREATE TRIGGER trees_fixed BEFORE UPDATE OR DELETE ON trees
+  FOR EACH ROW EXECUTE FUNCTION sharewise_refuse('stored trees are never changed');
+CREATE TRIGGER trees_no_truncate BEFORE TRUNCATE ON trees
+  FOR EACH STATEMENT EXECUTE FUNCTION sharewise_refuse('stored trees are never changed');
+"""
+
+
 def _create_v1(conn: psycopg.Connection[Any]) -> None:
     conn.execute(_SCHEMA_V1)
     conn.execute("INSERT INTO head (one, seq, hash) VALUES (true, 0, %s)", (GENESIS,))
+
+
+def _create_v2(conn: psycopg.Connection[Any]) -> None:
+    conn.execute(_SCHEMA_V2)
 
 
 def grants_sql(role: str, *, purge: bool = False) -> str:
@@ -136,9 +154,9 @@ def grants_sql(role: str, *, purge: bool = False) -> str:
         raise ValueError("a role name is letters, digits and underscores")
     lines = [
         f"GRANT USAGE ON SCHEMA public TO {role};",
-        f"GRANT SELECT, INSERT ON entries, personal, meta TO {role};",
+        f"GRANT SELECT, INSERT ON entries, personal, meta, trees TO {role};",
         f"GRANT SELECT, UPDATE ON head TO {role};",
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON entries, personal, meta FROM {role};",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON entries, personal, meta, trees FROM {role};",
     ]
     if purge:
         lines.append(f"GRANT UPDATE (salt, data, case_ref, erased_by) ON personal TO {role};")
@@ -148,7 +166,10 @@ def grants_sql(role: str, *, purge: bool = False) -> str:
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 #: version -> the step that brings a ledger at version-1 up to version (as for SQLite).
-MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any]], None]] = {1: _create_v1}
+MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any]], None]] = {
+    1: _create_v1,
+    2: _create_v2,
+}
 
 _COLUMNS = (
     "e.seq, e.id, e.kind, e.created, e.decision, e.target, e.body, e.hash,"
@@ -182,6 +203,8 @@ class PostgresBackend(Backend):
                 f"cannot reach the ledger database {self.location} "
                 f"({exc.__class__.__name__}); check SHAREWISE_DATABASE_URL and the server"
             ) from None
+        #: Trees known to be stored: an append on a tree already held costs no look-up.
+        self._held: set[str] = set()
         try:
             self._prepare(create)
         except BaseException:
@@ -204,9 +227,12 @@ class PostgresBackend(Backend):
                         (str(uuid.uuid4()), str(SCHEMA_VERSION)),
                     )
                 meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+                version = _version(meta)
+                if 0 < version < SCHEMA_VERSION and "ledger_id" in meta:
+                    self._migrate(version)
+                    version = SCHEMA_VERSION
         except psycopg.Error as exc:
             raise _translate(exc, self.location, "open") from None
-        version = int(meta.get("schema_version", "0"))
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"the ledger in {self.location} was written by a newer sharewise "
@@ -215,6 +241,25 @@ class PostgresBackend(Backend):
         if version < SCHEMA_VERSION or "ledger_id" not in meta:
             raise LedgerCorrupt(f"{self.location} does not hold a complete sharewise ledger")
         self.ledger_id = meta["ledger_id"]
+
+    def _migrate(self, version: int) -> None:
+        """Bring a ledger written by an older sharewise up to date (inside `_prepare`'s
+        transaction and lock). `meta` is fixed, so each step is noted by a row of its own,
+        `schema_version_N`; it needs the schema's owner (the application role cannot create
+        tables), which the error for a missing privilege says."""
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            try:
+                MIGRATIONS[step](self._conn)
+            except pgerr.InsufficientPrivilege:
+                raise StoreError(
+                    f"the ledger in {self.location} was made by an earlier sharewise and "
+                    "must be brought up to date by its owner: run `sharewise db init` as "
+                    "the owner once"
+                ) from None
+            self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES (%s, %s)",
+                (f"schema_version_{step}", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+            )
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -257,6 +302,16 @@ class PostgresBackend(Backend):
                 " VALUES (%s, %s, %s, %s, %s)",
                 (p.seq, p.salt, p.data, p.case_ref, p.erased_by),
             )
+        tree = entry.tree
+        if tree is not None and tree.sha256 not in self._held:
+            # Looked up first, so the tree's bytes are sent only the once it is new; under
+            # the head lock no other append can be storing it meanwhile.
+            held = self._conn.execute("SELECT 1 FROM trees WHERE sha256 = %s", (tree.sha256,))
+            if held.fetchone() is None:
+                self._conn.execute(
+                    "INSERT INTO trees (sha256, seq, body) VALUES (%s, %s, %s)",
+                    (tree.sha256, tree.seq, tree.body),
+                )
         self._conn.execute("UPDATE head SET seq = %s, hash = %s", (row.seq, row.hash))
 
     def _retrying(self, work: Callable[[], Any]) -> Any:
@@ -277,13 +332,15 @@ class PostgresBackend(Backend):
         raise AssertionError("unreachable")
 
     def append(self, build: Builder) -> Row:
-        def work() -> Row:
+        def work() -> NewEntry:
             entry = build(self._locked_head())
             self._insert(entry)
-            return entry.row
+            return entry
 
-        row: Row = self._retrying(work)
-        return row
+        entry: NewEntry = self._retrying(work)
+        if entry.tree is not None:
+            self._held.add(entry.tree.sha256)  # only once committed
+        return entry.row
 
     def purge(self, before: str, build: PurgeBuilder) -> tuple[Row, int]:
         victims = (
@@ -368,6 +425,18 @@ class PostgresBackend(Backend):
             raise _translate(exc, self.location, "read") from None
         return None if raw is None else _split(raw)
 
+    def tree(self, sha256: str) -> bytes | None:
+        try:
+            found = self._conn.execute(
+                "SELECT body FROM trees WHERE sha256 = %s", (sha256,)
+            ).fetchone()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return None if found is None else bytes(found[0])
+
+    def tree_digests(self) -> dict[str, int]:
+        return {str(a): int(b) for a, b in self._select("SELECT sha256, seq FROM trees")}
+
     def orphan_personal(self) -> list[int]:
         try:
             found = self._conn.execute(
@@ -414,6 +483,12 @@ class PostgresBackend(Backend):
     def connection(self) -> psycopg.Connection[Any]:
         """The raw connection, for tests."""
         return self._conn
+
+
+def _version(meta: dict[str, str]) -> int:
+    """The schema version: the one the ledger was created at, or the last step since."""
+    steps = [int(k.rsplit("_", 1)[1]) for k in meta if re.fullmatch(r"schema_version_\d+", k)]
+    return max([int(meta.get("schema_version", "0")), *steps])
 
 
 def _describe(url: str) -> str:

@@ -49,7 +49,7 @@ from sharewise.store.base import (
     split_links,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FILE_NAME = "ledger.sqlite3"
 
 _SCHEMA_V1 = """
@@ -100,6 +100,20 @@ BEGIN SELECT RAISE(ABORT, 'sharewise: ledger metadata is fixed'); END;
 """
 
 
+# Version 2: a copy of each tree the ledger has seen, once per tree (see StoredTree).
+_SCHEMA_V2 = """
+CREATE TABLE trees (
+  sha256 TEXT PRIMARY KEY NOT NULL CHECK (length(sha256) = 64),
+  seq INTEGER NOT NULL,
+  body BLOB NOT NULL
+) STRICT;
+CREATE TRIGGER trees_no_update BEFORE UPDATE ON trees
+BEGIN SELECT RAISE(ABORT, 'sharewise: stored trees are never changed'); END;
+CREATE TRIGGER trees_no_delete BEFORE DELETE ON trees
+BEGIN SELECT RAISE(ABORT, 'sharewise: stored trees are never changed'); END;
+"""
+
+
 def _statements(script: str) -> Iterator[str]:
     """Split a script into statements (executescript would commit our open transaction)."""
     pending = ""
@@ -115,9 +129,14 @@ def _create_v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _create_v2(conn: sqlite3.Connection) -> None:
+    for statement in _statements(_SCHEMA_V2):
+        conn.execute(statement)
+
+
 #: version -> the step that brings a ledger at version-1 up to version. Future schema
 #: changes add a step here; they may add tables or columns, never rewrite `entries`.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _create_v1}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _create_v1, 2: _create_v2}
 
 _COLUMNS = (
     "e.seq, e.id, e.kind, e.created, e.decision, e.target, e.body, e.hash,"
@@ -159,6 +178,9 @@ class SQLiteBackend(Backend):
             self._create_file()
         self._conn = self._connect()
         self._tighten_modes()
+        #: Trees known to be stored (filled as appends and reads find them): an append on a
+        #: tree already held costs no look-up.
+        self._held: set[str] = set()
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -329,6 +351,15 @@ class SQLiteBackend(Backend):
                 "INSERT INTO personal(seq, salt, data, case_ref, erased_by) VALUES (?, ?, ?, ?, ?)",
                 (p.seq, p.salt, p.data, p.case_ref, p.erased_by),
             )
+        tree = entry.tree
+        if tree is not None and tree.sha256 not in self._held:
+            # Looked up first, so the tree's bytes are sent only the once it is new.
+            held = "SELECT 1 FROM trees WHERE sha256 = ?"
+            if conn.execute(held, (tree.sha256,)).fetchone() is None:
+                conn.execute(
+                    "INSERT INTO trees(sha256, seq, body) VALUES (?, ?, ?)",
+                    (tree.sha256, tree.seq, tree.body),
+                )
 
     @staticmethod
     def _head_of(conn: sqlite3.Connection) -> Head:
@@ -339,6 +370,8 @@ class SQLiteBackend(Backend):
         with self._write() as conn:
             entry = build(self._head_of(conn))
             self._insert(conn, entry)
+        if entry.tree is not None:
+            self._held.add(entry.tree.sha256)  # only once committed
         return entry.row
 
     def purge(self, before: str, build: PurgeBuilder) -> tuple[Row, int]:
@@ -413,6 +446,19 @@ class SQLiteBackend(Backend):
         except sqlite3.Error as exc:
             raise _translate(exc, self.location, "read") from None
         return None if raw is None else _split(raw)
+
+    def tree(self, sha256: str) -> bytes | None:
+        found = self._select_one("SELECT body FROM trees WHERE sha256 = ?", (sha256,))
+        return None if found is None else bytes(found[0])
+
+    def tree_digests(self) -> dict[str, int]:
+        return {str(a): int(b) for a, b in self._select("SELECT sha256, seq FROM trees")}
+
+    def _select_one(self, sql: str, params: tuple[Any, ...]) -> Any:
+        try:
+            return self._conn.execute(sql, params).fetchone()
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
 
     def orphan_personal(self) -> list[int]:
         try:

@@ -206,6 +206,7 @@ def verify(
                 "not in the chain (its entry was deleted)",
             )
         )
+    _check_trees(backend, breaks)
 
     if checkpoint is not None:
         report.checkpoint_checked = True
@@ -214,6 +215,22 @@ def verify(
         )
     breaks.sort(key=lambda b: b.seq)
     return report
+
+
+def _check_trees(backend: Backend, breaks: list[Break]) -> None:
+    """Each tree kept beside the chain must still hash to the digest records name it by:
+    an altered copy would replay records on rules they were never decided on."""
+    for sha, seq in sorted(backend.tree_digests().items(), key=lambda item: item[1]):
+        raw = backend.tree(sha)
+        if raw is None or hashlib.sha256(raw).hexdigest() != sha:
+            breaks.append(
+                Break(
+                    seq,
+                    None,
+                    f"the stored copy of tree {sha[:12]} (kept since this entry) does not "
+                    "match its digest (the tree was altered)",
+                )
+            )
 
 
 def _parse(body: bytes) -> dict[str, Any] | None:

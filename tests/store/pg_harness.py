@@ -136,7 +136,7 @@ class PostgresHarness:
         return self._raw
 
     def drop_guards(self) -> None:
-        for table in ("entries", "personal", "meta"):
+        for table in ("entries", "personal", "meta", "trees"):
             names = self.raw.execute(
                 "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
                 (table,),

@@ -101,7 +101,7 @@ def test_db_init_and_grants_commands(
     assert main(["db", "init"]) == 0
     assert "0 entries" in capsys.readouterr().out
     assert main(["db", "grants", "sharewise_app"]) == 0
-    assert "GRANT SELECT, INSERT ON entries, personal, meta TO sharewise_app;" in (
+    assert "GRANT SELECT, INSERT ON entries, personal, meta, trees TO sharewise_app;" in (
         capsys.readouterr().out
     )
     assert main(["db", "grants", "bad role"]) == 2
