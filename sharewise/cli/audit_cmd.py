@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
+from sharewise.cli.common import STDOUT_HELP
 from sharewise.cli.records_cmd import _date
 
 
@@ -14,14 +14,33 @@ def register(sub: Any) -> None:
     audit = sub.add_parser("audit", help="reports for information governance leads")
     asub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     p = asub.add_parser("report", help="counts by decision, law, consent, reviews")
-    p.add_argument("--from", dest="date_from", type=_date, metavar="DATE")
-    p.add_argument("--to", dest="date_to", type=_date, metavar="DATE")
-    p.add_argument("--format", required=True, choices=["md", "html", "json"])
-    p.add_argument("--out", metavar="FILE", help="write to FILE (mode 0600)")
+    p.add_argument(
+        "--from",
+        dest="date_from",
+        type=_date,
+        metavar="DATE",
+        help="count records from this day (YYYY-MM-DD, UTC; default: from the first)",
+    )
+    p.add_argument(
+        "--to",
+        dest="date_to",
+        type=_date,
+        metavar="DATE",
+        help="count records up to this day, inclusive (YYYY-MM-DD, UTC; default: the latest)",
+    )
+    p.add_argument(
+        "--format", required=True, choices=["md", "html", "json"], help="the report's format"
+    )
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help=f"write to FILE (mode 0600) instead of standard output ({STDOUT_HELP})",
+    )
     p.set_defaults(handler=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from sharewise.cli.common import is_stdio, note, output
     from sharewise.store import Filters, LedgerMissing, open_ledger
     from sharewise.store.audit import AuditSummary, summarise, write_report
 
@@ -33,13 +52,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         with ledger:
             filters = Filters(date_from=args.date_from, date_to=args.date_to)
             summary = summarise(ledger.entries(filters), args.date_from, args.date_to)
-    if args.out is None:
-        write_report(summary, args.format, sys.stdout)
-        return 0
-    import os
-
-    fd = os.open(args.out, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+    with output(args.out) as handle:
         write_report(summary, args.format, handle)
-    print(f"audit report written to {args.out}", file=sys.stderr)
+    if args.out is not None and not is_stdio(args.out):
+        note(f"audit report written to {args.out}")
     return 0

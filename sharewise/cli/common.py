@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
+    from sharewise.domain.errors import Problem
     from sharewise.domain.graph import CompiledTree
     from sharewise.domain.strict_yaml import Source
 
@@ -53,6 +54,21 @@ def input_arg(arg: str) -> Source:
     else:  # a text stream put in place of stdin (tests, an embedding program)
         data = sys.stdin.read(MAX_BYTES + 1).encode("utf-8")
     return GivenText("<stdin>", data)
+
+
+def not_stdin(option: str, arg: str | None, busy: str) -> None:
+    """Refuse `-` for a file argument of a command whose standard input is `busy` already
+    (the plain walk's answers, the UI's keyboard): it cannot be read as a file too."""
+    if is_stdio(arg):
+        from sharewise.domain.errors import InputError, Location, Problem
+
+        raise InputError(
+            Problem(
+                Location(option),
+                f"'-' cannot be used here: standard input is {busy}",
+                f"give {option} a file name",
+            )
+        )
 
 
 def one_stdin(**args: str | None) -> None:
@@ -130,6 +146,18 @@ def json_text(obj: Any) -> str:
 def print_json(obj: Any) -> None:
     """Print a `--json` result on standard output."""
     sys.stdout.write(json_text(obj))
+
+
+def problem_json(problem: Problem) -> dict[str, Any]:
+    """A problem as `--json` reports it: its place, what is wrong and the fix, in keys."""
+    where = problem.location
+    return {
+        "file": where.file,
+        "line": where.line or None,
+        "column": where.column or None,
+        "message": problem.message,
+        "fix": problem.fix or None,
+    }
 
 
 def load_tree_arg(path: str | None) -> CompiledTree:

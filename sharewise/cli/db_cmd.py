@@ -15,6 +15,9 @@ def register(sub: Any) -> None:
     dsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
 
     init = dsub.add_parser("init", help="create the ledger's tables (run once, as their owner)")
+    init.add_argument(
+        "--json", action="store_true", help="print the ledger's place and its number of entries"
+    )
     init.set_defaults(handler=run_init)
 
     grants = dsub.add_parser(
@@ -42,6 +45,11 @@ def run_init(args: argparse.Namespace) -> int:
         )
     with open_ledger(None, create=True) as ledger:
         count = ledger.backend.count()
+    if args.json:
+        from sharewise.cli.common import print_json
+
+        print_json({"ledger": ledger.backend.location, "entries": count})
+        return 0
     print(f"ledger ready on {ledger.backend.location}: {count} entries")
     return 0
 

@@ -118,7 +118,14 @@ def register(sub: Any) -> None:
         "--out",
         metavar="FILE",
         required=True,
-        help="private key file (0600); the public key goes to FILE.pub",
+        help="private key file (0600); the public key goes to FILE.pub ('-' writes the "
+        "private key to standard output, for a secrets store, and the public key to "
+        "standard error)",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the files written and the public key, as JSON",
     )
     p.set_defaults(handler=cmd_keygen)
 
@@ -450,9 +457,28 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
-    from sharewise.store.checkpoint import generate_key
+    from sharewise.cli.common import is_stdio, note, print_json
+    from sharewise.store.checkpoint import generate_key, new_key
 
+    if is_stdio(args.out):
+        if args.json:
+            raise InputError(
+                Problem(
+                    Location("--json"),
+                    "with --out - the private key itself is the output",
+                    "leave out --json, or give --out a file name",
+                )
+            )
+        pem, public = new_key()
+        sys.stdout.write(pem.decode("ascii"))
+        note(f"public key {public} (keep it on record; give it to `records verify` as a .pub)")
+        return 0
     public = generate_key(args.out)
+    if args.json:
+        print_json(
+            {"private_key": args.out, "public_key_file": f"{args.out}.pub", "public_key": public}
+        )
+        return 0
     print(
         f"private key written to {args.out} (keep it secret); public key {public} "
         f"written to {args.out}.pub"

@@ -13,14 +13,20 @@ def register(sub: Any) -> None:
     )
     ssub = p.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
     show = ssub.add_parser("show", help="print the settled answers and what else may be settled")
+    show.add_argument("--json", action="store_true", help=_JSON_HELP)
     show.set_defaults(handler=run_show)
     set_ = ssub.add_parser("set", help="settle a fact's answer for every case")
-    set_.add_argument("fact")
-    set_.add_argument("value")
+    set_.add_argument("fact", help="the fact, as `settings show` names it (e.g. sharer)")
+    set_.add_argument("value", help="its answer, as `settings show` lists them")
+    set_.add_argument("--json", action="store_true", help=_JSON_HELP + " after the change")
     set_.set_defaults(handler=run_set)
     unset = ssub.add_parser("unset", help="ask this question again in every case")
-    unset.add_argument("fact")
+    unset.add_argument("fact", help="the fact to ask again")
+    unset.add_argument("--json", action="store_true", help=_JSON_HELP + " after the change")
     unset.set_defaults(handler=run_unset)
+
+
+_JSON_HELP = "print the settings file and every fact that may be settled, as JSON"
 
 
 def _context(args: argparse.Namespace) -> tuple[Any, Any, dict[str, str]]:
@@ -38,6 +44,9 @@ def run_show(args: argparse.Namespace) -> int:
     from sharewise.domain.settings import settings_path
 
     folder, vocabulary, facts = _context(args)
+    if args.json:
+        _print_json(folder, vocabulary, facts)
+        return 0
     print(f"Settings file: {settings_path(folder)}")
     for name in vocabulary.names():
         fact = vocabulary[name]
@@ -56,6 +65,8 @@ def run_set(args: argparse.Namespace) -> int:
     facts[args.fact] = args.value
     path = save_settings(folder, facts, vocabulary)
     print(f"{args.fact} is settled as {args.value} for every case ({path})", file=sys.stderr)
+    if args.json:
+        _print_json(folder, vocabulary, facts)
     return 0
 
 
@@ -65,7 +76,33 @@ def run_unset(args: argparse.Namespace) -> int:
     folder, vocabulary, facts = _context(args)
     if facts.pop(args.fact, None) is None:
         print(f"{args.fact} was not settled", file=sys.stderr)
-        return 0
-    save_settings(folder, facts, vocabulary)
-    print(f"{args.fact} will be asked in every case again", file=sys.stderr)
+    else:
+        save_settings(folder, facts, vocabulary)
+        print(f"{args.fact} will be asked in every case again", file=sys.stderr)
+    if args.json:
+        _print_json(folder, vocabulary, facts)
     return 0
+
+
+def _print_json(folder: Any, vocabulary: Any, facts: dict[str, str]) -> None:
+    """`settings --json`: the file, and each fact that may be settled with its answer (null:
+    asked in every case) and the answers it may take."""
+    from sharewise.cli.common import print_json
+    from sharewise.domain.settings import settings_path
+
+    settable = {name: vocabulary[name] for name in vocabulary.names()}
+    print_json(
+        {
+            "file": str(settings_path(folder)),
+            "facts": {
+                name: {
+                    "scope": fact.scope,
+                    "value": facts.get(name),
+                    "meaning": fact.values.get(facts[name]) if name in facts else None,
+                    "values": dict(fact.values),
+                }
+                for name, fact in settable.items()
+                if fact.scope != "case"
+            },
+        }
+    )

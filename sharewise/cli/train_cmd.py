@@ -26,7 +26,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="plain numbered questions on standard input/output (screen readers, scripts)",
     )
-    p.add_argument("--tree", metavar="PATH", help="the tree to use (default: England)")
+    p.add_argument(
+        "--tree",
+        metavar="PATH",
+        help="the tree to use (default: England; not '-': training reads the trainee's "
+        "answers there)",
+    )
     p.add_argument(
         "--scenarios",
         metavar="DIR",
@@ -51,6 +56,9 @@ def _bank(args: argparse.Namespace) -> Bank:
 
 
 def run(args: argparse.Namespace) -> int:
+    from sharewise.cli.common import not_stdin
+
+    not_stdin("--tree", args.tree, "where training reads the trainee's answers")
     if args.plain:
         return run_plain(args, sys.stdin, sys.stdout)
     if args.scenario:

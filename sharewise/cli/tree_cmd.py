@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sharewise.cli.common import STDIN_HELP, exit_codes
 from sharewise.domain.errors import InputError
 
 
@@ -15,16 +16,36 @@ def register(sub: Any) -> None:
     tsub = tree.add_subparsers(dest="tree_command", metavar="ACTION", required=True)
 
     check = tsub.add_parser("check", help="validate trees (default: every shipped tree)")
-    check.add_argument("paths", nargs="*", metavar="PATH")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help=f"tree files to check (default: every shipped tree; {STDIN_HELP})",
+    )
+    check.add_argument(
+        "--json",
+        action="store_true",
+        help="print one object per tree: ok, its counts, and every problem with its place",
+    )
     check.set_defaults(handler=run_check)
 
     show = tsub.add_parser("show", help="print a tree as a diagram")
-    show.add_argument("path", nargs="?", metavar="PATH")
-    show.add_argument("--format", choices=("mermaid", "dot", "text", "overview"), default="text")
+    show.add_argument(
+        "path", nargs="?", metavar="PATH", help=f"the tree (default: England; {STDIN_HELP})"
+    )
+    show.add_argument(
+        "--format",
+        choices=("mermaid", "dot", "text", "overview"),
+        default="text",
+        help="mermaid or dot for a diagram tool, text to read (default), overview for the "
+        "shape at a glance",
+    )
     show.set_defaults(handler=run_show)
 
     build = tsub.add_parser(
-        "build", help="generate a tree file from its rules package (for tree authors)"
+        "build",
+        help="generate a tree file from its rules package (for tree authors)",
+        epilog=exit_codes("--check: the tree file or the --docs page is out of date"),
     )
     build.add_argument(
         "rules", metavar="RULES_DIR", help="the rules package, e.g. decision_trees/england"
@@ -43,32 +64,57 @@ def register(sub: Any) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    """Exit 0 if every tree is valid, 2 if any is not (an invalid tree is bad input).
+
+    Problems are messages (stderr, `FILE:LINE:COL: message (fix: ...)`) and each valid
+    tree's counts the result (stdout); with `--json` the whole report is the result.
+    """
     from sharewise import paths
+    from sharewise.cli.common import input_arg, one_stdin, print_json, problem_json
     from sharewise.domain.graph import load_tree
     from sharewise.domain.invariants import check_invariants, question_stats
 
-    targets = [Path(p) for p in args.paths] or paths.shipped_trees()
+    one_stdin(**{f"PATH {i}": p for i, p in enumerate(args.paths, start=1)})
+    targets = [input_arg(p) for p in args.paths] or paths.shipped_trees()
     failed = 0
+    report: list[dict[str, Any]] = []
     for target in targets:
         try:
             tree = load_tree(target, use_cache=False)
+            problems = check_invariants(tree)
         except InputError as exc:
-            print(exc.render(), file=sys.stderr)
-            failed += 1
-            continue
-        problems = check_invariants(tree)
+            problems = exc.problems
         if problems:
-            for problem in problems:
-                print(problem.render(), file=sys.stderr)
             failed += 1
+            report.append(
+                {"file": str(target), "ok": False, "problems": [problem_json(p) for p in problems]}
+            )
+            if not args.json:
+                for problem in problems:
+                    print(problem.render(), file=sys.stderr)
             continue
         fewest, median, most = question_stats(tree)
         npaths = sum(1 for _ in tree.paths())
-        print(
-            f"{target}: ok - {len(tree.model.questions)} questions, "
-            f"{len(tree.model.outcomes)} outcomes, {npaths} paths; questions per path: "
-            f"fewest {fewest}, median {median:g}, most {most}"
+        report.append(
+            {
+                "file": str(target),
+                "ok": True,
+                "tree": {"id": tree.model.id, "version": tree.model.version, "sha256": tree.sha256},
+                "questions": len(tree.model.questions),
+                "outcomes": len(tree.model.outcomes),
+                "paths": npaths,
+                "questions_per_path": {"fewest": fewest, "median": median, "most": most},
+                "problems": [],
+            }
         )
+        if not args.json:
+            print(
+                f"{target}: ok - {len(tree.model.questions)} questions, "
+                f"{len(tree.model.outcomes)} outcomes, {npaths} paths; questions per path: "
+                f"fewest {fewest}, median {median:g}, most {most}"
+            )
+    if args.json:
+        print_json(report)
     return 2 if failed else 0
 
 

@@ -36,7 +36,11 @@ def register(sub: Any) -> None:
         required=True,
         help="plain numbered questions (screen readers, scripts)",
     )
-    p.add_argument("--tree", metavar="PATH", help="the tree to use (default: England)")
+    p.add_argument(
+        "--tree",
+        metavar="PATH",
+        help="the tree to use (default: England; not '-': the walk reads its answers there)",
+    )
     p.add_argument(
         "--ask-all",
         action="store_true",
@@ -57,10 +61,11 @@ def register(sub: Any) -> None:
 
 
 def run_plain(args: argparse.Namespace) -> int:
-    from sharewise.cli.common import load_tree_arg
+    from sharewise.cli.common import load_tree_arg, not_stdin
 
     if getattr(args, "forget_me", False):
         return forget_me(getattr(args, "data_dir", None))
+    not_stdin("--tree", getattr(args, "tree", None), "where the walk reads its answers")
     tree = load_tree_arg(getattr(args, "tree", None))
     preset: dict[str, str] = {}
     unusable = None

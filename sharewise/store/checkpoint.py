@@ -204,9 +204,9 @@ def read_checkpoint(path: Source) -> Checkpoint:
         ) from None
 
 
-def generate_key(path: str | Path) -> str:
-    """Write a new Ed25519 private key (PEM, mode 0600) and its public key beside it (.pub);
-    returns the public key in base64, for the IG lead to keep on record."""
+def new_key() -> tuple[bytes, str]:
+    """A new Ed25519 key pair: the private key as PEM, and the public key in base64 (what a
+    `.pub` file holds and the IG lead keeps on record)."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.serialization import (
         Encoding,
@@ -217,6 +217,14 @@ def generate_key(path: str | Path) -> str:
 
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return pem, base64.b64encode(public).decode("ascii")
+
+
+def generate_key(path: str | Path) -> str:
+    """Write a new Ed25519 private key (PEM, mode 0600) and its public key beside it (.pub);
+    returns the public key in base64, for the IG lead to keep on record."""
+    pem, encoded = new_key()
     target = Path(path)
     try:
         fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -230,8 +238,6 @@ def generate_key(path: str | Path) -> str:
         ) from None
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
-    public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-    encoded = base64.b64encode(public).decode("ascii")
     Path(f"{target}.pub").write_text(encoded + "\n", encoding="ascii")
     return encoded
 
