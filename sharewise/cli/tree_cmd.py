@@ -166,5 +166,5 @@ def run_build(args: argparse.Namespace) -> int:
             print(f"{name}: out of date; run: sharewise tree build {args.rules}", file=sys.stderr)
         return 1 if stale else 0
     for name in stale:
-        print(f"wrote {name}")
+        print(f"wrote {name}", file=sys.stderr)  # a message about a file, not a result
     return 0
