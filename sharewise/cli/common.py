@@ -17,7 +17,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 if TYPE_CHECKING:
     from sharewise.domain.errors import Problem
@@ -54,6 +54,16 @@ def input_arg(arg: str) -> Source:
     else:  # a text stream put in place of stdin (tests, an embedding program)
         data = sys.stdin.read(MAX_BYTES + 1).encode("utf-8")
     return GivenText("<stdin>", data)
+
+
+@contextlib.contextmanager
+def output_bytes(arg: str | None) -> Iterator[BinaryIO]:
+    """As `output`, for a result that is bytes (a PDF): standard output's byte stream, or the
+    named file, private and only ever seen complete, as `output` writes it."""
+    with output(arg) as text:
+        text.flush()
+        yield text.buffer
+        text.buffer.flush()
 
 
 def not_stdin(option: str, arg: str | None, busy: str) -> None:

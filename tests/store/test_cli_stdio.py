@@ -255,3 +255,20 @@ def test_data_dir_after_the_command(
         *("--data-dir", str(data), "records", "list", "--json", "--data-dir", str(elsewhere)),
     )
     assert code == 0 and json.loads(out) == []
+
+
+def test_bytes_go_to_a_private_file_or_to_stdout(
+    data: Path, capfdbinary: pytest.CaptureFixture[bytes]
+) -> None:
+    """`output_bytes` (for a PDF) writes the same bytes to a file (0600) or to stdout."""
+    from sharewise.cli.common import output_bytes
+
+    blob = b"%PDF-1.7\n\x00\xff binary \r\n"
+    target = data.parent / "report.pdf"
+    with output_bytes(str(target)) as out:
+        out.write(blob)
+    assert target.read_bytes() == blob and target.stat().st_mode & 0o777 == 0o600
+    with output_bytes("-") as out:
+        out.write(blob)
+    assert capfdbinary.readouterr().out == blob
+    _no_dash_file()
