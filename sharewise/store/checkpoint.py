@@ -236,6 +236,14 @@ def generate_key(path: str | Path) -> str:
                 "choose a new file name; never overwrite a key",
             )
         ) from None
+    except OSError as exc:
+        raise InputError(
+            Problem(
+                Location(str(path)),
+                f"cannot write here ({exc.strerror or exc})",
+                "choose a folder you can write to",
+            )
+        ) from None
     with os.fdopen(fd, "wb") as handle:
         handle.write(pem)
     Path(f"{target}.pub").write_text(encoded + "\n", encoding="ascii")

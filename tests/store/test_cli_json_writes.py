@@ -152,3 +152,15 @@ def test_keygen_json_and_to_stdout(
 def test_keygen_to_stdout_refuses_json(capsys: pytest.CaptureFixture[str], data: Path) -> None:
     code, out, err = sw(capsys, data, "records", "keygen", "--out", "-", "--json")
     assert code == 2 and out == "" and "the private key itself is the output" in err
+
+
+def test_keygen_into_a_missing_folder_is_bad_input(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "no-such-folder" / "ig.key"
+    code, out, err = sw(capsys, data, "records", "keygen", "--out", str(target))
+    assert code == 2 and out == ""
+    assert err == (
+        f"sharewise: {target}: cannot write here (No such file or directory) "
+        "(fix: choose a folder you can write to)\n"
+    )

@@ -272,3 +272,38 @@ def test_bytes_go_to_a_private_file_or_to_stdout(
         out.write(blob)
     assert capfdbinary.readouterr().out == blob
     _no_dash_file()
+
+
+#: Each command with a file argument, given a file that is not there (or a folder that is
+#: not there to write into); the name that the message must start with.
+MISSING = [
+    (("decide", "--facts", "nope.yaml"), "nope.yaml"),
+    (("decide", "--batch", "nope.jsonl"), "nope.jsonl"),
+    (("decide", "--facts", "-", "--tree", "nope.yaml"), "nope.yaml"),
+    (("tree", "show", "nope.yaml"), "nope.yaml"),
+    (("scenarios", "check", "--tree", "nope.yaml"), "nope.yaml"),
+    (("walk", "--plain", "--tree", "nope.yaml"), "nope.yaml"),
+    (("train", "--plain", "--tree", "nope.yaml"), "nope.yaml"),
+    (("records", "verify", "--checkpoint", "nope.json"), "nope.json"),
+    (("records", "verify", "--public-key", "nope.pub"), "nope.pub"),
+    (("records", "amend", "1", "--record", "nope.yaml"), "nope.yaml"),
+    (("records", "complete", "1", "--record", "nope.yaml"), "nope.yaml"),
+    (("records", "checkpoint", "--out", "x.json", "--sign-key", "nope.pem"), "nope.pem"),
+    (("records", "export", "--format", "json", "--out", "no/x.json"), "no/x.json"),
+    (("records", "checkpoint", "--out", "no/cp.json"), "no/cp.json"),
+    (("records", "keygen", "--out", "no/ig.key"), "no/ig.key"),
+    (("audit", "report", "--format", "md", "--out", "no/x.md"), "no/x.md"),
+]
+
+
+@pytest.mark.parametrize(("argv", "name"), MISSING, ids=[" ".join(a[:2]) for a, _ in MISSING])
+def test_a_missing_file_is_one_line_on_stderr_and_nothing_on_stdout(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    data: Path,
+    argv: tuple[str, ...],
+    name: str,
+) -> None:
+    code, out, err = sw(capsys, monkeypatch, "--data-dir", str(data), *argv, stdin=FACTS)
+    assert code == 2 and out == ""
+    assert err.startswith(f"sharewise: {name}: ") and err.count("\n") == 1, err
