@@ -177,15 +177,34 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help=_WROTE_JSON_HELP)
     p.set_defaults(handler=cmd_complete)
 
-    p = rsub.add_parser("replay", help="decide a record's answers again on the current tree")
-    p.add_argument("id", metavar="ID", help="a decision record's id, or its number")
-    p.add_argument(
+    p = rsub.add_parser(
+        "replay",
+        help="decide records' answers again on the current tree (or another) and show what "
+        "would change",
+        epilog=exit_codes("a record would be decided differently (decision, outcome or law "
+                          "cited), or can no longer be decided"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("id", metavar="ID", nargs="?", help="a decision record's id, or its number")
+    which.add_argument("--all", action="store_true", help="every record in the ledger")
+    which.add_argument(
+        "--since", type=_date, metavar="DATE", help="every record made on or after DATE"
+    )
+    which.add_argument("--case", metavar="REF", help="every record for this case reference")
+    trees = p.add_mutually_exclusive_group()
+    trees.add_argument(
         "--tree",
         metavar="PATH",
         help=f"the tree to use (default: the shipped one; {STDIN_HELP})",
     )
+    trees.add_argument(
+        "--own-tree",
+        action="store_true",
+        help="replay each record on the tree it was decided on (the ledger's copy)",
+    )
     p.add_argument("--json", action="store_true", help="print what changed as JSON")
-    p.set_defaults(handler=cmd_replay)
+    p.set_defaults(handler=_replay)
 
     p = rsub.add_parser(
         "due", help="records whose review date has passed, and emergencies awaiting completion"
@@ -539,74 +558,10 @@ def cmd_complete(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_replay(args: argparse.Namespace) -> int:
-    from sharewise.cli.common import load_tree_arg
-    from sharewise.domain.replay import replay
+def _replay(args: argparse.Namespace) -> int:
+    from sharewise.cli.records_replay import cmd_replay
 
-    with _require(args) as ledger:
-        entry = ledger.get(args.id)
-    if entry.result is None:
-        raise InputError(
-            Problem(
-                Location(args.id),
-                f"a {entry.kind.value} entry holds no decision to replay",
-                "give the id of a decision record",
-            )
-        )
-    again = replay(load_tree_arg(args.tree), entry.result)
-    now = again.result
-    if args.json:
-        print(
-            json.dumps(
-                {
-                    "id": entry.id,
-                    "changed": again.changed,
-                    "same_tree": again.same_tree,
-                    "original": entry.result.to_json_dict(),
-                    "now": now.to_json_dict() if now else None,
-                    "unanswered": {
-                        "fact": again.unanswered_fact,
-                        "question": again.unanswered_question,
-                    }
-                    if now is None
-                    else None,
-                    "citations_added": again.added_citations,
-                    "citations_removed": again.removed_citations,
-                },
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-        return 0
-    was = entry.result
-    print(
-        f"recorded: {was.decision.value} - {was.outcome.title} "
-        f"(tree {was.tree.id} {was.tree.version}, law as at {was.tree.law_as_at})"
-    )
-    if now is None:
-        if again.unanswered_fact is None:
-            # Every fact was answered, but no one answer there has those values together.
-            print(
-                f"now: cannot decide - no answer to {again.unanswered_question!r} "
-                "fits this record's answers"
-            )
-        else:
-            print(
-                f"now: cannot decide - the current tree asks {again.unanswered_question!r} "
-                f"({again.unanswered_fact}), which this record never answered"
-            )
-        return 0
-    print(
-        f"now:      {now.decision.value} - {now.outcome.title} "
-        f"(tree {now.tree.id} {now.tree.version}, law as at {now.tree.law_as_at})"
-    )
-    if not again.changed:
-        print("no change: the same answers lead to the same decision, outcome and law")
-    for cid in again.added_citations:
-        print(f"  + cites {cid}")
-    for cid in again.removed_citations:
-        print(f"  - no longer cites {cid}")
-    return 0
+    return cmd_replay(args)
 
 
 def cmd_due(args: argparse.Namespace) -> int:

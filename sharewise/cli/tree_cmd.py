@@ -1,14 +1,21 @@
-"""`sharewise tree check|show|build`: validate trees, draw them, and generate them from rules."""
+"""`sharewise tree check|show|build|diff`: validate trees, draw them, generate them from
+rules, and show what changing from one tree to another does to decisions."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sharewise.cli.common import STDIN_HELP, exit_codes
-from sharewise.domain.errors import InputError
+from sharewise.domain.errors import InputError, Location, Problem
+
+if TYPE_CHECKING:
+    from sharewise.domain.graph import CompiledTree
+    from sharewise.domain.tree_diff import Case, Replayer
+    from sharewise.store import Ledger
 
 
 def register(sub: Any) -> None:
@@ -41,6 +48,27 @@ def register(sub: Any) -> None:
         "shape at a glance",
     )
     show.set_defaults(handler=run_show)
+
+    diff = tsub.add_parser(
+        "diff",
+        help="what changes between two trees: every path, the scenarios, and (--ledger) "
+        "every stored record, decided on both",
+        epilog=exit_codes("something changed: a decision, an outcome, the law cited or the "
+                          "questions asked"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    diff.add_argument("old", metavar="OLD", help=f"the tree as it was ({STDIN_HELP})")
+    diff.add_argument("new", metavar="NEW", help=f"the tree as it is to be ({STDIN_HELP})")
+    diff.add_argument(
+        "--ledger", action="store_true", help="also replay every record in the ledger"
+    )
+    diff.add_argument(
+        "--scenarios",
+        metavar="DIR",
+        help="the scenario bank to replay (default: the shipped one; 'none' for none)",
+    )
+    diff.add_argument("--json", action="store_true", help="print the changes as JSON")
+    diff.set_defaults(handler=run_diff)
 
     build = tsub.add_parser(
         "build",
@@ -168,3 +196,92 @@ def run_build(args: argparse.Namespace) -> int:
     for name in stale:
         print(f"wrote {name}", file=sys.stderr)  # a message about a file, not a result
     return 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """Decide every path, scenario and (with --ledger) record on both trees; exit 1 if any
+    lands differently or a question changed."""
+    from itertools import chain
+
+    from sharewise.cli import diff_text
+    from sharewise.cli.common import input_arg, one_stdin, print_json
+    from sharewise.domain import tree_diff as td
+    from sharewise.domain.graph import load_tree
+
+    one_stdin(OLD=args.old, NEW=args.new)
+    old, new = load_tree(input_arg(args.old)), load_tree(input_arg(args.new))
+    on_old, on_new = td.Replayer(old), td.Replayer(new)
+    sources = [td.path_cases(old, new), _scenario_cases(args.scenarios, on_old, on_new)]
+    ledger = _diff_ledger(args) if args.ledger else None
+    try:
+        if ledger is not None:
+            sources.append(
+                td.Case(
+                    td.Source.RECORD, stored.id, answers, on_old(answers), on_new(answers),
+                    seq=stored.seq, tree_sha256=stored.tree_sha256,
+                )
+                for stored in ledger.results()
+                for answers in (td.answers_of(stored.result),)
+            )  # fmt: skip
+        groups, totals = td.group(chain.from_iterable(sources))
+    finally:
+        if ledger is not None:
+            ledger.close()
+    questions = td.question_changes(old, new)
+    changed = bool(groups or questions)
+    if args.json:
+        print_json(
+            {
+                "old": td.tree_json(old.ref()),
+                "new": td.tree_json(new.ref()),
+                "changed": changed,
+                "questions": [diff_text.question_json(q) for q in questions],
+                "groups": [diff_text.group_json(g) for g in groups],
+                "totals": diff_text.totals_json(totals),
+            }
+        )
+        return 1 if changed else 0
+    out = sys.stdout
+    out.write(f"old: {_tree_words(old)}\nnew: {_tree_words(new)}\n")
+    if old.sha256 == new.sha256:
+        out.write("the two trees are the same file\n")
+    diff_text.write_questions(out, questions)
+    if groups:
+        out.write(f"\n{len(groups)} kind{'s' if len(groups) != 1 else ''} of change\n")
+    diff_text.write_groups(out, groups, hint="--json lists them all")
+    diff_text.write_totals(out, totals)
+    if not changed:
+        out.write("no change: every case is decided the same way on both trees\n")
+    return 1 if changed else 0
+
+
+def _tree_words(tree: CompiledTree) -> str:
+    m = tree.model
+    return f"{m.id} {m.version}, law as at {m.law_as_at} ({tree.source}, {tree.sha256[:12]})"
+
+
+def _scenario_cases(folder: str | None, on_old: Replayer, on_new: Replayer) -> Iterator[Case]:
+    from sharewise import paths
+    from sharewise.domain.scenarios import load_scenario, scenario_files
+    from sharewise.domain.tree_diff import Case, Source
+
+    if folder == "none":
+        return
+    where = Path(folder) if folder else paths.scenarios_dir()
+    if not where.is_dir():
+        raise InputError(
+            Problem(Location(str(where)), "is not a folder of scenarios", "name a folder")
+        )
+    for file in scenario_files(where):
+        scenario = load_scenario(file)
+        facts = scenario.facts
+        yield Case(Source.SCENARIO, scenario.id, facts, on_old(facts), on_new(facts))
+
+
+def _diff_ledger(args: argparse.Namespace) -> Ledger | None:
+    from sharewise.store import LedgerMissing, open_ledger
+
+    try:
+        return open_ledger(args.data_dir, create=False)
+    except LedgerMissing:
+        return None

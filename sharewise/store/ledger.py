@@ -105,6 +105,30 @@ class Listed:
         return self.completed_by.decision if self.completed_by is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class StoredResult:
+    """A decision's result as recorded, read straight from the chained body.
+
+    No entry model is rebuilt: replaying a whole ledger needs only the answers and where
+    they led, and rebuilding 100,000 entries would cost more than deciding them again.
+    `result` has the shape `DecisionResult.model_dump(mode="json")` gives.
+    """
+
+    seq: int
+    id: str
+    kind: str
+    created: str
+    result: dict[str, Any]
+
+    @property
+    def tree_sha256(self) -> str:
+        return str(self.result["tree"]["sha256"])
+
+
+#: The kinds of entry that can hold a decision's result.
+RESULT_KINDS = (EntryKind.DECISION.value, EntryKind.EMERGENCY.value, EntryKind.COMPLETION.value)
+
+
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -372,6 +396,19 @@ class Ledger:
         """
         for row, personal, links in self.backend.listing(filters, newest):
             yield _listed(to_entry(row, personal), links)
+
+    def results(self, filters: Filters | None = None) -> Iterator[StoredResult]:
+        """Every recorded result among the entries `filters` picks, in chain order."""
+        picked = replace(filters or Filters(), kinds=RESULT_KINDS)
+        for row, _personal in self.backend.rows(picked):
+            try:
+                result = json.loads(row.body)["data"].get("result")
+            except (ValueError, KeyError, TypeError, AttributeError):
+                raise StoreError(
+                    f"entry {row.seq} cannot be read back; run `sharewise records verify`"
+                ) from None
+            if isinstance(result, dict):
+                yield StoredResult(row.seq, row.id, row.kind, row.created, result)
 
     def tally(self, filters: Filters | None = None) -> Tally:
         """How many entries `listing(filters)` gives, and how many of them are emergency
