@@ -87,3 +87,44 @@ def test_a_body_with_a_float_is_never_canonical(body: bytes) -> None:
 def test_a_float_lookalike_in_text_is_still_canonical() -> None:
     body = chain.canonical({"note": "dose :1.5 mg, [2e3]"})
     assert chain.is_canonical(body)
+
+
+awkward_texts = st.lists(
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=3)
+    | st.sampled_from(["\ue000", "\U0001f600", "e\u0301", "\u2028", "\x7f", "\x1f", "\ufb01"]),
+    max_size=3,
+).map("".join)
+awkward_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**60), 2**60)
+    | st.integers(-(2**53) + 1, 2**53 - 1)
+    | st.floats(allow_nan=True)
+    | awkward_texts
+    | st.dates(),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.tuples(children, children)
+        | st.dictionaries(awkward_texts, children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _reference(value: Any) -> bytes | type[Exception]:
+    try:
+        return chain.reference_canonical(value)
+    except (chain.CanonicalError, rfc8785.CanonicalizationError) as exc:
+        return type(exc)
+
+
+@given(awkward_values)
+def test_canonical_is_the_reference_encoders_bytes_or_its_refusal(value: Any) -> None:
+    """The fast path may only ever return what the reference encoder returns: keys sorted
+    by UTF-16 (astral vs U+E000+), NFC, integer range, floats, tuples, dates."""
+    expected = _reference(value)
+    if isinstance(expected, bytes):
+        assert chain.canonical(value) == expected
+    else:
+        with pytest.raises((chain.CanonicalError, rfc8785.CanonicalizationError)):
+            chain.canonical(value)
