@@ -153,6 +153,23 @@ TALLY_COLUMNS = (
 )
 
 
+#: What `records due` reads, after a backend's own `SELECT <row and personal columns>`:
+#: emergency records that no completion names...
+DUE_EMERGENCIES = (
+    " WHERE e.kind = 'emergency' AND NOT EXISTS (SELECT 1 FROM entries c"
+    " WHERE c.target = e.id AND c.kind = 'completion')"
+)
+#: ...and the newest entry of each case. The database
+#: groups the cases (by the `case_ref` column, which only details that carry a case fill),
+#: so nothing grows in Python with the ledger, and only these rows are read.
+DUE_CASES = (
+    " JOIN (SELECT case_ref, MAX(seq) AS last, MIN(seq) AS first FROM personal"
+    " WHERE case_ref IS NOT NULL GROUP BY case_ref) g ON g.last = e.seq WHERE g.first > 0"
+)
+#: How each is ordered (and paged, by the column named): chain order, first appearance.
+DUE_ORDER = ("e.seq", "g.first")
+
+
 def decision_clause(mark: str) -> str:
     """Entries with this decision (two parameters, the decision twice): an entry's own, or
     for an emergency record filed without one, the decision its completion brought."""
@@ -238,6 +255,11 @@ class Backend(ABC):
     def tally(self, filters: Filters | None = None) -> tuple[int, int]:
         """(rows matching, emergency records among them with no completion): one query
         (TALLY_COLUMNS), counting without reading the rows."""
+
+    @abstractmethod
+    def due_rows(self) -> Iterator[tuple[bool, Row, PersonalRow | None]]:
+        """What `Ledger.due` weighs, streamed: (True, emergency record with no completion)
+        in chain order, then (False, newest entry of a case) for each case (`DUE_CASES`)."""
 
     @abstractmethod
     def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:

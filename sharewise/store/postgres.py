@@ -25,6 +25,9 @@ from sharewise.domain.chain import GENESIS
 from sharewise.domain.errors import StoreError
 from sharewise.store.base import (
     DANGLING_TARGETS_SQL,
+    DUE_CASES,
+    DUE_EMERGENCIES,
+    DUE_ORDER,
     DUPLICATE_IDS_SQL,
     LISTING_COLUMNS,
     TALLY_COLUMNS,
@@ -415,6 +418,27 @@ class PostgresBackend(Backend):
             if len(page) < _PAGE:
                 return
             last = int(page[-1][0])
+
+    def due_rows(self) -> Iterator[tuple[bool, Row, PersonalRow | None]]:
+        # Paged by the ordering column, as `_pages` does, so no transaction stays open.
+        for emergency, tail, order in zip(
+            (True, False), (DUE_EMERGENCIES, DUE_CASES), DUE_ORDER, strict=True
+        ):
+            last = 0
+            while True:
+                try:
+                    page = self._conn.execute(
+                        f"SELECT {_COLUMNS}, {order}{_FROM}{tail} AND {order} > %s"
+                        f" ORDER BY {order} LIMIT {_PAGE}",
+                        (last,),
+                    ).fetchall()
+                except psycopg.Error as exc:
+                    raise _translate(exc, self.location, "read") from None
+                for raw in page:
+                    yield (emergency, *_split(raw))
+                if len(page) < _PAGE:
+                    break
+                last = int(page[-1][13])
 
     def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:
         column = "e.seq" if entry_id.isdigit() else "e.id"

@@ -28,6 +28,9 @@ from sharewise.domain.errors import StoreError
 from sharewise.private_files import make_dirs_private
 from sharewise.store.base import (
     DANGLING_TARGETS_SQL,
+    DUE_CASES,
+    DUE_EMERGENCIES,
+    DUE_ORDER,
     DUPLICATE_IDS_SQL,
     LISTING_COLUMNS,
     TALLY_COLUMNS,
@@ -437,6 +440,18 @@ class SQLiteBackend(Backend):
         except sqlite3.Error as exc:
             raise _translate(exc, self.location, "read") from None
         return int(total), int(waiting)
+
+    def due_rows(self) -> Iterator[tuple[bool, Row, PersonalRow | None]]:
+        for emergency, tail, order in zip(
+            (True, False), (DUE_EMERGENCIES, DUE_CASES), DUE_ORDER, strict=True
+        ):
+            try:
+                cursor = self._conn.execute(f"{_SELECT}{tail} ORDER BY {order}")
+                while batch := cursor.fetchmany(1000):
+                    for raw in batch:
+                        yield (emergency, *_split(raw))
+            except sqlite3.Error as exc:
+                raise _translate(exc, self.location, "read") from None
 
     def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:
         column = "e.seq" if entry_id.isdigit() else "e.id"
