@@ -57,6 +57,8 @@ class Offer:
     value: str
     #: The practitioner's own, remembered from their last record; else suggested by the walk.
     remembered: bool
+    #: Where it came from when neither (a reassessment: "from the earlier record").
+    where: str = ""
 
 
 def offers(result: DecisionResult, profile: dict[str, str]) -> dict[str, Offer]:
@@ -75,11 +77,33 @@ def offers(result: DecisionResult, profile: dict[str, str]) -> dict[str, Offer]:
     return out
 
 
+#: The details a reassessment carries over from the record it reassesses: the case and
+#: whom it concerns stay; what was shared, how and why are the practitioner's to give anew.
+_CARRIED = ("case_ref", "recipient.organisation", "recipient.role")
+
+
+def earlier_offers(earlier: Any) -> dict[str, Offer]:
+    """The values a reassessment's record starts from, taken from the earlier record."""
+    details = earlier.details
+    if details is None:
+        return {}
+    found = {
+        "case_ref": details.case_ref,
+        "recipient.organisation": details.recipient.organisation if details.recipient else None,
+        "recipient.role": details.recipient.role if details.recipient else None,
+    }
+    return {
+        key: Offer(str(found[key]), remembered=False, where="from the earlier record")
+        for key in _CARRIED
+        if found.get(key)
+    }
+
+
 def offer_prompt(key: str, offer: Offer) -> str:
     """The prompt line for a detail that has a value: the value, where it came from, and
     what Enter does. Control characters in the value are shown as inert escapes."""
     label = _prompt(key)
-    where = "remembered" if offer.remembered else "suggested from your answers"
+    where = offer.where or ("remembered" if offer.remembered else "suggested from your answers")
     # "Your name, remembered: ..." but "Was consent sought? Suggested from your answers: ..."
     lead = f"{label} {where[0].upper()}{where[1:]}" if label.endswith("?") else f"{label}, {where}"
     other = "type yes/no" if key in _YES_NO else "type another"
@@ -111,6 +135,8 @@ class PlainRecord:
                 p.say("Please type yes or no.")
             self.profile = load_profile(self.data_dir)
             self.offers = offers(p.walk.result(), self.profile)
+            if p.earlier is not None:
+                self.offers.update(earlier_offers(p.earlier))
             p.say("Type each detail and press Enter. Type quit to stop without recording.")
             if self.offers:
                 p.say(
@@ -132,9 +158,15 @@ class PlainRecord:
             return 1
         from sharewise.store import open_ledger
 
+        reassesses = p.earlier.id if p.earlier is not None else None
         with open_ledger(self.data_dir) as ledger:
-            ref = ledger.record_decision(p.walk.result(), details)
+            ref = ledger.record_decision(p.walk.result(), details, reassesses=reassesses)
         p.say(f"Recorded as {ref.id} (entry {ref.seq} in the ledger).")
+        if p.earlier is not None:
+            p.say(
+                f"It reassesses entry {p.earlier.seq}, which is no longer due for review; "
+                "this record's own review date now applies."
+            )
         if self._remember(details):
             p.say(
                 "Your name, role and organisation will be filled in next time on this "

@@ -292,7 +292,12 @@ def _listed_json(item: Any) -> dict[str, Any]:
 
 
 #: How `records list` says what a later entry does to the entry it refers to.
-_LINK_WORDS = {"completion": "completes", "review": "reviews", "amendment": "amends"}
+_LINK_WORDS = {
+    "completion": "completes",
+    "review": "reviews",
+    "amendment": "amends",
+    "decision": "reassesses",
+}
 
 
 def _listed_note(item: Any) -> str:

@@ -21,6 +21,7 @@ import sys
 from typing import IO, Any
 
 from sharewise.domain.errors import InputError, Location, Problem
+from sharewise.domain.safe_text import safe_line
 
 HELP_WORDS = {"help", "?", "h"}
 BACK_WORDS = {"back", "b"}
@@ -33,8 +34,14 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--plain",
         action="store_true",
-        required=True,
-        help="plain numbered questions (screen readers, scripts)",
+        help="plain numbered questions (screen readers, scripts); needed unless --from",
+    )
+    p.add_argument(
+        "--from",
+        dest="from_id",
+        metavar="ID",
+        help="reassess an earlier record: each question offers the answer given then "
+        "(Enter keeps it), the outcome says what changed, and the new record links to it",
     )
     p.add_argument(
         "--tree",
@@ -65,13 +72,25 @@ def run_plain(args: argparse.Namespace) -> int:
 
     if getattr(args, "forget_me", False):
         return forget_me(getattr(args, "data_dir", None))
+    from_id = getattr(args, "from_id", None)
+    if not getattr(args, "plain", True) and from_id is None:
+        raise InputError(
+            Problem(
+                Location("walk"),
+                "the walk on the command line is the plain one",
+                "add --plain (or --from ID to reassess a record); `sharewise` alone opens "
+                "the full-screen walk",
+            )
+        )
     not_stdin("--tree", getattr(args, "tree", None), "where the walk reads its answers")
+    earlier = _earlier(getattr(args, "data_dir", None), from_id) if from_id else None
     tree = load_tree_arg(getattr(args, "tree", None))
     preset: dict[str, str] = {}
     unusable = None
-    if not getattr(args, "ask_all", False):
+    if not getattr(args, "ask_all", False) and earlier is None:
+        # A reassessment offers every earlier answer instead, each one visibly.
         preset, unusable = _settings(getattr(args, "data_dir", None))
-    walk = PlainWalk(tree, sys.stdin, sys.stdout, preset=preset)
+    walk = PlainWalk(tree, sys.stdin, sys.stdout, preset=preset, earlier=earlier)
     if unusable:
         walk.say("The settings file could not be read, so every question will be asked:")
         walk.say(unusable)
@@ -81,6 +100,23 @@ def run_plain(args: argparse.Namespace) -> int:
     from sharewise.cli.plain_record import PlainRecord
 
     return PlainRecord(walk, getattr(args, "data_dir", None)).run()
+
+
+def _earlier(data_dir: str | None, entry_id: str) -> Any:
+    """The record a reassessment starts from (`Ledger.reassessable`)."""
+    from sharewise.store import LedgerMissing, open_ledger
+
+    try:
+        with open_ledger(data_dir, create=False) as ledger:
+            return ledger.reassessable(entry_id)
+    except LedgerMissing:
+        raise InputError(
+            Problem(
+                Location(entry_id),
+                "no entry with this id or number (there are no records yet)",
+                "record a decision first",
+            )
+        ) from None
 
 
 def forget_me(data_dir: str | None) -> int:
@@ -121,7 +157,12 @@ class PlainWalk:
     """The walk as a conversation on two text streams."""
 
     def __init__(
-        self, tree: Any, stdin: IO[str], stdout: IO[str], preset: dict[str, str] | None = None
+        self,
+        tree: Any,
+        stdin: IO[str],
+        stdout: IO[str],
+        preset: dict[str, str] | None = None,
+        earlier: Any = None,
     ) -> None:
         from sharewise.domain.walk import Walk
 
@@ -129,6 +170,14 @@ class PlainWalk:
         self.tree = tree
         self.stdin = stdin
         self.out = stdout
+        #: The record being reassessed (an `Entry` holding a result), if this is a
+        #: reassessment: its answers are offered at each question.
+        self.earlier = earlier
+        self._earlier_answers: dict[str, str] = {}
+        if earlier is not None:
+            from sharewise.domain.reassess import earlier_answers
+
+            self._earlier_answers = earlier_answers(earlier.result)
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -146,6 +195,13 @@ class PlainWalk:
         m = self.tree.model
         self.say(f"{m.title} (version {m.version}, law as at {m.law_as_at.isoformat()})")
         self.say("Type the number of your answer. Commands: back, help (or ?), quit.")
+        if self.earlier is not None:
+            e = self.earlier
+            self.say(
+                f"Reassessing entry {e.seq} ({e.id}, recorded {e.created:%Y-%m-%d}): each "
+                "question offers the answer given then. Press Enter to keep it, or type the "
+                "number of the answer that is true now."
+            )
         try:
             while True:
                 while not self.walk.finished:
@@ -169,6 +225,13 @@ class PlainWalk:
         self.say()
         self.out.write(render_text(self.walk.result()))
         self.out.flush()
+        if self.earlier is not None:
+            from sharewise.domain.reassess import compare, describe
+
+            self.say()
+            self.say(f"Since entry {self.earlier.seq}:")
+            for line in describe(compare(self.earlier.result, self.walk.result())):
+                self.say(f"  {safe_line(line)}")
         return 0
 
     def _just_settled(self) -> list[int]:
@@ -242,8 +305,16 @@ class PlainWalk:
         self.say(f"Question {number}: {q.text}")
         for i, choice in enumerate(choices, start=1):
             self.say(f"  {i}. {choice.label}")
+        before = self._earlier_choice()
+        if before is not None:
+            self.say(f"Last time: {before.label} (Enter keeps it)")
+        elif self.earlier is not None:
+            self.say("Not asked last time: answer it now.")
         while True:
             reply = self.ask("> ").lower()
+            if not reply and before is not None:
+                self.walk.choose(before)
+                return
             if reply in QUIT_WORDS:
                 raise _Quit
             if reply in HELP_WORDS:
@@ -264,6 +335,13 @@ class PlainWalk:
                 return
             words = "change, back, help, quit" if settled else "back, help, quit"
             self.say(f"Please type a number from 1 to {len(choices)}, or {words}.")
+
+    def _earlier_choice(self) -> Any:
+        if self.earlier is None:
+            return None
+        from sharewise.domain.reassess import earlier_choice
+
+        return earlier_choice(self.walk, self._earlier_answers)
 
     def _help(self) -> None:
         q = self.walk.question

@@ -188,7 +188,8 @@ def sections(
         ("Recorded", entry.created.strftime("%Y-%m-%d %H:%M:%S UTC")),
     ]
     if entry.target:
-        chain.append(("Concerns entry", entry.target))
+        what = "Reassesses entry" if entry.kind.value == "decision" else "Concerns entry"
+        chain.append((what, entry.target))
     done = None
     if entry.kind.value == "emergency":
         done = next((e for e in linked if e.kind.value == "completion"), None)
@@ -310,6 +311,8 @@ _HELD = {
 
 
 def _link_text(entry: Entry) -> str:
+    if entry.kind.value == "decision" and entry.decision is not None:
+        return f"reassessment: {entry.decision.value}"
     if entry.review is not None:
         return f"review: {entry.review.verdict.value}"
     if entry.kind.value == "completion" and entry.decision is not None:

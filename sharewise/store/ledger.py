@@ -299,13 +299,52 @@ class Ledger:
         return AppendedRef(row.id, row.seq, row.hash)
 
     def record_decision(
-        self, result: DecisionResult, details: RecordDetails, *, emergency: bool = False
+        self,
+        result: DecisionResult,
+        details: RecordDetails,
+        *,
+        emergency: bool = False,
+        reassesses: str | None = None,
     ) -> AppendedRef:
-        """A decision (to share or not: both are records), or an emergency one to complete."""
+        """A decision (to share or not: both are records), or an emergency one to complete.
+
+        `reassesses` names an earlier record this one reassesses on new information: the
+        new record's chain `target` is that record, so the link is verified like a
+        review's, and the earlier record is no longer due for review.
+        """
+        target = None
+        if reassesses is not None:
+            target = self.reassessable(reassesses).id
         public, personal = details_parts(details)
         kind = EntryKind.EMERGENCY if emergency else EntryKind.DECISION
         data = {"result": result_data(result), "details": public}
-        return self._append(kind, data, personal, decision=result.decision.value)
+        return self._append(kind, data, personal, decision=result.decision.value, target=target)
+
+    def reassessable(self, entry_id: str) -> Entry:
+        """The record a reassessment would start from, with the decision it holds: its own,
+        or for an emergency record, the one its completion brought."""
+        entry = self.get(entry_id)
+        if entry.kind not in (EntryKind.DECISION, EntryKind.EMERGENCY, EntryKind.COMPLETION):
+            raise InputError(
+                Problem(
+                    Location(entry_id),
+                    f"a {entry.kind.value} entry is not a decision to reassess",
+                    "give the id of a decision record (`sharewise records list`)",
+                )
+            )
+        if entry.result is None and entry.kind is EntryKind.EMERGENCY:
+            done = next((e for e in self._linked(entry.id, EntryKind.COMPLETION) if e.result), None)
+            if done is not None:
+                return entry.model_copy(update={"result": done.result})
+        if entry.result is None:
+            raise InputError(
+                Problem(
+                    Location(entry_id),
+                    "this record holds no answers to start from",
+                    "walk the questions afresh (`sharewise walk --plain`)",
+                )
+            )
+        return entry
 
     def record_emergency(
         self, details: RecordDetails, result: DecisionResult | None = None
@@ -504,9 +543,14 @@ class Ledger:
         by the id it refers to, oldest first: one pass, holding only the linking entries.
         With `among`, only those referring to these ids (the others are not rebuilt)."""
         found: dict[str, list[Entry]] = {}
-        kinds = (EntryKind.COMPLETION.value, EntryKind.REVIEW.value, EntryKind.AMENDMENT.value)
+        kinds = (
+            EntryKind.COMPLETION.value,
+            EntryKind.REVIEW.value,
+            EntryKind.AMENDMENT.value,
+            EntryKind.DECISION.value,  # a reassessment
+        )
         for row, personal in self.backend.rows(Filters(kinds=kinds)):
-            if among is not None and row.target not in among:
+            if row.target is None or (among is not None and row.target not in among):
                 continue  # the column is enough to skip it; the kept ones go by the body
             entry = to_entry(row, personal)
             if entry.target is not None:
