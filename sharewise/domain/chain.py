@@ -28,6 +28,8 @@ KNOWN_ALGORITHMS = frozenset({ALGORITHM})
 GENESIS = "0" * 64
 
 _ENTRY_LABEL = b"sharewise.ledger.entry/1\x00"
+#: The entry label, for a database that checks each new entry's hash itself (PostgreSQL).
+ENTRY_LABEL = _ENTRY_LABEL
 _PERSONAL_LABEL = b"sharewise.ledger.personal/1\x00"
 _CHECKPOINT_LABEL = b"sharewise.ledger.checkpoint/1\x00"
 

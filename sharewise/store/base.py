@@ -45,10 +45,15 @@ class PersonalRow:
 
 @dataclass(frozen=True, slots=True)
 class Head:
-    """The last entry's position and hash (seq 0 and the genesis hash when empty)."""
+    """The last entry's position and hash (seq 0 and the genesis hash when empty).
+
+    `clock` is the database server's time when the backend keeps the recorded time itself
+    (PostgreSQL: a client cannot backdate an entry); None means the local clock.
+    """
 
     seq: int = 0
     hash: str = GENESIS
+    clock: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +295,11 @@ class Backend(ABC):
     @abstractmethod
     def dangling_targets(self) -> list[tuple[int, str]]:
         """(seq, id) of every entry whose target is not an earlier entry's id (verify)."""
+
+    def database_problems(self) -> list[str]:
+        """What is wrong beneath the chain, in the database itself (verify): for PostgreSQL,
+        a `head` row out of step with the last entry."""
+        return []
 
     @abstractmethod
     def head(self) -> Head:

@@ -160,7 +160,7 @@ class Prepared:
     ) -> NewEntry:
         """The next entry after `head`, byte for byte what `chain.canonical` makes of it."""
         seq = head.seq + 1
-        moment = created or _now()
+        moment = created or head.clock or _now()
         eid = entry_id or new_id(int(moment.timestamp() * 1000))
         created_text = chain.utc_text(moment)
         # RFC 8785 orders the keys: alg, created, data, decision, id, kind, personal,

@@ -1,8 +1,14 @@
 """The shared ledger on a PostgreSQL server, for organisations with several workstations.
 
 Same rows, same chain, same checks as SQLite; the concurrency is the server's:
-- every append locks the single `head` row `FOR UPDATE`, so appends are serialised without
-  locking readers, and the UNIQUE constraints on `seq` and `id` are the backstop;
+- every append locks the single `head` row `FOR UPDATE` (through `sharewise_lock_head()`,
+  which also gives the server's clock), so appends are serialised without locking readers;
+- the database, not the client, keeps the chain's head and the time: the insert trigger
+  checks each new entry against `head` (next seq, links to the head's hash, its hash is the
+  hash of its body, its time is the server's own within `CLOCK_SLACK`) and moves `head` on
+  itself. `head` refuses any other change, and the application's role has no UPDATE on it, so
+  it cannot be poisoned (an UPDATE of its hash would make every later genuine entry
+  unlinkable), nor can an entry be backdated;
 - serialization failures and deadlocks are retried a few times;
 - triggers refuse UPDATE, DELETE and TRUNCATE (statement level), and entries out of
   sequence. The application's role gets only what `grants_sql` lists (printed for a DBA by
@@ -21,6 +27,7 @@ from typing import Any
 import psycopg
 from psycopg import errors as pgerr
 
+from sharewise.domain import chain
 from sharewise.domain.chain import GENESIS
 from sharewise.domain.errors import StoreError
 from sharewise.store.base import (
@@ -49,7 +56,10 @@ from sharewise.store.base import (
     split_links,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: How far an entry's recorded time may lag the server's clock when it is inserted: the time
+#: is read from the server after the head is locked, and the entry built and sent at once.
+CLOCK_SLACK_SECONDS = 30
 _PAGE = 1000
 _RETRIES = 5
 _CREATE_LOCK = 0x5AE1_ED6E  # advisory lock key: two first runs never both create the schema
@@ -143,14 +153,112 @@ def _create_v2(conn: psycopg.Connection[Any]) -> None:
     conn.execute(_SCHEMA_V2)
 
 
+# Version 3: `head` moves only by an append, checked by the database (module docstring). The
+# functions run as the schema's owner (SECURITY DEFINER) with a fixed search_path ending in
+# pg_temp, so the application's role, which may not update `head`, appends through them and
+# cannot shadow the tables they use.
+_SCHEMA_V3 = """
+CREATE FUNCTION sharewise_lock_head(OUT seq bigint, OUT hash text, OUT now text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  SELECT h.seq, h.hash INTO seq, hash FROM head h FOR UPDATE;
+  IF NOT FOUND THEN RAISE EXCEPTION 'sharewise: the ledger has lost its head row'; END IF;
+  now := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+END $$;
+CREATE OR REPLACE FUNCTION sharewise_in_sequence() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  head_seq bigint;
+  head_hash text;
+  body jsonb;
+  moment timestamptz;
+BEGIN
+  SELECT h.seq, h.hash INTO head_seq, head_hash FROM head h FOR UPDATE;
+  IF NOT FOUND THEN RAISE EXCEPTION 'sharewise: the ledger has lost its head row'; END IF;
+  IF head_hash IS DISTINCT FROM COALESCE(
+       (SELECT e.hash FROM entries e WHERE e.seq = head_seq AND head_seq > 0),
+       CASE WHEN head_seq = 0 THEN '{genesis}' END) THEN
+    RAISE EXCEPTION 'sharewise: the head row does not match the last entry (it was moved by '
+      'hand), so nothing was recorded; run `sharewise records verify`';
+  END IF;
+  IF NEW.seq IS DISTINCT FROM head_seq + 1
+     OR NEW.seq IS DISTINCT FROM (SELECT COALESCE(MAX(e.seq), 0) + 1 FROM entries e) THEN
+    RAISE EXCEPTION 'sharewise: entries are appended in sequence, never replaced';
+  END IF;
+  IF NEW.hash IS DISTINCT FROM encode(sha256('\\x{label}'::bytea || NEW.body), 'hex') THEN
+    RAISE EXCEPTION 'sharewise: an entry''s hash must be the hash of its body';
+  END IF;
+  BEGIN
+    body := convert_from(NEW.body, 'UTF8')::jsonb;
+  EXCEPTION WHEN OTHERS THEN
+    RAISE EXCEPTION 'sharewise: an entry''s body must be JSON';
+  END;
+  IF jsonb_typeof(body) IS DISTINCT FROM 'object'
+     OR body->>'prev_hash' IS DISTINCT FROM head_hash
+     OR body->>'seq' IS DISTINCT FROM NEW.seq::text
+     OR body->>'id' IS DISTINCT FROM NEW.id
+     OR body->>'created' IS DISTINCT FROM NEW.created THEN
+    RAISE EXCEPTION 'sharewise: a new entry must follow the head of the chain';
+  END IF;
+  IF NEW.created !~ '^\\d{{4}}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[.]\\d{{6}}Z$' THEN
+    RAISE EXCEPTION 'sharewise: the recorded time must be the database server''s own';
+  END IF;
+  moment := NEW.created::timestamptz;
+  IF moment > clock_timestamp() + interval '1 second'
+     OR moment < clock_timestamp() - interval '{slack} seconds' THEN
+    RAISE EXCEPTION 'sharewise: the recorded time must be the database server''s own';
+  END IF;
+  UPDATE head SET seq = NEW.seq, hash = NEW.hash;
+  RETURN NEW;
+END $$;
+CREATE FUNCTION sharewise_head_moves_by_append() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN RETURN NEW; END IF;
+  RAISE EXCEPTION 'sharewise: the head of the chain moves only when an entry is appended';
+END $$;
+CREATE TRIGGER head_moves_by_append BEFORE INSERT OR UPDATE OR DELETE ON head
+  FOR EACH ROW EXECUTE FUNCTION sharewise_head_moves_by_append();
+CREATE TRIGGER head_no_truncate BEFORE TRUNCATE ON head
+  FOR EACH STATEMENT EXECUTE FUNCTION
+  sharewise_refuse('the head of the chain moves only when an entry is appended');
+"""
+
+
+def _upgrade_v3(conn: psycopg.Connection[Any]) -> None:
+    """`head` moved only by the insert trigger, which checks each entry against it."""
+    from psycopg import sql
+
+    found = conn.execute(
+        "SELECT h.seq, h.hash, (SELECT e.hash FROM entries e ORDER BY e.seq DESC LIMIT 1),"
+        " (SELECT COUNT(*) FROM entries) FROM head h"
+    ).fetchone()
+    if found is None or found[0] != found[3] or found[1] != (found[2] or GENESIS):
+        raise LedgerCorrupt(
+            "the ledger's head row does not match its last entry, so it cannot be upgraded; "
+            "run `sharewise records verify` and restore the database from a backup"
+        )
+    schema = conn.execute("SELECT current_schema()").fetchone()
+    if schema is None or schema[0] is None:
+        raise StoreError("the ledger's database has no schema to create the ledger in")
+    text = _SCHEMA_V3.format(
+        schema=sql.Identifier(schema[0]).as_string(conn),
+        label=chain.ENTRY_LABEL.hex(),
+        genesis=GENESIS,
+        slack=CLOCK_SLACK_SECONDS,
+    )
+    conn.execute(text.encode())
+
+
 def grants_sql(role: str, *, purge: bool = False) -> str:
     """The privileges the application's role needs, and no more, for a DBA to run.
 
     The schema is created once by its owner; day to day the application appends and reads.
     Entries, personal details and metadata get INSERT and SELECT only, so even without the
-    triggers the application's role could not rewrite the past. The one row of `head` must
-    be locked (SELECT ... FOR UPDATE) and moved on at each append, which needs UPDATE on it.
-    Erasing personal details at the end of retention needs UPDATE on `personal`: give it
+    triggers the application's role could not rewrite the past. `head` is SELECT only: it is
+    locked through `sharewise_lock_head()` and moved on by the insert trigger, both running
+    as the owner, so the application cannot move it itself. Erasing personal details at
+    the end of retention needs UPDATE on `personal`: give it
     (`purge=True`) only to the role that runs `records purge`.
     """
     if not _IDENT.match(role):
@@ -158,8 +266,9 @@ def grants_sql(role: str, *, purge: bool = False) -> str:
     lines = [
         f"GRANT USAGE ON SCHEMA public TO {role};",
         f"GRANT SELECT, INSERT ON entries, personal, meta, trees TO {role};",
-        f"GRANT SELECT, UPDATE ON head TO {role};",
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON entries, personal, meta, trees FROM {role};",
+        f"GRANT SELECT ON head TO {role};",
+        f"GRANT EXECUTE ON FUNCTION sharewise_lock_head() TO {role};",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON entries, personal, meta, trees, head FROM {role};",
     ]
     if purge:
         lines.append(f"GRANT UPDATE (salt, data, case_ref, erased_by) ON personal TO {role};")
@@ -172,6 +281,7 @@ _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any]], None]] = {
     1: _create_v1,
     2: _create_v2,
+    3: _upgrade_v3,
 }
 
 _COLUMNS = (
@@ -267,12 +377,14 @@ class PostgresBackend(Backend):
     # -- writing ---------------------------------------------------------------------------
 
     def _locked_head(self) -> Head:
-        """Lock the head row, waiting visibly (and at most `lock_timeout` seconds)."""
+        """Lock the head row, waiting visibly (and at most `lock_timeout` seconds); the head
+        carries the server's clock, read once the lock is held, for the entry's time."""
         conn = self._conn
         conn.execute(f"SET LOCAL lock_timeout = {int(self.first_wait * 1000)}")
+        lock = "SELECT seq, hash, now FROM sharewise_lock_head()"
         try:
             with conn.transaction():  # a savepoint: a timeout here leaves the outer intact
-                found = conn.execute("SELECT seq, hash FROM head FOR UPDATE").fetchone()
+                found = conn.execute(lock).fetchone()
         except pgerr.LockNotAvailable:
             if self.on_wait is not None:
                 self.on_wait()
@@ -280,7 +392,7 @@ class PostgresBackend(Backend):
             conn.execute(f"SET LOCAL lock_timeout = {int(remaining * 1000)}")
             try:
                 with conn.transaction():
-                    found = conn.execute("SELECT seq, hash FROM head FOR UPDATE").fetchone()
+                    found = conn.execute(lock).fetchone()
             except pgerr.LockNotAvailable:
                 raise LedgerLocked(
                     f"the ledger in {self.location} stayed locked by another program for "
@@ -288,7 +400,7 @@ class PostgresBackend(Backend):
                 ) from None
         if found is None:
             raise LedgerCorrupt(f"the ledger in {self.location} has lost its head row")
-        return Head(int(found[0]), str(found[1]))
+        return Head(int(found[0]), str(found[1]), chain.parse_utc(str(found[2])))
 
     def _insert(self, entry: NewEntry) -> None:
         row = entry.row
@@ -315,7 +427,7 @@ class PostgresBackend(Backend):
                     "INSERT INTO trees (sha256, seq, body) VALUES (%s, %s, %s)",
                     (tree.sha256, tree.seq, tree.body),
                 )
-        self._conn.execute("UPDATE head SET seq = %s, hash = %s", (row.seq, row.hash))
+        # `head` is moved on by the insert trigger (see _SCHEMA_V3), never from here.
 
     def _retrying(self, work: Callable[[], Any]) -> Any:
         for attempt in range(_RETRIES):
@@ -483,6 +595,21 @@ class PostgresBackend(Backend):
         except psycopg.Error as exc:
             raise _translate(exc, self.location, "read") from None
 
+    def database_problems(self) -> list[str]:
+        found = self._select(
+            "SELECT h.seq, h.hash, (SELECT e.hash FROM entries e WHERE e.seq = h.seq),"
+            " (SELECT MAX(e.seq) FROM entries e) FROM head h"
+        )
+        if len(found) != 1:
+            return ["the head row is missing (the next append will be refused)"]
+        seq, hashed, at_seq, last = found[0]
+        if seq != (last or 0) or hashed != (at_seq if seq else GENESIS):
+            return [
+                f"the head row (entry {seq}) does not match the last entry ({last or 0}): it "
+                "was moved by hand, and appends are refused until it is put right"
+            ]
+        return []
+
     def head(self) -> Head:
         # The chain's own last row, not the `head` table: verify trusts only the chain.
         try:
@@ -557,6 +684,12 @@ def _split(raw: Any) -> tuple[Row, PersonalRow | None]:
 
 
 def _translate(exc: psycopg.Error, location: str, action: str) -> StoreError:
+    own = exc.diag.message_primary or ""
+    if isinstance(exc, pgerr.RaiseException) and own.startswith("sharewise: "):
+        # One of the ledger's own guards refused (our text, never a record's contents).
+        return LedgerCorrupt(
+            f"the ledger in {location} refused to {action}: {own.removeprefix('sharewise: ')}"
+        )
     if isinstance(exc, pgerr.DiskFull | pgerr.OutOfMemory):
         return LedgerFull(
             f"the database server holding the ledger ({location}) is out of space, so "

@@ -208,6 +208,9 @@ def verify(
         )
     _check_trees(backend, breaks)
 
+    for problem in backend.database_problems():
+        breaks.append(Break(0, None, problem))
+
     if checkpoint is not None:
         report.checkpoint_checked = True
         breaks.extend(

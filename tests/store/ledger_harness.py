@@ -102,6 +102,10 @@ class Harness(Protocol):
 
     def drop_guards(self) -> None: ...
 
+    def cover_tracks(self) -> None:
+        """After tampering, put back what a careful attacker would: the guards dropped, and
+        (PostgreSQL) the head row at the last entry, so only the chain can tell."""
+
     def sql(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]: ...
 
     def hold_write_lock(self) -> contextlib.AbstractContextManager[None]: ...
@@ -144,9 +148,15 @@ class SQLiteHarness:
 
     def drop_guards(self) -> None:
         self.raw.execute("PRAGMA foreign_keys=OFF")
-        names = self.raw.execute("SELECT name FROM sqlite_master WHERE type='trigger'").fetchall()
-        for (name,) in names:
+        found = self.raw.execute("SELECT name, sql FROM sqlite_master WHERE type='trigger'")
+        self._dropped = found.fetchall()
+        for name, _sql in self._dropped:
             self.raw.execute(f"DROP TRIGGER {name}")
+
+    def cover_tracks(self) -> None:
+        for _name, sql in getattr(self, "_dropped", []):
+            self.raw.execute(sql)
+        self._dropped = []
 
     def sql(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.raw.execute(statement, params).fetchall()]

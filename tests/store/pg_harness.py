@@ -136,15 +136,34 @@ class PostgresHarness:
         return self._raw
 
     def drop_guards(self) -> None:
-        for table in ("entries", "personal", "meta", "trees"):
-            names = self.raw.execute(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+        self._dropped: list[str] = []
+        for table in ("entries", "personal", "meta", "trees", "head"):
+            found = self.raw.execute(
+                "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger"
+                " WHERE tgrelid = %s::regclass AND NOT tgisinternal",
                 (table,),
             ).fetchall()
-            for (name,) in names:
+            for name, definition in found:
                 self.raw.execute(f"DROP TRIGGER {name} ON {table}")
-        self.raw.execute("ALTER TABLE personal DROP CONSTRAINT IF EXISTS personal_seq_fkey")
-        self.raw.execute("ALTER TABLE personal DROP CONSTRAINT IF EXISTS personal_erased_shape")
+                self._dropped.append(definition)
+        for name in ("personal_seq_fkey", "personal_erased_shape"):
+            found = self.raw.execute(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %s", (name,)
+            ).fetchone()
+            if found is not None:
+                self.raw.execute(f"ALTER TABLE personal DROP CONSTRAINT {name}")
+                self._dropped.append(
+                    f"ALTER TABLE personal ADD CONSTRAINT {name} {found[0]} NOT VALID"
+                )
+
+    def cover_tracks(self) -> None:
+        self.raw.execute(
+            "UPDATE head SET seq = COALESCE((SELECT MAX(seq) FROM entries), 0), hash ="
+            " COALESCE((SELECT hash FROM entries ORDER BY seq DESC LIMIT 1), repeat('0', 64))"
+        )
+        for definition in getattr(self, "_dropped", []):
+            self.raw.execute(definition)
+        self._dropped = []
 
     def sql(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         cursor = self.raw.execute(statement.replace("?", "%s"), params or None)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
+from typing import Any
 
 import pytest
 from ledger_harness import fill
 from pg_harness import Cluster, PostgresHarness
 
 from sharewise.cli import main
+from sharewise.domain.errors import StoreError
+from sharewise.store.ledger import Ledger
+from sharewise.store.postgres import PostgresBackend
+from sharewise.store.verify import verify
 
 
 @pytest.fixture()
@@ -91,7 +98,7 @@ def test_role_names_are_checked() -> None:
     with pytest.raises(ValueError):
         grants_sql("app; DROP TABLE entries")
     assert "UPDATE (salt, data, case_ref, erased_by) ON personal" in grants_sql("r", purge=True)
-    assert "ON personal" not in grants_sql("r").split("REVOKE")[0].split("GRANT SELECT, UPDATE")[1]
+    assert "UPDATE" not in grants_sql("r").split("REVOKE")[0]  # not even on head
 
 
 def test_db_init_and_grants_commands(
@@ -105,3 +112,151 @@ def test_db_init_and_grants_commands(
         capsys.readouterr().out
     )
     assert main(["db", "grants", "bad role"]) == 2
+
+
+# -- the head of the chain: moved only by an append, checked by the database -----------------
+
+
+def _forged(pg: PostgresHarness, created: dt.datetime | None = None) -> Any:
+    """A correctly chained next entry, built as a client could build it (any time it likes)."""
+    from sharewise.domain.record import EntryKind
+    from sharewise.store.base import Head
+    from sharewise.store.ledger import build_entry
+
+    seq, hashed = pg.sql("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")[0]
+    return build_entry(
+        Head(seq, hashed),
+        EntryKind.PURGE,
+        {"purge": {"before": "2001-01-01", "count": 0}},
+        None,
+        created=created,
+    )
+
+
+def _insert(conn: Any, entry: Any) -> None:
+    row = entry.row
+    conn.execute(
+        "INSERT INTO entries (seq, id, kind, created, decision, target, body, hash)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        (row.seq, row.id, row.kind, row.created, row.decision, row.target, row.body, row.hash),
+    )
+
+
+def test_the_application_role_cannot_poison_the_head(pg: PostgresHarness) -> None:
+    """`UPDATE head SET hash = ...` made every later genuine entry unlinkable, for ever."""
+    import psycopg
+
+    with pg.open() as ledger:
+        fill(ledger, 2)
+    app_url = _as_role(pg, "sw_app_head")
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        for statement in (
+            "UPDATE head SET hash = repeat('f', 64)",
+            "UPDATE head SET seq = seq + 1",
+            "DELETE FROM head",
+            "TRUNCATE head",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(statement)  # type: ignore[arg-type]
+    # Not even the owner moves it by hand: only an append does.
+    with pytest.raises(psycopg.errors.RaiseException, match="moves only when an entry"):
+        pg.sql("UPDATE head SET hash = repeat('f', 64)")
+    with Ledger(PostgresBackend(app_url, create=False)) as ledger:
+        fill(ledger, 1)
+        report = verify(ledger.backend)
+    assert report.intact and report.count == 3
+
+
+def test_a_poisoned_head_is_refused_loudly_and_verify_names_it(
+    pg: PostgresHarness, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Someone who can drop the guard (the owner) moves the head: the next append is refused
+    (exit 3, nothing written) instead of chaining to a hash that no entry has."""
+    with pg.open() as ledger:
+        fill(ledger, 2)
+    pg.sql("ALTER TABLE head DISABLE TRIGGER head_moves_by_append")
+    pg.sql("UPDATE head SET hash = repeat('f', 64)")
+    pg.sql("ALTER TABLE head ENABLE TRIGGER head_moves_by_append")
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", pg.url)
+    assert main(["records", "purge", "--before", "2001-01-01", "--yes"]) == 3
+    err = capsys.readouterr().err
+    assert "head row does not match the last entry" in err and "Traceback" not in err
+    assert pg.sql("SELECT COUNT(*) FROM entries") == [(2,)]
+    assert main(["records", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert "ledger: the head row (entry 2) does not match the last entry" in out
+
+
+def test_the_database_sets_the_recorded_time(pg: PostgresHarness) -> None:
+    """A correctly chained entry inserted with a time of the client's choosing is refused;
+    the same entry with the server's time goes in."""
+    import psycopg
+
+    with pg.open() as ledger:
+        fill(ledger, 1)
+    app_url = _as_role(pg, "sw_app_clock")
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        for moment in (
+            dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+            dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5),
+            dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5),
+        ):
+            with pytest.raises(psycopg.errors.RaiseException, match="server's own"):
+                _insert(conn, _forged(pg, moment))
+        # Chained to anything but the head, or with a hash that is not its body's: refused.
+        entry = _forged(pg)
+        bad_link = dataclasses.replace(entry.row, hash="0" * 64)
+        with pytest.raises(psycopg.errors.RaiseException, match="hash of its body"):
+            _insert(conn, dataclasses.replace(entry, row=bad_link))
+        _insert(conn, _forged(pg))  # now, from this clock: accepted
+    with pg.open() as ledger:
+        assert verify(ledger.backend).intact
+        last = ledger.get("2")
+    assert abs((last.created - dt.datetime.now(dt.UTC)).total_seconds()) < 30
+
+
+def test_appends_take_the_servers_time(pg: PostgresHarness) -> None:
+    with pg.open() as ledger:
+        ids = fill(ledger, 1)
+        recorded = ledger.get(ids[0]).created
+    server = pg.sql("SELECT clock_timestamp()")[0][0]
+    assert abs((server - recorded).total_seconds()) < 30
+
+
+def test_a_ledger_from_before_the_guarded_head_is_upgraded_by_its_owner(
+    pg: PostgresHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ledger made before the head was guarded (schema 2): the application's role is told
+    to have the owner run `db init`; the owner's first open upgrades it, entries intact."""
+    import psycopg
+
+    from sharewise.domain.record import EntryKind
+    from sharewise.store import postgres
+    from sharewise.store.base import Head
+    from sharewise.store.ledger import build_entry
+
+    monkeypatch.setattr(postgres, "SCHEMA_VERSION", 2)
+    pg.open().close()
+    head = Head()
+    for _ in range(2):  # appended as schema 2 did: insert, then move the head by hand
+        data = {"purge": {"before": "2001-01-01", "count": 0}}
+        entry = build_entry(head, EntryKind.PURGE, data, None)
+        _insert(pg.raw, entry)
+        pg.sql("UPDATE head SET seq = %s, hash = %s", (entry.row.seq, entry.row.hash))
+        head = Head(entry.row.seq, entry.row.hash)
+    pg.sql("CREATE ROLE sw_app_old LOGIN")  # with the grants schema 2 asked for
+    pg.sql("GRANT USAGE ON SCHEMA public TO sw_app_old")
+    pg.sql("GRANT SELECT, INSERT ON entries, personal, meta, trees TO sw_app_old")
+    pg.sql("GRANT SELECT, UPDATE ON head TO sw_app_old")
+    app_url = pg.url.replace("user=sw_admin", "user=sw_app_old")
+    monkeypatch.setattr(postgres, "SCHEMA_VERSION", 3)
+    with pytest.raises(StoreError, match="db init"):
+        PostgresBackend(app_url, create=False)
+    with pg.open(create=False) as ledger:  # the owner
+        fill(ledger, 1)
+        assert verify(ledger.backend).intact
+    assert ("schema_version_3",) in pg.sql("SELECT key FROM meta WHERE key LIKE 'schema_%'")
+    with pytest.raises(Exception, match="moves only when an entry"):
+        pg.sql("UPDATE head SET seq = 0")
+    with psycopg.connect(app_url, autocommit=True) as conn, pytest.raises(psycopg.Error):
+        conn.execute("UPDATE head SET hash = repeat('f', 64)")  # its old UPDATE grant or not
