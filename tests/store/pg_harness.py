@@ -112,6 +112,28 @@ class Cluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def write_as_schema_2_did(patch: pytest.MonkeyPatch) -> None:
+    """Append as sharewise did before schema 3 (head locked with SELECT ... FOR UPDATE and
+    moved by the client), to make a ledger of an older schema with this code."""
+    from sharewise.store.base import Head
+    from sharewise.store.postgres import PostgresBackend
+
+    original = PostgresBackend._insert
+
+    def locked_head(self: PostgresBackend) -> Head:
+        found = self.connection.execute("SELECT seq, hash FROM head FOR UPDATE").fetchone()
+        return Head(int(found[0]), str(found[1]))
+
+    def insert(self: PostgresBackend, entry: Any) -> None:
+        original(self, entry)
+        self.connection.execute(
+            "UPDATE head SET seq = %s, hash = %s", (entry.row.seq, entry.row.hash)
+        )
+
+    patch.setattr(PostgresBackend, "_locked_head", locked_head)
+    patch.setattr(PostgresBackend, "_insert", insert)
+
+
 class PostgresHarness:
     name = "postgres"
 

@@ -105,6 +105,10 @@ def test_a_ledger_from_before_tree_copies_is_upgraded(
     with monkeypatch.context() as old:
         old.setattr(sqlite, "SCHEMA_VERSION", 1)
         old.setattr(postgres, "SCHEMA_VERSION", 1)
+        if harness.name == "postgres":
+            from pg_harness import write_as_schema_2_did
+
+            write_as_schema_2_did(old)
         with harness.open() as ledger:
             fill(ledger, 3)
     with harness.open() as ledger:  # this sharewise: the trees table is added on opening
