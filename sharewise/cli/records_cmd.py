@@ -60,6 +60,13 @@ def register(sub: Any) -> None:
 
     p = rsub.add_parser("list", help="list entries")
     _add_filters(p)
+    p.add_argument(
+        "--timeline",
+        action="store_true",
+        help="with --case: the case's whole history in order (reviews and reassessments "
+        "included) and which review date still stands",
+    )
+    p.add_argument("--today", type=_date, metavar="DATE", help=argparse.SUPPRESS)
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(handler=cmd_list)
 
@@ -216,11 +223,13 @@ def register(sub: Any) -> None:
     p = rsub.add_parser("purge", help="erase personal details of entries older than DATE")
     p.add_argument(
         "--before",
-        required=True,
         type=_date,
         metavar="DATE",
-        help="erase entries recorded before this day (YYYY-MM-DD, UTC): end of retention",
+        help="erase entries recorded before this day (YYYY-MM-DD, UTC): end of retention; "
+        "not in the future, nor inside the retention period (`settings retention`), which "
+        "is the default",
     )
+    p.add_argument("--today", type=_date, metavar="DATE", help=argparse.SUPPRESS)
     p.add_argument("--yes", action="store_true", help="really erase (without it: a dry run)")
     p.add_argument(
         "--json",
@@ -328,6 +337,8 @@ def _wrote(args: argparse.Namespace, ledger: Ledger, ref: AppendedRef, what: str
 def cmd_list(args: argparse.Namespace) -> int:
     from sharewise.domain.safe_text import safe_line
 
+    if args.timeline:
+        return _timeline(args)
     ledger = _open(args)
     if ledger is None:
         if args.json:
@@ -358,6 +369,47 @@ def cmd_list(args: argparse.Namespace) -> int:
                 f"{s['kind']:10}  {item.decision or '':16}  {case:15}  {note}"
             )
             print(line.rstrip())
+    return 0
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    """`records list --case REF --timeline`: the case's entries in order (see store.timeline)."""
+    from sharewise.cli.common import print_json
+    from sharewise.domain.safe_text import safe_line
+    from sharewise.store.timeline import timeline
+
+    if not args.case:
+        raise InputError(
+            Problem(Location("--timeline"), "a timeline is of one case", "add --case REF")
+        )
+    today = args.today or dt.datetime.now(dt.UTC).date()
+    ledger = _open(args)
+    moments = []
+    if ledger is not None:
+        with ledger:
+            moments = timeline(ledger, args.case, today)
+    if args.json:
+        print_json([m.to_json_dict() for m in moments])
+        return 0
+    case = safe_line(args.case)
+    if not moments:
+        print(f"no entries for case {case}")
+        return 0
+    first, last = moments[0].entry.created, moments[-1].entry.created
+    count = f"{len(moments)} entr{'y' if len(moments) == 1 else 'ies'}"
+    print(f"Case {case}: {count}, {first:%Y-%m-%d} to {last:%Y-%m-%d}")
+    for m in moments:
+        e = m.entry
+        line = f"{e.seq:>5}  {e.created:%Y-%m-%d %H:%M}  {e.kind.value:10}  {m.what}"
+        if m.review_by is not None:
+            line += f"; review by {m.review_by} ({m.review_status})"
+        print(line)
+    standing = [m for m in moments if m.review_status in ("due", "overdue")]
+    if standing:
+        m = standing[-1]
+        print(f"Next review: {m.review_by} (entry {m.entry.seq}, {m.review_status})")
+    else:
+        print("Next review: none set")
     return 0
 
 
@@ -593,10 +645,59 @@ def cmd_due(args: argparse.Namespace) -> int:
     return 0
 
 
+def purge_cutoff(before: dt.date | None, today: dt.date, years: int | None) -> dt.date:
+    """The day a purge erases entries before: the one asked for, checked, or the end of the
+    organisation's retention period. A cut-off in the future, or one that would erase
+    records still inside the retention period, is refused: erasure cannot be undone."""
+    limit = None if years is None else _years_before(today, years)
+    if before is None:
+        if limit is None:
+            raise InputError(
+                Problem(
+                    Location("--before"),
+                    "no cut-off given, and no retention period is set",
+                    "give --before DATE, or set the organisation's retention period with "
+                    "`sharewise settings retention YEARS`",
+                )
+            )
+        return limit
+    if before > today:
+        raise InputError(
+            Problem(
+                Location("--before"),
+                f"{before} is in the future: records made until then would be erased "
+                "as soon as they were filed",
+                f"give a day no later than today ({today})",
+            )
+        )
+    if limit is not None and before > limit:
+        raise InputError(
+            Problem(
+                Location("--before"),
+                f"records made from {limit} to {before} are still inside the organisation's "
+                f"retention period ({years} years)",
+                f"give a day no later than {limit}, or change the period with "
+                "`sharewise settings retention`",
+            )
+        )
+    return before
+
+
+def _years_before(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February, in a year that has none
+        return today.replace(year=today.year - years, day=28)
+
+
 def cmd_purge(args: argparse.Namespace) -> int:
     from sharewise.cli.common import note, print_json
+    from sharewise.domain.settings import load_retention
+    from sharewise.profile import data_folder
     from sharewise.store import Filters
 
+    today = args.today or dt.datetime.now(dt.UTC).date()
+    args.before = purge_cutoff(args.before, today, load_retention(data_folder(args.data_dir)))
     ledger = _open(args)
     if ledger is None or not args.yes:
         old = 0

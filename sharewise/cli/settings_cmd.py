@@ -24,6 +24,14 @@ def register(sub: Any) -> None:
     unset.add_argument("fact", help="the fact to ask again")
     unset.add_argument("--json", action="store_true", help=_JSON_HELP + " after the change")
     unset.set_defaults(handler=run_unset)
+    keep = ssub.add_parser(
+        "retention",
+        help="the organisation's retention period for records (used by `records purge`)",
+    )
+    keep.add_argument(
+        "years", nargs="?", metavar="YEARS", help="years to keep records, or 'off'; none: show it"
+    )
+    keep.set_defaults(handler=run_retention)
 
 
 _JSON_HELP = "print the settings file and every fact that may be settled, as JSON"
@@ -106,3 +114,27 @@ def _print_json(folder: Any, vocabulary: Any, facts: dict[str, str]) -> None:
             },
         }
     )
+
+
+def run_retention(args: argparse.Namespace) -> int:
+    """Show or set the retention period: how long records keep their personal details."""
+    from sharewise.domain.errors import InputError, Location, Problem
+    from sharewise.domain.settings import load_retention, save_retention
+    from sharewise.profile import data_folder
+
+    folder = data_folder(args.data_dir)
+    if args.years is None:
+        years = load_retention(folder)
+        print(f"retention: {years} years" if years else "retention: not set")
+        return 0
+    if args.years == "off":
+        save_retention(folder, None)
+        print("retention period removed; `records purge` needs --before", file=sys.stderr)
+        return 0
+    if not args.years.isdigit():
+        raise InputError(
+            Problem(Location("YEARS"), f"{args.years!r} is not a number of years", "e.g. 7")
+        )
+    path = save_retention(folder, int(args.years))
+    print(f"records keep their personal details for {args.years} years ({path})", file=sys.stderr)
+    return 0

@@ -13,6 +13,11 @@ The file is `settings.yaml` in the data folder, strict YAML an IG lead can write
     facts:
       sharer: public_authority
       apd_in_place: "yes"
+    retention_years: 7
+
+`retention_years` is the organisation's retention period for decision records: `records
+purge` then erases the personal details of records older than that by itself, and refuses
+a cut-off that would erase records still inside it.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class Settings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     facts: dict[str, str] = Field(default_factory=dict)
+    retention_years: int | None = Field(default=None, ge=1, le=100)
 
 
 def settings_path(data_folder: Path) -> Path:
@@ -73,6 +79,43 @@ def check_facts(
     return problems
 
 
+def _read(data_folder: Path) -> Settings:
+    path = settings_path(data_folder)
+    if not path.exists():
+        return Settings()
+    data, locator = load_yaml_file(path)
+    return validate_data(data, locator, Settings, "settings file")
+
+
+def load_retention(data_folder: Path) -> int | None:
+    """The organisation's retention period in years, or None when none is set."""
+    return _read(data_folder).retention_years
+
+
+def save_retention(data_folder: Path, years: int | None) -> Path:
+    """Set (or with None, remove) the retention period; the settled answers stay as they are."""
+    from sharewise.private_files import write_private
+
+    if years is not None and not 1 <= years <= 100:
+        raise InputError(
+            Problem(Location("retention"), f"{years} years", "give a number of years, 1 to 100")
+        )
+    current = _read(data_folder)
+    return write_private(settings_path(data_folder), _text(current.facts, years))
+
+
+def _text(facts: Mapping[str, str], years: int | None) -> str:
+    header = (
+        "# Answers settled for every case: facts about the organisation or the "
+        "practitioner.\n# Written by `sharewise settings`; see docs/deploy.md.\n"
+    )
+    content: dict[str, object] = {"facts": dict(sorted(facts.items()))}
+    if years is not None:
+        content["retention_years"] = years
+    # safe_dump quotes 'yes' and 'no', so other YAML readers keep them as text too.
+    return header + yaml.safe_dump(content, default_flow_style=False, allow_unicode=True)
+
+
 def load_settings(data_folder: Path, vocabulary: Vocabulary) -> dict[str, str]:
     """The settled answers, checked; {} when there is no settings file."""
     path = settings_path(data_folder)
@@ -93,12 +136,10 @@ def save_settings(data_folder: Path, facts: Mapping[str, str], vocabulary: Vocab
     problems = check_facts(facts, vocabulary)
     if problems:
         raise InputError(problems)
-    header = (
-        "# Answers settled for every case: facts about the organisation or the "
-        "practitioner.\n# Written by `sharewise settings`; see docs/deploy.md.\n"
-    )
-    # safe_dump quotes 'yes' and 'no', so other YAML readers keep them as text too.
-    body = yaml.safe_dump(
-        {"facts": dict(sorted(facts.items()))}, default_flow_style=False, allow_unicode=True
-    )
-    return write_private(settings_path(data_folder), header + body)
+    # The retention period is kept as it was: changing an answer never drops it (unless
+    # the file could not be read at all, which this write is replacing).
+    try:
+        years = _read(data_folder).retention_years
+    except InputError:
+        years = None
+    return write_private(settings_path(data_folder), _text(facts, years))

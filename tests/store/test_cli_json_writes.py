@@ -95,7 +95,7 @@ def test_purge_json_dry_run_then_the_purge_entry(
     capsys: pytest.CaptureFixture[str], data: Path
 ) -> None:
     _record(capsys, data, DETAILS_FILE)
-    purge = ("records", "purge", "--before", "2999-01-01", "--json")
+    purge = ("records", "purge", "--today", "2999-01-01", "--before", "2999-01-01", "--json")
     code, out, _ = sw(capsys, data, *purge)
     assert code == 0
     assert json.loads(out) == {"dry_run": True, "before": "2999-01-01", "would_erase": 1}

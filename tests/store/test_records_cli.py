@@ -329,9 +329,13 @@ def test_purge_dry_run_then_erase(
     capsys: pytest.CaptureFixture[str], data: Path, facts: Path
 ) -> None:
     record(capsys, data, facts, DETAILS_FILE)
-    code, out, _ = sw(capsys, data, "records", "purge", "--before", "2999-01-01")
+    code, out, _ = sw(
+        capsys, data, "records", "purge", "--today", "2999-01-01", "--before", "2999-01-01"
+    )
     assert code == 0 and "dry run: 1 entries" in out
-    code, out, _ = sw(capsys, data, "records", "purge", "--before", "2999-01-01", "--yes")
+    code, out, _ = sw(
+        capsys, data, "records", "purge", "--today", "2999-01-01", "--before", "2999-01-01", "--yes"
+    )
     assert code == 0 and "erased the personal details of 1 entries" in out
     code, out, _ = sw(capsys, data, "records", "show", "1")
     assert "Okafor" not in out and "[erased]" in out

@@ -140,3 +140,29 @@ def test_reassessing_what_is_not_a_decision_is_refused(
     assert code == 2 and "not a decision to reassess" in capsys.readouterr().err
     code, _ = run([], tmp_path, monkeypatch)
     assert code == 2 and "--plain" in capsys.readouterr().err
+
+
+def test_the_timeline_shows_the_decision_its_review_and_the_reassessment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    past = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    run(["2", "1", "1", *details(review=past)], tmp_path, monkeypatch, "--plain")
+    run(["2", "1", "2", *details("CS-OTHER")], tmp_path, monkeypatch, "--plain")
+    review = ("records", "review", "1", "--verdict", "follow_up", "--reviewer", "A. Lead")
+    assert sw(tmp_path, *review, "--comment", "Revisit after the meeting")[0] == 0
+    code, out = run(["", "", "2", *details()], tmp_path, monkeypatch, "--from", "1")
+    assert code == 0, out
+    code, out = sw(tmp_path, "records", "list", "--case", "CS-2026-00417", "--timeline", "--json")
+    moments = json.loads(out)
+    assert [(m["seq"], m["kind"]) for m in moments] == [
+        (1, "decision"), (3, "review"), (4, "decision")
+    ]  # fmt: skip
+    assert moments[0]["review_status"] == "replaced by entry 4"
+    assert moments[1]["what"] == "review of entry 1: follow_up"
+    assert moments[2]["what"] == "reassesses entry 1: share, unchanged"
+    assert moments[2]["target_seq"] == 1 and moments[2]["review_status"] == "due"
+    code, out = sw(tmp_path, "records", "list", "--case", "CS-2026-00417", "--timeline")
+    assert "Case CS-2026-00417: 3 entries" in out
+    assert f"Next review: {SOON} (entry 4, due)" in out
+    code, out = sw(tmp_path, "records", "list", "--timeline")
+    assert code == 2
