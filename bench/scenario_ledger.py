@@ -97,8 +97,9 @@ def fill(ledger: Ledger, size: int, cases: int, *, today: dt.date | None = None)
         n = i % cases
         review_by = today + dt.timedelta(days=(i % 61) - 30)
         details = case.details.model_copy(update={"case_ref": case_ref(n), "review_by": review_by})
-        if kind == "emergency":
-            ref = ledger.record_emergency(details)
+        if kind == "emergency":  # filed in a hurry: the case and who filed it, little else
+            hurried = {"recipient": None, "consent": None, "informed": None, "method": None}
+            ref = ledger.record_emergency(details.model_copy(update=hurried))
             waiting.append((ref.id, n))
         elif kind == "completion" and waiting:
             target, n = waiting.pop(0)
@@ -110,7 +111,8 @@ def fill(ledger: Ledger, size: int, cases: int, *, today: dt.date | None = None)
         elif kind == "review" and recent:
             target, _ = recent[i % len(recent)]
             verdict = list(Verdict)[i % len(Verdict)]
-            ledger.review(target, verdict, "I. G. Lead", "Checked against the policy.")
+            comment = "Checked against the policy." if i % 2 else None
+            ledger.review(target, verdict, "I. G. Lead", comment)
         else:
             ref = ledger.record_decision(case.result, details)
             recent = [*recent[-19:], (ref.id, n)]

@@ -16,9 +16,14 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
+import orjson
+
+from sharewise.domain.errors import StoreError
 from sharewise.domain.record import Entry
 from sharewise.domain.result import Step, by_question
 from sharewise.domain.safe_text import safe_line, safe_text
+from sharewise.domain.tree import Law
+from sharewise.store.base import PersonalRow, Row
 
 FORMATS = ("json", "csv", "md", "html")
 ERASED = "[erased]"
@@ -164,6 +169,122 @@ def _csv(entries: Iterable[Entry], out: TextIO, title: str) -> int:
         writer.writerow([spreadsheet_safe(flat[col]) for col in CSV_COLUMNS])
         count += 1
     return count
+
+
+def csv_rows(rows: Iterable[tuple[Row, PersonalRow | None]], out: TextIO) -> int:
+    """`export(entries, "csv", out)` straight from stored rows: the same bytes, about three
+    times as fast, because no entry's models are rebuilt (`flat_cells` reads the stored
+    JSON). The models are what `verify` and every other reader check; an export copies out
+    what is stored. Returns how many entries were written."""
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for row, personal in rows:
+        writer.writerow([spreadsheet_safe(cell) for cell in flat_cells(row, personal)])
+        count += 1
+    return count
+
+
+def flat_cells(row: Row, personal: PersonalRow | None) -> list[str]:
+    """`flatten(to_entry(row, personal))` as a list in CSV_COLUMNS order, from the stored
+    JSON alone (a test holds the two to the same text on every kind of entry)."""
+    try:
+        body = orjson.loads(row.body)
+        texts: dict[str, Any] = {}
+        erased = bool(personal and personal.erased_by is not None)
+        if personal is not None and personal.data is not None:
+            texts = orjson.loads(personal.data)
+        elif body.get("personal") is not None:
+            erased = True
+        data = body.get("data") or {}
+        cells: dict[str, Any] = {
+            "seq": body["seq"],
+            "id": body["id"],
+            "kind": body["kind"],
+            "created": body["created"][:19] + "Z",
+            "target": body.get("target"),
+            "decision": body.get("decision"),
+            "erased": "yes" if erased else "no",
+            "prev_hash": body["prev_hash"],
+            "hash": row.hash,
+        }
+        result = data.get("result")
+        if result is not None:
+            outcome, tree = result["outcome"], result["tree"]
+            law = outcome.get("law") or {}
+            cells["outcome"] = outcome["title"]
+            cells["citations"] = "; ".join(result["citations"])
+            cells["answers"] = "; ".join(
+                f"{s['fact']}={s['answer']}{' (settled)' if s.get('preset') else ''}"
+                for s in result["path"]
+            )
+            cells["tree_id"] = tree["id"]
+            cells["tree_version"] = tree["version"]
+            cells["tree_law_as_at"] = tree["law_as_at"]
+            cells["tree_sha256"] = tree["sha256"]
+            for group in Law.GROUPS:
+                cells[group] = "; ".join(law.get(group) or ())
+        details = data.get("details")
+        if details is not None:
+            _detail_cells(cells, details, texts)
+        review = data.get("review")
+        if review is not None:
+            cells["review_verdict"] = review["verdict"]
+            cells["reviewer"] = texts.get("reviewer", review.get("reviewer"))
+            cells["review_comment"] = texts.get("comment", review.get("comment"))
+        purge = data.get("purge")
+        if purge is not None:
+            cells["purge_before"] = purge["before"]
+            cells["purge_count"] = purge["count"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(
+            f"entry {row.seq} cannot be read back ({exc.__class__.__name__}); "
+            "run `sharewise records verify` to see what is wrong"
+        ) from None
+    return ["" if (v := cells.get(col)) is None else str(v) for col in CSV_COLUMNS]
+
+
+def _detail_cells(cells: dict[str, Any], details: dict[str, Any], texts: dict[str, Any]) -> None:
+    """The details' columns: the public part, with the personal text put back where
+    `merge_personal` puts it (a personal field under a part the details lack is dropped)."""
+
+    def text(path: str) -> Any:
+        parent, _, _ = path.rpartition(".")
+        if parent and not isinstance(details.get(parent), dict):
+            return None
+        if path in texts:
+            return texts[path]
+        return details.get(path) if not parent else details[parent].get(path[len(parent) + 1 :])
+
+    practitioner = details.get("practitioner") or {}
+    cells.update(
+        case_ref=text("case_ref"),
+        practitioner_name=text("practitioner.name"),
+        practitioner_role=practitioner.get("role"),
+        practitioner_organisation=practitioner.get("organisation"),
+        information=text("information"),
+        method=text("method"),
+        identities_protected=text("identities_protected"),
+        advice_sought=text("advice_sought"),
+        rationale=text("rationale"),
+        review_by=details.get("review_by"),
+    )
+    recipient = details.get("recipient")
+    if isinstance(recipient, dict):
+        cells.update(
+            recipient_name=text("recipient.name"),
+            recipient_organisation=recipient.get("organisation"),
+            recipient_role=recipient.get("role"),
+        )
+    consent = details.get("consent")
+    if isinstance(consent, dict):
+        cells["consent_sought"] = _yes(consent["sought"])
+        cells["consent_reason"] = text("consent.reason")
+    informed = details.get("informed")
+    if isinstance(informed, dict):
+        cells["informed_told"] = _yes(informed["told"])
+        cells["informed_reason"] = text("informed.reason")
 
 
 # -- people-readable formats ---------------------------------------------------------------

@@ -5,6 +5,7 @@ completions, amendments, reviews and a purge), on each backend."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 
 import pytest
@@ -59,3 +60,15 @@ def test_due_is_what_it_was(scenario_ledger_of: Ledger) -> None:
         assert new == old
         if today == TODAY:  # the fixture really has both kinds of reason
             assert {why.split(" ")[0] for _, why in new} == {"emergency", "review"}
+
+
+def test_csv_from_rows_is_the_csv_from_entries(scenario_ledger_of: Ledger) -> None:
+    from sharewise.store.export import csv_rows, export
+
+    old, new = io.StringIO(), io.StringIO()
+    assert export(scenario_ledger_of.entries(), "csv", old) == scenario_ledger_of.count()
+    assert csv_rows(scenario_ledger_of.backend.rows(), new) == scenario_ledger_of.count()
+    assert new.getvalue() == old.getvalue()
+    text = new.getvalue()
+    # The ledger really holds what the columns cover: erased, reviewed, completed entries.
+    assert ",yes," in text and "emergency" in text and "review" in text and "purge" in text
