@@ -127,8 +127,20 @@ class CompiledTree:
         """The answers offered at a question: its options, then any values its default covers.
 
         Values routed by `otherwise` are offered too (labelled from the vocabulary), so a person
-        can give every answer a facts file can.
+        can give every answer a facts file can. Built once per question (deciding a ledger
+        of records asks for them hundreds of thousands of times); each caller gets its own
+        list.
         """
+        found = self._choices.get(node)
+        if found is None:
+            found = self._choices[node] = self._build_choices(node)
+        return list(found)
+
+    @cached_property
+    def _choices(self) -> dict[str, list[Choice]]:
+        return {}
+
+    def _build_choices(self, node: str) -> list[Choice]:
         q = self.question(node)
         listed = [
             Choice(o.value, o.label, o.next, q.fact, tuple(o.also.items())) for o in q.options

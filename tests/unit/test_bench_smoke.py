@@ -70,3 +70,11 @@ def test_a_ratio_rounded_away_is_taken_from_bench_ledger() -> None:
         "verify_over_hashlib": 3.2,
     }
     assert ledger_figures.figures(raw, floor=1000.0)[2].ratio == 3.2
+
+
+def test_the_tree_diff_benchmark_runs_at_a_tiny_size() -> None:
+    from bench import bench_tree_diff
+
+    figures = bench_tree_diff.main(repeats=1, size=20)
+    assert [f.note for f in figures if f.note.startswith("not available")] == []
+    assert figures[0].ratio is not None and figures[0].ratio > 0
