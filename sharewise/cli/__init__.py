@@ -69,8 +69,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         module.register(sub)
     if len(modules) == 1 and command not in sub.choices:
         return build_parser()
-    for leaf in _leaves(sub):
-        _conventions(leaf)
+    for leaf, summary in _leaves(sub):
+        _conventions(leaf, summary)
     return parser
 
 
@@ -92,21 +92,31 @@ exit codes:
 
 def _leaves(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> list[argparse.ArgumentParser]:
-    """Every parser that runs a command: the subcommands of subcommands, all the way down."""
+) -> list[tuple[argparse.ArgumentParser, str | None]]:
+    """Every parser that runs a command, with the line its parent's help gives it: the
+    subcommands of subcommands, all the way down."""
     import argparse
 
-    found = []
-    for parser in dict.fromkeys(sub.choices.values()):  # aliases repeat a parser
+    summaries = {choice.dest: choice.help for choice in sub._choices_actions}
+    found: list[tuple[argparse.ArgumentParser, str | None]] = []
+    for name, parser in sub.choices.items():
+        if any(parser is seen for seen, _ in found):
+            continue  # an alias repeats a parser
         nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        found += [leaf for action in nested for leaf in _leaves(action)] or [parser]
+        found += [leaf for action in nested for leaf in _leaves(action)] or [
+            (parser, summaries.get(name))
+        ]
     return found
 
 
-def _conventions(parser: argparse.ArgumentParser) -> None:
-    """What every command shares: `--data-dir` after the command as well as before it
-    (without replacing a value given before it), and its exit codes at the end of `--help`."""
+def _conventions(parser: argparse.ArgumentParser, summary: str | None) -> None:
+    """What every command shares: `--help` opens with what it does (the line the command
+    list gives it) and ends with its exit codes; `--data-dir` is accepted after the command
+    as well as before it (without replacing a value given before it)."""
     import argparse
+
+    if parser.description is None and summary:
+        parser.description = summary[:1].upper() + summary[1:] + "."
 
     if "--data-dir" not in parser._option_string_actions:
         parser.add_argument(

@@ -84,7 +84,10 @@ def test_every_option_positional_and_command_has_a_help_line() -> None:
 
 
 @pytest.mark.parametrize(("words", "parser"), LEAVES, ids=NAMES)
-def test_help_lists_the_exit_codes(words: tuple[str, ...], parser: argparse.ArgumentParser) -> None:
+def test_help_says_what_the_command_does_and_lists_the_exit_codes(
+    words: tuple[str, ...], parser: argparse.ArgumentParser
+) -> None:
+    assert parser.description, words
     text = parser.format_help()
     codes = text[text.index("exit codes:") :]
     for code in ("0    done", "2    bad input", "3    the ledger", "130  interrupted"):
