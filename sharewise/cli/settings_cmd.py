@@ -31,6 +31,7 @@ def register(sub: Any) -> None:
     keep.add_argument(
         "years", nargs="?", metavar="YEARS", help="years to keep records, or 'off'; none: show it"
     )
+    keep.add_argument("--json", action="store_true", help=_JSON_HELP + " (after any change)")
     keep.set_defaults(handler=run_retention)
 
 
@@ -93,15 +94,17 @@ def run_unset(args: argparse.Namespace) -> int:
 
 
 def _print_json(folder: Any, vocabulary: Any, facts: dict[str, str]) -> None:
-    """`settings --json`: the file, and each fact that may be settled with its answer (null:
-    asked in every case) and the answers it may take."""
+    """`settings --json`: the file, the retention period in years (null: not set), and each
+    fact that may be settled with its answer (null: asked in every case) and the answers it
+    may take."""
     from sharewise.cli.common import print_json
-    from sharewise.domain.settings import settings_path
+    from sharewise.domain.settings import load_retention, settings_path
 
     settable = {name: vocabulary[name] for name in vocabulary.names()}
     print_json(
         {
             "file": str(settings_path(folder)),
+            "retention_years": load_retention(folder),
             "facts": {
                 name: {
                     "scope": fact.scope,
@@ -124,17 +127,23 @@ def run_retention(args: argparse.Namespace) -> int:
 
     folder = data_folder(args.data_dir)
     if args.years is None:
-        years = load_retention(folder)
-        print(f"retention: {years} years" if years else "retention: not set")
-        return 0
-    if args.years == "off":
+        if not args.json:
+            years = load_retention(folder)
+            print(f"retention: {years} years" if years else "retention: not set")
+    elif args.years == "off":
         save_retention(folder, None)
         print("retention period removed; `records purge` needs --before", file=sys.stderr)
-        return 0
-    if not args.years.isdigit():
+    elif not args.years.isdigit():
         raise InputError(
             Problem(Location("YEARS"), f"{args.years!r} is not a number of years", "e.g. 7")
         )
-    path = save_retention(folder, int(args.years))
-    print(f"records keep their personal details for {args.years} years ({path})", file=sys.stderr)
+    else:
+        path = save_retention(folder, int(args.years))
+        print(
+            f"records keep their personal details for {args.years} years ({path})",
+            file=sys.stderr,
+        )
+    if args.json:
+        _, vocabulary, facts = _context(args)
+        _print_json(folder, vocabulary, facts)
     return 0

@@ -40,10 +40,12 @@ NAMES = [" ".join(words) for words, _ in LEAVES]
 REPORTING = {
     "decide",
     "tree check",
+    "tree diff",
     "scenarios check",
     "settings show",
     "settings set",
     "settings unset",
+    "settings retention",
     "records list",
     "records show",
     "records verify",
@@ -59,7 +61,7 @@ REPORTING = {
 }
 
 #: Metavars and positionals that name a file to read or write.
-FILE_METAVARS = {"FILE", "PATH", "DETAILS", "KEY"}
+FILE_METAVARS = {"FILE", "PATH", "DETAILS", "KEY", "OLD", "NEW"}
 
 
 def test_the_walk_finds_every_command() -> None:

@@ -127,6 +127,20 @@ def test_settings_json_show_set_unset(capsys: pytest.CaptureFixture[str], tmp_pa
     assert code == 0 and json.loads(out)["facts"]["sharer"]["value"] is None
 
 
+def test_settings_json_has_the_retention_period(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = ("--data-dir", str(tmp_path))
+    assert json.loads(sw(capsys, "settings", "show", "--json", *data)[1])["retention_years"] is None
+    code, out, err = sw(capsys, "settings", "retention", "7", "--json", *data)
+    assert code == 0 and "7 years" in err
+    shown = json.loads(out)
+    assert shown["retention_years"] == 7 and "sharer" in shown["facts"]
+    assert json.loads(sw(capsys, "settings", "retention", "--json", *data)[1]) == shown
+    code, out, _ = sw(capsys, "settings", "retention", "off", "--json", *data)
+    assert code == 0 and json.loads(out)["retention_years"] is None
+
+
 @pytest.mark.parametrize("command", [("walk", "--plain"), ("train", "--plain")])
 def test_tree_from_stdin_is_refused_where_stdin_holds_the_answers(
     capsys: pytest.CaptureFixture[str], command: tuple[str, ...]
