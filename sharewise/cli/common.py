@@ -120,11 +120,16 @@ def output(arg: str | None, *, newline: str | None = None) -> Iterator[TextIO]:
         with private_file(path, newline=newline, make_folder=False) as handle:
             yield handle
     except OSError as exc:
+        from sharewise.domain.safe_text import safe_line
+        from sharewise.private_files import UnsafeTarget
+
         raise InputError(
             Problem(
-                Location(str(path)),
+                Location(safe_line(str(path))),
                 f"cannot write here ({exc.strerror or exc})",
-                "choose a folder you can write to",
+                "give a new file name"
+                if isinstance(exc, UnsafeTarget)
+                else "choose a folder you can write to",
             )
         ) from None
 

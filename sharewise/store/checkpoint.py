@@ -9,7 +9,9 @@ an Ed25519 key proves who wrote it and that it was not edited since.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import errno
 import json
 import os
 from dataclasses import dataclass
@@ -155,8 +157,10 @@ def make_checkpoint(ledger_id: str, size: int, head: str, key: Any | None = None
 
 def write_checkpoint(point: Checkpoint, path: str | Path) -> None:
     """Write the checkpoint as JSON (readable by people and by `records verify`)."""
+    from sharewise.private_files import write_private_bytes
+
     text = json.dumps(point.to_json_dict(), indent=2) + "\n"
-    Path(path).write_text(text, encoding="utf-8")
+    write_private_bytes(Path(path), text.encode("utf-8"))
 
 
 def _read_bytes(path: Source) -> bytes:
@@ -222,31 +226,38 @@ def new_key() -> tuple[bytes, str]:
 
 
 def generate_key(path: str | Path) -> str:
-    """Write a new Ed25519 private key (PEM, mode 0600) and its public key beside it (.pub);
-    returns the public key in base64, for the IG lead to keep on record."""
-    pem, encoded = new_key()
+    """Write a new Ed25519 private key (PEM) and its public key beside it (.pub), both 0600
+    whatever the umask and each appearing only complete; returns the public key in base64,
+    for the IG lead to keep on record. Neither file is ever overwritten: an existing key or
+    `.pub` (or a link, folder or device in their place) is refused before anything is
+    written, so a new key pair never half-replaces an old one."""
+    from sharewise.private_files import UnsafeTarget, write_private_bytes
+
     target = Path(path)
+    public_file = Path(f"{target}.pub")
+    pem, encoded = new_key()
+    written: Path | None = None
     try:
-        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        raise InputError(
-            Problem(
-                Location(str(path)),
-                "a file already exists here",
-                "choose a new file name; never overwrite a key",
-            )
-        ) from None
+        for place in (target, public_file):
+            if os.path.lexists(place):
+                raise UnsafeTarget(
+                    errno.EEXIST,
+                    "a file already exists here; choose a new name (a key is never overwritten)",
+                    str(place),
+                )
+        written = write_private_bytes(target, pem, replace=False)
+        write_private_bytes(public_file, (encoded + "\n").encode("ascii"), replace=False)
     except OSError as exc:
+        if written is not None:  # the private key without its .pub: take ours back
+            with contextlib.suppress(OSError):
+                written.unlink()
         raise InputError(
             Problem(
-                Location(str(path)),
-                f"cannot write here ({exc.strerror or exc})",
-                "choose a folder you can write to",
+                Location(exc.filename or str(path)),
+                f"cannot write the key here ({exc.strerror or exc})",
+                "choose a new file name in a folder you can write to",
             )
         ) from None
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-    Path(f"{target}.pub").write_text(encoded + "\n", encoding="ascii")
     return encoded
 
 
