@@ -534,9 +534,13 @@ class Ledger:
         return to_entry(*found)
 
     def _linked(self, target_id: str, kind: EntryKind) -> Iterator[Entry]:
-        for entry in self.entries(Filters(kinds=(kind.value,))):
-            if entry.target == target_id:
-                yield entry
+        # The stored `target` column picks them; only those are rebuilt (and checked by
+        # the body: a column that disagrees with it is verify's to report).
+        for row, personal in self.backend.rows(Filters(kinds=(kind.value,))):
+            if row.target == target_id:
+                entry = to_entry(row, personal)
+                if entry.target == target_id:
+                    yield entry
 
     def links(self, among: Collection[str] | None = None) -> dict[str, list[Entry]]:
         """Every later entry that refers to an earlier one (completion, review, amendment),
@@ -559,7 +563,7 @@ class Ledger:
 
     def linked_to(self, target_id: str) -> list[Entry]:
         """The later entries that refer to this one, oldest first."""
-        return self.links().get(target_id, [])
+        return self.links(among=(target_id,)).get(target_id, [])
 
     def count(self) -> int:
         return self.backend.count()

@@ -69,13 +69,9 @@ class RecordStore(Protocol):
 
     def amend(self, target_id: str, details: RecordDetails) -> SavedRecord: ...
 
-    def entries(self, filters: Filters | None = None) -> list[Entry]: ...
-
     def listing(self, filters: Filters, newest: int) -> Listing: ...
 
     def get(self, entry_id: str) -> Entry: ...
-
-    def completed_ids(self) -> set[str]: ...
 
     def export(self, entry_id: str) -> list[Path]: ...
 
@@ -150,16 +146,6 @@ class LedgerStore:
             ref = ledger.amend(target_id, details)
         return SavedRecord(ref.id, ref.seq, ref.hash)
 
-    def entries(self, filters: Filters | None = None) -> list[Entry]:
-        from sharewise.store import LedgerMissing
-
-        try:
-            ledger = self._open(create=False)  # don't create a ledger just to read it
-        except LedgerMissing:
-            return []
-        with ledger:
-            return list(ledger.entries(filters))
-
     def listing(self, filters: Filters, newest: int) -> Listing:
         """The newest `newest` entries matching `filters`, each with its completion, and the
         counts of all that match (`Ledger.listing(newest=)` and `Ledger.tally`: the store
@@ -182,9 +168,6 @@ class LedgerStore:
         with self._open(create=False) as ledger:
             entry: Entry = ledger.get(entry_id)
             return entry
-
-    def completed_ids(self) -> set[str]:
-        return {e.target for e in self.entries() if e.kind.value == "completion" and e.target}
 
     def export(self, entry_id: str) -> list[Path]:
         """This one record as Markdown and JSON (the store's formats), private to this user."""

@@ -125,17 +125,11 @@ class FakeStore:
     def amend(self, target_id: str, details: RecordDetails) -> SavedRecord:
         return self._next("amendment", None, details)
 
-    def entries(self, filters: Filters | None = None) -> list[Entry]:
-        return []
-
     def listing(self, filters: Filters, newest: int) -> Listing:
         return Listing()
 
     def get(self, entry_id: str) -> Entry:
         raise StoreError("no such entry")
-
-    def completed_ids(self) -> set[str]:
-        return set()
 
     def export(self, entry_id: str) -> list[Path]:
         return [Path(f"/exports/record-{entry_id}.md")]
