@@ -237,6 +237,9 @@ def generate_key(path: str | Path) -> str:
     public_file = Path(f"{target}.pub")
     pem, encoded = new_key()
     written: Path | None = None
+    # The file the person named (or its .pub) that failed: never the temporary name the
+    # writer used beside it, which the person has never seen.
+    place = target
     try:
         for place in (target, public_file):
             if os.path.lexists(place):
@@ -245,7 +248,9 @@ def generate_key(path: str | Path) -> str:
                     "a file already exists here; choose a new name (a key is never overwritten)",
                     str(place),
                 )
+        place = target
         written = write_private_bytes(target, pem, replace=False)
+        place = public_file
         write_private_bytes(public_file, (encoded + "\n").encode("ascii"), replace=False)
     except OSError as exc:
         if written is not None:  # the private key without its .pub: take ours back
@@ -253,7 +258,7 @@ def generate_key(path: str | Path) -> str:
                 written.unlink()
         raise InputError(
             Problem(
-                Location(exc.filename or str(path)),
+                Location(str(place)),
                 f"cannot write the key here ({exc.strerror or exc})",
                 "choose a new file name in a folder you can write to",
             )
