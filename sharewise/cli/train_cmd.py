@@ -1,10 +1,15 @@
-"""`sharewise train [--scenario ID] [--plain]`: training on the shipped scenario bank.
+"""`sharewise train [--scenario ID] [--plain] [--session NAME]`: training on the scenario bank,
+and `train report | merge | sessions` for the trainer.
 
 Without `--plain` it opens the terminal UI at its training screen (the UI is imported only
 here, inside the handler, so no other command pays for Textual). With `--plain` the same
 exercise runs on plain standard input and output for screen-reader users: choose a
 scenario, read its story, answer the questions with the plain walk's own conversation, then
 read the debrief. Training never writes to the ledger.
+
+With `--session NAME` each debrief is also kept, under the trainee's name, in the session's
+file (`<data dir>/training/`, see `sharewise.store.training`); `train merge` gathers the
+files from other machines and `train report` summarises a session for the trainer.
 """
 
 from __future__ import annotations
@@ -37,7 +42,40 @@ def register(sub: Any) -> None:
         metavar="DIR",
         help="a folder of scenario files (default: the shipped bank)",
     )
+    p.add_argument(
+        "--session",
+        metavar="NAME",
+        help="keep each trainee's attempts under this training session (see `train report`)",
+    )
+    p.add_argument(
+        "--trainee",
+        metavar="NAME",
+        help="the trainee's name in the session (asked if not given)",
+    )
+    p.add_argument(
+        "--only",
+        metavar="ID,ID",
+        help="offer only these scenarios (comma-separated ids): the session's chosen set",
+    )
     p.set_defaults(handler=run)
+    tsub = p.add_subparsers(dest="train_command", metavar="ACTION")
+    report = tsub.add_parser("report", help="the trainer's summary of a session")
+    report.add_argument("session", metavar="SESSION", help="the session's name")
+    report.add_argument(
+        "--format",
+        choices=["md", "html", "csv", "json"],
+        default="md",
+        help="md (default), html (with charts), csv (a row per question) or json",
+    )
+    report.add_argument("--out", metavar="FILE", help="write here (0600) instead of stdout")
+    report.set_defaults(handler=run_report)
+    merge = tsub.add_parser(
+        "merge", help="add the attempts in session files from other machines to this one's"
+    )
+    merge.add_argument("files", nargs="+", metavar="FILE", help="session files (.jsonl)")
+    merge.set_defaults(handler=run_merge)
+    sessions = tsub.add_parser("sessions", help="the sessions kept here, with their attempts")
+    sessions.set_defaults(handler=run_sessions)
 
 
 def _bank(args: argparse.Namespace) -> Bank:
@@ -52,17 +90,39 @@ def _bank(args: argparse.Namespace) -> Bank:
         raise InputError(
             Problem(Location(str(folder)), "no such folder", "name a folder of scenario files")
         )
-    return load_bank(folder)
+    return load_bank(folder).only(_only(args))
+
+
+def _only(args: argparse.Namespace) -> list[str]:
+    return [part.strip() for part in (args.only or "").split(",") if part.strip()]
+
+
+def _session_names(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """The session and trainee names given, checked (a bad one is exit 2 before any screen)."""
+    from sharewise.domain.session import clean_name
+
+    session = clean_name(args.session, "session name") if args.session else None
+    if args.trainee and not session:
+        from sharewise.domain.errors import InputError, Location, Problem
+
+        raise InputError(
+            Problem(Location("--trainee"), "a trainee belongs to a session", "add --session NAME")
+        )
+    trainee = clean_name(args.trainee, "trainee's name") if args.trainee else None
+    return session, trainee
 
 
 def run(args: argparse.Namespace) -> int:
     from sharewise.cli.common import not_stdin
 
     not_stdin("--tree", args.tree, "where training reads the trainee's answers")
+    session, trainee = _session_names(args)
     if args.plain:
         return run_plain(args, sys.stdin, sys.stdout)
-    if args.scenario:
-        _bank(args).find(args.scenario)  # an unknown id is exit 2 here, not a blank screen
+    if args.scenario or args.only:
+        bank = _bank(args)  # an unknown id is exit 2 here, not a blank screen
+        if args.scenario:
+            bank.find(args.scenario)
     import importlib
 
     tui = importlib.import_module("sharewise.tui.app")
@@ -71,6 +131,9 @@ def run(args: argparse.Namespace) -> int:
         from pathlib import Path
 
         app.scenarios_dir = Path(args.scenarios)
+    app.training_only = _only(args)
+    app.training_session = session
+    app.trainee = trainee
     app.run()
     code: int = app.return_code or 0
     return code
@@ -83,11 +146,20 @@ def run_plain(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
     from sharewise.domain.exercise import debrief_markdown, run_debrief
     from sharewise.domain.safe_text import safe_line, safe_text
 
+    session, trainee = _session_names(args)
     bank = _bank(args)
     tree = load_tree_arg(args.tree)
     plain = PlainWalk(tree, stdin, stdout)
-    plain.say("TRAINING: nothing you do here is recorded.")
+    if session:
+        plain.say(
+            f"TRAINING SESSION {safe_line(session)}: your answers are kept for your trainer, "
+            "never in the record of real decisions."
+        )
+    else:
+        plain.say("TRAINING: nothing you do here is recorded.")
     try:
+        if session and not trainee:
+            trainee = _ask_name(plain)
         scenario = bank.find(args.scenario) if args.scenario else _choose(plain, bank)
     except _Quit:
         plain.say("Stopped.")
@@ -110,6 +182,9 @@ def run_plain(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
     plain.say()
     stdout.write(debrief_markdown(scenario, d, tree.registry))
     stdout.flush()
+    if session and trainee:
+        path = save_attempt(args.data_dir, tree, scenario, d, session, trainee)
+        plain.say(f"Kept for session {safe_line(session)} as {safe_line(trainee)} ({path}).")
     try:
         reply = plain.ask("\nSave this debrief as a Markdown file? (yes/no) ").lower()
     except EOFError:
@@ -119,6 +194,91 @@ def run_plain(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
         plain.say(f"Saved to {path}")
     elif reply in QUIT_WORDS:
         return 0
+    return 0
+
+
+def _ask_name(plain: Any) -> str:
+    """The trainee's name, as the trainer will see it in the report; asked until usable."""
+    from sharewise.cli.walk_cmd import QUIT_WORDS, _Quit
+    from sharewise.domain.errors import InputError
+    from sharewise.domain.session import clean_name
+
+    while True:
+        reply = plain.ask("Your name, as your trainer will see it (or quit): ")
+        if reply.strip().lower() in QUIT_WORDS:
+            raise _Quit
+        try:
+            return clean_name(reply, "trainee's name")
+        except InputError as exc:
+            plain.say(f"Please type your name ({exc.problems[0].message}).")
+
+
+def save_attempt(
+    data_dir: str | None, tree: Any, scenario: Scenario, d: Any, session: str, trainee: str
+) -> Any:
+    """Keep one debriefed attempt under the session (never in the ledger); its file."""
+    from sharewise.domain.session import make_attempt
+    from sharewise.store.training import open_training
+
+    attempt = make_attempt(tree, scenario, d, session=session, trainee=trainee)
+    return open_training(data_dir).add(attempt)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """The trainer's summary; exit 2 if the session has no attempts here."""
+    from sharewise.cli.common import note, output
+    from sharewise.domain.errors import InputError, Location, Problem
+    from sharewise.domain.session import summarise
+    from sharewise.reports.training import render
+    from sharewise.store.training import open_training
+
+    store = open_training(args.data_dir)
+    read = store.read(args.session)
+    for problem in read.problems:
+        note(f"sharewise: {problem.render()}")
+    if not read.attempts:
+        known = ", ".join(sorted(store.sessions())) or "none yet"
+        raise InputError(
+            Problem(
+                Location(args.session),
+                "no attempts in this session here",
+                f"check the name (sessions here: {known}), or `train merge` the files first",
+            )
+        )
+    text = render(summarise(args.session, read.attempts), args.format)
+    with output(args.out, newline="" if args.format == "csv" else None) as out:
+        out.write(text)
+    if args.out:
+        note(f"wrote the {args.format} report of {len(read.attempts)} attempts to {args.out}")
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    """Exit 0 when every file was read whole, 2 when a line or file was not usable."""
+    from pathlib import Path
+
+    from sharewise.cli.common import note
+    from sharewise.domain.safe_text import safe_line
+    from sharewise.store.training import open_training
+
+    store = open_training(args.data_dir)
+    merged = store.merge(Path(f) for f in args.files)
+    for problem in merged.problems:
+        note(f"sharewise: {problem.render()}")
+    names = ", ".join(safe_line(s) for s in merged.sessions) or "-"
+    print(f"added {merged.added} attempt(s) (sessions: {names}); {merged.already} already here")
+    return 2 if merged.problems else 0
+
+
+def run_sessions(args: argparse.Namespace) -> int:
+    from sharewise.domain.safe_text import safe_line
+    from sharewise.store.training import open_training
+
+    sessions = open_training(args.data_dir).sessions()
+    if not sessions:
+        print("no training sessions here yet (start one with: sharewise train --session NAME)")
+    for name, count in sorted(sessions.items()):
+        print(f"{safe_line(name)}: {count} attempt(s)")
     return 0
 
 

@@ -29,6 +29,13 @@ class Bank:
     scenarios: list[Scenario] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
+    def only(self, ids: list[str]) -> Bank:
+        """The bank narrowed to a session's chosen scenarios, in the order given; an id the
+        bank lacks is an InputError naming the ones there are. No ids: the whole bank."""
+        if not ids:
+            return self
+        return Bank([self.find(i) for i in dict.fromkeys(ids)], list(self.problems))
+
     def find(self, scenario_id: str) -> Scenario:
         """The scenario with this id; InputError (naming the ones there are) if none."""
         for s in self.scenarios:

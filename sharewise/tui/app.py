@@ -49,6 +49,12 @@ class SharewiseApp(App[int]):
         self.start_training: str | None = None
         #: A trainer's own folder of scenario files (`train --scenarios DIR`); None: shipped.
         self.scenarios_dir: Path | None = None
+        #: A training session's chosen scenarios (`train --only`); empty: the whole bank.
+        self.training_only: list[str] = []
+        #: The training session joined, and the trainee's name in it: each debrief is then
+        #: kept in the session file (never the ledger). See screens/session.py.
+        self.training_session: str | None = None
+        self.trainee: str | None = None
         self.decision_tree: CompiledTree | None = None
         self.tree_error: str | None = None
         #: Settled answers (organisation and role facts) from the data folder's settings

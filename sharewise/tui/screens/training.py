@@ -1,4 +1,6 @@
-"""Training: choose a scenario from the bank (title and theme); nothing here is recorded."""
+"""Training: choose a scenario from the bank (title and theme); nothing here is recorded in
+the ledger. In a training session (n, or `train --session`), each debrief is kept under the
+trainee's name for the trainer's summary (s)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from sharewise.domain.errors import InputError
 from sharewise.domain.safe_text import safe_line
+from sharewise.tui.context import sw_app
 
 if TYPE_CHECKING:
     from sharewise.domain.exercise import Bank
@@ -31,7 +35,11 @@ class TrainingScreen(Screen[None]):
     (what `sharewise train --scenario ID` asks for)."""
 
     in_training = True
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "app.pop_screen", "Back")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "app.pop_screen", "Back"),
+        Binding("n", "join", "Join a session"),
+        Binding("s", "summary", "Session summary"),
+    ]
 
     def __init__(self, open_id: str | None = None) -> None:
         super().__init__()
@@ -42,12 +50,53 @@ class TrainingScreen(Screen[None]):
         yield Header()
         with Vertical(id="training-body"):
             yield Static(INTRO, id="training-intro")
+            yield Static("", id="training-session")
             yield Static("Loading the scenarios…", id="training-status")
             yield OptionList(id="training-list")
         yield Footer()
 
     def on_mount(self) -> None:
         self._load()
+        app = sw_app(self)
+        if app.training_session and not app.trainee:
+            self.action_join()
+
+    def action_join(self) -> None:
+        """Join a session (or change name): its attempts are kept under the trainee's name."""
+        from sharewise.tui.screens.session import JoinSessionScreen
+
+        app = sw_app(self)
+
+        def joined(names: tuple[str, str] | None) -> None:
+            if names is not None:
+                app.training_session, app.trainee = names
+                self._show_session()
+
+        self.app.push_screen(JoinSessionScreen(app.training_session, app.trainee), joined)
+
+    def action_summary(self) -> None:
+        """The trainer's summary of the session joined here (or asks which session)."""
+        from sharewise.tui.screens.session import SessionSummaryScreen
+
+        app = sw_app(self)
+        if app.training_session:
+            self.app.push_screen(SessionSummaryScreen(app.training_session))
+        else:
+            self.notify("Join a session first (n): the summary is of one session.")
+
+    def _show_session(self) -> None:
+        app = sw_app(self)
+        line = self.query_one("#training-session", Static)
+        if app.training_session and app.trainee:
+            line.update(
+                Text(
+                    f"Session: {safe_line(app.training_session)} · you are "
+                    f"{safe_line(app.trainee)} · your attempts are kept for the trainer "
+                    "(n to change, s for the summary)"
+                )
+            )
+        else:
+            line.update(Text("Not in a session: n joins one, so your trainer sees your answers."))
 
     @work(thread=True, exclusive=True, group="scenarios")
     def _load(self) -> None:
@@ -56,9 +105,15 @@ class TrainingScreen(Screen[None]):
         from sharewise.domain.exercise import load_bank
 
         folder = getattr(self.app, "scenarios_dir", None) or paths.scenarios_dir()
-        self.app.call_from_thread(self._show, load_bank(folder))
+        bank = load_bank(folder)
+        try:
+            bank = bank.only(getattr(self.app, "training_only", []))
+        except InputError as exc:
+            bank.problems.append(exc.render())
+        self.app.call_from_thread(self._show, bank)
 
     def _show(self, bank: Bank) -> None:
+        self._show_session()
         self.scenarios = bank.scenarios
         options = self.query_one("#training-list", OptionList)
         options.clear_options()

@@ -224,6 +224,7 @@ class WalkScreen(Screen[None]):
     def _show_debrief(self, scenario: Scenario) -> None:
         from sharewise.domain.exercise import run_debrief
         from sharewise.tui.screens.debrief import DebriefScreen
+        from sharewise.tui.screens.session import keep_attempt
 
         def returned(choice: str | None) -> None:
             if choice == "change":
@@ -236,6 +237,7 @@ class WalkScreen(Screen[None]):
                 self.dismiss()
 
         d = run_debrief(self.walk.tree, scenario, self.walk.result())
+        keep_attempt(self.app, self.walk.tree, scenario, d)
         self.app.push_screen(DebriefScreen(scenario, d, self.walk.tree.registry), returned)
 
     def answer(self, index: int) -> None:

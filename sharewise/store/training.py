@@ -1,0 +1,181 @@
+"""Where training attempts are kept: one JSON Lines file per session, apart from the ledger.
+
+A session file holds one attempt per line (`sharewise.domain.session.Attempt`). Lines are
+only ever appended, each with a unique id, so a trainer can copy the files from every
+machine in the room and merge them: an attempt already present is recognised by its id and
+not counted twice, whichever order the files arrive in. Training is never written to the
+ledger and never counted in its statistics.
+
+The files name trainees (staff), so they are kept as records are: 0600 in a 0700 folder
+(`<data dir>/training/`). A line cut short by a crash or a full disk is skipped and reported,
+never allowed to hide the lines before it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from sharewise.domain.errors import InputError, Location, Problem, StoreError
+from sharewise.domain.session import Attempt, session_slug
+from sharewise.private_files import private_folder
+
+SUFFIX = ".jsonl"
+
+
+def training_folder(data_dir: str | os.PathLike[str] | None) -> Path:
+    """`<data dir>/training`: a folder of its own, so its 0700 mode is never forced on
+    a folder the user chose for something else."""
+    from sharewise.profile import data_folder
+
+    return data_folder(data_dir) / "training"
+
+
+def open_training(data_dir: str | os.PathLike[str] | None) -> SessionFiles:
+    """Where this machine keeps training sessions."""
+    return SessionFiles(training_folder(data_dir))
+
+
+@dataclass
+class Read:
+    """The attempts a file holds, and a located problem for each line that is not one."""
+
+    attempts: list[Attempt] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Merged:
+    """What a merge did: attempts added, attempts already here, lines that were not usable."""
+
+    added: int = 0
+    already: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    sessions: list[str] = field(default_factory=list)
+
+
+def read_attempts(path: Path) -> Read:
+    """Every attempt in a session file, in file order; bad lines become problems."""
+    out = Read()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(
+            Problem(Location(str(path)), "no such file", "name a training session file")
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            Problem(Location(str(path)), f"cannot read it ({exc.strerror})", "check the path")
+        ) from None
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.attempts.append(Attempt.model_validate_json(line))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"]) or "line"
+            out.problems.append(
+                Problem(
+                    Location(str(path), number, 1),
+                    f"not a training attempt ({where}: {first['msg']})",
+                    "the line was skipped; a line cut short by a crash can be deleted",
+                )
+            )
+    return out
+
+
+class SessionFiles:
+    """The session files in one folder (this machine's, by default)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path_for(self, session: str) -> Path:
+        return self.folder / f"{session_slug(session)}{SUFFIX}"
+
+    def files(self) -> list[Path]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(p for p in self.folder.iterdir() if p.suffix == SUFFIX and p.is_file())
+
+    def add(self, attempt: Attempt) -> Path:
+        """Append one attempt to its session's file, durably (fsync), readable by this user only."""
+        path = self.path_for(attempt.session)
+        self._append(path, [attempt])
+        return path
+
+    def _append(self, path: Path, attempts: Iterable[Attempt]) -> None:
+        lines = b"".join(a.model_dump_json().encode() + b"\n" for a in attempts)
+        if not lines:
+            return
+        try:
+            private_folder(self.folder)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                if _ends_mid_line(path):
+                    lines = b"\n" + lines  # a line cut short stays alone on its line
+                os.write(fd, lines)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise StoreError(
+                f"{path}: could not save the training attempt ({exc.strerror}); "
+                "nothing else was changed"
+            ) from None
+
+    def read(self, session: str) -> Read:
+        """The session's attempts (exactly this name) from this folder's files."""
+        out = Read()
+        for path in self.files():
+            got = read_attempts(path)
+            mine = [a for a in got.attempts if a.session == session]
+            if mine or path == self.path_for(session):
+                out.attempts += mine
+                out.problems += got.problems
+        return out
+
+    def sessions(self) -> dict[str, int]:
+        """Every session name with its number of attempts."""
+        counts: dict[str, int] = {}
+        for path in self.files():
+            for a in read_attempts(path).attempts:
+                counts[a.session] = counts.get(a.session, 0) + 1
+        return counts
+
+    def merge(self, sources: Iterable[Path]) -> Merged:
+        """Add the attempts in `sources` (files from other machines) that are not here yet."""
+        out = Merged()
+        known = {a.id for path in self.files() for a in read_attempts(path).attempts}
+        for source in sources:
+            got = read_attempts(source)
+            out.problems += got.problems
+            new: dict[Path, list[Attempt]] = {}
+            for a in got.attempts:
+                if a.id in known:
+                    out.already += 1
+                    continue
+                known.add(a.id)
+                new.setdefault(self.path_for(a.session), []).append(a)
+                if a.session not in out.sessions:
+                    out.sessions.append(a.session)
+                out.added += 1
+            for path, attempts in new.items():
+                self._append(path, attempts)
+        return out
+
+
+def _ends_mid_line(path: Path) -> bool:
+    with contextlib.suppress(OSError), path.open("rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        if handle.tell() == 0:
+            return False
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) != b"\n"
+    return False
