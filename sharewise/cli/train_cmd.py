@@ -67,12 +67,22 @@ def register(sub: Any) -> None:
         default="md",
         help="md (default), html (with charts), csv (a row per question) or json",
     )
-    report.add_argument("--out", metavar="FILE", help="write here (0600) instead of stdout")
+    report.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write the report to this file (0600) instead of standard output; '-' writes to "
+        "standard output",
+    )
     report.set_defaults(handler=run_report)
     merge = tsub.add_parser(
         "merge", help="add the attempts in session files from other machines to this one's"
     )
-    merge.add_argument("files", nargs="+", metavar="FILE", help="session files (.jsonl)")
+    merge.add_argument(
+        "files",
+        nargs="+",
+        metavar="FILE",
+        help="session files (.jsonl) copied from other machines; not '-': name each file",
+    )
     merge.set_defaults(handler=run_merge)
     sessions = tsub.add_parser("sessions", help="the sessions kept here, with their attempts")
     sessions.set_defaults(handler=run_sessions)
