@@ -95,6 +95,13 @@ class TrainingScreen(Screen[None]):
                     "(n to change, s for the summary)"
                 )
             )
+        elif app.training_session:
+            line.update(
+                Text(
+                    f"Session: {safe_line(app.training_session)} · n to give your name, so "
+                    "your attempts are kept for the trainer · s for the summary"
+                )
+            )
         else:
             line.update(Text("Not in a session: n joins one, so your trainer sees your answers."))
 

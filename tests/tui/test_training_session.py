@@ -1,0 +1,160 @@
+"""A training session in the UI: three trainees on their own machines, two scenarios each,
+their files merged, and the trainer's summary screen checked figure by figure.
+
+The trainees' answers are the table in tests/unit/test_training_session.py (WRONG); every
+figure on the summary screen is recounted from those answers there.
+"""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from sharewise import paths
+from sharewise.cli import main
+from sharewise.domain.graph import CompiledTree, load_tree
+from sharewise.store import ledger_path
+from sharewise.store.training import open_training
+from sharewise.tui.app import create_app
+from sharewise.tui.screens.debrief import DebriefScreen
+from sharewise.tui.screens.scenario_brief import BriefScreen
+from sharewise.tui.screens.session import JoinSessionScreen, SessionSummaryScreen
+from sharewise.tui.screens.training import TrainingScreen
+from tests.tui.conftest import plain, ready
+from tests.tui.test_flows import walk_by_facts
+from tests.unit.test_training_session import (
+    COURT,
+    SCHOOL,
+    SESSION,
+    WRONG,
+    check_every_question,
+    scenario,
+)
+
+ENGLAND = str(paths.default_tree_path())
+ONLY = [COURT, SCHOOL]
+
+
+@pytest.fixture(scope="module")
+def england() -> CompiledTree:
+    return load_tree(paths.default_tree_path())
+
+
+async def type_into(pilot: Pilot[Any], selector: str, text: str) -> None:
+    box = pilot.app.screen.query_one(selector, Input)
+    box.value = ""
+    box.focus()
+    await pilot.press(*text)
+
+
+async def do_scenario(pilot: Pilot[Any], trainee: str, sid: str) -> None:
+    """From the session's list: open the scenario, answer as `trainee` does, see the debrief."""
+    screen = pilot.app.screen
+    assert isinstance(screen, TrainingScreen)
+    assert [s.id for s in screen.scenarios] == ONLY  # the session's chosen set only
+    screen.query_one("#training-list", OptionList).focus()
+    await pilot.press("home", *["down"] * ONLY.index(sid), "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, BriefScreen)
+    await pilot.press("s")
+    await pilot.pause()
+    await walk_by_facts(pilot, {**scenario(sid).facts, **WRONG[(trainee, sid)]})
+    assert isinstance(pilot.app.screen, DebriefScreen)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("escape")  # back to the story
+    await pilot.pause()
+    await pilot.press("escape")  # back to the list
+    await ready(pilot)
+
+
+async def join(pilot: Pilot[Any], trainee: str, session: str | None = None) -> None:
+    """Join with the trainee's name (and the session's, if not given by `train --session`)."""
+    screen = pilot.app.screen
+    if not isinstance(screen, JoinSessionScreen):
+        assert isinstance(screen, TrainingScreen)
+        await pilot.press("n")
+        await pilot.pause()
+    if session is not None:
+        await type_into(pilot, "#join-session", session)
+    assert pilot.app.screen.query_one("#join-session", Input).value == SESSION
+    await type_into(pilot, "#join-trainee", trainee)
+    await pilot.press("enter")
+    await ready(pilot)
+    line = plain(pilot.app.screen.query_one("#training-session", Static).content)
+    assert f"Session: {SESSION}" in line and f"you are {trainee}" in line
+
+
+def check_private(data: Path) -> Path:
+    (kept,) = (data / "training").glob("*.jsonl")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert stat.S_IMODE(kept.parent.stat().st_mode) == 0o700
+    assert not ledger_path(data).exists(), "training must never write to the ledger"
+    return kept
+
+
+async def test_three_trainees_two_scenarios_and_the_trainers_summary(
+    tmp_path: Path, england: CompiledTree
+) -> None:
+    """Ann and Ben share a laptop (a session started in the UI, n to change name); Cat has
+    her own machine (`train --session`), where the trainer merges the laptop's file and reads
+    the summary."""
+    trainees = ["Ann Example", "Ben Sample", "Cat Person"]
+    laptop, desk = tmp_path / "laptop", tmp_path / "desk"
+    app = create_app(laptop, ENGLAND, training="")
+    app.training_only = list(ONLY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await join(pilot, "Ann Example", session=SESSION)
+        for sid in ONLY:
+            await do_scenario(pilot, "Ann Example", sid)
+        await join(pilot, "Ben Sample")
+        for sid in ONLY:
+            await do_scenario(pilot, "Ben Sample", sid)
+    laptop_file = check_private(laptop)
+
+    app = create_app(desk, ENGLAND, training="")
+    app.training_only = list(ONLY)
+    app.training_session = SESSION  # what `sharewise train --session NAME` sets
+    async with app.run_test(size=(120, 60)) as pilot:
+        await ready(pilot)
+        await join(pilot, "Cat Person")
+        for sid in ONLY:
+            await do_scenario(pilot, "Cat Person", sid)
+        check_private(desk)
+        # (The running app holds standard output, so the merge is checked by what it kept.)
+        assert main(["--data-dir", str(desk), "train", "merge", str(laptop_file)]) == 0
+        assert len(open_training(desk).read(SESSION).attempts) == 6
+        await pilot.press("s")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, SessionSummaryScreen)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        s = screen.summary
+        assert s is not None and s.trainees == trainees and s.attempts == 6
+        court, school = sorted(s.scenarios, key=lambda x: ONLY.index(x.scenario))
+        assert (court.trainees, court.same_law, court.retries) == (3, 1, 0)
+        assert (school.trainees, school.same_law, school.decisions["do_not_share"]) == (3, 1, 1)
+        for sc in (court, school):
+            check_every_question(england, sc.scenario, sc.questions)
+        # What the screen shows is those figures.
+        status = plain(screen.query_one("#summary-status", Static).content)
+        assert "3 trainee(s), 6 attempt(s)" in status
+        shown = plain(screen.query_one("#summary-scenarios", Static).content)
+        for sc in (court, school):
+            assert f"{sc.same_decision} of 3" in shown and f"{sc.same_law} of 3" in shown
+        questions = " ".join(plain(screen.query_one("#summary-questions", Static).content).split())
+        for _, q in s.questions_by_difference():
+            assert f"{q.differed} of {q.answered} answered differently" in questions
+            assert " ".join(q.why.split())[:40] in questions
+        await pilot.press("x")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    (report,) = (desk / "exports").glob("training-*.html")
+    assert "Ann Example" in report.read_text(encoding="utf-8")
