@@ -150,6 +150,28 @@ def _csv(s: Summary) -> str:
 
 
 def _template(name: str, s: Summary) -> str:
+    charts = html_charts(s) if name.endswith(".html.j2") else []
+    return _environment().get_template(name).render(
+        s=s,
+        top=s.questions_by_difference()[:TOP_QUESTIONS],
+        charts=[_markup(c) for c in charts],
+        decision=decision_words,
+        pct=_pct,
+    )
+
+
+#: No scripts, nothing fetched from anywhere: inline styles and inline SVG only.
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+#: Markdown's inline markup and the table bar, escaped with a backslash (autoescape turns
+#: `<`, `>` and `&` into entities, which Markdown viewers show as the characters).
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
+
+
+def _environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
@@ -160,18 +182,10 @@ def _template(name: str, s: Summary) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["safe_line"] = safe_line
-    env.filters["cell"] = _md_cell
-    env.filters["decision"] = decision_words
-    env.filters["pct"] = _pct
-    charts: list[str] = []
-    if name.endswith(".html.j2"):
-        charts = html_charts(s)
-    return env.get_template(name).render(
-        s=s,
-        top=s.questions_by_difference()[:TOP_QUESTIONS],
-        charts=[_markup(c) for c in charts],
-    )
+    env.filters["md"] = lambda value: safe_line(str(value)).translate(_MD_SPECIAL)
+    env.filters["line"] = lambda value: safe_line(str(value))
+    env.globals["CSP"] = CSP
+    return env
 
 
 def _markup(svg: str) -> Any:
@@ -209,11 +223,6 @@ def html_charts(s: Summary) -> list[str]:
             chart_id="chart-questions",
         ),
     ]
-
-
-def _md_cell(text: object) -> str:
-    """Text for a Markdown table cell: one line, pipes escaped."""
-    return safe_line(str(text)).replace("|", "\\|")
 
 
 def _pct(part: int, whole: int) -> str:
