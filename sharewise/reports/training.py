@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from sharewise.domain.safe_text import safe_line
 from sharewise.domain.session import QuestionFigures, ScenarioFigures, Summary
 from sharewise.domain.words import DECISION_WORDS
@@ -151,13 +153,18 @@ def _csv(s: Summary) -> str:
 
 def _template(name: str, s: Summary) -> str:
     charts = html_charts(s) if name.endswith(".html.j2") else []
-    return _environment().get_template(name).render(
-        s=s,
-        top=s.questions_by_difference()[:TOP_QUESTIONS],
-        charts=[_markup(c) for c in charts],
-        decision=decision_words,
-        pct=_pct,
+    text: str = (
+        _environment()
+        .get_template(name)
+        .render(
+            s=s,
+            top=s.questions_by_difference()[:TOP_QUESTIONS],
+            charts=[_markup(c) for c in charts],
+            decision=decision_words,
+            pct=_pct,
+        )
     )
+    return text
 
 
 #: No scripts, nothing fetched from anywhere: inline styles and inline SVG only.
@@ -171,9 +178,7 @@ CSP = (
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
 
 
-def _environment() -> Any:
-    import jinja2
-
+def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
         autoescape=True,
