@@ -20,7 +20,8 @@ from sharewise.domain.decide import MissingFact, NoAnswerFits, result_of, route_
 from sharewise.domain.graph import Choice, CompiledTree
 
 #: Marks a question whose answer `route_facts` must work out from there (several fit).
-_FROM_HERE = None
+_FROM_HERE = (None, -1)
+_NOTHING: frozenset[str] = frozenset()
 
 
 class BatchDecider:
@@ -38,60 +39,78 @@ class BatchDecider:
         self.tree = tree
         self.dumps = dumps
         self.values = {name: frozenset(fact.values) for name, fact in tree.vocabulary.root.items()}
-        # node -> (its facts, {values of those facts: the answer taken, or _FROM_HERE})
-        self._nodes: dict[str, tuple[tuple[str, ...], dict[tuple[Any, ...], Choice | None]]] = {}
-        self._texts: dict[tuple[tuple[Choice, ...], frozenset[str]], str] = {}
+        self._outcomes = frozenset(tree.model.outcomes)
+        # node -> (its facts, {their values (one fact: the value itself): (answer, number)})
+        self._nodes: dict[str, tuple[tuple[str, ...], dict[Any, tuple[Choice | None, int]]]] = {}
+        # Every answer taken so far, by number: a route is a tuple of small integers.
+        self._choices: list[Choice] = []
+        self._numbers: dict[Choice, int] = {}
+        self._texts: dict[tuple[tuple[int, ...], frozenset[str]], str] = {}
 
-    def _node(self, node: str) -> tuple[tuple[str, ...], dict[tuple[Any, ...], Choice | None]]:
-        found = self._nodes.get(node)
-        if found is None:
-            found = self._nodes[node] = (tuple(self.tree.question(node).facts()), {})
+    def _node(self, node: str) -> tuple[tuple[str, ...], dict[Any, tuple[Choice | None, int]]]:
+        found = self._nodes[node] = (tuple(self.tree.question(node).facts()), {})
         return found
 
-    def _answer(
-        self, node: str, key: tuple[Any, ...], facts: Mapping[str, object]
-    ) -> Choice | None:
-        """The one answer at `node` these facts settle exactly (as `route_facts` picks it)."""
-        choices = self.tree.choices(node)
-        fitting = [c for c in choices if c.fits(facts)]
-        exact = [c for c in fitting if c.settles(facts)]
-        return exact[0] if len(exact) == 1 else _FROM_HERE
+    def _number(self, choice: Choice) -> int:
+        number = self._numbers.get(choice)
+        if number is None:
+            number = self._numbers[choice] = len(self._choices)
+            self._choices.append(choice)
+        return number
 
-    def route(self, facts: Mapping[str, object]) -> tuple[Choice, ...] | None:
-        """The answers `route_facts` picks, or None if it would raise (missing, no fit)."""
-        tree, node = self.tree, self.tree.start
-        route: list[Choice] = []
-        is_outcome = tree.is_outcome
-        while not is_outcome(node):
-            names, answers = self._node(node)
-            if names[0] not in facts:
-                return None
-            key = tuple(facts.get(name) for name in names)
-            if key in answers:
-                choice = answers[key]
+    def _answer(self, node: str, facts: Mapping[str, object]) -> tuple[Choice | None, int]:
+        """The one answer at `node` these facts settle exactly (as `route_facts` picks it)."""
+        fitting = [c for c in self.tree.choices(node) if c.fits(facts)]
+        exact = [c for c in fitting if c.settles(facts)]
+        if len(exact) != 1:
+            return _FROM_HERE
+        return exact[0], self._number(exact[0])
+
+    def route(self, facts: Mapping[str, object]) -> list[int] | None:
+        """The answers `route_facts` picks, by number, or None if it would raise."""
+        node, get = self.tree.start, facts.get
+        route: list[int] = []
+        outcomes, nodes = self._outcomes, self._nodes
+        while node not in outcomes:
+            names, answers = nodes.get(node) or self._node(node)
+            if len(names) == 1:
+                key: Any = get(names[0])
+                if key is None:
+                    return None
+            elif names[0] in facts:
+                key = tuple(map(get, names))
             else:
-                choice = answers[key] = self._answer(node, key, facts)
-            if choice is _FROM_HERE:
+                return None
+            hit = answers.get(key)
+            if hit is None:
+                hit = answers[key] = self._answer(node, facts)
+            choice, number = hit
+            if choice is None:
                 try:
-                    return (*route, *route_facts(tree, facts, node))
+                    rest = route_facts(self.tree, facts, node)
                 except (MissingFact, NoAnswerFits):
                     return None
-            route.append(choice)
+                return [*route, *map(self._number, rest)]
+            route.append(number)
             node = choice.next
-        return tuple(route)
+        return route
 
     def text(self, facts: Mapping[str, object]) -> str | None:
         values = self.values
-        for name, value in facts.items():
-            allowed = values.get(name)
-            if allowed is None or value.__class__ is not str or value not in allowed:
-                return None
+        try:
+            for name, value in facts.items():
+                if value not in values.get(name, _NOTHING) or value.__class__ is not str:
+                    return None
+        except TypeError:  # a list or an object as a value: `decide` says what is wrong
+            return None
         route = self.route(facts)
         if route is None:
             return None
-        key = (route, frozenset(facts))
+        key = (tuple(route), frozenset(facts))
         text = self._texts.get(key)
         if text is None:
-            result = result_of(self.tree, list(route), facts)
-            text = self._texts[key] = self.dumps(result.to_json_dict())
+            choices = [self._choices[n] for n in route]
+            text = self._texts[key] = self.dumps(
+                result_of(self.tree, choices, facts).to_json_dict()
+            )
         return text
