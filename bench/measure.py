@@ -32,6 +32,9 @@ class Run:
     seconds: float
     max_rss_kib: int
     returncode: int
+    #: CPU time (user + system): what a figure in absolute units is judged by on a shared
+    #: machine, where wall time depends on everyone else's load.
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -95,7 +98,8 @@ start = time.perf_counter()
 pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
 _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - start
-print(seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+print(seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+      usage.ru_utime + usage.ru_stime)
 """
 
 
@@ -112,14 +116,14 @@ def run_once(
         launcher, stdin=subprocess.DEVNULL, capture_output=True, env=env, check=False
     )
     try:
-        seconds, rss, code = done.stdout.decode().split()
+        seconds, rss, code, cpu = done.stdout.decode().split()
     except ValueError:
         raise RuntimeError(f"the launcher failed: {done.stderr.decode(errors='replace')}") from None
     if check and int(code) != 0:
         tail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:]
         raise RuntimeError(f"`{' '.join(argv[-4:])}` exited {code}: " + " / ".join(tail))
     # Linux reports ru_maxrss in KiB.
-    return Run(float(seconds), int(rss), int(code))
+    return Run(float(seconds), int(rss), int(code), float(cpu))
 
 
 def compare(

@@ -1,5 +1,8 @@
 """`make bench`: run every benchmark and write the table in docs/performance.md.
 
+It exits 1, naming each one, when any goal is missed or any figure could not be measured, so
+that a regression fails loudly instead of only changing a cell in the table.
+
 Each section runs on its own: one that cannot run yet (a file not landed) or fails reports
 that in its row instead of stopping the others. The table goes between the two markers in
 docs/performance.md; everything outside them is written by hand and kept as it is.
@@ -136,9 +139,17 @@ def main(argv: list[str] | None = None) -> int:
     else:
         write_doc(block)
         print(f"bench: wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
-    missed = [f.name for f in figures if f.met is False]
-    if missed:
-        print("bench: goals missed: " + "; ".join(missed), file=sys.stderr)
+    missed = [f for f in figures if f.met is False]
+    failed = [f for f in figures if f.note.startswith("failed")]
+    for f in missed:
+        print(f"bench: GOAL MISSED: {f.name}: {f.value} ({ratio_text(f.ratio)}; goal {f.goal})",
+              file=sys.stderr)  # fmt: skip
+    for f in failed:
+        print(f"bench: FAILED: {f.name}: {f.note}", file=sys.stderr)
+    if missed or failed:
+        print(f"bench: {len(missed)} goal(s) missed, {len(failed)} figure(s) failed",
+              file=sys.stderr)  # fmt: skip
+        return 1
     return 0
 
 

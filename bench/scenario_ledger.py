@@ -15,12 +15,18 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sharewise.domain.record import RecordDetails
+    from collections.abc import Callable
+
+    from sharewise.domain.record import EntryKind, RecordDetails
     from sharewise.domain.result import DecisionResult
     from sharewise.store.ledger import Ledger
+    from sharewise.store.sqlite import SQLiteBackend
+
+    #: Appends one entry (kind, data, personal, target, decision) and returns its id.
+    Sink = Callable[[EntryKind, dict[str, Any], dict[str, Any] | None, str | None, str | None], str]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "decision_trees"
@@ -84,50 +90,85 @@ def case_ref(n: int) -> str:
 
 
 def fill(ledger: Ledger, size: int, cases: int, *, today: dt.date | None = None) -> None:
-    """Append `size` entries: decisions, emergencies and their completions, amendments and
-    reviews, over `cases` case references, with review dates either side of `today`."""
-    from sharewise.domain.record import Verdict
+    """Append `size` entries through `ledger`, each as its own durable append: decisions,
+    emergencies and their completions, amendments and reviews, over `cases` case
+    references, with review dates either side of `today`."""
 
-    today = today or dt.date(2026, 12, 1)
-    pool = scenario_cases()
+    def sink(kind: EntryKind, data: Any, personal: Any, target: Any, decision: Any) -> str:
+        # `Ledger._append` is what record_decision, complete, amend and review end in;
+        # `complete` itself would scan every completion so far (quadratic to build).
+        return ledger._append(kind, data, personal, target=target, decision=decision).id
+
+    appends(sink, size, cases, today or dt.date(2026, 12, 1))
+
+
+def bulk_fill(backend: SQLiteBackend, size: int, cases: int, today: dt.date) -> None:
+    """The same entries as `fill`, chained and hashed the same way, in one transaction (a
+    benchmark's 100,000-entry fixture in a minute or two instead of many)."""
+    from sharewise.store.base import Head
+    from sharewise.store.ledger import prepare_entry
+
+    with backend._write() as conn:
+        head = [backend._head_of(conn)]
+
+        def sink(kind: EntryKind, data: Any, personal: Any, target: Any, decision: Any) -> str:
+            entry = prepare_entry(kind, data, personal, target=target, decision=decision)
+            new = entry.finish(head[0])
+            backend._insert(conn, new)
+            head[0] = Head(new.row.seq, new.row.hash)
+            return new.row.id
+
+        appends(sink, size, cases, today)
+
+
+def appends(sink: Sink, size: int, cases: int, today: dt.date) -> None:
+    """Hand `sink` the entries of a realistic ledger, as the Ledger's methods build them."""
+    from sharewise.domain.record import REVIEW_PERSONAL_PATHS, EntryKind, Verdict, split_personal
+    from sharewise.store.ledger import details_parts, result_data
+
+    pool = [(result_data(c.result), c.result.decision.value, *details_parts(c.details))
+            for c in scenario_cases()]  # fmt: skip
+    hurried = ("recipient", "consent", "informed", "method")
+    reviews = [
+        split_personal(
+            {"verdict": v.value, "reviewer": "I. G. Lead",
+             **({"comment": "Checked against the policy."} if odd else {})},
+            REVIEW_PERSONAL_PATHS,
+        )
+        for v in Verdict for odd in (False, True)
+    ]  # fmt: skip
     recent: list[tuple[str, int]] = []  # (id, case) of the last few decisions, to refer to
     waiting: list[tuple[str, int]] = []  # emergencies not yet completed
     for i, kind in zip(range(size), _kinds(size), strict=False):
-        case = pool[i % len(pool)]
+        result, decision, public, personal = pool[i % len(pool)]
         n = i % cases
-        review_by = today + dt.timedelta(days=(i % 61) - 30)
-        details = case.details.model_copy(update={"case_ref": case_ref(n), "review_by": review_by})
+        review_by = (today + dt.timedelta(days=(i % 61) - 30)).isoformat()
+        public = {**public, "review_by": review_by}
         if kind == "emergency":  # filed in a hurry: the case and who filed it, little else
-            hurried = {"recipient": None, "consent": None, "informed": None, "method": None}
-            ref = ledger.record_emergency(details.model_copy(update=hurried))
-            waiting.append((ref.id, n))
+            public = {k: v for k, v in public.items() if k not in hurried}
+            mine = {k: v for k, v in personal.items() if k.split(".")[0] not in hurried}
+            mine["case_ref"] = case_ref(n)
+            eid = sink(EntryKind.EMERGENCY, {"details": public}, mine, None, None)
+            waiting.append((eid, n))
         elif kind == "completion" and waiting:
             target, n = waiting.pop(0)
-            details = details.model_copy(update={"case_ref": case_ref(n)})
-            _complete(ledger, target, details, case.result)
+            data = {"details": public, "result": result}
+            sink(
+                EntryKind.COMPLETION, data, {**personal, "case_ref": case_ref(n)}, target, decision
+            )
         elif kind == "amendment" and recent:
             target, n = recent[i % len(recent)]
-            ledger.amend(target, details.model_copy(update={"case_ref": case_ref(n)}))
+            mine = {**personal, "case_ref": case_ref(n)}
+            sink(EntryKind.AMENDMENT, {"details": public}, mine, target, None)
         elif kind == "review" and recent:
             target, _ = recent[i % len(recent)]
-            verdict = list(Verdict)[i % len(Verdict)]
-            comment = "Checked against the policy." if i % 2 else None
-            ledger.review(target, verdict, "I. G. Lead", comment)
+            said, who = reviews[i % len(reviews)]
+            sink(EntryKind.REVIEW, {"review": said}, who, target, None)
         else:
-            ref = ledger.record_decision(case.result, details)
-            recent = [*recent[-19:], (ref.id, n)]
-
-
-def _complete(ledger: Ledger, target: str, details: RecordDetails, result: DecisionResult) -> None:
-    """The entry `Ledger.complete` appends, without its checks: they scan every completion
-    so far (to refuse a second one), which would make building a big ledger quadratic."""
-    from sharewise.domain.record import EntryKind
-    from sharewise.store.ledger import details_parts, result_data
-
-    public, personal = details_parts(details)
-    data = {"details": public, "result": result_data(result)}
-    decision = result.decision.value
-    ledger._append(EntryKind.COMPLETION, data, personal, target=target, decision=decision)
+            data = {"result": result, "details": public}
+            mine = {**personal, "case_ref": case_ref(n)}
+            eid = sink(EntryKind.DECISION, data, mine, None, decision)
+            recent = [*recent[-19:], (eid, n)]
 
 
 def _kinds(size: int) -> Iterator[str]:
