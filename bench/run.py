@@ -34,7 +34,7 @@ SECTIONS: tuple[tuple[str, str, dict[str, object], dict[str, object]], ...] = (
     ("cli", "bench.bench_cli", {"repeats": 11}, {"repeats": 1}),
     ("tui", "bench.bench_tui", {"repeats": 11}, {"repeats": 1}),
     ("ledger", "bench.ledger_figures", {}, {"quick": True}),
-    ("records", "bench.bench_records", {"repeats": 5}, {"repeats": 1, "sizes": (20, 60)}),
+    ("records", "bench.bench_records", {"repeats": 3}, {"repeats": 1, "sizes": (20, 60)}),
     ("tree diff", "bench.bench_tree_diff", {"repeats": 3}, {"repeats": 1, "size": 60}),
 )
 
