@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,18 @@ def _isolated_data_dir(
     monkeypatch.setenv("SHAREWISE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("SHAREWISE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("SHAREWISE_DATABASE_URL", raising=False)
+
+
+#: The day the suite runs on, as far as the rules about dates are concerned: fixtures set
+#: review dates (2026-12-06) that must stay in the future however late the suite is run.
+FROZEN_TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sharewise.domain import record
+
+    monkeypatch.setattr(record, "local_today", lambda: FROZEN_TODAY)
 
 
 @pytest.fixture()

@@ -253,10 +253,15 @@ class PlainRecord:
             if key == "review_by" and reply:
                 import datetime as dt
 
+                from sharewise.domain.record import past_review_date
+
                 try:
-                    dt.date.fromisoformat(reply)
+                    past = past_review_date(dt.date.fromisoformat(reply))
                 except ValueError:
                     p.say("Write the date as YYYY-MM-DD, for example 2026-12-06.")
+                    continue
+                if past:
+                    p.say(past)
                     continue
             warning = (
                 name_warning(reply)

@@ -311,3 +311,20 @@ def record_schema() -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "sharewise ledger entry"
     return schema
+
+
+def local_today() -> dt.date:
+    """Today where the practitioner is (tests fix it, so dates in fixtures stay valid)."""
+    return dt.date.today()
+
+
+def past_review_date(review: dt.date, today: dt.date | None = None) -> str | None:
+    """Why a review date cannot be set on a new record, if it cannot: a date already past
+    would make the record due the moment it is filed, which is a slip, not a plan."""
+    today = today or local_today()
+    if review < today:
+        return (
+            f"The review date {review.isoformat()} has passed: choose a day from today "
+            f"({today.isoformat()}) on, or leave it empty."
+        )
+    return None

@@ -7,6 +7,7 @@ chain positions always come from the store; the UI never invents them.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -74,6 +75,8 @@ class RecordStore(Protocol):
     def get(self, entry_id: str) -> Entry: ...
 
     def export(self, entry_id: str) -> list[Path]: ...
+
+    def due(self, today: dt.date) -> list[tuple[Entry, str]]: ...
 
 
 def _quiet() -> None:
@@ -168,6 +171,18 @@ class LedgerStore:
         with self._open(create=False) as ledger:
             entry: Entry = ledger.get(entry_id)
             return entry
+
+    def due(self, today: dt.date) -> list[tuple[Entry, str]]:
+        """What `records due` lists: records past their review date (not superseded or
+        reassessed since) and emergency records still to be completed, with why."""
+        from sharewise.store import LedgerMissing
+
+        try:
+            ledger = self._open(create=False)
+        except LedgerMissing:
+            return []
+        with ledger:
+            return list(ledger.due(today))
 
     def export(self, entry_id: str) -> list[Path]:
         """This one record as Markdown and JSON (the store's formats), private to this user."""

@@ -134,6 +134,9 @@ class FakeStore:
     def export(self, entry_id: str) -> list[Path]:
         return [Path(f"/exports/record-{entry_id}.md")]
 
+    def due(self, today: dt.date) -> list[tuple[Entry, str]]:
+        return []
+
 
 FROZEN_TODAY = dt.date(2026, 11, 29)
 

@@ -23,6 +23,16 @@ ROOT = Path(__file__).resolve().parents[2]
 TREE = ROOT / "tests" / "fixtures" / "trees" / "example.yaml"
 PUBLIC = {"immediate_danger": "no", "identifiable": "yes", "sharer": "public_authority"}
 SOON = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+PAST = dt.date.today() - dt.timedelta(days=3)
+
+
+def backdate_review(data: Path) -> None:
+    """Amend record 1 so that its review date has passed (the form would refuse to set a
+    date in the past; time passing is what makes one)."""
+    with open_ledger(data, create=False) as ledger:
+        first = ledger.get("1")
+        assert first.details is not None
+        ledger.amend(first.id, first.details.model_copy(update={"review_by": PAST}))
 
 
 def details(case: str = "CS-2026-00417", review: str = SOON) -> list[str]:
@@ -73,12 +83,12 @@ def test_compare_names_the_changed_answer_and_the_law() -> None:
 def test_a_reassessment_with_one_changed_answer_links_the_records(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    past = (dt.date.today() - dt.timedelta(days=3)).isoformat()
-    code, out = run(["2", "1", "1", *details(review=past)], tmp_path, monkeypatch, "--plain")
+    code, out = run(["2", "1", "1", *details()], tmp_path, monkeypatch, "--plain")
     assert code == 0, out
+    backdate_review(tmp_path)
     with open_ledger(tmp_path, create=False) as ledger:
-        (first,) = list(ledger.entries())
-        assert [e.id for e, _ in ledger.due(dt.date.today())] == [first.id]
+        first, amended = list(ledger.entries())
+        assert [e.id for e, _ in ledger.due(dt.date.today())] == [amended.id]
     # Enter keeps "no danger" and "identifiable"; "2" is the new answer: another organisation.
     lines = ["", "", "2", "yes", "", *details()[2:]]
     code, out = run(lines, tmp_path, monkeypatch, "--from", str(first.seq))
@@ -117,8 +127,8 @@ def sw(data: Path, *argv: str) -> tuple[int, str]:
 def test_a_reassessment_under_another_case_reference_still_clears_the_due_date(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    past = (dt.date.today() - dt.timedelta(days=3)).isoformat()
-    run(["2", "1", "1", *details(review=past)], tmp_path, monkeypatch, "--plain")
+    run(["2", "1", "1", *details()], tmp_path, monkeypatch, "--plain")
+    backdate_review(tmp_path)
     code, out = run(["", "", "", *details("CS-NEW")], tmp_path, monkeypatch, "--from", "1")
     assert code == 0, out
     assert "No answer changed." in out
@@ -145,8 +155,7 @@ def test_reassessing_what_is_not_a_decision_is_refused(
 def test_the_timeline_shows_the_decision_its_review_and_the_reassessment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    past = (dt.date.today() - dt.timedelta(days=3)).isoformat()
-    run(["2", "1", "1", *details(review=past)], tmp_path, monkeypatch, "--plain")
+    run(["2", "1", "1", *details()], tmp_path, monkeypatch, "--plain")
     run(["2", "1", "2", *details("CS-OTHER")], tmp_path, monkeypatch, "--plain")
     review = ("records", "review", "1", "--verdict", "follow_up", "--reviewer", "A. Lead")
     assert sw(tmp_path, *review, "--comment", "Revisit after the meeting")[0] == 0

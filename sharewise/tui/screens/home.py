@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,6 +13,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from sharewise.domain.record import Entry
+
+#: How many due records the home screen names; the Records screen has the rest.
+DUE_SHOWN = 5
 
 
 @dataclass
@@ -85,7 +91,37 @@ class HomeScreen(Screen[None]):
             yield menu
             yield Static("Loading the decision tree…", id="home-status")
             yield Static("", id="home-settings")
+            due = Static("", id="home-due")
+            due.display = False  # until the ledger says something is due
+            yield due
         yield Footer()
+
+    def on_screen_resume(self) -> None:
+        """Read what is due each time the home screen shows: a record just filed, completed
+        or reassessed changes it."""
+        self.run_worker(self._read_due, thread=True, exclusive=True, group="home-due")
+
+    def _read_due(self) -> None:
+        import datetime as dt
+
+        from sharewise.domain.errors import SharewiseError
+
+        store = getattr(self.app, "store", None)
+        if store is None:
+            return
+        try:
+            rows = store.due(dt.datetime.now(dt.UTC).date())
+        except SharewiseError:
+            return  # the Records screen says what is wrong with the ledger
+        self.app.call_from_thread(self._show_due, rows)
+
+    def _show_due(self, rows: list[tuple[Entry, str]]) -> None:
+        """Records past their review date and emergencies awaiting completion: what
+        `records due` lists, so that review dates are kept, not only written down."""
+        shown = self.query_one("#home-due", Static)
+        shown.display = bool(rows)
+        if rows:
+            shown.update(due_text(rows))
 
     def on_mount(self) -> None:
         self.query_one("#home-menu", OptionList).highlighted = 0
@@ -140,3 +176,24 @@ class HomeScreen(Screen[None]):
         event.stop()
         if event.option.id:
             await self.app.run_action(event.option.id)
+
+
+def due_text(rows: list[tuple[Entry, str]]) -> Text:
+    """What is due, in a few lines: the counts, then the first few records by number."""
+    from sharewise.domain.safe_text import safe_line
+
+    waiting = sum(1 for e, _ in rows if e.kind.value == "emergency")
+    overdue = len(rows) - waiting
+    parts = []
+    if overdue:
+        parts.append(f"{overdue} record{'s' if overdue != 1 else ''} past the review date")
+    if waiting:
+        parts.append(f"{waiting} emergency record{'s' if waiting != 1 else ''} to complete")
+    text = Text()
+    text.append("Due now: " + "; ".join(parts) + ". Records (r) to open them.", style="bold")
+    for entry, why in rows[:DUE_SHOWN]:
+        case = entry.details.case_ref if entry.details and entry.details.case_ref else ""
+        text.append(f"\n  Entry {entry.seq}  {safe_line(case)}  {why}")
+    if len(rows) > DUE_SHOWN:
+        text.append(f"\n  and {len(rows) - DUE_SHOWN} more")
+    return text

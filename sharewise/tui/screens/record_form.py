@@ -21,7 +21,7 @@ from textual.widgets import Button, Footer, Header, Input, Static
 
 from sharewise.domain.citations import Registry
 from sharewise.domain.errors import SharewiseError
-from sharewise.domain.record import RecordDetails, nest_fields
+from sharewise.domain.record import RecordDetails, nest_fields, past_review_date
 from sharewise.domain.record_prefill import Suggestion, is_unfinished
 from sharewise.domain.result import DecisionResult
 from sharewise.domain.safe_text import safe_line
@@ -267,6 +267,10 @@ class RecordFormScreen(Screen[None]):
                 review = dt.date.fromisoformat(values["review_by"])
             except ValueError:
                 problems["review_by"] = "Write the date as YYYY-MM-DD, for example 2026-12-06."
+            else:
+                past = past_review_date(review)
+                if past:
+                    problems["review_by"] = past
         if problems:
             return None, problems
         data = nest_fields(

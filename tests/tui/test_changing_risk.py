@@ -1,0 +1,80 @@
+"""Review dates kept, and cases revisited: the home screen lists what is due, the record
+form refuses a review date in the past, and a record can be reassessed from Records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from sharewise.domain.decide import decide
+from sharewise.domain.graph import load_tree
+from sharewise.store import open_ledger
+from sharewise.tui.app import SharewiseApp
+from sharewise.tui.screens.record_form import RecordFormScreen
+from sharewise.tui.screens.saved import SavedScreen
+from tests.tui.conftest import EXAMPLE_TREE, ready
+from tests.tui.test_records_ig import SHARE, details
+
+MakeApp = Callable[..., SharewiseApp]
+TODAY = dt.datetime.now(dt.UTC).date()
+
+
+def seed_overdue(data_dir: Path) -> str:
+    """A decision whose review date passed three days ago, and an emergency to complete."""
+    tree = load_tree(Path(EXAMPLE_TREE))
+    late = details("CS-LATE").model_copy(update={"review_by": TODAY - dt.timedelta(days=3)})
+    with open_ledger(data_dir) as ledger:
+        ref = ledger.record_decision(decide(tree, SHARE), late)
+        ledger.record_emergency(
+            details("CS-NOW").model_copy(update={"recipient": None, "review_by": None})
+        )
+    return ref.id
+
+
+def home_due(pilot: Pilot[Any]) -> Static:
+    return pilot.app.screen.query_one("#home-due", Static)
+
+
+async def test_the_home_screen_lists_what_is_due(make_app: MakeApp, data_dir: Path) -> None:
+    seed_overdue(data_dir)
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        due = home_due(pilot)
+        assert due.display
+        text = str(due.render())
+        assert "1 record past the review date; 1 emergency record to complete" in text
+        assert "CS-LATE" in text and f"review was due {TODAY - dt.timedelta(days=3)}" in text
+
+
+async def test_nothing_due_shows_nothing(make_app: MakeApp, data_dir: Path) -> None:
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert not home_due(pilot).display
+
+
+async def test_the_record_form_refuses_a_review_date_in_the_past(
+    make_app: MakeApp, data_dir: Path
+) -> None:
+    from tests.tui.conftest import DETAILS, fill
+    from tests.tui.test_flows import start
+
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await start(pilot)
+        await pilot.press("2", "1", "1", "r")
+        await pilot.pause()
+        form = pilot.app.screen
+        assert isinstance(form, RecordFormScreen)
+        await fill(pilot, {**DETAILS, "review_by": "2026-11-28"})  # the day before "today"
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert pilot.app.screen is form
+        assert "has passed" in form.fields()["review_by"].error
+        await fill(pilot, {**DETAILS, "review_by": "2026-11-29"})  # today will do
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert isinstance(pilot.app.screen, SavedScreen)
