@@ -228,7 +228,8 @@ def run_diff(args: argparse.Namespace) -> int:
         if ledger is not None:
             ledger.close()
     questions = td.question_changes(old, new)
-    changed = bool(groups or questions)
+    broken = _broken_scenarios(args.scenarios, old, new)
+    changed = bool(groups or questions or any(not before for _, before, _ in broken))
     if args.json:
         print_json(
             {
@@ -238,6 +239,10 @@ def run_diff(args: argparse.Namespace) -> int:
                 "questions": [diff_text.question_json(q) for q in questions],
                 "groups": [diff_text.group_json(g) for g in groups],
                 "totals": diff_text.totals_json(totals),
+                "scenarios_failing": [
+                    {"scenario": sid, "failing_before": before, "failures": failures}
+                    for sid, before, failures in broken
+                ],
             }
         )
         return 1 if changed else 0
@@ -250,6 +255,11 @@ def run_diff(args: argparse.Namespace) -> int:
         out.write(f"\n{len(groups)} kind{'s' if len(groups) != 1 else ''} of change\n")
     diff_text.write_groups(out, groups, hint="--json lists them all")
     diff_text.write_totals(out, totals)
+    if broken:
+        out.write(f"\nscenarios whose expectation the new tree does not meet: {len(broken)}\n")
+        for sid, before, failures in broken:
+            out.write(f"  {sid}{' (the old tree failed it too)' if before else ''}\n")
+            out.write("".join(f"    {failure}\n" for failure in failures))
     if not changed:
         out.write("no change: every case is decided the same way on both trees\n")
     return 1 if changed else 0
@@ -276,6 +286,27 @@ def _scenario_cases(folder: str | None, on_old: Replayer, on_new: Replayer) -> I
         scenario = load_scenario(file)
         facts = scenario.facts
         yield Case(Source.SCENARIO, scenario.id, facts, on_old(facts), on_new(facts))
+
+
+def _broken_scenarios(
+    folder: str | None, old: CompiledTree, new: CompiledTree
+) -> list[tuple[str, bool, list[str]]]:
+    """Scenarios whose `expect` block the new tree does not meet: (id, whether the old tree
+    failed it too, what is wrong). A tree change that breaks a trainer's model answer must be
+    seen before the tree ships, not in front of a class."""
+    from sharewise import paths
+    from sharewise.domain.scenarios import check_scenario, load_scenario, scenario_files
+
+    if folder == "none":
+        return []
+    broken = []
+    for file in scenario_files(Path(folder) if folder else paths.scenarios_dir()):
+        scenario = load_scenario(file)
+        after = check_scenario(new, scenario, file)
+        if not after.ok:
+            before = not check_scenario(old, scenario, file).ok
+            broken.append((scenario.id, before, after.failures))
+    return broken
 
 
 def _diff_ledger(args: argparse.Namespace) -> Ledger | None:
