@@ -18,6 +18,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import ValidationError
 
@@ -36,8 +37,25 @@ def training_folder(data_dir: str | os.PathLike[str] | None) -> Path:
     return data_folder(data_dir) / "training"
 
 
-def open_training(data_dir: str | os.PathLike[str] | None) -> SessionFiles:
-    """Where this machine keeps training sessions."""
+class TrainingStore(Protocol):
+    """Where attempts are kept: this machine's files, or the organisation's server."""
+
+    def add(self, attempt: Attempt) -> Path | str: ...
+    def read(self, session: str) -> Read: ...
+    def sessions(self) -> dict[str, int]: ...
+    def merge(self, sources: Iterable[Path]) -> Merged: ...
+
+
+def open_training(data_dir: str | os.PathLike[str] | None) -> TrainingStore:
+    """Where training sessions are kept: the PostgreSQL server SHAREWISE_DATABASE_URL names
+    (every machine in the room writes to it), or else files in this machine's data folder."""
+    from sharewise.store import DATABASE_URL_ENV
+
+    url = os.environ.get(DATABASE_URL_ENV)
+    if url:
+        from sharewise.store.training_pg import PostgresSessions
+
+        return PostgresSessions(url)
     return SessionFiles(training_folder(data_dir))
 
 
@@ -131,23 +149,30 @@ class SessionFiles:
             ) from None
 
     def read(self, session: str) -> Read:
-        """The session's attempts (exactly this name) from this folder's files."""
+        """The session's attempts (exactly this name) from this folder's files, each once
+        (a line written twice, by a save retried or a file merged by hand, is one attempt),
+        in the order they were made."""
         out = Read()
+        seen: set[str] = set()
         for path in self.files():
             got = read_attempts(path)
             mine = [a for a in got.attempts if a.session == session]
             if mine or path == self.path_for(session):
-                out.attempts += mine
                 out.problems += got.problems
+            for a in mine:
+                if a.id not in seen:
+                    seen.add(a.id)
+                    out.attempts.append(a)
+        out.attempts.sort(key=lambda a: (a.at, a.id))
         return out
 
     def sessions(self) -> dict[str, int]:
-        """Every session name with its number of attempts."""
-        counts: dict[str, int] = {}
+        """Every session name with its number of attempts (each counted once)."""
+        ids: dict[str, set[str]] = {}
         for path in self.files():
             for a in read_attempts(path).attempts:
-                counts[a.session] = counts.get(a.session, 0) + 1
-        return counts
+                ids.setdefault(a.session, set()).add(a.id)
+        return {name: len(found) for name, found in ids.items()}
 
     def merge(self, sources: Iterable[Path]) -> Merged:
         """Add the attempts in `sources` (files from other machines) that are not here yet."""

@@ -1,0 +1,111 @@
+"""Training attempts on the organisation's PostgreSQL server, where one is configured.
+
+With SHAREWISE_DATABASE_URL set, every machine in the training room writes its attempts to
+one table, so the trainer's summary needs no files collected. The table is apart from the
+ledger's (training never enters the ledger or its statistics), keyed by the attempt's id so
+that merging a file someone kept offline counts each attempt once, exactly as the file store
+does. Messages never include the connection string, which may hold a password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from sharewise.domain.errors import StoreError
+from sharewise.domain.session import Attempt
+from sharewise.store.training import Merged, Read, read_attempts
+
+TABLE = "training_attempts"
+_CREATE = f"""
+CREATE TABLE IF NOT EXISTS {TABLE} (
+  id text PRIMARY KEY,
+  session text NOT NULL,
+  at timestamptz NOT NULL,
+  body jsonb NOT NULL
+)
+"""
+WHERE = "the training sessions on the PostgreSQL server"
+
+
+class PostgresSessions:
+    """The same operations as `SessionFiles`, on one shared table."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def _connect(self) -> Any:
+        import psycopg
+
+        try:
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise StoreError(f"could not reach {WHERE} ({_reason(exc)})") from None
+        try:
+            exists = conn.execute("SELECT to_regclass(%s)", (TABLE,)).fetchone()
+            if exists is None or exists[0] is None:
+                conn.execute(_CREATE)
+        except psycopg.Error as exc:
+            conn.close()
+            raise StoreError(
+                f"could not prepare {WHERE} ({_reason(exc)}); an administrator can create "
+                f"the table {TABLE} by running `sharewise train sessions` once as its owner"
+            ) from None
+        return conn
+
+    def _insert(self, conn: Any, attempts: Iterable[Attempt]) -> int:
+        import psycopg
+
+        added = 0
+        try:
+            for a in attempts:
+                cursor = conn.execute(
+                    f"INSERT INTO {TABLE} (id, session, at, body) VALUES (%s, %s, %s, %s)"
+                    " ON CONFLICT (id) DO NOTHING",
+                    (a.id, a.session, a.at, a.model_dump_json()),
+                )
+                added += cursor.rowcount
+        except psycopg.Error as exc:
+            raise StoreError(f"could not save to {WHERE} ({_reason(exc)})") from None
+        return added
+
+    def add(self, attempt: Attempt) -> str:
+        with self._connect() as conn:
+            self._insert(conn, [attempt])
+        return WHERE
+
+    def read(self, session: str) -> Read:
+        out = Read()
+        with self._connect() as conn:
+            rows = conn.execute(
+                f"SELECT body::text FROM {TABLE} WHERE session = %s ORDER BY at, id", (session,)
+            ).fetchall()
+        out.attempts = [Attempt.model_validate_json(row[0]) for row in rows]
+        return out
+
+    def sessions(self) -> dict[str, int]:
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT session, count(*) FROM {TABLE} GROUP BY session")
+            return {str(name): int(n) for name, n in rows.fetchall()}
+
+    def merge(self, sources: Iterable[Path]) -> Merged:
+        out = Merged()
+        with self._connect() as conn:
+            for source in sources:
+                got = read_attempts(source)
+                out.problems += got.problems
+                added = self._insert(conn, got.attempts)
+                out.added += added
+                out.already += len(got.attempts) - added
+                for a in got.attempts:
+                    if a.session not in out.sessions:
+                        out.sessions.append(a.session)
+        return out
+
+
+def _reason(exc: Exception) -> str:
+    """The server's reason in one line, without the connection string."""
+    diag = getattr(exc, "diag", None)
+    text = getattr(diag, "message_primary", None) or type(exc).__name__
+    return str(text).splitlines()[0]
