@@ -473,11 +473,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "give --checkpoint FILE as well",
             )
         )
-    ledger = _open(args)
+    from sharewise.domain.safe_text import safe_line
+    from sharewise.store.base import LedgerCorrupt
+
     location = "(no ledger)"
-    if ledger is None:
-        report = Report()
-        if point is not None and point.size > 0:
+    report = Report()
+    try:
+        ledger = _open(args)
+    except LedgerCorrupt as exc:
+        # Opened, but not a ledger this sharewise wrote or can vouch for (damaged, a newer
+        # schema, its metadata gone): a finding for whoever watches (exit 1), not "cannot
+        # open" (exit 3, which a monitor may treat as a passing outage).
+        ledger = None
+        location = "(not one this sharewise can vouch for)"
+        report.breaks.append(Break(0, None, safe_line(exc.render())))
+    else:
+        if ledger is None and point is not None and point.size > 0:
             report.checkpoint_checked = True
             report.breaks.append(
                 Break(
@@ -486,7 +497,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                     f"there is no ledger here, but the checkpoint recorded {point.size} entries",
                 )
             )
-    else:
+    if ledger is not None:
         with ledger:
             location = ledger.backend.location
             report = verify(ledger.backend, point, trusted_key=key)

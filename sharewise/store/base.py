@@ -225,6 +225,12 @@ class LedgerCorrupt(StoreError):
     """The ledger file is damaged or is not a sharewise ledger; it has been left untouched."""
 
 
+class LedgerUnrecognised(LedgerCorrupt):
+    """A ledger this sharewise cannot vouch for: written by a newer version, or with the rows
+    that say what it is (its metadata) gone. `records verify` reports it as a problem found
+    (exit 1), not as a ledger that cannot be opened (exit 3): a monitor must hear of it."""
+
+
 class LedgerMissing(StoreError):
     """There is no ledger yet at the place named (nothing has been recorded there)."""
 
@@ -299,8 +305,10 @@ class Backend(ABC):
         """(seq, id) of every entry whose target is not an earlier entry's id (verify)."""
 
     def database_problems(self) -> list[str]:
-        """What is wrong beneath the chain, in the database itself (verify): for PostgreSQL,
-        a `head` row out of step with the last entry."""
+        """What is wrong beneath the chain, in the database itself (verify): damage the
+        database's own check finds, a schema (tables, indexes, triggers) not the one this
+        version writes, and for PostgreSQL a `head` row out of step with the last entry.
+        Names in the messages come from the database: callers show them with `safe_line`."""
         return []
 
     @abstractmethod

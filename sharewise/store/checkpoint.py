@@ -244,9 +244,7 @@ def generate_key(path: str | Path) -> str:
         for place in (target, public_file):
             if os.path.lexists(place):
                 raise UnsafeTarget(
-                    errno.EEXIST,
-                    "a file already exists here; choose a new name (a key is never overwritten)",
-                    str(place),
+                    errno.EEXIST, "a file already exists here; a key is never overwritten"
                 )
         place = target
         written = write_private_bytes(target, pem, replace=False)

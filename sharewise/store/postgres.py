@@ -18,6 +18,7 @@ Reads page through the chain by `seq` so that a long verify never holds a transa
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 import uuid
@@ -46,6 +47,7 @@ from sharewise.store.base import (
     LedgerFull,
     LedgerLocked,
     LedgerMissing,
+    LedgerUnrecognised,
     Links,
     NewEntry,
     PersonalRow,
@@ -227,8 +229,6 @@ CREATE TRIGGER head_no_truncate BEFORE TRUNCATE ON head
 
 def _upgrade_v3(conn: psycopg.Connection[Any]) -> None:
     """`head` moved only by the insert trigger, which checks each entry against it."""
-    from psycopg import sql
-
     found = conn.execute(
         "SELECT h.seq, h.hash, (SELECT e.hash FROM entries e ORDER BY e.seq DESC LIMIT 1),"
         " (SELECT COUNT(*) FROM entries) FROM head h"
@@ -238,16 +238,22 @@ def _upgrade_v3(conn: psycopg.Connection[Any]) -> None:
             "the ledger's head row does not match its last entry, so it cannot be upgraded; "
             "run `sharewise records verify` and restore the database from a backup"
         )
+    conn.execute(_v3_text(conn).encode())
+
+
+def _v3_text(conn: psycopg.Connection[Any]) -> str:
+    """Schema 3's script, for the schema the connection creates in."""
+    from psycopg import sql
+
     schema = conn.execute("SELECT current_schema()").fetchone()
     if schema is None or schema[0] is None:
         raise StoreError("the ledger's database has no schema to create the ledger in")
-    text = _SCHEMA_V3.format(
+    return _SCHEMA_V3.format(
         schema=sql.Identifier(schema[0]).as_string(conn),
         label=chain.ENTRY_LABEL.hex(),
         genesis=GENESIS,
         slack=CLOCK_SLACK_SECONDS,
     )
-    conn.execute(text.encode())
 
 
 def grants_sql(role: str, *, purge: bool = False) -> str:
@@ -282,6 +288,14 @@ MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any]], None]] = {
     1: _create_v1,
     2: _create_v2,
     3: _upgrade_v3,
+}
+
+#: version -> that version's DDL as run (what `verify` derives the expected schema from).
+#: Every migration has its script here; a test holds the two dicts to the same versions.
+DDL: dict[int, Callable[[psycopg.Connection[Any]], str]] = {
+    1: lambda conn: _SCHEMA_V1,
+    2: lambda conn: _SCHEMA_V2,
+    3: _v3_text,
 }
 
 _COLUMNS = (
@@ -347,12 +361,15 @@ class PostgresBackend(Backend):
         except psycopg.Error as exc:
             raise _translate(exc, self.location, "open") from None
         if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"the ledger in {self.location} was written by a newer sharewise "
-                f"(schema {version}); upgrade sharewise to read it"
+            raise LedgerUnrecognised(
+                f"the ledger in {self.location} says it was written by a newer sharewise "
+                f"(schema {version}); upgrade sharewise to read and verify it"
             )
         if version < SCHEMA_VERSION or "ledger_id" not in meta:
-            raise LedgerCorrupt(f"{self.location} does not hold a complete sharewise ledger")
+            raise LedgerUnrecognised(
+                f"{self.location} does not hold a complete sharewise ledger (its metadata "
+                "rows are missing)"
+            )
         self.ledger_id = meta["ledger_id"]
 
     def _migrate(self, version: int) -> None:
@@ -596,6 +613,40 @@ class PostgresBackend(Backend):
             raise _translate(exc, self.location, "read") from None
 
     def database_problems(self) -> list[str]:
+        """The head row against the last entry, then the schema against this version's DDL
+        (`schema_differences`)."""
+        ddl = "\n".join(script(self._conn) for script in DDL.values())
+        return self._head_problems() + schema_differences(
+            self._actual_schema(), expected_schema(ddl)
+        )
+
+    def _actual_schema(self) -> dict[str, dict[str, str]]:
+        """What the ledger's schema holds, as `expected_schema` describes the DDL."""
+        here = "n.nspname = current_schema()"
+        queries = {
+            "table": "SELECT c.relname, '' FROM pg_class c JOIN pg_namespace n ON"
+            f" n.oid = c.relnamespace WHERE {here} AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+            "index": "SELECT c.relname, t.relname FROM pg_index i JOIN pg_class c ON"
+            " c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n"
+            f" ON n.oid = t.relnamespace WHERE {here} AND NOT EXISTS (SELECT 1 FROM"
+            " pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)",
+            "trigger": "SELECT g.tgname, concat_ws(' ', c.relname, p.proname, g.tgenabled::text)"
+            " FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON"
+            f" n.oid = c.relnamespace JOIN pg_proc p ON p.oid = g.tgfoid WHERE {here}"
+            " AND NOT g.tgisinternal",
+            "function": "SELECT p.proname, md5(p.prosrc) FROM pg_proc p JOIN pg_namespace n"
+            f" ON n.oid = p.pronamespace WHERE {here}",
+            "rule": "SELECT r.rulename, r.tablename FROM pg_rules r JOIN pg_namespace n ON"
+            f" n.nspname = r.schemaname WHERE {here}",
+            "policy": "SELECT p.policyname, p.tablename FROM pg_policies p JOIN pg_namespace n"
+            f" ON n.nspname = p.schemaname WHERE {here}",
+        }
+        return {
+            kind: {str(name): str(detail) for name, detail in self._select(sql)}
+            for kind, sql in queries.items()
+        }
+
+    def _head_problems(self) -> list[str]:
         found = self._select(
             "SELECT h.seq, h.hash, (SELECT e.hash FROM entries e WHERE e.seq = h.seq),"
             " (SELECT MAX(e.seq) FROM entries e) FROM head h"
@@ -640,6 +691,45 @@ def _version(meta: dict[str, str]) -> int:
     """The schema version: the one the ledger was created at, or the last step since."""
     steps = [int(k.rsplit("_", 1)[1]) for k in meta if re.fullmatch(r"schema_version_\d+", k)]
     return max([int(meta.get("schema_version", "0")), *steps])
+
+
+def expected_schema(ddl: str) -> dict[str, dict[str, str]]:
+    """The objects a DDL script makes, by kind and name, with what `verify` compares for
+    each: a table's nothing, an index's table, a trigger's table, function and state (`O`:
+    enabled), a function's body (md5, as the catalog is asked), a rule's or policy's table.
+    Read from the code's own scripts (`DDL`), so a later schema change is expected at once."""
+    flat = re.sub(r"\s+", " ", ddl)
+    trigger = r"CREATE TRIGGER (\w+) [^;]*? ON (\w+) FOR EACH \w+ EXECUTE FUNCTION (\w+)"
+    function = r"CREATE (?:OR REPLACE )?FUNCTION (\w+)\(.*?\$\$(.*?)\$\$"
+    return {
+        "table": {n: "" for n in re.findall(r"CREATE TABLE (\w+)", flat)},
+        "index": dict(re.findall(r"CREATE (?:UNIQUE )?INDEX (\w+) ON (\w+)", flat)),
+        "trigger": {n: f"{t} {f} O" for n, t, f in re.findall(trigger, flat)},
+        "function": {
+            n: hashlib.md5(body.encode()).hexdigest()
+            for n, body in re.findall(function, ddl, flags=re.S)
+        },
+        "rule": dict(re.findall(r"CREATE (?:OR REPLACE )?RULE (\w+) AS ON \w+ TO (\w+)", flat)),
+        "policy": dict(re.findall(r"CREATE POLICY (\w+) ON (\w+)", flat)),
+    }
+
+
+def schema_differences(
+    actual: dict[str, dict[str, str]], expected: dict[str, dict[str, str]]
+) -> list[str]:
+    """What differs, object by object (as SQLite's `schema_differences` says it)."""
+    problems: list[str] = []
+    for kind in expected:
+        have, want = actual.get(kind, {}), expected[kind]
+        for name in sorted(want.keys() - have.keys()):
+            problems.append(f"the {kind} {name} that sharewise wrote is missing (dropped)")
+        for name in sorted(have.keys() - want.keys()):
+            problems.append(f"a {kind} {name} was added: not what sharewise wrote")
+        for name in sorted(want.keys() & have.keys()):
+            if have[name] != want[name]:
+                what = "disabled or changed" if kind == "trigger" else "changed"
+                problems.append(f"the {kind} {name} was {what}: not what sharewise wrote")
+    return problems
 
 
 def _describe(url: str) -> str:

@@ -42,6 +42,7 @@ from sharewise.store.base import (
     LedgerFull,
     LedgerLocked,
     LedgerMissing,
+    LedgerUnrecognised,
     Links,
     NewEntry,
     PersonalRow,
@@ -253,9 +254,9 @@ class SQLiteBackend(Backend):
                     "untouched. Move it aside (or restore the ledger from a backup)"
                 )
             if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"the ledger at {self.location} was written by a newer sharewise "
-                    f"(schema {version}); upgrade sharewise to read it"
+                raise LedgerUnrecognised(
+                    f"the ledger at {self.location} says it was written by a newer sharewise "
+                    f"(schema {version}); upgrade sharewise to read and verify it"
                 )
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode=WAL")
@@ -267,7 +268,9 @@ class SQLiteBackend(Backend):
                 self._migrate(conn, version)
             row = conn.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()
             if row is None:
-                raise LedgerCorrupt(f"{self.location} has lost its ledger id; it is damaged")
+                raise LedgerUnrecognised(
+                    f"{self.location} has lost its ledger id (its metadata was removed)"
+                )
             self.ledger_id = str(row[0])
         except sqlite3.Error as exc:
             conn.close()
@@ -499,6 +502,21 @@ class SQLiteBackend(Backend):
         except sqlite3.Error as exc:
             raise _translate(exc, self.location, "read") from None
 
+    def database_problems(self) -> list[str]:
+        """SQLite's own integrity check (every page, and every index against its table: a
+        corrupted index makes entries unfindable by id while the chain, read in table order,
+        still verifies), then the schema against the one this version writes."""
+        problems: list[str] = []
+        try:
+            damage = [str(r[0]) for r in self._conn.execute("PRAGMA integrity_check(20)")]
+            actual = schema_of(self._conn)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        if damage != ["ok"]:
+            problems += [f"SQLite's integrity check: {line}" for line in damage]
+        problems += schema_differences(actual, expected_schema())
+        return problems
+
     def head(self) -> Head:
         try:
             return self._head_of(self._conn)
@@ -518,6 +536,51 @@ class SQLiteBackend(Backend):
     def connection(self) -> sqlite3.Connection:
         """The raw connection, for tests that play the attacker or fill the disk."""
         return self._conn
+
+
+SchemaObject = tuple[str, str, str, str | None]
+
+
+def schema_of(conn: sqlite3.Connection) -> list[SchemaObject]:
+    """Every object in a database's schema: (type, name, table, SQL), sorted. SQLite's own
+    (autoindexes) included: a UNIQUE constraint's index is part of what was written."""
+    found = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")
+    return sorted((str(t), str(n), str(tb), None if q is None else str(q)) for t, n, tb, q in found)
+
+
+_EXPECTED: list[SchemaObject] = []
+
+
+def expected_schema() -> list[SchemaObject]:
+    """The schema this version writes, made by running its own migrations on an empty
+    database in memory: derived from the DDL above, so it follows every schema change."""
+    if not _EXPECTED:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            for version in range(1, SCHEMA_VERSION + 1):
+                MIGRATIONS[version](conn)
+            _EXPECTED.extend(schema_of(conn))
+        finally:
+            conn.close()
+    return _EXPECTED
+
+
+def schema_differences(actual: list[SchemaObject], expected: list[SchemaObject]) -> list[str]:
+    """What differs, object by object: added, dropped or changed tables, indexes, triggers
+    and views (a hidden table with a trigger copying each personal row is two of these)."""
+    have = {(t, n): (tb, q) for t, n, tb, q in actual}
+    want = {(t, n): (tb, q) for t, n, tb, q in expected}
+    problems: list[str] = []
+    for kind, name in sorted(want.keys() - have.keys()):
+        problems.append(f"the {kind} {name} that sharewise wrote is missing (dropped)")
+    for kind, name in sorted(have.keys() - want.keys()):
+        table = have[(kind, name)][0]
+        on = f" on {table}" if kind in ("index", "trigger") else ""
+        problems.append(f"a {kind} {name}{on} was added: not what sharewise wrote")
+    for key in sorted(have.keys() & want.keys()):
+        if have[key] != want[key]:
+            problems.append(f"the {key[0]} {key[1]} was changed from what sharewise wrote")
+    return problems
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sharewise.domain import chain
+from sharewise.domain.safe_text import safe_line
 from sharewise.store.base import Backend, PersonalRow, Row
 from sharewise.store.checkpoint import Checkpoint
 
@@ -209,7 +210,7 @@ def verify(
     _check_trees(backend, breaks)
 
     for problem in backend.database_problems():
-        breaks.append(Break(0, None, problem))
+        breaks.append(Break(0, None, safe_line(problem)))
 
     if checkpoint is not None:
         report.checkpoint_checked = True

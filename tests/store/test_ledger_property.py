@@ -52,14 +52,16 @@ def test_any_single_mutation_is_detected(
         fresh = ledger.count() == 0
         if fresh:
             fill(ledger, N)
-    if fresh:
-        harness.drop_guards()
     table, column = target
     (original,) = harness.sql(f"SELECT {column} FROM {table} WHERE seq = ?", (seq,))[0]
     changed = _mutate(original, position, delta)
     assert changed != original
     key = changed if column == "seq" else seq
+    # A careful attacker: guards dropped for the change and put back after it (verify
+    # reports dropped guards on their own; here only the chain may give the change away).
+    harness.drop_guards()
     harness.sql(f"UPDATE {table} SET {column} = ? WHERE seq = ?", (changed, seq))
+    harness.cover_tracks()
     try:
         with harness.open() as ledger:
             report = verify(ledger.backend)
@@ -67,6 +69,8 @@ def test_any_single_mutation_is_detected(
         named = {b.seq for b in report.breaks}
         assert named & {seq, key}, report.breaks
     finally:
+        harness.drop_guards()
         harness.sql(f"UPDATE {table} SET {column} = ? WHERE seq = ?", (original, key))
+        harness.cover_tracks()
     with harness.open() as ledger:
         assert verify(ledger.backend).intact

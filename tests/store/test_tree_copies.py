@@ -90,6 +90,7 @@ def test_verify_finds_an_altered_tree(harness: Harness) -> None:
         ref = ledger.record_decision(_decided(EXAMPLE), make_details())
     harness.drop_guards()
     harness.sql("UPDATE trees SET body = ?", (EXAMPLE.read_bytes().replace(b"share", b"keep"),))
+    harness.cover_tracks()
     with harness.open() as ledger:
         report = verify(ledger.backend)
     assert [(b.seq, b.message.split(" (")[0]) for b in report.breaks] == [
