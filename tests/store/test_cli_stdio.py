@@ -307,3 +307,21 @@ def test_a_missing_file_is_one_line_on_stderr_and_nothing_on_stdout(
     code, out, err = sw(capsys, monkeypatch, "--data-dir", str(data), *argv, stdin=FACTS)
     assert code == 2 and out == ""
     assert err.startswith(f"sharewise: {name}: ") and err.count("\n") == 1, err
+
+
+def test_audit_report_to_stdout_with_dash(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data: Path
+) -> None:
+    _record(capsys, monkeypatch, data)
+    argv = ("--data-dir", str(data), "audit", "report", "--format", "json")
+    code, default, _ = sw(capsys, monkeypatch, *argv)
+    assert code == 0
+    code, dashed, err = sw(capsys, monkeypatch, *argv, "--out", "-")
+    # The report itself, not a message about it (a time it was made may differ: keys only).
+    assert code == 0 and err == ""
+    assert json.loads(dashed).keys() == json.loads(default).keys()
+    target = data.parent / "audit.json"
+    code, out, err = sw(capsys, monkeypatch, *argv, "--out", str(target))
+    assert code == 0 and out == "" and str(target) in err
+    assert target.stat().st_mode & 0o777 == 0o600
+    _no_dash_file()

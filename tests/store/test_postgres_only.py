@@ -107,6 +107,9 @@ def test_db_init_and_grants_commands(
     monkeypatch.setenv("SHAREWISE_DATABASE_URL", pg.url)
     assert main(["db", "init"]) == 0
     assert "0 entries" in capsys.readouterr().out
+    assert main(["db", "init", "--json"]) == 0  # run again: it changes nothing
+    report = json.loads(capsys.readouterr().out)
+    assert report["entries"] == 0 and report["ledger"] and "password" not in report["ledger"]
     assert main(["db", "grants", "sharewise_app"]) == 0
     assert "GRANT SELECT, INSERT ON entries, personal, meta, trees TO sharewise_app;" in (
         capsys.readouterr().out
