@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 INTRO = (
     "TRAINING: practise on worked scenarios. Read the story, answer the questions as you "
     "would at work, then compare your answers with the model path and the law. Nothing you "
-    "do in training is recorded."
+    "do in training is recorded as a decision; in a training session your answers are kept, "
+    "under your name, for your trainer."
 )
 
 
