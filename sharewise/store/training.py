@@ -136,6 +136,7 @@ class SessionFiles:
             private_folder(self.folder)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             try:
+                os.fchmod(fd, 0o600)  # a file copied in from elsewhere may have been wider
                 if _ends_mid_line(path):
                     lines = b"\n" + lines  # a line cut short stays alone on its line
                 os.write(fd, lines)
