@@ -9,12 +9,15 @@ the tree through `decide`, which is a different route from the walk that made th
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import stat
 from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sharewise import paths
 from sharewise.cli import main
@@ -293,3 +296,28 @@ def test_an_unknown_session_names_the_ones_there_are(
     SessionFiles(data / "training").add(attempt(england, COURT, "Ann", {}, minutes=1))
     assert main(["--data-dir", str(data), "train", "report", "Year 8"]) == 2
     assert f"sessions here: {SESSION}" in capsys.readouterr().err
+
+
+@functools.cache
+def _cached_attempts() -> tuple[Attempt, ...]:
+    return tuple(pilot_attempts(load_tree(paths.default_tree_path())))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(count=st.integers(0, 7), cut=st.integers(0, 4000), tail=st.binary(max_size=40))
+def test_a_file_cut_anywhere_keeps_every_whole_line(
+    tmp_path: Path, count: int, cut: int, tail: bytes
+) -> None:
+    """However a session file ends (a crash, a full disk, junk), every whole line before the
+    damage is read, and the damage is at most one reported line."""
+    attempts = _cached_attempts()[:count]
+    body = b"".join(a.model_dump_json().encode() + b"\n" for a in attempts)
+    cut = min(cut, len(body))
+    path = tmp_path / f"cut-{count}-{cut}.jsonl"
+    path.write_bytes(body[: len(body) - cut] + tail.replace(b"\n", b" "))
+    got = read_attempts(path)
+    whole = body[: len(body) - cut].count(b"\n")
+    assert [a.id for a in got.attempts][:whole] == [a.id for a in attempts[:whole]]
+    assert len(got.attempts) + len(got.problems) <= whole + 1
