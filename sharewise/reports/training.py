@@ -206,10 +206,13 @@ def scenario_bars(s: Summary) -> list[tuple[str, int]]:
 
 
 def question_bars(s: Summary) -> list[tuple[str, int]]:
-    """The most misunderstood questions: how many answered differently from the model."""
+    """The most misunderstood questions: how many answered differently from the model.
+
+    Numbered as the list beside the chart is, since a chart's narrow axis cuts a long
+    question (and the same question may come from two scenarios)."""
     return [
-        (safe_line(f"{q.question} ({sc.scenario})"), q.differed)
-        for sc, q in s.questions_by_difference()[:TOP_QUESTIONS]
+        (safe_line(f"{i}. {q.question}"), q.differed)
+        for i, (_, q) in enumerate(s.questions_by_difference()[:TOP_QUESTIONS], start=1)
     ]
 
 
