@@ -94,7 +94,8 @@ def _leaves(
     sub: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> list[tuple[argparse.ArgumentParser, str | None]]:
     """Every parser that runs a command, with the line its parent's help gives it: the
-    subcommands of subcommands, all the way down."""
+    subcommands of subcommands, all the way down, and a group that runs a command of its
+    own as well (`train`, and `train report`)."""
     import argparse
 
     summaries = {choice.dest: choice.help for choice in sub._choices_actions}
@@ -103,9 +104,9 @@ def _leaves(
         if any(parser is seen for seen, _ in found):
             continue  # an alias repeats a parser
         nested = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        found += [leaf for action in nested for leaf in _leaves(action)] or [
-            (parser, summaries.get(name))
-        ]
+        runs = not nested or parser.get_default("handler") is not None
+        found += [(parser, summaries.get(name))] if runs else []
+        found += [leaf for action in nested for leaf in _leaves(action)]
     return found
 
 

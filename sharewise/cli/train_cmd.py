@@ -83,8 +83,16 @@ def register(sub: Any) -> None:
         metavar="FILE",
         help="session files (.jsonl) copied from other machines; not '-': name each file",
     )
+    merge.add_argument(
+        "--json",
+        action="store_true",
+        help="print what was added (attempts added, already here, sessions) as JSON",
+    )
     merge.set_defaults(handler=run_merge)
     sessions = tsub.add_parser("sessions", help="the sessions kept here, with their attempts")
+    sessions.add_argument(
+        "--json", action="store_true", help="print each session and its attempts, as JSON"
+    )
     sessions.set_defaults(handler=run_sessions)
 
 
@@ -275,8 +283,15 @@ def run_merge(args: argparse.Namespace) -> int:
     merged = store.merge(Path(f) for f in args.files)
     for problem in merged.problems:
         note(f"sharewise: {problem.render()}")
-    names = ", ".join(safe_line(s) for s in merged.sessions) or "-"
-    print(f"added {merged.added} attempt(s) (sessions: {names}); {merged.already} already here")
+    if args.json:
+        from sharewise.cli.common import print_json
+
+        print_json(
+            {"added": merged.added, "already": merged.already, "sessions": list(merged.sessions)}
+        )
+    else:
+        names = ", ".join(safe_line(s) for s in merged.sessions) or "-"
+        print(f"added {merged.added} attempt(s) (sessions: {names}); {merged.already} already here")
     return 2 if merged.problems else 0
 
 
@@ -285,8 +300,17 @@ def run_sessions(args: argparse.Namespace) -> int:
     from sharewise.store.training import open_training
 
     sessions = open_training(args.data_dir).sessions()
+    if args.json:
+        from sharewise.cli.common import print_json
+
+        print_json([{"session": n, "attempts": c} for n, c in sorted(sessions.items())])
+        return 0
     if not sessions:
-        print("no training sessions here yet (start one with: sharewise train --session NAME)")
+        # A message, not a session a script would read as one.
+        print(
+            "no training sessions here yet (start one with: sharewise train --session NAME)",
+            file=sys.stderr,
+        )
     for name, count in sorted(sessions.items()):
         print(f"{safe_line(name)}: {count} attempt(s)")
     return 0

@@ -321,3 +321,21 @@ def test_a_file_cut_anywhere_keeps_every_whole_line(
     whole = body[: len(body) - cut].count(b"\n")
     assert [a.id for a in got.attempts][:whole] == [a.id for a in attempts[:whole]]
     assert len(got.attempts) + len(got.problems) <= whole + 1
+
+
+def test_sessions_and_merge_json(
+    tmp_path: Path, england: CompiledTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = ("--data-dir", str(tmp_path / "data"))
+    assert main([*data, "train", "sessions", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main([*data, "train", "sessions"]) == 0
+    none = capsys.readouterr()
+    assert none.out == "" and "no training sessions here yet" in none.err  # a message
+    source = _session_file(tmp_path, england)
+    assert main([*data, "train", "merge", str(source), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"added": 7, "already": 0, "sessions": [SESSION]}
+    assert main([*data, "train", "merge", str(source), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["already"] == 7
+    assert main([*data, "train", "sessions", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"session": SESSION, "attempts": 7}]
