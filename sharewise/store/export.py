@@ -180,8 +180,10 @@ def csv_rows(rows: Iterable[tuple[Row, PersonalRow | None]], out: TextIO) -> int
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     count = 0
+    start = _FORMULA_START
     for row, personal in rows:
-        writer.writerow([spreadsheet_safe(cell) for cell in flat_cells(row, personal)])
+        # `spreadsheet_safe` inline: a call per cell is a fifth of the time at 44 columns.
+        writer.writerow(["'" + c if c.startswith(start) else c for c in flat_cells(row, personal)])
         count += 1
     return count
 
