@@ -318,29 +318,38 @@ class SQLiteBackend(Backend):
             self._tighten_modes()
 
     def _begin_immediate(self) -> None:
+        """Take the write lock, polling every millisecond or so while another writer holds it.
+
+        SQLite's own busy handler sleeps 1, 2, 5, 10 ... 100 ms between tries, so a waiting
+        writer mostly sleeps through the moments the lock is free: four writers together
+        appended four times slower than one. Polling briefly hands the lock on at once.
+        """
         conn = self._conn
-        deadline = time.monotonic() + self.lock_timeout
-        conn.execute(f"PRAGMA busy_timeout={int(self.first_wait * 1000)}")
+        start = time.monotonic()
+        deadline = start + self.lock_timeout
+        pause, told = 0.0005, False
+        conn.execute("PRAGMA busy_timeout=0")
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as exc:
-            if not _is_busy(exc):
-                raise
-        if self.on_wait is not None:
-            self.on_wait()
-        remaining = max(deadline - time.monotonic(), 0.0)
-        conn.execute(f"PRAGMA busy_timeout={int(remaining * 1000)}")
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if _is_busy(exc):
-                raise LedgerLocked(
-                    f"the ledger at {self.location} stayed locked by another program for "
-                    f"{self.lock_timeout:g} s, so nothing was recorded; try again, and if it "
-                    "persists close other sharewise windows using it"
-                ) from None
-            raise
+            while True:
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not _is_busy(exc):
+                        raise
+                now = time.monotonic()
+                if not told and now - start >= self.first_wait:
+                    told = True
+                    if self.on_wait is not None:
+                        self.on_wait()
+                if now >= deadline:
+                    raise LedgerLocked(
+                        f"the ledger at {self.location} stayed locked by another program for "
+                        f"{self.lock_timeout:g} s, so nothing was recorded; try again, and if "
+                        "it persists close other sharewise windows using it"
+                    ) from None
+                time.sleep(min(pause, max(deadline - now, 0.0)))
+                pause = min(pause * 1.5, 0.004)
         finally:
             conn.execute(f"PRAGMA busy_timeout={int(self.first_wait * 1000)}")
 
@@ -404,6 +413,25 @@ class SQLiteBackend(Backend):
     def rows(self, filters: Filters | None = None) -> Iterator[tuple[Row, PersonalRow | None]]:
         for raw in self._stream(_SELECT, filters):
             yield _split(raw)
+
+    def rows_between(
+        self, first: int | None, last: int | None
+    ) -> Iterator[tuple[Row, PersonalRow | None]]:
+        """As `rows()`, for the entries numbered `first` to `last` (None: no bound), by the
+        stored seq: how `verify` splits a big ledger between two processes. Above `last`
+        nothing is read; with `last` None, everything from `first` on."""
+        where = " WHERE e.seq >= ?" if first is not None else " WHERE 1"
+        params: list[Any] = [first] if first is not None else []
+        if last is not None:
+            where += " AND e.seq <= ?"
+            params.append(last)
+        try:
+            cursor = self._conn.execute(f"{_SELECT}{where} ORDER BY e.seq", params)
+            while batch := cursor.fetchmany(1000):
+                for raw in batch:
+                    yield _split(raw)
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
 
     def listing(
         self, filters: Filters | None = None, newest: int | None = None

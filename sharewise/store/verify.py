@@ -11,6 +11,7 @@ check inside the database alone can show.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,110 +65,237 @@ class Report:
 _COLUMNS = ("id", "kind", "created", "decision", "target")
 
 
+#: Below this many entries verify runs in one process: forking costs more than it saves.
+PARALLEL_FROM = 20_000
+
+
+class _Scan:
+    """The checks of each entry in turn over one stretch of the chain, and what it leaves
+    for the checks across stretches (the link and place of its first entry, its last hash).
+
+    A stretch after the first starts not knowing the hash or place before it (`prev_hash`
+    and `expected` None): its first entry's link and place are checked when the stretches
+    are stitched (`_stitch`), and the breaks they find go exactly where one pass puts them.
+    """
+
+    def __init__(self, prev_hash: str | None, expected: int | None, want_seq: int) -> None:
+        self.breaks: list[Break] = []
+        self.count = 0
+        self.expected = expected
+        self.prev_hash = prev_hash
+        self.purges: dict[int, str] = {}
+        self.erased_rows: list[tuple[int, str | None, str, int]] = []
+        self.hashes_at: dict[int, str] = {}
+        self.want_seq = want_seq
+        self.head: tuple[int, str] | None = None
+        #: (seq, id, the hash its body links to, where its breaks start, where a link
+        #: break goes) of the first entry, when the stretch did not know what came before.
+        self.first: tuple[int, str, object, int, int] | None = None
+
+    def scan(self, backend: Backend, rows: Iterator[tuple[Row, PersonalRow | None]]) -> None:
+        breaks = self.breaks
+        entry_label = chain.entry_hash  # bound once: this loop runs 100,000 times
+        for row, personal in rows:
+            self.count += 1
+            sid = row.id
+            starts = len(breaks)
+            expected = self.expected
+            if expected is not None and row.seq != expected:
+                breaks.append(_out_of_place(row, expected))
+            self.expected = row.seq + 1
+
+            computed = entry_label(row.body)
+            body = _parse(row.body)
+            if body is None:
+                breaks.append(Break(row.seq, sid, "its stored body is not valid JSON (damaged)"))
+                if self.prev_hash is None and self.first is None:
+                    self.first = (row.seq, sid, _UNPARSED, starts, len(breaks))
+                self.prev_hash = computed
+                continue
+            if not chain.is_canonical(row.body, body):
+                breaks.append(
+                    Break(
+                        row.seq,
+                        sid,
+                        "its stored body is not in canonical form (it was re-serialised or edited)",
+                    )
+                )
+            if computed != row.hash:
+                breaks.append(
+                    Break(
+                        row.seq,
+                        sid,
+                        "its contents do not match its stored hash (the entry was altered)",
+                    )
+                )
+            if body.get("alg") not in chain.KNOWN_ALGORITHMS:
+                breaks.append(Break(row.seq, sid, "it names an unknown hash algorithm"))
+            if body.get("seq") != row.seq:
+                breaks.append(
+                    Break(
+                        row.seq,
+                        sid,
+                        f"its body says it is entry {body.get('seq')} (moved, copied or reordered)",
+                    )
+                )
+            if self.prev_hash is None:
+                if self.first is None:
+                    self.first = (row.seq, sid, body.get("prev_hash"), starts, len(breaks))
+            elif body.get("prev_hash") != self.prev_hash:
+                breaks.append(_unlinked(row))
+            for column in _COLUMNS:
+                if body.get(column) != getattr(row, column):
+                    breaks.append(
+                        Break(
+                            row.seq,
+                            sid,
+                            f"its {column} column does not match the chained body (edited)",
+                        )
+                    )
+            body_id = body.get("id")
+            if body_id != row.id and isinstance(body_id, str):
+                # A copied body under a new id column: the duplicate queries, which read the
+                # columns, cannot see it, so ask whether the body's own id came earlier.
+                earlier = backend.get(body_id)
+                if earlier is not None and earlier[0].seq < row.seq:
+                    breaks.append(
+                        Break(
+                            row.seq, sid, f"repeats the id of entry {earlier[0].seq} (duplicated)"
+                        )
+                    )
+            if body.get("kind") == "purge":
+                before = ((body.get("data") or {}).get("purge") or {}).get("before")
+                self.purges[row.seq] = str(before)
+            _check_personal(row, body, personal, breaks, self.erased_rows)
+            self.prev_hash = computed
+            if row.seq == self.want_seq:
+                self.hashes_at[row.seq] = computed
+            self.head = (row.seq, computed)
+
+
+_UNPARSED = object()  # the first entry of a stretch had no body to take a link from
+
+
+def _out_of_place(row: Row, expected: int) -> Break:
+    if row.seq > expected:
+        missing = (
+            f"entry {expected} is"
+            if row.seq == expected + 1
+            else f"entries {expected} to {row.seq - 1} are"
+        )
+        return Break(row.seq, row.id, f"{missing} missing before it (deleted)")
+    return Break(
+        row.seq,
+        row.id,
+        f"is out of order (found after entry {expected - 1}): inserted or reordered",
+    )
+
+
+def _unlinked(row: Row) -> Break:
+    return Break(
+        row.seq,
+        row.id,
+        "it does not link to the entry before it (an "
+        "earlier entry was changed, removed or inserted)",
+    )
+
+
+def _stitch(done: _Scan, after: _Scan) -> _Scan:
+    """`after` continued from where `done` ended, as if one pass had read both."""
+    if after.first is not None:
+        seq, sid, link, starts, link_at = after.first
+        expected = done.expected if done.expected is not None else 1
+        prev_hash = done.prev_hash if done.prev_hash is not None else chain.GENESIS
+        stub = Row(seq, sid, "", "", None, None, b"", "")
+        if link is not _UNPARSED and link != prev_hash:
+            after.breaks.insert(link_at, _unlinked(stub))
+        if seq != expected:
+            after.breaks.insert(starts, _out_of_place(stub, expected))
+    done.breaks += after.breaks
+    done.count += after.count
+    if after.count:
+        done.expected, done.prev_hash = after.expected, after.prev_hash
+    done.purges.update(after.purges)
+    done.erased_rows += after.erased_rows
+    done.hashes_at.update(after.hashes_at)
+    done.head = after.head or done.head
+    return done
+
+
+def _scan_all(backend: Backend, want_seq: int, parallel_from: int) -> _Scan:
+    """Every entry checked: in one pass, or on a big SQLite ledger in two halves at once
+    (one per core), stitched at the seam."""
+    from sharewise.store.sqlite import SQLiteBackend
+
+    if not isinstance(backend, SQLiteBackend) or parallel_from < 0:
+        return _one_pass(backend, want_seq)
+    last = backend.head().seq
+    if last < max(parallel_from, 2):
+        return _one_pass(backend, want_seq)
+    import multiprocessing
+
+    middle = last // 2
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    path = str(backend.path)
+    child = context.Process(
+        target=_second_half, args=(path, middle + 1, last, want_seq, send), daemon=True
+    )
+    child.start()
+    send.close()
+    first = _Scan(chain.GENESIS, 1, want_seq)
+    first.scan(backend, backend.rows_between(None, middle))
+    try:
+        second: _Scan = receive.recv()
+    except EOFError:  # the child died (out of memory, killed): check its half here
+        second = _Scan(None, None, want_seq)
+        second.scan(backend, backend.rows_between(middle + 1, last))
+    child.join()
+    return _stitch(first, second)
+
+
+def _one_pass(backend: Backend, want_seq: int) -> _Scan:
+    scan = _Scan(chain.GENESIS, 1, want_seq)
+    scan.scan(backend, backend.rows())
+    return scan
+
+
+def _second_half(path: str, first: int, last: int, want_seq: int, send: Any) -> None:
+    """In the forked child: its own connection (never the parent's), the entries after the
+    middle (and any above the head read at the start: as one pass, they count)."""
+    from sharewise.store.sqlite import SQLiteBackend
+
+    scan = _Scan(None, None, want_seq)
+    backend = SQLiteBackend(path, create=False)
+    try:
+        scan.scan(backend, backend.rows_between(first, last))
+    finally:
+        backend.close()
+    send.send(scan)
+    send.close()
+
+
 def verify(
-    backend: Backend, checkpoint: Checkpoint | None = None, *, trusted_key: bytes | None = None
+    backend: Backend,
+    checkpoint: Checkpoint | None = None,
+    *,
+    trusted_key: bytes | None = None,
+    parallel_from: int = PARALLEL_FROM,
 ) -> Report:
-    """Check the whole chain (and, if given, that it still contains `checkpoint`)."""
+    """Check the whole chain (and, if given, that it still contains `checkpoint`).
+
+    From `parallel_from` entries on a SQLite ledger, both halves are checked at once, one
+    per core (-1: never); the report is the same either way, break for break.
+    """
     report = Report()
-    breaks = report.breaks
-    expected = 1
-    prev_hash = chain.GENESIS
-    purges: dict[int, str] = {}
-    erased_rows: list[tuple[int, str | None, str, int]] = []
-    hashes_at: dict[int, str] = {}
     want_seq = checkpoint.size if checkpoint else 0
-    entry_label = chain.entry_hash  # bound once: this loop runs 100,000 times
-
-    for row, personal in backend.rows():
-        report.count += 1
-        sid = row.id
-        if row.seq != expected:
-            if row.seq > expected:
-                missing = (
-                    f"entry {expected} is"
-                    if row.seq == expected + 1
-                    else f"entries {expected} to {row.seq - 1} are"
-                )
-                breaks.append(Break(row.seq, sid, f"{missing} missing before it (deleted)"))
-            else:
-                breaks.append(
-                    Break(
-                        row.seq,
-                        sid,
-                        f"is out of order (found after entry "
-                        f"{expected - 1}): inserted or reordered",
-                    )
-                )
-        expected = row.seq + 1
-
-        computed = entry_label(row.body)
-        body = _parse(row.body)
-        if body is None:
-            breaks.append(Break(row.seq, sid, "its stored body is not valid JSON (damaged)"))
-            prev_hash = computed
-            continue
-        if not chain.is_canonical(row.body, body):
-            breaks.append(
-                Break(
-                    row.seq,
-                    sid,
-                    "its stored body is not in canonical form (it was re-serialised or edited)",
-                )
-            )
-        if computed != row.hash:
-            breaks.append(
-                Break(
-                    row.seq,
-                    sid,
-                    "its contents do not match its stored hash (the entry was altered)",
-                )
-            )
-        if body.get("alg") not in chain.KNOWN_ALGORITHMS:
-            breaks.append(Break(row.seq, sid, "it names an unknown hash algorithm"))
-        if body.get("seq") != row.seq:
-            breaks.append(
-                Break(
-                    row.seq,
-                    sid,
-                    f"its body says it is entry {body.get('seq')} (moved, copied or reordered)",
-                )
-            )
-        if body.get("prev_hash") != prev_hash:
-            breaks.append(
-                Break(
-                    row.seq,
-                    sid,
-                    "it does not link to the entry before it (an "
-                    "earlier entry was changed, removed or inserted)",
-                )
-            )
-        for column in _COLUMNS:
-            if body.get(column) != getattr(row, column):
-                breaks.append(
-                    Break(
-                        row.seq,
-                        sid,
-                        f"its {column} column does not match the chained body (edited)",
-                    )
-                )
-        body_id = body.get("id")
-        if body_id != row.id and isinstance(body_id, str):
-            # A copied body under a new id column: the duplicate queries below, which read
-            # the columns, cannot see it, so ask whether the body's own id came earlier.
-            earlier = backend.get(body_id)
-            if earlier is not None and earlier[0].seq < row.seq:
-                breaks.append(
-                    Break(row.seq, sid, f"repeats the id of entry {earlier[0].seq} (duplicated)")
-                )
-        if body.get("kind") == "purge":
-            before = ((body.get("data") or {}).get("purge") or {}).get("before")
-            purges[row.seq] = str(before)
-        _check_personal(row, body, personal, breaks, erased_rows)
-        prev_hash = computed
-        if row.seq == want_seq:
-            hashes_at[row.seq] = computed
-        report.head_seq = row.seq
-        report.head_hash = computed
+    scan = _scan_all(backend, want_seq, parallel_from)
+    breaks = report.breaks
+    breaks += scan.breaks
+    report.count = scan.count
+    if scan.head is not None:
+        report.head_seq, report.head_hash = scan.head
+    purges, erased_rows, hashes_at = scan.purges, scan.erased_rows, scan.hashes_at
 
     for seq, eid, created, erased_by in erased_rows:
         report.erased += 1
