@@ -17,8 +17,12 @@ from sharewise.domain.errors import StoreError
 from sharewise.domain.session import Attempt
 from sharewise.store.training import Merged, Read, read_attempts
 
-TABLE = "training_attempts"
+#: A schema of its own: `records verify` holds the ledger's schema to exactly what sharewise
+#: creates there, and training is not the ledger.
+SCHEMA = "sharewise_training"
+TABLE = f"{SCHEMA}.attempts"
 _CREATE = f"""
+CREATE SCHEMA IF NOT EXISTS {SCHEMA};
 CREATE TABLE IF NOT EXISTS {TABLE} (
   id text PRIMARY KEY,
   session text NOT NULL,

@@ -65,3 +65,21 @@ def test_the_report_reads_the_configured_store(
     data = str(tmp_path / "data")
     assert main(["--data-dir", data, "train", "report", SESSION, "--format", "json"]) == 0
     assert '"trainees": [\n    "Ann Example",' in capsys.readouterr().out
+
+
+def test_the_ledger_on_the_same_server_still_verifies(
+    pg_cluster: object,
+    england: CompiledTree,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The training table lives apart from the ledger's schema: `records verify` compares
+    that schema with what sharewise creates, and must not take training for tampering."""
+    url = pg_cluster.new_database()  # type: ignore[attr-defined]
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", url)
+    data = str(tmp_path / "data")
+    assert main(["--data-dir", data, "db", "init"]) == 0
+    open_training(data).add(attempt(england, "court-order", "Ann", {}, minutes=1))
+    capsys.readouterr()
+    assert main(["--data-dir", data, "records", "verify"]) == 0, capsys.readouterr()
