@@ -47,6 +47,11 @@ CASE = "CS-2026-00042"
 TODAY = "2026-12-01"
 #: Flat memory: peak RSS at 100,000 entries at most this many times that at 10,000.
 FLAT = 1.2
+#: A command is stopped once it has taken this many times its floor (a ratio above it is
+#: reported as "over"), and a command measured for memory alone after MEMORY_STOP seconds
+#: (its peak so far is what is reported).
+STOP_AT = 12
+MEMORY_STOP = 150.0
 
 
 def cases_for(size: int) -> int:
@@ -401,15 +406,22 @@ def timed(command: Command, size: int, repeats: int) -> tuple[Figure, list[Run]]
     prints = "--out" not in argv
     tgt: list[Run] = []
     base: list[Run] = []
-    for i in range(repeats):
-        pair = [
-            lambda: tgt.append(run_once(argv, env, stdout=mine if prints else None, check=False)),
-            lambda: base.append(run_once(floor, env, stdout=theirs if prints else None)),
-        ]
-        for step in pair if i % 2 == 0 else reversed(pair):
+
+    def target() -> None:
+        # Stopped at STOP_AT times the floor: a figure that far off its goal need not finish.
+        limit = max(STOP_AT * _median(base), 5.0)
+        tgt.append(run_once(argv, env, stdout=mine if prints else None, check=False, limit=limit))
+
+    def plain() -> None:
+        base.append(run_once(floor, env, stdout=theirs if prints else None))
+
+    for i in range(repeats):  # the floor first, then alternating
+        for step in (plain, target) if i % 2 == 0 else (target, plain):
             step()
     codes = {r.returncode for r in tgt}
     problem = "" if codes <= {0, 1} else f"exited {sorted(codes)}"
+    if -9 in codes:
+        problem = f"stopped after {ms(max(r.seconds for r in tgt))}, over {STOP_AT}x its floor"
     problem = problem or _same_output(command, mine, theirs)
     ratio = _ratio(tgt, base)
     met = None if command.goal is None else (ratio <= command.goal and not problem)
@@ -502,8 +514,11 @@ def main(repeats: int = 3, sizes: tuple[int, ...] = SIZES) -> list[Figure]:
             for size in (small, big):
                 data = ledger_dir(size)
                 full = [*sharewise_command(), *argv(data, _out("memory"))]
-                at.append(run_once(full, child_env(data), check=False))
-            return [memory_figure(name, at[0], at[1], (small, big))]
+                at.append(run_once(full, child_env(data), check=False, limit=MEMORY_STOP))
+            figure = memory_figure(name, at[0], at[1], (small, big))
+            if at[1].returncode == -9:
+                figure.note += f"; stopped after {ms(at[1].seconds)} (the peak until then)"
+            return [figure]
 
         figures += attempt(f"peak memory of {name}", "flat", memory)
     return figures + scaling

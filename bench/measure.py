@@ -90,13 +90,24 @@ def child_env(
 # forked from the runner itself would report the runner's own (large) high-water mark, which
 # Linux carries across exec.
 _LAUNCHER = """
-import os, sys, time
-out, argv = sys.argv[1], sys.argv[2:]
+import os, signal, sys, time
+out, limit, argv = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
 fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 actions = [(os.POSIX_SPAWN_DUP2, fd, 1), (os.POSIX_SPAWN_CLOSE, fd)]
 start = time.perf_counter()
 pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
-_, status, usage = os.wait4(pid, 0)
+if limit > 0:
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            break
+        if time.perf_counter() - start > limit:
+            os.kill(pid, signal.SIGKILL)
+            _, status, usage = os.wait4(pid, 0)
+            break
+        time.sleep(0.02)
+else:
+    _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - start
 print(seconds, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
       usage.ru_utime + usage.ru_stime)
@@ -109,9 +120,14 @@ def run_once(
     *,
     stdout: Path | None = None,
     check: bool = True,
+    limit: float = 0.0,
 ) -> Run:
-    """Run `argv` to completion: its wall time from spawn to reaping, and its peak RSS."""
-    launcher = [sys.executable, "-S", "-c", _LAUNCHER, str(stdout or os.devnull), *argv]
+    """Run `argv` to completion: its wall time from spawn to reaping, and its peak RSS.
+
+    With `limit` (seconds), a child still running then is killed (exit status -9): a
+    regression that makes a command ten times slower must not hold the whole run hostage.
+    """
+    launcher = [sys.executable, "-S", "-c", _LAUNCHER, str(stdout or os.devnull), str(limit), *argv]
     done = subprocess.run(
         launcher, stdin=subprocess.DEVNULL, capture_output=True, env=env, check=False
     )

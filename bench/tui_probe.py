@@ -1,5 +1,8 @@
 """Start an app headless and exit at its first painted frame: `python tui_probe.py sharewise|bare`.
 
+With BENCH_TUI_READY set, it exits instead once the app is ready to use (the tree loaded)
+and has idled for a second: the running app's memory.
+
 Both apps are measured the same way, so the whole child's wall time is "process start to first
 paint": the process ends at once, by `os._exit`, when that frame is out. `App.run` is wrapped
 (not the app) so the sharewise app starts by the real route, `sharewise` with no command; the
@@ -41,12 +44,34 @@ def _exit_at_first_paint(app: App[Any], screen_name: str | None) -> None:
         if dump:
             with open(dump, "w", encoding="utf-8") as handle:
                 handle.write(sink.getvalue())
+        if os.environ.get("BENCH_TUI_READY"):
+            _exit_when_ready(app)
+            return
         # Stop the clock here: not at a clean exit, which waits for background workers (such
         # as the tree loading) and would measure their time instead of the first paint.
         sys.stdout.flush()
         os._exit(0)
 
     app._display = display  # type: ignore[method-assign]
+
+
+def _exit_when_ready(app: App[Any]) -> None:
+    """The running app's memory, not the first frame's: wait until the tree is loaded (the
+    sharewise app's `decision_tree` or `tree_error` set; a bare app has none to load), let
+    it settle for a second of idling, then end the process."""
+
+    def watch() -> None:
+        import time
+
+        while getattr(app, "decision_tree", None) is None and hasattr(app, "decision_tree"):
+            if getattr(app, "tree_error", None):
+                break
+            time.sleep(0.02)
+        time.sleep(1.0)
+        sys.stdout.flush()
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _patched_run(self: App[Any], *args: Any, **kwargs: Any) -> Any:
