@@ -31,10 +31,10 @@ END = "<!-- bench:end -->"
 
 #: (section, module, its `main` keyword arguments for a full run and for a smoke run)
 SECTIONS: tuple[tuple[str, str, dict[str, object], dict[str, object]], ...] = (
-    ("cli", "bench.bench_cli", {"repeats": 11}, {"repeats": 1}),
-    ("tui", "bench.bench_tui", {"repeats": 11}, {"repeats": 1}),
+    ("cli", "bench.bench_cli", {"repeats": 7}, {"repeats": 1}),
+    ("tui", "bench.bench_tui", {"repeats": 7}, {"repeats": 1}),
     ("ledger", "bench.ledger_figures", {}, {"quick": True}),
-    ("records", "bench.bench_records", {"repeats": 3}, {"repeats": 1, "sizes": (20, 60)}),
+    ("records", "bench.bench_records", {"repeats": 2}, {"repeats": 1, "sizes": (20, 60)}),
     ("tree diff", "bench.bench_tree_diff", {"repeats": 3}, {"repeats": 1, "size": 60}),
 )
 
