@@ -45,7 +45,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sharewise.store.audit import AuditSummary, summarise, write_report
 
     try:
-        ledger = open_ledger(args.data_dir, create=False)
+        ledger = open_ledger(args.data_dir, create=False, readonly=True)
     except LedgerMissing:
         summary = AuditSummary(args.date_from, args.date_to)
     else:

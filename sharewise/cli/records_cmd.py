@@ -242,12 +242,13 @@ def register(sub: Any) -> None:
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace, *, create: bool = False) -> Ledger | None:
-    """The ledger, or None when none exists yet and the command only reads."""
+def _open(args: argparse.Namespace, *, readonly: bool = True) -> Ledger | None:
+    """The ledger, or None when none exists yet. Read-only unless the command appends, so
+    that reading never writes, upgrades or chmods it (an auditor's read-only copy)."""
     from sharewise.store import LedgerMissing, open_ledger
 
     try:
-        return open_ledger(args.data_dir, create=create)
+        return open_ledger(args.data_dir, create=False, readonly=readonly)
     except LedgerMissing:
         return None
 
@@ -262,8 +263,8 @@ def _filters(args: argparse.Namespace) -> Filters:
     )
 
 
-def _require(args: argparse.Namespace) -> Ledger:
-    ledger = _open(args)
+def _require(args: argparse.Namespace, *, readonly: bool = True) -> Ledger:
+    ledger = _open(args, readonly=readonly)
     if ledger is None:
         raise InputError(
             Problem(
@@ -532,7 +533,7 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
     from sharewise.store.checkpoint import load_private_key, make_checkpoint
 
     key = load_private_key(input_arg(args.sign_key)) if args.sign_key else None
-    with open_ledger(args.data_dir) as ledger:
+    with open_ledger(args.data_dir, create=False, readonly=True) as ledger:
         head = ledger.head()
         point = make_checkpoint(ledger.backend.ledger_id, head.seq, head.hash, key)
     text = json_text(point.to_json_dict())
@@ -580,7 +581,7 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     from sharewise.domain.record import Verdict
 
-    with _require(args) as ledger:
+    with _require(args, readonly=False) as ledger:
         ref = ledger.review(args.id, Verdict(args.verdict), args.reviewer, args.comment)
         _wrote(args, ledger, ref, "review recorded:")
     return 0
@@ -591,7 +592,7 @@ def cmd_amend(args: argparse.Namespace) -> int:
     from sharewise.store.details import load_details
 
     details, _ = load_details(input_arg(args.record), allow_emergency=False)
-    with _require(args) as ledger:
+    with _require(args, readonly=False) as ledger:
         ref = ledger.amend(args.id, details)
         _wrote(args, ledger, ref, "amendment recorded:")
     return 0
@@ -610,7 +611,7 @@ def cmd_complete(args: argparse.Namespace) -> int:
         from sharewise.domain.decide import decide_file
 
         result = decide_file(input_arg(args.facts), load_tree_arg(args.tree))
-    with _require(args) as ledger:
+    with _require(args, readonly=False) as ledger:
         try:
             ref = ledger.complete(args.id, details, result, new_case_ref=args.new_case_ref)
         except CaseRefDiffers:
@@ -713,7 +714,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
     today = args.today or dt.datetime.now(dt.UTC).date()
     args.before = purge_cutoff(args.before, today, load_retention(data_folder(args.data_dir)))
-    ledger = _open(args)
+    ledger = _open(args, readonly=not args.yes)
     if ledger is None or not args.yes:
         old = 0
         if ledger is not None:

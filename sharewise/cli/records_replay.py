@@ -61,7 +61,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
     from sharewise.store import LedgerMissing, open_ledger
 
     try:
-        ledger = open_ledger(args.data_dir, create=False)
+        ledger = open_ledger(args.data_dir, create=False, readonly=True)
     except LedgerMissing:
         if args.id is not None:
             raise InputError(

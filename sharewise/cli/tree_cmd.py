@@ -313,6 +313,6 @@ def _diff_ledger(args: argparse.Namespace) -> Ledger | None:
     from sharewise.store import LedgerMissing, open_ledger
 
     try:
-        return open_ledger(args.data_dir, create=False)
+        return open_ledger(args.data_dir, create=False, readonly=True)
     except LedgerMissing:
         return None

@@ -107,7 +107,7 @@ def _earlier(data_dir: str | None, entry_id: str) -> Any:
     from sharewise.store import LedgerMissing, open_ledger
 
     try:
-        with open_ledger(data_dir, create=False) as ledger:
+        with open_ledger(data_dir, create=False, readonly=True) as ledger:
             return ledger.reassessable(entry_id)
     except LedgerMissing:
         raise InputError(

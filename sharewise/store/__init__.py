@@ -63,18 +63,34 @@ def open_ledger(
     create: bool = True,
     on_wait: Callable[[], None] | None = say_waiting,
     lock_timeout: float | None = None,
+    readonly: bool = False,
 ) -> Ledger:
-    """Open (creating if asked) the ledger named by the data folder or SHAREWISE_DATABASE_URL."""
+    """Open (creating if asked) the ledger named by the data folder or SHAREWISE_DATABASE_URL.
+
+    `readonly`, for commands that only read: nothing is created, upgraded or chmodded, and
+    the database refuses writes (SQLite `mode=ro`; PostgreSQL read-only transactions)."""
     timeout = lock_timeout if lock_timeout is not None else _env_timeout()
     url = os.environ.get(DATABASE_URL_ENV)
     if url:
         from sharewise.store.postgres import PostgresBackend
 
-        return Ledger(PostgresBackend(url, create=create, lock_timeout=timeout, on_wait=on_wait))
+        return Ledger(
+            PostgresBackend(
+                url,
+                create=create and not readonly,
+                lock_timeout=timeout,
+                on_wait=on_wait,
+                readonly=readonly,
+            )
+        )
     from sharewise.store.sqlite import SQLiteBackend
 
     backend = SQLiteBackend(
-        ledger_path(data_dir), create=create, lock_timeout=timeout, on_wait=on_wait
+        ledger_path(data_dir),
+        create=create,
+        lock_timeout=timeout,
+        on_wait=on_wait,
+        readonly=readonly,
     )
     return Ledger(backend)
 

@@ -318,6 +318,7 @@ class PostgresBackend(Backend):
         lock_timeout: float = 10.0,
         first_wait: float = 0.5,
         on_wait: Callable[[], None] | None = None,
+        readonly: bool = False,
     ) -> None:
         self.location = _describe(url)
         self.lock_timeout = lock_timeout
@@ -333,7 +334,9 @@ class PostgresBackend(Backend):
         #: Trees known to be stored: an append on a tree already held costs no look-up.
         self._held: set[str] = set()
         try:
-            self._prepare(create)
+            if readonly:
+                self._conn.execute("SET default_transaction_read_only = on")
+            self._prepare(create and not readonly)
         except BaseException:
             self._conn.close()
             raise

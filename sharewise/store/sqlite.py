@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -170,18 +171,21 @@ class SQLiteBackend(Backend):
         lock_timeout: float = 10.0,
         first_wait: float = 0.5,
         on_wait: Callable[[], None] | None = None,
+        readonly: bool = False,
     ) -> None:
         self.path = Path(path)
         self.location = str(self.path)
         self.lock_timeout = lock_timeout
         self.first_wait = min(first_wait, lock_timeout)
         self.on_wait = on_wait
+        self.readonly = readonly
         if not self.path.exists():
-            if not create:
+            if not create or readonly:
                 raise LedgerMissing(f"there is no ledger at {self.location} yet")
             self._create_file()
-        self._conn = self._connect()
-        self._tighten_modes()
+        self._conn = self._connect_readonly() if readonly else self._connect()
+        if not readonly:
+            self._tighten_modes()
         #: Trees known to be stored (filled as appends and reads find them): an append on a
         #: tree already held costs no look-up.
         self._held: set[str] = set()
@@ -248,16 +252,7 @@ class SQLiteBackend(Backend):
         try:
             conn.execute("PRAGMA trusted_schema=OFF")
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version == 0:
-                raise LedgerCorrupt(
-                    f"{self.location} exists but holds no sharewise ledger; it was left "
-                    "untouched. Move it aside (or restore the ledger from a backup)"
-                )
-            if version > SCHEMA_VERSION:
-                raise LedgerUnrecognised(
-                    f"the ledger at {self.location} says it was written by a newer sharewise "
-                    f"(schema {version}); upgrade sharewise to read and verify it"
-                )
+            self._check_version(version)
             if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
@@ -266,12 +261,7 @@ class SQLiteBackend(Backend):
             conn.execute("PRAGMA secure_delete=ON")
             if version < SCHEMA_VERSION:
                 self._migrate(conn, version)
-            row = conn.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()
-            if row is None:
-                raise LedgerUnrecognised(
-                    f"{self.location} has lost its ledger id (its metadata was removed)"
-                )
-            self.ledger_id = str(row[0])
+            self.ledger_id = self._ledger_id(conn)
         except sqlite3.Error as exc:
             conn.close()
             raise _translate(exc, self.location, "open") from None
@@ -279,6 +269,72 @@ class SQLiteBackend(Backend):
             conn.close()
             raise
         return conn
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """For commands that only read (list, show, export, verify, checkpoint): nothing is
+        written, created or chmodded, so an auditor's read-only copy (a 0444 file, a
+        read-only folder or medium) can be listed and verified. A WAL ledger read-only needs
+        its -shm file; where it cannot be made, the file is read as immutable (it is a copy
+        no one is writing)."""
+        resolved = self.path.resolve()
+        for options in ("mode=ro", "mode=ro&immutable=1"):
+            try:
+                conn = sqlite3.connect(
+                    f"file:{resolved}?{options}",
+                    uri=True,
+                    isolation_level=None,
+                    timeout=self.first_wait,
+                    check_same_thread=False,
+                )
+                conn.execute("PRAGMA trusted_schema=OFF")
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            except sqlite3.Error as exc:
+                with contextlib.suppress(UnboundLocalError, sqlite3.Error):
+                    conn.close()
+                if options.endswith("immutable=1") or _errcode(exc) not in (
+                    sqlite3.SQLITE_CANTOPEN,
+                    sqlite3.SQLITE_READONLY,
+                    sqlite3.SQLITE_PERM,
+                ):
+                    raise _translate(exc, self.location, "open") from None
+                continue
+            try:
+                self._check_version(version)
+                if version < SCHEMA_VERSION:
+                    raise StoreError(
+                        f"the ledger at {self.location} was written by an earlier sharewise "
+                        f"(schema {version}); open it once with write access to bring it up "
+                        "to date"
+                    )
+                self.ledger_id = self._ledger_id(conn)
+            except sqlite3.Error as exc:
+                conn.close()
+                raise _translate(exc, self.location, "open") from None
+            except StoreError:
+                conn.close()
+                raise
+            return conn
+        raise AssertionError("unreachable")
+
+    def _check_version(self, version: int) -> None:
+        if version == 0:
+            raise LedgerCorrupt(
+                f"{self.location} exists but holds no sharewise ledger; it was left "
+                "untouched. Move it aside (or restore the ledger from a backup)"
+            )
+        if version > SCHEMA_VERSION:
+            raise LedgerUnrecognised(
+                f"the ledger at {self.location} says it was written by a newer sharewise "
+                f"(schema {version}); upgrade sharewise to read and verify it"
+            )
+
+    def _ledger_id(self, conn: sqlite3.Connection) -> str:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'ledger_id'").fetchone()
+        if row is None:
+            raise LedgerUnrecognised(
+                f"{self.location} has lost its ledger id (its metadata was removed)"
+            )
+        return str(row[0])
 
     def _migrate(self, conn: sqlite3.Connection, version: int) -> None:
         conn.execute("BEGIN IMMEDIATE")
@@ -292,11 +348,14 @@ class SQLiteBackend(Backend):
             raise
 
     def _tighten_modes(self) -> None:
+        """Take away any access by group or others; never add a bit (a ledger someone made
+        0444 on purpose stays 0444: only ever tightened)."""
         for suffix in ("", "-wal", "-shm"):
             file = Path(f"{self.path}{suffix}")
             with contextlib.suppress(FileNotFoundError, PermissionError):
-                if file.stat().st_mode & 0o777 != 0o600:
-                    os.chmod(file, 0o600)
+                mode = stat.S_IMODE(file.stat().st_mode)
+                if mode & ~0o600:
+                    os.chmod(file, mode & 0o600)
 
     # -- writing ---------------------------------------------------------------------------
 
