@@ -507,6 +507,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
         print_json({"ledger": location, **report.to_json_dict()})
         return 0 if report.intact else 1
+    for warning in report.warnings:
+        print(f"sharewise: warning: {warning}", file=sys.stderr)
     for brk in report.breaks:
         print(brk.render())
     what = f"{report.count} entr{'y' if report.count == 1 else 'ies'}"
@@ -529,11 +531,15 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
     from sharewise.cli.common import input_arg, is_stdio, json_text, note, output
-    from sharewise.store import open_ledger
+    from sharewise.store import LedgerMissing, open_ledger
     from sharewise.store.checkpoint import load_private_key, make_checkpoint
 
     key = load_private_key(input_arg(args.sign_key)) if args.sign_key else None
-    with open_ledger(args.data_dir, create=False, readonly=True) as ledger:
+    try:
+        ledger = open_ledger(args.data_dir, create=False, readonly=True)
+    except LedgerMissing:  # a checkpoint of no records yet: the ledger it will be
+        ledger = open_ledger(args.data_dir)
+    with ledger:
         head = ledger.head()
         point = make_checkpoint(ledger.backend.ledger_id, head.seq, head.hash, key)
     text = json_text(point.to_json_dict())

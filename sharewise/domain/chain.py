@@ -202,8 +202,18 @@ def personal_commitment(salt: bytes, data: bytes) -> str:
 
 
 def checkpoint_message(ledger_id: str, size: int, head_hash: str) -> bytes:
-    """The bytes a checkpoint signature covers."""
+    """The bytes a `sharewise-checkpoint/1` signature covers (not its time or algorithm:
+    version 2 signs everything, `checkpoint_message_v2`)."""
     return _CHECKPOINT_LABEL + canonical({"ledger": ledger_id, "size": size, "head": head_hash})
+
+
+_CHECKPOINT_LABEL_V2 = b"sharewise.ledger.checkpoint/2\x00"
+
+
+def checkpoint_message_v2(fields: dict[str, Any]) -> bytes:
+    """The bytes a `sharewise-checkpoint/2` signature covers: every field of the checkpoint
+    but the signature (format, ledger, size, head, alg, created), canonical JSON."""
+    return _CHECKPOINT_LABEL_V2 + canonical(fields)
 
 
 def utc_text(moment: dt.datetime) -> str:

@@ -14,6 +14,7 @@ import datetime as dt
 import errno
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,13 @@ if TYPE_CHECKING:
     from sharewise.domain.strict_yaml import Source
     from sharewise.store.verify import Break
 
-FORMAT = "sharewise-checkpoint/1"
+FORMAT = "sharewise-checkpoint/2"
+#: Still read: its signature covers the ledger, size and head, not `created` or `alg`.
+FORMAT_V1 = "sharewise-checkpoint/1"
+#: A checkpoint is a few hundred bytes; anything much larger is not one.
+MAX_BYTES = 64 * 1024
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +46,20 @@ class Checkpoint:
     alg: str = chain.ALGORITHM
     signature: str | None = None
     public_key: str | None = None
+    format: str = FORMAT
 
     def message(self) -> bytes:
-        return chain.checkpoint_message(self.ledger, self.size, self.head)
+        """What the signature covers: everything but itself (for a version 1 file, only
+        the ledger, size and head)."""
+        if self.format == FORMAT_V1:
+            return chain.checkpoint_message(self.ledger, self.size, self.head)
+        fields = self.to_json_dict()
+        fields.pop("signature", None)
+        return chain.checkpoint_message_v2(fields)
 
     def to_json_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "format": FORMAT,
+            "format": self.format,
             "ledger": self.ledger,
             "size": self.size,
             "head": self.head,
@@ -112,6 +126,22 @@ class Checkpoint:
             )
         return breaks
 
+    def warnings(self, trusted_key: bytes | None) -> list[str]:
+        """What verify should say about this checkpoint that is not a break."""
+        found: list[str] = []
+        if self.signature is not None and trusted_key is None:
+            found.append(
+                "the checkpoint's signature was checked only against the public key written "
+                "inside it, so whoever rewrote the ledger could have re-signed it: give "
+                "--public-key with the .pub file you keep on record to know who signed it"
+            )
+        if self.signature is not None and self.format == FORMAT_V1:
+            found.append(
+                "this checkpoint is in an earlier format whose signature does not cover its "
+                "time or algorithm: write a new one with `sharewise records checkpoint`"
+            )
+        return found
+
     def signature_problem(self, trusted_key: bytes | None) -> str | None:
         """Why the signature does not hold, or None when it does."""
         from cryptography.exceptions import InvalidSignature
@@ -171,41 +201,76 @@ def _read_bytes(path: Source) -> bytes:
 
 
 def read_checkpoint(path: Source) -> Checkpoint:
-    """Read a checkpoint file, with a clear error if it is not one."""
-    name = str(path)
+    """Read a checkpoint file, with a clear error if it is not exactly one.
+
+    Every field is checked for what it must be (a size is a whole number from 0, a head 64
+    hex digits, a known algorithm), so a hand-made `size: -1` cannot "match" an empty ledger,
+    and a file of any shape (`1e400`, nesting a thousand deep, megabytes, not UTF-8) is a
+    message, never a traceback."""
+    from sharewise.domain.safe_text import safe_line
+
+    name = safe_line(str(path))
+    fix = "give a file written by `sharewise records checkpoint`"
     try:
-        data = json.loads(_read_bytes(path).decode("utf-8"))
+        raw = _read_bytes(path)
     except FileNotFoundError:
         raise InputError(Problem(Location(name), "no such file", "check the path")) from None
-    except (OSError, ValueError):
+    except OSError as exc:
         raise InputError(
-            Problem(
-                Location(name),
-                "not a readable checkpoint file",
-                "give a file written by `sharewise records checkpoint`",
-            )
+            Problem(Location(name), f"cannot be read ({exc.strerror or exc})", fix)
         ) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(Problem(Location(name), "far too large to be a checkpoint", fix))
     try:
-        if data["format"] != FORMAT:
-            raise ValueError
-        signature = data.get("signature")
-        return Checkpoint(
-            ledger=str(data["ledger"]),
-            size=int(data["size"]),
-            head=str(data["head"]),
-            created=str(data["created"]),
-            alg=str(data["alg"]),
-            signature=str(signature["value"]) if signature else None,
-            public_key=str(signature["public_key"]) if signature else None,
-        )
-    except (KeyError, TypeError, ValueError):
-        raise InputError(
-            Problem(
-                Location(name),
-                "not a sharewise checkpoint (unknown format)",
-                "give a file written by `sharewise records checkpoint`",
-            )
-        ) from None
+        data = json.loads(raw.decode("utf-8"), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise InputError(Problem(Location(name), "not a readable checkpoint file", fix)) from None
+    problem = _shape_problem(data)
+    if problem:
+        raise InputError(Problem(Location(name), f"not a valid checkpoint: {problem}", fix))
+    signature = data.get("signature")
+    return Checkpoint(
+        ledger=data["ledger"],
+        size=data["size"],
+        head=data["head"],
+        created=data["created"],
+        alg=data["alg"],
+        signature=signature["value"] if signature else None,
+        public_key=signature["public_key"] if signature else None,
+        format=data["format"],
+    )
+
+
+def _refuse_constant(word: str) -> Any:
+    raise ValueError(f"{word} is not JSON")
+
+
+def _shape_problem(data: Any) -> str | None:
+    """What is wrong with a parsed checkpoint's shape, or None."""
+    if not isinstance(data, dict):
+        return "it is not a JSON object"
+    if data.get("format") not in (FORMAT, FORMAT_V1):
+        return "unknown format"
+    size = data.get("size")
+    if type(size) is not int or not 0 <= size < 2**63:
+        return "size must be a whole number of entries, 0 or more"
+    if not isinstance(data.get("head"), str) or not _HEX64.fullmatch(data["head"]):
+        return "head must be a SHA-256 hash (64 hex digits)"
+    if not isinstance(data.get("ledger"), str) or not 0 < len(data["ledger"]) <= 100:
+        return "ledger must be the ledger's id"
+    if data.get("alg") not in chain.KNOWN_ALGORITHMS:
+        return "alg names no algorithm this sharewise knows"
+    if not isinstance(data.get("created"), str) or not _TIME.fullmatch(data["created"]):
+        return "created must be a UTC time"
+    signature = data.get("signature")
+    if signature is not None and not (
+        isinstance(signature, dict)
+        and signature.get("alg") == "ed25519"
+        and isinstance(signature.get("value"), str)
+        and isinstance(signature.get("public_key"), str)
+    ):
+        return "signature must be an ed25519 value with its public key"
+    return None
 
 
 def new_key() -> tuple[bytes, str]:

@@ -46,6 +46,8 @@ class Report:
     erased: int = 0
     breaks: list[Break] = field(default_factory=list)
     checkpoint_checked: bool = False
+    #: What the person should know that is not a break (a signer that was not checked).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def intact(self) -> bool:
@@ -59,6 +61,7 @@ class Report:
             "erased": self.erased,
             "checkpoint_checked": self.checkpoint_checked,
             "breaks": [{"seq": b.seq, "id": b.entry_id, "message": b.message} for b in self.breaks],
+            "warnings": self.warnings,
         }
 
 
@@ -342,6 +345,7 @@ def verify(
 
     if checkpoint is not None:
         report.checkpoint_checked = True
+        report.warnings += checkpoint.warnings(trusted_key)
         breaks.extend(
             checkpoint.check(backend.ledger_id, report.count, hashes_at, trusted_key=trusted_key)
         )
