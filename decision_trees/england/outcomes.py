@@ -43,6 +43,23 @@ LESS = (
     "history; facts without names where names are not needed - and note what you left out "
     "and why (UK GDPR Art 5(1)(c))."
 )
+LESS_PART3 = (
+    "Share only what the recipient needs for this purpose. If less would do, share less - "
+    "for example an address, not the file; the conviction and its date, not the case "
+    "history - and note what you left out and why (DPA 2018 Part 3: processing must be "
+    "necessary for the law-enforcement purpose, s.35)."
+)
+EMERGENCY_GIVE = (
+    "Give the call handler or duty team everything they need to act now: who is in danger, "
+    "where, from whom, and anything that bears on the risk (health, weapons, past violence). "
+    "Do not hold anything back for data protection reasons: the questions after this one "
+    "only choose what to cite in the record."
+)
+UNCONFIRMED = (
+    "On your answers no condition for the {what} is confirmed yet. That does not change "
+    "what you give the emergency services: give what they need. Afterwards, tell your data "
+    "protection officer, so that the record names the condition that applies."
+)
 
 # The statutory functions behind a public authority's public task (DPA 2018 s.8).
 PA_CHILD = ["dpa2018.s8", "ca1989.s17", "ca1989.s47", "ca2004.s10", "ca2004.s11", "ea2002.s175"]
@@ -66,8 +83,15 @@ def advice(
     ask: list[str],
     actions: list[str] | None = None,
     law: dict[str, list[str]] | None = None,
+    first: str | None = None,
 ) -> Out:
-    acts = [*(actions or []), NEVER_WAIT, RECORD_ADVICE]
+    """A seek-advice outcome: its first action holds back and asks (LAW.md, decision labels).
+
+    Unless `first` gives another, the first action asks the first adviser the first question,
+    so the practitioner reads at once whom to ask and what.
+    """
+    lead = first or f"Ask {whom[0][0].lower()}{whom[0][1:]} today: {ask[0]}"
+    acts = [lead, *(actions or []), NEVER_WAIT, RECORD_ADVICE]
     return Out(
         oid,
         "seek_advice",
@@ -114,8 +138,12 @@ ADV_DANGER = advice(
         "Is this an emergency that needs action now?",
         "What do you need from me straight away to keep people safe?",
     ],
-    ["Phone now; give what they need to judge the danger (who, where, what is happening)."],
-    {"basis": [], "supporting": ["guidance.ico10step", "guidance.ico_sharing_code"]},
+    [],
+    first=(
+        "Phone the police or the duty team now and ask whether it is an emergency; give them "
+        "what they need to judge the danger (who, where, what is happening)."
+    ),
+    law={"basis": [], "supporting": ["guidance.ico10step", "guidance.ico_sharing_code"]},
 )
 ADV_IDENTIFIABLE = advice(
     "advice_identifiable_unsure",
@@ -342,6 +370,26 @@ ADV_OVERRIDE_OTHERS = advice(
     ],
     {"confidentiality": ["common_law.confidentiality"], "supporting": ["guidance.hmg2024"]},
 )
+ADV_CHILDREN_FIRST = advice(
+    "advice_children_first",
+    "Refer the children first; then settle the adult's wishes",
+    "Others, children above all, may be at risk. Deal with their protection first: a "
+    "question about the adult's capacity or wishes is never a reason to delay a referral "
+    "about the children. Then assess capacity or ask the adult about their own information.",
+    [DSL, DUTY, "A social worker or health professional who knows the adult"],
+    [
+        "Who else is at risk, and what do the agencies protecting them need to know now?",
+        "Can the adult decide about sharing their own information, and what do they want?",
+    ],
+    [
+        "Walk the tree again now for the children and refer them: consent is not needed "
+        "where a child is at risk (HMG 2024 rules 1 and 3). Share what their protection needs, "
+        "including what you know about the adult's situation.",
+        "Then, for the adult's own information, assess their capacity for this decision or "
+        "ask them alone and safely, and walk the tree again.",
+    ],
+    {"supporting": ["guidance.hmg2024", "care2014.s42"]},
+)
 DNS_ADULT_REFUSED = refuse(
     "do_not_share_adult_refuses",
     "Do not share: respect their refusal",
@@ -382,7 +430,8 @@ ADV_ADULT_OTHER = advice(
 ADV_CHILD_WELFARE_CONF = advice(
     "advice_welfare_confidential",
     "Take advice: confidential, and below significant harm",
-    "The information was given in confidence and the family has not agreed. For a welfare "
+    "The information is confidential (health or offence details, or given in confidence) "
+    "and the family has not agreed. For a welfare "
     "concern below significant harm, whether the public interest overrides confidence is "
     "judged case by case: talk to your safeguarding lead.",
     [DSL, CALDICOTT],
@@ -436,9 +485,10 @@ ADV_PARA36 = advice(
         "Is this a disclosure to the police, where para 10(2) applies without a policy document?",
     ],
     [
-        "Share the safeguarding concern itself now if it is needed; ask advice only about the "
-        "offence details.",
-        "Tell your data protection officer if the appropriate policy document is missing.",
+        "Ask your data protection officer today which condition covers the offence details, "
+        "and tell them if the appropriate policy document is missing.",
+        "Only the offence details wait: if the safeguarding concern itself is needed to "
+        "protect someone now, walk the tree again without the offence details and share it.",
     ],
     {"criminal_offence": [], "supporting": ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para36"]},
 )
@@ -453,19 +503,14 @@ ADV_CA_APD = advice(
         "Do we have an appropriate policy document covering this sensitive processing?",
         "Which Schedule 8 condition applies?",
     ],
-    ["Share the non-sensitive facts now if they are needed to protect someone."],
+    [
+        "Ask your data protection officer today whether your policy document covers this "
+        "sensitive processing, and which Schedule 8 condition applies.",
+        "Convictions and other offence details are not sensitive processing under Part 3 "
+        "(DPA 2018 s.35(8)): if they, or other non-sensitive facts, are needed to protect "
+        "someone now, share them; only the health or other sensitive details wait.",
+    ],
     {"supporting": ["dpa2018.s35", "dpa2018.sch8.para4", "dpa2018.sch8.para1"]},
-)
-ADV_EMERGENCY = advice(
-    "urgent_advice_emergency_details",
-    "Act now; take advice on the sensitive details",
-    "Call 999 now and give what they need to protect people: who, where, what the danger "
-    "is. We could not confirm a condition for health or offence details: give them if "
-    "they are needed to save a life, and take advice straight after.",
-    ["The police or ambulance call handler", DPO, DSL],
-    ["Which condition covers the sensitive details we gave or need to give?"],
-    ["Call 999 now.", "Record as soon as you can what you shared, with whom and why."],
-    {"supporting": ["guidance.ico10step", "guidance.ico_sharing_code"]},
 )
 NO_PERSONAL = Out(
     "no_personal_data",
@@ -485,38 +530,45 @@ DECEASED_FREE = Out(
     "deceased_not_confidential",
     "no_personal_data",
     "About someone who has died: you may share",
-    "Information only about someone who has died is not personal data, and this was not "
-    "given in confidence. Share what is needed, with care for the family.",
+    "Information only about someone who has died is not personal data, and you said it is "
+    "not confidential. Share what is needed, with care for the family.",
     (
-        "Check it identifies no living person (parents, siblings); if it does, walk the tree "
-        "again answering that it identifies living people.",
-        "Share only what the purpose needs, securely.",
+        "Share only what the purpose needs, securely, once you have checked that it identifies "
+        "no living person (parents, siblings); if it does, walk the tree again answering that "
+        "it identifies living people.",
         "Record what you shared, with whom and why.",
     ),
     (("supporting", ("guidance.ico_sharing_code",)),),
 )
 DECEASED_REQUIRED = Out(
     "deceased_required_by_law",
-    "no_personal_data",
+    "share",
     "About someone who has died: the law requires it",
-    "Not personal data, but given in confidence; a legal requirement overrides the duty of "
-    "confidence. Provide it; if an order seems too wide, ask the court.",
+    "The law requires you to provide it - for example the Child Safeguarding Practice Review "
+    "Panel's request (Children Act 2004 s.16H) or the safeguarding partners' (s.16K). "
+    "Provide it; if an order seems too wide, ask the court.",
     (
         "Provide what the order, request or duty requires, securely.",
-        "Check it identifies no living person; if it does, walk the tree again.",
+        "Information only about someone who has died is not personal data, but it may "
+        "identify living relatives: if it does, their information goes under the same legal "
+        "requirement (UK GDPR Art 6(1)(c)); tell your data protection officer.",
         "Record the decision and why: the legal requirement relied on and what you provided.",
     ),
-    (("confidentiality", ("common_law.confidentiality",)),),
+    (
+        ("confidentiality", ("common_law.confidentiality",)),
+        ("supporting", ("ca2004.s16h", "ca2004.s16k", "dpa2018.sch2.para5")),
+    ),
 )
 DECEASED_PUBLIC_INTEREST = Out(
     "deceased_public_interest",
-    "no_personal_data",
+    "share",
     "About someone who has died: share to protect others",
-    "Not personal data; the duty of confidence survives death but yields to protecting a "
-    "living child or adult at risk. Share what is needed with the agency that needs it.",
+    "Not personal data, but confidential: the duty of confidence survives death and yields "
+    "to protecting a living child or adult at risk. Share what is needed with the agency that "
+    "needs it.",
     (
         "Share only what is needed to protect the living (for example siblings), securely.",
-        "Check it identifies no living person; if it does, walk the tree again.",
+        "Check whether it identifies living relatives; if it does, walk the tree again for them.",
         "Record the decision and why: the concern, the public interest, what you shared.",
     ),
     (
@@ -525,20 +577,25 @@ DECEASED_PUBLIC_INTEREST = Out(
     ),
 )
 DNS_DECEASED = refuse(
-    "do_not_share_deceased_confidential",
-    "Do not share: confidence survives death",
-    "The information was given in confidence and there is no legal requirement or "
-    "protective purpose to override it. Do not share.",
+    "do_not_share_deceased",
+    "Do not share: no protective purpose",
+    "There is no legal requirement and no safeguarding purpose. Details of someone who has "
+    "died usually identify living parents and siblings, and confidence can survive death: do "
+    "not share.",
     ["Decline without confirming details.", "If a safeguarding purpose appears, think again."],
-    {"confidentiality": ["common_law.confidentiality"]},
+    {"confidentiality": ["common_law.confidentiality"], "supporting": ["hra1998.art8"]},
 )
 ADV_DECEASED = advice(
     "advice_deceased_confidential",
-    "Take advice: confidence may survive death",
-    "You are not sure whether the information was given in confidence or whether it could "
-    "identify living relatives. Check before sharing.",
+    "Take advice: confidence survives death",
+    "The information about someone who has died may be confidential, and sharing it would "
+    "protect no living child or adult at risk. Take advice before sharing.",
     [DPO, CALDICOTT],
-    ["Was this given in confidence?", "Could it identify living relatives?"],
+    [
+        "Was this given in confidence, and does the duty survive death here?",
+        "Could it identify living relatives?",
+        "Is there a public interest strong enough to override the confidence?",
+    ],
     law={"confidentiality": ["common_law.confidentiality"]},
 )
 
@@ -552,6 +609,7 @@ class Route:
 
     kind: str  # emergency | choice | court | statutory_request | statutory_duty
     sharer: str  # public_authority | competent_authority | other_organisation | any
+    care: str = ""  # the care_professional answer where it was asked: yes | no | unsure
     concern: str = ""
     basis: list[str] = field(default_factory=list)
     basis_key: str = ""
@@ -567,6 +625,65 @@ class Route:
     tell: str = ""  # choice | after | ca | law
     notes: list[str] = field(default_factory=list)
     supporting: list[str] = field(default_factory=list)
+    # Parts of the record whose condition is not confirmed (emergencies only): "health
+    # details", "offence details".
+    unconfirmed: list[str] = field(default_factory=list)
+
+
+# Next steps fit who is sharing (LAW.md step 12; the sharer question's answer chooses them).
+# A teacher takes a concern to the designated safeguarding lead, who makes the referral; a
+# health professional tells the named or designated professional; probation and police go
+# through their own line and MAPPA.
+NEXT_STEPS = {
+    "no": (
+        "Share it with your designated safeguarding lead first if you work in a school or "
+        "college: the DSL normally makes the referral, and you give them what you know. "
+        "Elsewhere, share it with the recipient, tell your safeguarding lead, and diarise a "
+        "follow-up with the recipient."
+    ),
+    "yes": (
+        "Tell your named or designated safeguarding professional (health) or your manager "
+        "(social care) what you shared, and diarise a follow-up with the recipient."
+    ),
+    "ca": (
+        "Tell your senior probation officer or sergeant what you shared (police: your public "
+        "protection unit); if the person is managed under MAPPA, share it through the MAPPA "
+        "coordinator or meeting as well (Criminal Justice Act 2003 s.325)."
+    ),
+    "": (
+        "Tell your safeguarding lead what you shared (in a school, the designated safeguarding "
+        "lead; in health, the named professional; in probation, the senior probation officer), "
+        "and diarise a follow-up with the recipient."
+    ),
+}
+
+
+EMERGENCY_NEXT = (
+    "As soon as the emergency allows, tell your safeguarding lead what happened (in a school, "
+    "the designated safeguarding lead; in health, the named professional; in probation, the "
+    "senior probation officer), and complete this record."
+)
+LEGAL_NEXT = (
+    "Tell your safeguarding lead what you provided (in a school, the designated safeguarding "
+    "lead). A duty that is personal to you, such as FGM reporting, you carry out yourself: "
+    "telling the lead does not discharge it."
+)
+
+
+def next_steps(r: Route) -> str:
+    """The last action: whom to tell, chosen by who is sharing (see NEXT_STEPS)."""
+    if r.kind == "emergency":
+        return EMERGENCY_NEXT
+    if r.kind != "choice":
+        return LEGAL_NEXT
+    if r.sharer == "competent_authority":
+        return NEXT_STEPS["ca"]
+    return NEXT_STEPS.get(r.care if r.care in ("yes", "no") else "", NEXT_STEPS[""])
+
+
+# On the choice route the next steps depend on whether the sharer is a health or care
+# professional, so the outcome id says which: h(ealth or care), s(chool or other staff).
+WHO_KEY = {"yes": "_h", "no": "_s"}
 
 
 SHARER_KEY = {
@@ -661,6 +778,22 @@ SHORT = {
     "Art 10 with Sch 1 para 36 and the statutory purposes condition (para 6)": "statutory "
     "purposes (Sch 1 paras 36 and 6)",
     "explicit consent (Art 9(2)(a))": "explicit consent (Art 9(2)(a))",
+    "vital interests, as the person cannot consent (Art 9(2)(c)), and safeguarding without "
+    "consent (Art 9(2)(g), DPA 2018 Sch 1 para 18), which also covers serious harm short of a "
+    "threat to life": "Art 9(2)(c) and Sch 1 para 18",
+    "vital interests, as the person cannot consent (Art 9(2)(c)) - where a life is at risk": (
+        "vital interests (Art 9(2)(c))"
+    ),
+    "preventing or detecting unlawful acts, disclosed to the police (Art 9(2)(g), DPA 2018 "
+    "Sch 1 para 10(2)); no policy document needed": "crime, to the police (para 10(2))",
+    "Art 10 with Sch 1 para 36 and para 10(2), disclosed to the police": "crime, to the police "
+    "(paras 36, 10(2))",
+    "Art 10 with DPA 2018 Sch 1 para 30 (vital interests, the person cannot consent)": "vital "
+    "interests (Sch 1 para 30)",
+    "legal claims - establishing, exercising or defending legal claims, or a court acting in "
+    "its judicial capacity (Art 9(2)(f))": "legal claims (Art 9(2)(f))",
+    "Art 10 with DPA 2018 Sch 1 para 33 (legal proceedings); no policy document needed": "legal "
+    "proceedings (Sch 1 para 33)",
 }
 
 
@@ -679,7 +812,8 @@ def share(r: Route) -> Out:
         "statutory_request": "comply_request",
         "statutory_duty": "comply_duty",
     }[r.kind]
-    parts = [prefix, SHARER_KEY[r.sharer] + r.basis_key]
+    who = WHO_KEY.get(r.care, "") if r.kind == "choice" else ""
+    parts = [prefix, SHARER_KEY[r.sharer] + who + r.basis_key]
     if r.concern:
         parts.append("child" if r.concern in CHILD else "adult")
     if r.sc_key:
@@ -691,8 +825,8 @@ def share(r: Route) -> Out:
         raise ValueError(f"outcome id too long: {oid}")
 
     if urgent:
-        title = "Share now: call 999 or the duty team"
-        lead = "Act now: share what is needed to stop the danger."
+        title = "Call 999 or the duty team now"
+        lead = "Act now: give 999 or the duty team what they need."
     elif r.kind == "court":
         title = "Comply with the court order"
         lead = "Provide what the order requires; if it seems too wide, ask the court."
@@ -709,6 +843,8 @@ def share(r: Route) -> Out:
         law_short.append(f"health details: {_short(r.sc_text)}")
     if r.cr_text:
         law_short.append(f"offence details: {_short(r.cr_text)}")
+    for what in r.unconfirmed:
+        law_short.append(f"{what.split(' (')[0]}: tell your DPO afterwards")
     bits = [lead, "The law: " + "; ".join(law_short) + "."]
     tell_short = TELL_TEXT[r.tell][0] if r.tell else ""
     if tell_short:
@@ -722,15 +858,23 @@ def share(r: Route) -> Out:
     if r.cr_text:
         how.append(f"Offence details: {r.cr_text}.")
 
+    part3 = r.sharer == "competent_authority" and r.kind in ("choice", "emergency")
     actions: list[str] = []
     if urgent:
         actions.append(
             "Call 999 (or the children's or adults' duty team) now; give who, where and "
             "what the danger is."
         )
-    if r.kind in ("choice", "emergency"):
-        actions.append(LESS)
-    actions.append(SECURE)
+        actions.append(EMERGENCY_GIVE)
+        if r.unconfirmed:
+            actions.append(UNCONFIRMED.format(what=" and the ".join(r.unconfirmed)))
+    elif r.care == "no" and r.kind == "choice":
+        # A teacher shares with the DSL first; the DSL makes the referral (see NEXT_STEPS).
+        actions.append(next_steps(r))
+    if r.kind == "choice":
+        actions.append(LESS_PART3 if part3 else LESS)
+    if not urgent:  # in an emergency the channel is the 999 call or the duty team
+        actions.append(SECURE)
     actions += r.notes
     if r.tell:
         actions.append(TELL_TEXT[r.tell][1])
@@ -743,13 +887,13 @@ def share(r: Route) -> Out:
         )
     else:
         actions.append(RECORD_SHARE)
-    actions.append(
-        "Tell your designated safeguarding lead what you shared, and diarise a follow-up "
-        "with the recipient."
-    )
+    if not (r.care == "no" and r.kind == "choice"):
+        actions.append(next_steps(r))
 
     transparency = TELL_TEXT[r.tell][2] if r.tell else []
-    supporting = list(dict.fromkeys(r.supporting + (["ukgdpr.art5"] if r.kind == "choice" else [])))
+    # Part 3 has its own principles (DPA 2018 s.35 onwards): UK GDPR Art 5 is not theirs.
+    principles = ["ukgdpr.art5"] if r.kind == "choice" and not part3 else []
+    supporting = list(dict.fromkeys(r.supporting + principles))
     law = (
         ("basis", tuple(r.basis)),
         ("special_category", tuple(r.sc)),

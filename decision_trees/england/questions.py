@@ -95,14 +95,45 @@ ASKS: dict[str, Ask] = {
     "recipient_role": Ask(
         "recipient",
         "Does the person or agency you would share with have a role in safeguarding this person?",
-        "Children's or adults' social care, the police, health professionals, a school's "
-        "designated safeguarding lead, the MASH or a Safeguarding Adults Board have a role. "
-        "Another parent, an employer, a landlord or a journalist does not.",
+        "Children's or adults' social care, health professionals, a school's designated "
+        "safeguarding lead, the MASH or a Safeguarding Adults Board have a role, and so do "
+        "the police. Another parent, an employer, a landlord or a journalist does not.",
         "Share only with people who have a role in protecting this person (HMG 2024 rule 6; "
-        "Caldicott principles 3 and 4).",
+        "Caldicott principles 3 and 4). A disclosure to the police opens a condition that "
+        "needs no policy document (DPA 2018 Sch 1 para 10(2)).",
         {
-            "safeguarding_role": "Yes - they have a safeguarding role",
+            "safeguarding_role": "Yes - a safeguarding agency (social care, health, a DSL, MASH)",
+            "law_enforcement": "Yes - the police (or another law-enforcement body)",
             "no_safeguarding_role": "No",
+            "unsure": "Not sure",
+        },
+    ),
+    "recipient_role/statutory": Ask(
+        "recipient_duty",
+        "Who are you providing it to?",
+        "For example the police (FGM mandatory reporting goes to the police), children's or "
+        "adults' social care, a Safeguarding Adults Board, a review panel or a court.",
+        "For health or other special category details, a disclosure to the police has a "
+        "condition that needs no policy document (DPA 2018 Sch 1 para 10(2)).",
+        {
+            "law_enforcement": "The police (or another law-enforcement body)",
+            "safeguarding_role": "Social care, health, a Safeguarding Adults Board or another "
+            "safeguarding body",
+            "no_safeguarding_role": "Someone else (for example a court, regulator or panel)",
+            "unsure": "Not sure",
+        },
+    ),
+    "recipient_role/emergency": Ask(
+        "recipient_emergency",
+        "For the record: who did you give it to (or will you)?",
+        "For example the police on 999, an ambulance crew, or the children's or adults' duty "
+        "team. This does not change what you give them: it chooses what the record cites.",
+        "A disclosure to the police has a condition that needs no policy document (DPA 2018 "
+        "Sch 1 para 10(2)).",
+        {
+            "law_enforcement": "The police",
+            "safeguarding_role": "An ambulance crew, the duty team or another safeguarding service",
+            "no_safeguarding_role": "Someone else",
             "unsure": "Not sure",
         },
     ),
@@ -124,8 +155,9 @@ ASKS: dict[str, Ask] = {
         "sharer",
         "Who is sharing, and in what capacity?",
         "Councils, NHS bodies, GP practices, maintained schools and academies are public "
-        "authorities. Police, probation and youth offending teams managing offenders or "
-        "investigating crime are competent authorities (DPA 2018 Part 3). Charities, private "
+        "authorities. A police officer, probation officer or youth offending team worker "
+        "managing an offender or dealing with a crime picks 'Police, probation or youth "
+        "offending team' (DPA 2018 Part 3), not 'a public authority'. Charities, private "
         "providers and independent schools are other organisations.",
         "Who you are decides the lawful basis: public authorities use public task and cannot "
         "use legitimate interests; other organisations can; police and probation use DPA "
@@ -149,6 +181,24 @@ ASKS: dict[str, Ask] = {
         "Special category information needs an extra legal condition (UK GDPR Art 9) as well "
         "as a lawful basis.",
         {"yes": "Yes", "no": "No", "unsure": "Not sure"},
+    ),
+    "special_category/part3": Ask(
+        "sensitive",
+        "Does the information include health or other sensitive details - not counting "
+        "convictions or offences?",
+        "Sensitive under DPA 2018 Part 3 (s.35(8)): health (including mental health and drug "
+        "or alcohol use), sex life or sexual orientation, racial or ethnic origin, religious "
+        "or philosophical beliefs, trade union membership, genetic or biometric data. "
+        "Convictions, cautions and alleged offences are NOT sensitive here: answer 'No' if "
+        "that is all you are sharing.",
+        "Under Part 3, sensitive processing must be strictly necessary, meet a Schedule 8 "
+        "condition and be covered by an appropriate policy document (DPA 2018 s.35(5)); "
+        "offence details need only s.35.",
+        {
+            "yes": "Yes - health or other sensitive details",
+            "no": "No - only convictions, offences or other non-sensitive details",
+            "unsure": "Not sure",
+        },
     ),
     "criminal_offence_data": Ask(
         "criminal_data",
@@ -212,19 +262,21 @@ ASKS: dict[str, Ask] = {
     ),
     "without_consent_reason": Ask(
         "consent_reason",
-        "If you share without consent, which of these applies?",
-        "(a) Consent cannot be given: too young to understand, lacks capacity. (b) It cannot "
-        "reasonably be obtained: the person cannot be reached, or was asked and refused (a "
-        "reading of the law, see the outcome). (c) Asking would put them at greater risk or "
-        "prejudice their protection or an investigation - for example by warning an abuser.",
+        "If you share without consent (the child's, or a parent's or carer's for a child too "
+        "young to decide), which of these applies?",
+        "(a) Consent cannot be given: too young to understand, lacks capacity. (b) You cannot "
+        "reasonably be expected to obtain it: the person cannot be reached, or was asked and "
+        "refused (a reading of the law, see the outcome). (c) Asking would put them at greater "
+        "risk or prejudice their protection or an investigation - for example by warning an "
+        "abuser. If none of these fits, or you do not know, say so.",
         "The safeguarding condition (DPA 2018 Sch 1 para 18) applies only when sharing "
         "without consent for one of these three reasons.",
         {
             "cannot_be_given": "Consent cannot be given",
-            "cannot_reasonably_obtain": "It cannot reasonably be obtained",
+            "cannot_reasonably_obtain": "We cannot reasonably be expected to obtain it",
             "would_prejudice_protection": "Asking would increase the risk or prejudice protection",
             "none": "None of these - consent could be asked for, or has been given",
-            "unsure": "Not sure",
+            "unsure": "Not sure which applies",
         },
     ),
     "apd_in_place": Ask(
@@ -235,6 +287,16 @@ ASKS: dict[str, Ask] = {
         "data protection officer or IG lead will know; it is not something you write now.",
         "The safeguarding and statutory conditions (Sch 1 paras 6, 18, 19) are not met at "
         "all without it; the tree then finds a condition that is.",
+        {"yes": "Yes", "no": "No", "unsure": "Not known"},
+    ),
+    "apd_in_place/part3": Ask(
+        "policy_document_part3",
+        "Does your force or service have an appropriate policy document for sensitive processing?",
+        "An organisation-level document explaining how the force or service handles "
+        "sensitive information under DPA 2018 Part 3 and how long it keeps it. Your data "
+        "protection officer will know; it is not something you write now.",
+        "Sensitive processing under Part 3 is lawful only with an appropriate policy document "
+        "in place (DPA 2018 s.35(5)).",
         {"yes": "Yes", "no": "No", "unsure": "Not known"},
     ),
     "care_professional": Ask(
@@ -286,8 +348,9 @@ PAIRS: dict[tuple[str, str], Pair] = {
             "sharer",
             "Who is sharing, and in what capacity?",
             "Councils, NHS bodies, GP practices, maintained schools and academies are public "
-            "authorities. Police, probation and youth offending teams managing offenders or "
-            "investigating crime are competent authorities (DPA 2018 Part 3). Charities, "
+            "authorities. A police officer, probation officer or youth offending team worker "
+            "managing an offender or dealing with a crime picks 'Police, probation or youth "
+            "offending team' (DPA 2018 Part 3), not 'a public authority'. Charities, "
             "private providers and independent schools are other organisations. You share as "
             "a health or social care professional if you are, for example, a doctor, nurse, "
             "health visitor, midwife or social worker, or care staff acting for a care "
@@ -325,26 +388,28 @@ PAIRS: dict[tuple[str, str], Pair] = {
         "necessary",
         Ask(
             "recipient",
-            "Does the person or agency you would share with have a role in safeguarding this "
-            "person, and do they need this information?",
-            "Children's or adults' social care, the police, health professionals, a school's "
-            "designated safeguarding lead, the MASH or a Safeguarding Adults Board have a "
-            "role; another parent, an employer, a landlord or a journalist does not. Then ask "
-            "what they need to act: often less than you hold - an address, not the whole "
-            "file; what happened this week, not the family's history.",
+            "Who would you share with, and do they need this information?",
+            "A safeguarding agency: children's or adults' social care, health professionals, "
+            "a school's designated safeguarding lead, the MASH or a Safeguarding Adults Board. "
+            "The police are their own answer. Another parent, an employer, a landlord or a "
+            "journalist has no role. Then ask what they need to act: often less than you hold "
+            "- an address, not the whole file; what happened this week, not the history.",
             "Share only with people who have a role in protecting this person, and only what "
-            "they need (HMG 2024 rule 6; Caldicott principles 3 and 4; UK GDPR Art 5(1)(c)).",
+            "they need (HMG 2024 rule 6; Caldicott principles 3 and 4; UK GDPR Art 5(1)(c)). "
+            "A disclosure to the police opens a condition that needs no policy document (DPA "
+            "2018 Sch 1 para 10(2)).",
             {
-                "safeguarding_role+yes": "Yes - they have a safeguarding role and need this; I "
-                "will share only what is needed",
-                "safeguarding_role+less_would_do": "They have a safeguarding role, and less "
-                "would do - the purpose can be met by sharing less",
-                "safeguarding_role+no": "They have a safeguarding role, but sharing this is "
-                "not needed for the purpose",
-                "safeguarding_role+unsure": "They have a safeguarding role; I am not sure what "
-                "they need",
-                "safeguarding_role": "Yes - they have a safeguarding role",
-                "no_safeguarding_role": "No - they have no role in safeguarding this person",
+                "safeguarding_role+yes": "A safeguarding agency, and they need this",
+                "safeguarding_role+less_would_do": "A safeguarding agency, but less would do",
+                "safeguarding_role+no": "A safeguarding agency, but they do not need this",
+                "safeguarding_role+unsure": "A safeguarding agency; not sure what they need",
+                "safeguarding_role": "A safeguarding agency",
+                "law_enforcement+yes": "The police, and they need this",
+                "law_enforcement+less_would_do": "The police, but less would do",
+                "law_enforcement+no": "The police, but they do not need this",
+                "law_enforcement+unsure": "The police; not sure what they need",
+                "law_enforcement": "The police",
+                "no_safeguarding_role": "Someone with no role in safeguarding this person",
                 "unsure": "Not sure whether they have a role",
             },
         ),

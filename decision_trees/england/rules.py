@@ -18,11 +18,11 @@ from .outcomes import (
     ADV_CA_APD,
     ADV_CAPACITY,
     ADV_CHILD_WELFARE_CONF,
+    ADV_CHILDREN_FIRST,
     ADV_CONCERN,
     ADV_CONSENT_UNSURE,
     ADV_DANGER,
     ADV_DECEASED,
-    ADV_EMERGENCY,
     ADV_EXPLICIT,
     ADV_IDENTIFIABLE,
     ADV_LEGAL,
@@ -62,10 +62,10 @@ APD_GAP = (
     "safeguarding and statutory conditions (Sch 1 paras 6, 18, 19) are not met without one."
 )
 READING = (
-    "If consent was refused, treating the refusal as consent that 'cannot reasonably be "
-    "obtained' (para 18(2)(b)) is a reading of the law, not settled guidance. If respecting "
-    "the refusal or asking again would put them at risk, para 18(2)(c) applies instead: "
-    "record which."
+    "If consent was refused, treating the refusal as meaning that 'the controller cannot "
+    "reasonably be expected to obtain the consent' (para 18(2)(b)) is a reading of the law, "
+    "not settled guidance. If respecting the refusal or asking again would put them at risk, "
+    "para 18(2)(c) applies instead: record which."
 )
 PARA19_HEALTH = (
     "Para 19 covers health information only: leave out other special category details "
@@ -75,18 +75,44 @@ PARA36_NOTE = (
     "Offence details use para 36 with para 18. Whether para 36 needs an appropriate policy "
     "document is unconfirmed; you have one, so this route is covered either way."
 )
+PARA10_NOTE = (
+    "Para 10(2): a disclosure to the police (or another competent authority) to prevent or "
+    "detect an unlawful act, made without consent so as not to prejudice that, needs no "
+    "appropriate policy document. Say in the record what unlawful act it concerns."
+)
+PARA6_FAMILY = (
+    "Where it is safe and will not put the child at greater risk, tell the family, or involve "
+    "them, before you refer (HMG 2024 rule 2); not having asked is never a reason to delay a "
+    "referral about significant harm (para 6 does not depend on consent)."
+)
+PART3_STATUTORY = (
+    "Answering a request or duty of this kind (for example a Safeguarding Adults Board's, "
+    "Care Act 2014 s.45) is not processing for law enforcement: UK GDPR applies to you for "
+    "it, not DPA 2018 Part 3."
+)
+# The reasons a safeguarding disclosure is made without consent (para 18(2)); para 10
+# needs the last: without consent so as not to prejudice the purpose.
+PREJUDICE = "would_prejudice_protection"
 
 
-def ask_sharer(f: F) -> str:
+def ask_sharer(f: F, r: Route | None = None) -> str:
     """Who is sharing; for a UK GDPR sharer, at once whether as a health or care professional.
 
-    The two are one question (see PAIRS). Asked here, the second costs nothing; the builder
-    leaves it out wherever it cannot change the outcome.
+    The two are one question (see PAIRS). Asked here, the second costs nothing, and its
+    answer chooses the next steps (a teacher goes to the DSL first; a nurse to the named
+    professional), so it is asked on every path that asks who is sharing.
     """
     sharer = f("sharer")
     if sharer in ("public_authority", "other_organisation"):
-        f("care_professional")
+        care = f("care_professional")
+        if r is not None:
+            r.care = care
     return sharer
+
+
+def to_police(f: F, wording: str = "recipient_role") -> bool:
+    """Whether the recipient is the police or another competent authority (para 10(2))."""
+    return f(wording) == "law_enforcement"
 
 
 def decide(f: F) -> Out:
@@ -117,6 +143,68 @@ def decide(f: F) -> Out:
         raise Stop(ADV_CONCERN)
     if concern == "no_safeguarding_purpose":
         raise Stop(DNS_NO_PURPOSE)
+    role_and_need(f)
+
+    # Consent: for adults it comes before the legal conditions, because a refusal by an adult
+    # with capacity normally stands and ends the walk (LAW.md step 10); for children it
+    # matters only for the Art 9/10 conditions and for confidentiality, so it is asked there.
+    state = adult_consent(f, concern) if concern not in CHILD else ""
+
+    r = Route("choice", "any", concern=concern)
+    sharer = ask_sharer(f, r)
+    if sharer == "unsure":
+        raise Stop(ADV_SHARER)
+    r.sharer = sharer
+    set_basis(r)
+
+    if sharer == "competent_authority":
+        # Part 3: convictions are not sensitive processing (s.35(8)), so the question says
+        # so, and offence data needs nothing beyond s.35.
+        if f("special_category/part3") != "no":
+            law_enforcement_sensitive(f, r)
+        r.tell = "ca"
+        set_confidentiality(r)
+        return share(r)
+
+    special = f("special_category") != "no"
+    # A public body's offence data is under official authority (Art 10) whatever it is, so
+    # only other organisations are asked.
+    criminal = sharer == "public_authority" or f("criminal_offence_data") != "no"
+
+    def child_state() -> str:
+        nonlocal state
+        if not state:
+            state = child_consent(f)
+        return state
+
+    if concern == "adult_other" and state not in ("given", "given_explicitly"):
+        # Para 18 and Annex 1 para 6 cover only children and adults at risk.
+        raise Stop(ADV_BEST_INTERESTS if state == "lacks_capacity" else ADV_ADULT_OTHER)
+
+    if concern == "child_welfare":
+        # Below significant harm, sharing confidential information without consent is a
+        # public-interest judgement made case by case (LAW.md step 9): advice. Health and
+        # offence details are treated as confidential without asking, which saves a question
+        # where the answer could only be "yes" in practice.
+        if child_state() == "could_ask":
+            raise Stop(ASK_CONSENT_FIRST)
+        sensitive = special or (criminal and sharer != "public_authority")
+        if child_state() in NO_CONSENT and (sensitive or f("confidential") != "no"):
+            raise Stop(ADV_CHILD_WELFARE_CONF)
+
+    state_of = child_state if concern in CHILD else lambda: state
+    if special:
+        special_condition(f, r, concern, state_of)
+    if criminal:
+        offence_route(f, r, concern, state_of)
+
+    set_confidentiality(r, state)
+    r.tell = "choice"
+    return share(r)
+
+
+def role_and_need(f: F) -> None:
+    """Step 4 and 5: a recipient with a role, and only what they need (one question)."""
     role = f("recipient_role")
     if role == "no_safeguarding_role":
         raise Stop(DNS_NO_ROLE)
@@ -129,57 +217,6 @@ def decide(f: F) -> Out:
         raise Stop(ADV_NECESSARY)
     # "Less would do" leads on like "yes": every share outcome says to share only what is
     # needed and what to leave out, so the answer changes what is shared, not the route.
-
-    # Consent: for adults it comes before the legal conditions, because a refusal by an adult
-    # with capacity normally stands and ends the walk (LAW.md step 10); for children it
-    # matters only for the Art 9/10 conditions and for confidentiality, so it is asked there.
-    state = adult_consent(f, concern) if concern not in CHILD else ""
-
-    sharer = ask_sharer(f)
-    if sharer == "unsure":
-        raise Stop(ADV_SHARER)
-    r = Route("choice", sharer, concern)
-    set_basis(r)
-
-    special = f("special_category") != "no"
-    # A public body's offence data is under official authority (Art 10) whatever it is, and
-    # Part 3 covers a competent authority's, so only other organisations are asked.
-    criminal = sharer == "public_authority" or (
-        sharer == "other_organisation" and f("criminal_offence_data") != "no"
-    )
-
-    def child_state() -> str:
-        nonlocal state
-        if not state:
-            state = child_consent(f)
-        return state
-
-    if concern == "adult_other" and state not in ("given", "given_explicitly"):
-        # Para 18 and Annex 1 para 6 cover only children and adults at risk.
-        raise Stop(ADV_BEST_INTERESTS if state == "lacks_capacity" else ADV_ADULT_OTHER)
-
-    if concern == "child_welfare" and sharer != "competent_authority":
-        # Below significant harm, sharing confidential information without consent is a
-        # public-interest judgement made case by case (LAW.md step 9): advice. Health and
-        # offence details are treated as confidential without asking, which saves a question
-        # where the answer could only be "yes" in practice.
-        if child_state() == "could_ask":
-            raise Stop(ASK_CONSENT_FIRST)
-        sensitive = special or (criminal and sharer != "public_authority")
-        if child_state() in NO_CONSENT and (sensitive or f("confidential") != "no"):
-            raise Stop(ADV_CHILD_WELFARE_CONF)
-
-    if special:
-        if sharer == "competent_authority":
-            law_enforcement_sensitive(f, r)
-        else:
-            special_condition(f, r, concern, child_state if concern in CHILD else lambda: state)
-    if criminal:
-        offence_route(f, r, concern, child_state if concern in CHILD else lambda: state)
-
-    set_confidentiality(r, state)
-    r.tell = "ca" if sharer == "competent_authority" else "choice"
-    return share(r)
 
 
 def set_basis(r: Route) -> None:
@@ -207,7 +244,7 @@ def set_basis(r: Route) -> None:
             "Before sharing, write a short balancing test: your interest in protecting them, "
             "against their interests and rights (legitimate interests, Art 6(1)(f))."
         )
-    if r.kind == "choice":
+    if r.sharer != "competent_authority":
         r.supporting += ["ukgdpr.annex2.para8"]
     if r.concern in CHILD:
         r.supporting += ["guidance.hmg2024", "guidance.wt2023"]
@@ -220,6 +257,9 @@ def adult_consent(f: F, concern: str) -> str:
     if cap == "no":
         return "lacks_capacity"
     if cap != "yes":
+        # An unresolved question about capacity never delays a referral about others at
+        # risk, children above all (LAW.md step 10).
+        others_first(f)
         raise Stop(ADV_CAPACITY)
     c = f("consent")
     if c in ("given", "given_explicitly"):
@@ -236,8 +276,14 @@ def adult_consent(f: F, concern: str) -> str:
         raise Stop(DNS_ADULT_REFUSED)
     # Not yet asked. An adult with capacity is normally asked first, since a refusal would
     # stand; whether asking would itself put them at risk (para 18(2)(c)) is a judgement for
-    # the safeguarding lead, not a box to tick here.
+    # the safeguarding lead, not a box to tick here. Others at risk come first, as above.
+    others_first(f)
     raise Stop(ADV_ADULT_ASK_FIRST)
+
+
+def others_first(f: F) -> None:
+    if f("others_at_risk") in ("yes", "unsure"):
+        raise Stop(ADV_CHILDREN_FIRST)
 
 
 def child_consent(f: F) -> str:
@@ -255,7 +301,7 @@ def child_consent(f: F) -> str:
 
 
 def special_condition(f: F, r: Route, concern: str, state_of: Callable[[], str]) -> None:
-    """The Art 9 condition for a UK GDPR sharer.
+    """The Art 9 condition for a UK GDPR sharer on the choice route.
 
     Care professionals are asked first: Art 9(2)(h) with Sch 1 para 2 holds with or without
     consent and needs no policy document (LAW.md step 7), so for them nothing else need be
@@ -265,12 +311,15 @@ def special_condition(f: F, r: Route, concern: str, state_of: Callable[[], str])
     if concern not in CHILD and state_of() == "given_explicitly":
         set_explicit(r)
         return
-    if concern != "adult_economic_risk" and f("care_professional") == "yes":
+    if concern != "adult_economic_risk" and r.care == "yes":
         set_care(r, gap=False)
         return
     st = state_of()
     if st == "given_explicitly":
         set_explicit(r)
+        return
+    if st == PREJUDICE and to_police(f):
+        set_para10(r)
         return
     if st in NO_CONSENT:
         para = "dpa2018.sch1.para19" if concern == "adult_economic_risk" else "dpa2018.sch1.para18"
@@ -289,20 +338,47 @@ def special_condition(f: F, r: Route, concern: str, state_of: Callable[[], str])
                 r.notes.append(READING)
                 r.sc_key += "_reading"
             return
-        if f("care_professional") == "yes":
+        if r.care == "yes":
             set_care(r, gap=True)
             return
         raise Stop(ADV_NO_CONDITION)
-    # Consent given (not explicitly), or consent could still be asked for.
-    if concern == "adult_economic_risk" and f("care_professional") == "yes":
+    # Consent given (not explicitly), or it could still be asked for.
+    if concern == "adult_economic_risk" and r.care == "yes":
         set_care(r, gap=False)
         return
+    if r.sharer == "public_authority" and concern == "child_significant_harm":
+        # Para 6: a public authority referring significant harm under its statutory
+        # functions; it does not depend on consent (LAW.md step 7).
+        if f("apd_in_place") == "yes":
+            set_para6(r)
+            if st == "could_ask":
+                r.notes.append(PARA6_FAMILY)
+                r.sc_key += "_family"
+            return
+        raise Stop(ADV_NO_CONDITION)
     raise Stop(ADV_EXPLICIT if st == "given" else ASK_CONSENT_FIRST)
 
 
 def set_explicit(r: Route) -> None:
     r.sc, r.sc_key = ["ukgdpr.art9.2a"], "sc_explicit"
     r.sc_text = "explicit consent (Art 9(2)(a))"
+
+
+def set_para6(r: Route) -> None:
+    r.sc = ["ukgdpr.art9.2g", "dpa2018.sch1.para6"]
+    r.sc_key = "sc6"
+    r.sc_text = "statutory purposes (Art 9(2)(g), DPA 2018 Sch 1 para 6)"
+
+
+def set_para10(r: Route) -> None:
+    r.sc = ["ukgdpr.art9.2g", "dpa2018.sch1.para10"]
+    r.sc_key = "sc10"
+    r.sc_text = (
+        "preventing or detecting unlawful acts, disclosed to the police (Art 9(2)(g), DPA "
+        "2018 Sch 1 para 10(2)); no policy document needed"
+    )
+    if PARA10_NOTE not in r.notes:
+        r.notes.append(PARA10_NOTE)
 
 
 def set_care(r: Route, gap: bool) -> None:
@@ -318,9 +394,12 @@ def set_care(r: Route, gap: bool) -> None:
 
 
 def law_enforcement_sensitive(f: F, r: Route) -> None:
-    apd = f("apd_in_place")
-    if apd != "yes":
+    if f("apd_in_place/part3") != "yes":
         raise Stop(ADV_CA_APD)
+    set_sch8(r)
+
+
+def set_sch8(r: Route) -> None:
     r.sc = ["dpa2018.sch8.para1"]
     r.sc_key = "sch8"
     r.sc_text = (
@@ -329,55 +408,63 @@ def law_enforcement_sensitive(f: F, r: Route) -> None:
     )
 
 
+def set_offence_care(r: Route) -> None:
+    r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para2"]
+    r.cr_key = "cr_care"
+    r.cr_text = "Art 10 with the health and social care condition (DPA 2018 s.10(5), Sch 1 para 2)"
+
+
+def set_offence_para10(r: Route) -> None:
+    r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para36", "dpa2018.sch1.para10"]
+    r.cr_key = "cr10"
+    r.cr_text = "Art 10 with Sch 1 para 36 and para 10(2), disclosed to the police"
+    if PARA10_NOTE not in r.notes:
+        r.notes.append(PARA10_NOTE)
+
+
+def set_offence_para18(r: Route) -> None:
+    r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para36", "dpa2018.sch1.para18"]
+    r.cr_key = "cr36"
+    r.cr_text = "Art 10 with DPA 2018 Sch 1 para 36 and the safeguarding condition (para 18)"
+    r.notes.append(PARA36_NOTE)
+
+
+def set_official_authority(r: Route) -> None:
+    r.cr, r.cr_key = ["ukgdpr.art10"], "cr_oa"
+    r.cr_text = (
+        "if there are any, under official authority, as a public body acting in its "
+        "functions (Art 10)"
+    )
+
+
 def offence_route(f: F, r: Route, concern: str, state_of: Callable[[], str]) -> None:
-    if r.sharer == "competent_authority":
-        return  # Offence data is the core of Part 3 processing: s.35 covers it.
     if r.sharer == "public_authority":
-        r.cr, r.cr_key = ["ukgdpr.art10"], "cr_oa"
-        r.cr_text = (
-            "if there are any, under official authority, as a public body acting in its "
-            "functions (Art 10)"
-        )
+        set_official_authority(r)
         return
     st = state_of()
-    if st in NO_CONSENT and concern in AT_RISK:
-        apd = f("apd_in_place")
-        if apd == "yes":
-            r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para36", "dpa2018.sch1.para18"]
-            r.cr_key = "cr36"
-            r.cr_text = (
-                "Art 10 with DPA 2018 Sch 1 para 36 and the safeguarding condition (para 18)"
-            )
-            r.notes.append(PARA36_NOTE)
-            return
-    care = f("care_professional")
-    if care == "yes":
-        r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para2"]
-        r.cr_key = "cr_care"
-        r.cr_text = (
-            "Art 10 with the health and social care condition (DPA 2018 s.10(5), Sch 1 para 2)"
-        )
+    if st == PREJUDICE and to_police(f):
+        set_offence_para10(r)
+        return
+    if st in NO_CONSENT and concern in AT_RISK and f("apd_in_place") == "yes":
+        set_offence_para18(r)
+        return
+    if r.care == "yes":
+        set_offence_care(r)
         return
     raise Stop(ADV_PARA36)
 
 
-def set_confidentiality(r: Route, state: str) -> None:
+def set_confidentiality(r: Route, state: str = "") -> None:
     r.conf = ["common_law.confidentiality"]
     if state in ("given", "given_explicitly"):
         r.conf_text = "they agreed"
-    if r.sharer == "competent_authority":
-        return
 
 
 # ---- the other branches ---------------------------------------------------------------------
 
 
 def deceased(f: F) -> Out:
-    conf = f("confidential")
-    if conf == "no":
-        raise Stop(DECEASED_FREE)
-    if conf == "unsure":
-        raise Stop(ADV_DECEASED)
+    """Information only about the dead: not personal data, but steps 3 and 4 still apply."""
     legal = f("legal_requirement")
     if legal == "unsure":
         raise Stop(ADV_LEGAL)
@@ -388,12 +475,15 @@ def deceased(f: F) -> Out:
         raise Stop(ADV_CONCERN)
     if concern == "no_safeguarding_purpose":
         raise Stop(DNS_DECEASED)
-    role = f("recipient_role")
-    if role == "no_safeguarding_role":
-        raise Stop(DNS_NO_ROLE)
-    if role == "unsure":
-        raise Stop(ADV_ROLE)
-    raise Stop(DECEASED_PUBLIC_INTEREST)
+    role_and_need(f)
+    conf = f("confidential")
+    if conf == "no":
+        raise Stop(DECEASED_FREE)
+    # Confidence survives death, and yields only to protecting a living child or adult at
+    # risk (LAW.md step 2).
+    if concern in AT_RISK:
+        raise Stop(DECEASED_PUBLIC_INTEREST)
+    raise Stop(ADV_DECEASED)
 
 
 def court_order() -> Out:
@@ -404,13 +494,12 @@ def court_order() -> Out:
         "enforcement, DPA 2018 s.35"
     )
     r.sc = ["ukgdpr.art9.2f"]
-    r.sc_key = ""
-    r.sc_text = "courts acting in their judicial capacity (Art 9(2)(f))"
-    r.cr = ["ukgdpr.art10", "dpa2018.s10"]
-    r.cr_text = (
-        "Art 10: official authority for a public body; otherwise authorised by law through a "
-        "Schedule 1 condition (s.10(5)) - your data protection officer will name it"
+    r.sc_text = (
+        "legal claims - establishing, exercising or defending legal claims, or a court acting "
+        "in its judicial capacity (Art 9(2)(f))"
     )
+    r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para33"]
+    r.cr_text = "Art 10 with DPA 2018 Sch 1 para 33 (legal proceedings); no policy document needed"
     r.conf = ["common_law.confidentiality"]
     r.tell = "law"
     r.notes = [
@@ -421,16 +510,21 @@ def court_order() -> Out:
 
 
 def statutory(f: F, legal: str) -> Out:
-    sharer = ask_sharer(f)
+    """A request or duty the law imposes: comply (step 3), naming the conditions.
+
+    Police and probation answering such a request are not processing for law enforcement,
+    so UK GDPR applies to them here as to any public authority (LAW.md step 3).
+    """
+    r = Route(legal, "any")
+    sharer = ask_sharer(f, r)
     if sharer == "unsure":
         raise Stop(ADV_SHARER)
-    r = Route(legal, sharer)
+    r.sharer = sharer
+    public = sharer in ("public_authority", "competent_authority")
+    r.basis = ["ukgdpr.art6.1c"]
+    r.basis_text = "legal obligation (UK GDPR Art 6(1)(c))"
     if sharer == "competent_authority":
-        r.basis = ["dpa2018.s35"]
-        r.basis_text = "law enforcement under DPA 2018 Part 3, based on law (s.35)"
-    else:
-        r.basis = ["ukgdpr.art6.1c"]
-        r.basis_text = "legal obligation (UK GDPR Art 6(1)(c))"
+        r.notes.append(PART3_STATUTORY)
     if legal == "statutory_request":
         r.supporting = ["ca1989.s47", "care2014.s45"]
         r.notes.append(
@@ -439,7 +533,7 @@ def statutory(f: F, legal: str) -> Out:
             "would be, take advice before declining and record why."
         )
     else:
-        r.supporting = ["ca2004.s16la", "cpa2026.duty_to_report"]
+        r.supporting = ["fgm2003.s5b", "ca2004.s16la", "cpa2026.duty_to_report"]
         r.notes.append(
             "Check the duty is in force: the commencement of Children Act 2004 s.16LA and of "
             "the Crime and Policing Act 2026 reporting duty is unconfirmed. If you rely on "
@@ -449,33 +543,24 @@ def statutory(f: F, legal: str) -> Out:
     r.conf = ["common_law.confidentiality"]
     r.tell = "law"
     special = f("special_category") != "no"
-    # As on the choice route: official authority covers a public body's offence data.
-    criminal = sharer == "public_authority" or (
-        sharer == "other_organisation" and f("criminal_offence_data") != "no"
-    )
+    criminal = public or f("criminal_offence_data") != "no"
     if special:
-        if sharer == "competent_authority":
-            law_enforcement_sensitive(f, r)
+        if r.care == "yes":
+            set_care(r, gap=False)
+        elif f("apd_in_place") == "yes":
+            set_para6(r)
+        elif to_police(f, "recipient_role/statutory"):
+            set_para10(r)
+        elif f("consent") == "given_explicitly":
+            set_explicit(r)
         else:
-            care = f("care_professional")
-            if care == "yes":
-                set_care(r, gap=False)
-                r.sc_key = "sc_care"
-            elif f("apd_in_place") == "yes":
-                r.sc = ["ukgdpr.art9.2g", "dpa2018.sch1.para6"]
-                r.sc_key = "sc6"
-                r.sc_text = "statutory purposes (Art 9(2)(g), DPA 2018 Sch 1 para 6)"
-            else:
-                raise Stop(ADV_NO_CONDITION)
-    if criminal and sharer == "public_authority":
-        r.cr, r.cr_key = ["ukgdpr.art10"], "cr_oa"
+            raise Stop(ADV_NO_CONDITION)
+    if criminal and public:
+        set_official_authority(r)
         r.cr_text = "if there are any, under official authority (Art 10)"
-    elif criminal and sharer == "other_organisation":
-        care = f("care_professional")
-        if care == "yes":
-            r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para2"]
-            r.cr_key = "cr_care"
-            r.cr_text = "Art 10 with the health and social care condition (Sch 1 para 2)"
+    elif criminal:
+        if r.care == "yes":
+            set_offence_care(r)
         elif f("apd_in_place") == "yes":
             r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para36", "dpa2018.sch1.para6"]
             r.cr_key = "cr36"
@@ -484,14 +569,24 @@ def statutory(f: F, legal: str) -> Out:
                 "Whether para 36 needs an appropriate policy document is unconfirmed; you "
                 "have one, so this route is covered either way."
             )
+        elif to_police(f, "recipient_role/statutory"):
+            set_offence_para10(r)
         else:
             raise Stop(ADV_PARA36)
     return share(r)
 
 
 def emergency(f: F) -> Out:
-    sharer = ask_sharer(f)
-    r = Route("emergency", "any" if sharer == "unsure" else sharer)
+    """Immediate danger: always share, urgently (LAW.md step 1).
+
+    Every question after "yes" only chooses what to cite in the record: the answers never
+    change the decision or narrow what the emergency services are given. Where no condition
+    is confirmed, the outcome says so and tells the practitioner to tell the data protection
+    officer afterwards.
+    """
+    r = Route("emergency", "any")
+    sharer = ask_sharer(f, r)
+    r.sharer = "any" if sharer == "unsure" else sharer
     if sharer == "public_authority":
         r.basis = ["ukgdpr.art6.1e", "ukgdpr.art6.1d"]
         r.basis_text = (
@@ -519,70 +614,102 @@ def emergency(f: F) -> Out:
     r.conf = ["common_law.confidentiality"]
     r.tell = "ca" if sharer == "competent_authority" else "after"
 
+    if sharer == "competent_authority":
+        if f("special_category/part3") != "no":
+            if f("apd_in_place/part3") == "yes":
+                r.sc, r.sc_key = ["dpa2018.sch8.para1"], "sch8"
+                r.sc_text = "strictly necessary, statutory purposes (Sch 8 para 1)"
+            else:
+                r.sc_key = "sc_none"
+                r.unconfirmed.append("health or other sensitive details (Schedule 8)")
+        return share(r)
+
     special = f("special_category") != "no"
-    criminal = sharer == "public_authority" or (
-        sharer in ("other_organisation", "unsure") and f("criminal_offence_data") != "no"
-    )
-    if sharer == "unsure" and (special or criminal):
-        raise Stop(ADV_EMERGENCY)
+    criminal = sharer == "public_authority" or f("criminal_offence_data") != "no"
     if special:
-        if sharer == "competent_authority":
-            if f("apd_in_place") != "yes":
-                raise Stop(ADV_EMERGENCY)
-            r.sc, r.sc_key = ["dpa2018.sch8.para1"], "sch8"
-            r.sc_text = "strictly necessary, statutory purposes (Sch 8 para 1)"
-        else:
-            emergency_special(f, r)
-    if criminal and sharer == "public_authority":
-        r.cr, r.cr_key = ["ukgdpr.art10"], "cr_oa"
-        r.cr_text = "if there are any, under official authority (Art 10)"
-    elif criminal and sharer == "other_organisation":
-        if f("care_professional") == "yes":
-            r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para2"]
-            r.cr_key = "cr_care"
-            r.cr_text = "Art 10 with the health and social care condition (Sch 1 para 2)"
-        elif (
-            f("without_consent_reason")
-            in ("cannot_reasonably_obtain", "would_prejudice_protection", "cannot_be_given")
-            and f("concern") in AT_RISK
-            and f("apd_in_place") == "yes"
-        ):
-            r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para36", "dpa2018.sch1.para18"]
-            r.cr_key = "cr36"
-            r.cr_text = "Art 10 with Sch 1 para 36 and the safeguarding condition (para 18)"
-            r.notes.append(PARA36_NOTE)
-        else:
-            raise Stop(ADV_EMERGENCY)
+        emergency_special(f, r)
+    if criminal:
+        emergency_offence(f, r)
     return share(r)
 
 
 def emergency_special(f: F, r: Route) -> None:
-    if f("care_professional") == "yes":
+    """The Art 9 condition to cite for an emergency disclosure, where one is confirmed."""
+    if r.care == "yes":
         set_care(r, gap=False)
         return
     reason = f("without_consent_reason")
+    if reason == PREJUDICE and to_police(f, "recipient_role/emergency"):
+        set_para10(r)
+        return
+    # Para 18 covers serious harm, not only a threat to life, where the policy document is
+    # in place (LAW.md step 1).
+    if (
+        reason in ("cannot_be_given", "cannot_reasonably_obtain", PREJUDICE)
+        and f("concern") in AT_RISK
+        and f("apd_in_place") == "yes"
+    ):
+        r.sc, r.sc_key = ["ukgdpr.art9.2g", "dpa2018.sch1.para18"], "sc18"
+        r.sc_text = "safeguarding without consent (Art 9(2)(g), DPA 2018 Sch 1 para 18)"
+        if reason == "cannot_be_given":
+            # Both hold: vital interests where a life is at risk, para 18 for serious harm.
+            r.sc, r.sc_key = ["ukgdpr.art9.2c", *r.sc], "sc_vital18"
+            r.sc_text = (
+                "vital interests, as the person cannot consent (Art 9(2)(c)), and "
+                "safeguarding without consent (Art 9(2)(g), DPA 2018 Sch 1 para 18), which "
+                "also covers serious harm short of a threat to life"
+            )
+        if reason == "cannot_reasonably_obtain":
+            r.notes.append(READING)
+            r.sc_key += "_reading"
+        return
     if reason == "cannot_be_given":
         r.sc, r.sc_key = ["ukgdpr.art9.2c"], "sc_vital"
         r.sc_text = (
-            "vital interests, as the person cannot consent (Art 9(2)(c)) - life-or-death only"
+            "vital interests, as the person cannot consent (Art 9(2)(c)) - where a life is at risk"
         )
         r.notes.append(
-            "Art 9(2)(c) covers only a threat to life where the person cannot consent; if the "
-            "danger is serious harm short of that, take advice afterwards on the condition."
+            "Art 9(2)(c) covers a threat to life where the person cannot consent. If the "
+            "danger was serious harm short of that, tell your data protection officer "
+            "afterwards so that the record names the condition that applies."
         )
         return
-    if reason in ("cannot_reasonably_obtain", "would_prejudice_protection"):
-        concern = f("concern")
-        if concern in AT_RISK and f("apd_in_place") == "yes":
-            r.sc, r.sc_key = ["ukgdpr.art9.2g", "dpa2018.sch1.para18"], "sc18"
-            r.sc_text = "safeguarding without consent (Art 9(2)(g), DPA 2018 Sch 1 para 18)"
-            if reason == "cannot_reasonably_obtain":
-                r.notes.append(READING)
-                r.sc_key += "_reading"
-            return
-        raise Stop(ADV_EMERGENCY)
     if reason == "none" and f("consent") == "given_explicitly":
-        r.sc, r.sc_key = ["ukgdpr.art9.2a"], "sc_explicit"
-        r.sc_text = "explicit consent (Art 9(2)(a))"
+        set_explicit(r)
         return
-    raise Stop(ADV_EMERGENCY)
+    r.sc_key = "sc_none"
+    r.unconfirmed.append("health details")
+
+
+def emergency_offence(f: F, r: Route) -> None:
+    """The Art 10 authority to cite for offence details given in an emergency."""
+    if r.sharer == "public_authority":
+        set_official_authority(r)
+        r.cr_text = "if there are any, under official authority (Art 10)"
+        return
+    if r.care == "yes":
+        set_offence_care(r)
+        r.cr_text = "Art 10 with the health and social care condition (Sch 1 para 2)"
+        return
+    reason = f("without_consent_reason")
+    if reason == PREJUDICE and to_police(f, "recipient_role/emergency"):
+        set_offence_para10(r)
+        return
+    if (
+        reason in ("cannot_reasonably_obtain", PREJUDICE, "cannot_be_given")
+        and f("concern") in AT_RISK
+        and f("apd_in_place") == "yes"
+    ):
+        set_offence_para18(r)
+        r.cr_text = "Art 10 with Sch 1 para 36 and the safeguarding condition (para 18)"
+        return
+    if reason == "cannot_be_given":
+        r.cr = ["ukgdpr.art10", "dpa2018.s10", "dpa2018.sch1.para30"]
+        r.cr_key = "cr30"
+        r.cr_text = (
+            "Art 10 with DPA 2018 Sch 1 para 30 (vital interests, the person cannot consent)"
+        )
+        return
+    r.cr = ["ukgdpr.art10"]
+    r.cr_key = "cr_none"
+    r.unconfirmed.append("offence details")

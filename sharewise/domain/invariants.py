@@ -66,6 +66,30 @@ NO_CONSENT_REASONS = frozenset(
     {"cannot_be_given", "cannot_reasonably_obtain", "would_prejudice_protection"}
 )
 _RECORD_WHY = re.compile(r"\brecord\b.*\b(why|reasons?)\b", re.IGNORECASE | re.DOTALL)
+# An emergency outcome may share details whose condition is not confirmed on the answers
+# given, provided it says so and sends the practitioner to the data protection officer
+# afterwards (LAW.md step 1): the emergency services are never given less for want of one.
+_UNCONFIRMED = re.compile(
+    r"no condition for the (?P<what>[^.]*?) is confirmed.*data protection officer",
+    re.IGNORECASE | re.DOTALL,
+)
+LEGAL_REQUIREMENTS = ("court_order", "statutory_request", "statutory_duty")
+STATUTORY = ("statutory_request", "statutory_duty")
+PARA10 = "dpa2018.sch1.para10"
+# Words that tell a practitioner to hold back: never in an outcome that says share.
+_WAIT = re.compile(
+    r"\b(wait(ing)? for|hold (it )?back|do not share (yet|until)|before (you )?shar\w*,? "
+    r"(take|get|seek)|give (them|it) (only )?if (they are )?needed to save a life)",
+    re.IGNORECASE,
+)
+# What the first action of an outcome does, by how it starts (LAW.md "Decision labels").
+_DISCLOSE = re.compile(r"^(call 999|share|provide|give|comply|report|refer|remove)\b", re.I)
+_HOLD = re.compile(
+    r"^(phone|ask|talk|check|find out|get|take advice|tell your data protection|walk the "
+    r"tree again|speak|try|record explicit|assess)\b",
+    re.IGNORECASE,
+)
+_REFUSE = re.compile(r"^(decline|do not share|tell (them|the requester)|keep)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -135,8 +159,39 @@ def _shares(outcome: Outcome) -> bool:
     return outcome.decision.shares
 
 
+def _statutory(p: PathView) -> bool:
+    """A request or duty the law imposes: police and probation answer under UK GDPR there."""
+    return p.surely("legal_requirement", *STATUTORY)
+
+
+def _part3_possible(p: PathView) -> bool:
+    return p.may("sharer", "competent_authority") and not _statutory(p)
+
+
+def _part3_surely(p: PathView) -> bool:
+    return p.surely("sharer", "competent_authority") and not _statutory(p)
+
+
 def _non_part3_sharer_possible(p: PathView) -> bool:
-    return p.may("sharer", "public_authority", "other_organisation", "unsure")
+    return p.may("sharer", "public_authority", "other_organisation", "unsure") or (
+        p.may("sharer", "competent_authority") and _statutory(p)
+    )
+
+
+def _personal_data_possible(p: PathView) -> bool:
+    """Information only about the dead is not personal data (LAW.md step 2)."""
+    return not p.surely("identifiable", "deceased_only")
+
+
+def _unconfirmed(o: Outcome, *words: str) -> bool:
+    """An emergency outcome that says no condition is confirmed for these details."""
+    if o.decision is not Decision.SHARE_URGENTLY:
+        return False
+    for action in o.actions:
+        match = _UNCONFIRMED.search(action)
+        if match and any(w in match["what"].lower() for w in words):
+            return True
+    return False
 
 
 # --- the invariants: each returns a message if the outcome is wrong on this path ------------
@@ -145,12 +200,12 @@ Check = Callable[[PathView, Outcome], str | None]
 
 def basis_present(p: PathView, o: Outcome) -> str | None:
     """No sharing without an Art 6 basis, or DPA 2018 s.35 for a competent authority."""
-    if not _shares(o):
+    if not _shares(o) or not _personal_data_possible(p):
         return None
     basis = set(o.law.basis)
     if _non_part3_sharer_possible(p) and not basis & ART6:
         return "shares with no UK GDPR Art 6 lawful basis in law.basis"
-    if p.may("sharer", "competent_authority") and PART3_BASIS not in basis:
+    if _part3_possible(p) and PART3_BASIS not in basis:
         return (
             "shares where the sharer may be a competent authority (DPA 2018 Part 3) "
             "without citing dpa2018.s35 in law.basis"
@@ -184,8 +239,10 @@ def special_category_condition(p: PathView, o: Outcome) -> str | None:
     """
     if not _shares(o) or not p.may("special_category", "yes", "unsure"):
         return None
+    if not _personal_data_possible(p) or _unconfirmed(o, "health", "sensitive"):
+        return None
     group = set(o.law.special_category)
-    if p.surely("sharer", "competent_authority"):
+    if _part3_surely(p):
         if not any(c.startswith("dpa2018.sch8.") for c in group):
             return "shares sensitive data under Part 3 with no Schedule 8 condition"
         return None
@@ -203,7 +260,7 @@ def criminal_offence_authority(p: PathView, o: Outcome) -> str | None:
     """Criminal offence data shared needs Art 10 (Part 3 sharers aside)."""
     if not _shares(o) or not p.may("criminal_offence_data", "yes", "unsure"):
         return None
-    if not _non_part3_sharer_possible(p):
+    if not _personal_data_possible(p) or not _non_part3_sharer_possible(p):
         return None
     if "ukgdpr.art10" not in o.law.criminal_offence:
         return "may share criminal offence data without Art 10 in law.criminal_offence"
@@ -259,6 +316,74 @@ def records_why(p: PathView, o: Outcome) -> str | None:
     return None
 
 
+def emergency_shares_urgently(p: PathView, o: Outcome) -> str | None:
+    """Every emergency path ends in share_urgently, and only emergencies do (LAW.md step 1)."""
+    urgent = o.decision is Decision.SHARE_URGENTLY
+    if p.surely("immediate_danger", "yes") and not urgent:
+        return f"decides {o.decision.value} on a path through immediate danger"
+    if urgent and not p.surely("immediate_danger", "yes"):
+        return "decides share_urgently on a path that is not an emergency"
+    return None
+
+
+def legal_requirement_complied(p: PathView, o: Outcome) -> str | None:
+    """A legal requirement is complied with: never refused, never labelled as no data."""
+    if p.asked("legal_requirement") in LEGAL_REQUIREMENTS and o.decision in (
+        Decision.DO_NOT_SHARE,
+        Decision.NO_PERSONAL_DATA,
+    ):
+        return f"decides {o.decision.value} where the law requires the disclosure"
+    return None
+
+
+def para10_only_to_law_enforcement(p: PathView, o: Outcome) -> str | None:
+    """Sch 1 para 10 (unlawful acts) is cited only for a disclosure to law enforcement."""
+    if PARA10 in _relied_on(o) and not p.surely("recipient_role", "law_enforcement"):
+        return "cites dpa2018.sch1.para10 where the recipient may not be the police"
+    return None
+
+
+def no_sch8_for_offence_data_alone(p: PathView, o: Outcome) -> str | None:
+    """Under Part 3 offence data is not sensitive processing (s.35(8)): no Sch 8 for it."""
+    sch8 = {c for c in _relied_on(o) if c.startswith("dpa2018.sch8.")}
+    if not sch8:
+        return None
+    if sch8 & set(o.law.criminal_offence):
+        return "cites a Schedule 8 condition for criminal offence data"
+    if not p.may("special_category", "yes", "unsure"):
+        return "cites a Schedule 8 condition where no sensitive data is shared"
+    return None
+
+
+def share_never_waits(p: PathView, o: Outcome) -> str | None:
+    """An outcome that says share never tells the practitioner to wait or hold back."""
+    if not _shares(o):
+        return None
+    for text in (o.summary, *o.actions):
+        match = _WAIT.search(text)
+        if match:
+            return f"decides {o.decision.value} but says {match.group(0)!r}"
+    return None
+
+
+def label_matches_first_action(p: PathView, o: Outcome) -> str | None:
+    """The decision label agrees with what the first action does: disclose, hold, refuse."""
+    first = o.actions[0].strip() if o.actions else ""
+    expected = {
+        Decision.SHARE_URGENTLY: (_DISCLOSE, "disclose"),
+        Decision.SHARE: (_DISCLOSE, "disclose"),
+        Decision.NO_PERSONAL_DATA: (_DISCLOSE, "disclose"),
+        Decision.SEEK_ADVICE: (_HOLD, "hold back and ask"),
+        Decision.DO_NOT_SHARE: (_REFUSE, "refuse"),
+    }[o.decision]
+    if not expected[0].search(first):
+        return (
+            f"decides {o.decision.value} but its first action does not {expected[1]}: "
+            f"{first[:60]!r}"
+        )
+    return None
+
+
 INVARIANTS: tuple[Check, ...] = (
     basis_present,
     no_li_for_public_authority,
@@ -270,6 +395,12 @@ INVARIANTS: tuple[Check, ...] = (
     vital_interests_only_when_cannot_consent,
     court_order_obeyed,
     records_why,
+    emergency_shares_urgently,
+    legal_requirement_complied,
+    para10_only_to_law_enforcement,
+    no_sch8_for_offence_data_alone,
+    share_never_waits,
+    label_matches_first_action,
 )
 
 

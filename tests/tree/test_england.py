@@ -27,9 +27,9 @@ def test_every_invariant_holds_on_every_path(england: CompiledTree) -> None:
 
 def test_questions_per_path_within_limits(england: CompiledTree) -> None:
     fewest, median, most = question_stats(england)
-    assert most <= 13
+    assert most <= 11
     assert fewest >= 1
-    assert median <= 11  # see docs/tree.md on why the per-path median is above 9
+    assert median <= 9
 
 
 def test_tree_check_passes_and_prints_stats(
@@ -65,11 +65,15 @@ def test_no_question_is_pointless(england: CompiledTree) -> None:
 
 
 def test_outcomes_are_complete(england: CompiledTree) -> None:
+    # Information only about the dead is not personal data: no Art 6 basis applies to it.
+    personal = {
+        p.outcome for p in england.paths() if p.answers().get("identifiable") != "deceased_only"
+    }
     for oid, o in england.model.outcomes.items():
         assert o.summary and o.actions, oid
         if o.decision.value == "seek_advice":
             assert o.advice is not None and o.advice.whom and o.advice.ask, oid
-        if o.decision.shares:
+        if o.decision.shares and oid in personal:
             assert o.law.basis, oid
 
 

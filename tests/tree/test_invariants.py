@@ -38,6 +38,28 @@ CASES = {
     ),
     "court_order_refused": ("court_order_obeyed", "refuse", "legal=court_order"),
     "refusal_not_recorded": ("records_why", "refuse", "concern=no_safeguarding_purpose"),
+    "emergency_held_back": ("emergency_shares_urgently", "advice", "danger=yes"),
+    "legal_requirement_refused": (
+        "legal_requirement_complied",
+        "anon",
+        "legal=statutory_request",
+    ),
+    "para10_not_police": (
+        "para10_only_to_law_enforcement",
+        "share_10",
+        "recipient=safeguarding_role",
+    ),
+    "sch8_for_offence_data": (
+        "no_sch8_for_offence_data_alone",
+        "share_conviction",
+        "sharer=competent_authority",
+    ),
+    "share_says_wait": ("share_never_waits", "share_wait", "sharer=public_authority"),
+    "label_disagrees": (
+        "label_matches_first_action",
+        "mislabelled",
+        "concern=child_significant_harm",
+    ),
 }
 
 

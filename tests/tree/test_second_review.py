@@ -1,0 +1,198 @@
+"""The second legal review of the England tree (issue 10): each finding, proved on the tree.
+
+The scenarios in decision_trees/scenarios/ prove the findings case by case; these tests prove
+them over every path, so that a tree tuned to the scenarios alone would still fail here.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sharewise import paths
+from sharewise.domain.graph import CompiledTree, TreePath, load_tree
+from sharewise.domain.tree import Decision, Outcome
+
+
+@pytest.fixture(scope="module")
+def england() -> CompiledTree:
+    return load_tree(paths.default_tree_path())
+
+
+@pytest.fixture(scope="module")
+def every_path(england: CompiledTree) -> list[tuple[TreePath, dict[str, str], Outcome]]:
+    return [(p, p.answers(), england.outcome(p.outcome)) for p in england.paths()]
+
+
+def _text(o: Outcome) -> str:
+    return " ".join([o.title, o.summary, *o.actions])
+
+
+def test_every_emergency_path_shares_urgently_and_never_narrows(every_path: list) -> None:
+    emergencies = [(a, o) for _p, a, o in every_path if a.get("immediate_danger") == "yes"]
+    assert len(emergencies) > 50
+    for answers, o in emergencies:
+        assert o.decision is Decision.SHARE_URGENTLY, answers
+        text = _text(o)
+        assert "save a life" not in text, o.title
+        assert "Do not hold anything back" in text
+    # Where no condition is confirmed, the outcome says so and sends them to the DPO.
+    unconfirmed = [o for _a, o in emergencies if "no condition for the" in _text(o)]
+    assert unconfirmed
+    assert all("data protection officer" in _text(o) for o in unconfirmed)
+
+
+def test_only_emergencies_share_urgently(every_path: list) -> None:
+    for _p, answers, o in every_path:
+        if o.decision is Decision.SHARE_URGENTLY:
+            assert answers["immediate_danger"] == "yes"
+
+
+def test_para10_only_for_the_police_and_without_a_policy_document(every_path: list) -> None:
+    cited = [(a, o) for _p, a, o in every_path if "dpa2018.sch1.para10" in o.law.special_category]
+    assert cited
+    for answers, o in cited:
+        assert answers.get("recipient_role") == "law_enforcement", answers
+        assert o.decision.shares
+    # The point of para 10(2): reached with the policy document missing or unknown.
+    assert any(a.get("apd_in_place") in (None, "no", "unsure") for a, _o in cited)
+
+
+def test_a_public_authority_refers_significant_harm_without_asking_first(
+    every_path: list,
+) -> None:
+    """Para 6 does not depend on consent: 'not yet asked' never ends in 'ask consent first'."""
+    for _p, a, o in every_path:
+        if (
+            a.get("sharer") == "public_authority"
+            and a.get("concern") == "child_significant_harm"
+            and a.get("consent") == "not_sought"
+            and a.get("apd_in_place") == "yes"
+        ):
+            assert o.decision.shares, (a, o.title)
+
+
+def test_part3_conviction_needs_no_sensitive_condition(every_path: list) -> None:
+    seen = 0
+    for _p, a, o in every_path:
+        if a.get("sharer") == "competent_authority" and a.get("special_category") == "no":
+            if a.get("legal_requirement") in ("statutory_request", "statutory_duty"):
+                continue
+            seen += 1
+            assert o.decision.shares, a
+            assert "dpa2018.s35" in o.law.basis
+            assert not o.law.special_category
+            assert "ukgdpr.art5" not in o.law.supporting  # Part 3 has its own principles
+    assert seen
+
+
+def test_part3_questions_never_cite_art9(england: CompiledTree) -> None:
+    for path in england.paths():
+        facts = path.answers()
+        if facts.get("sharer") != "competent_authority" or "legal_requirement" in {
+            k for k, v in facts.items() if v in ("statutory_request", "statutory_duty")
+        }:
+            continue
+        for step in path.steps:
+            question = england.question(step.node)
+            if step.fact in ("special_category", "apd_in_place"):
+                assert "Art 9" not in question.why, step.node
+                assert "convictions" in (question.text + question.help).lower() or (
+                    step.fact == "apd_in_place"
+                )
+
+
+def test_the_dead(every_path: list) -> None:
+    dead = [(a, o) for _p, a, o in every_path if a.get("identifiable") == "deceased_only"]
+    for a, o in dead:
+        # Purpose and recipient are asked before anything is shared.
+        disclosed = o.decision.shares or o.decision is Decision.NO_PERSONAL_DATA
+        if disclosed and a.get("legal_requirement") == "none":
+            assert "concern" in a and "recipient_role" in a, a
+        if a.get("concern") == "no_safeguarding_purpose":
+            assert o.decision is Decision.DO_NOT_SHARE
+        if a.get("legal_requirement") in ("court_order", "statutory_request", "statutory_duty"):
+            assert o.decision is Decision.SHARE
+        if a.get("concern") == "adult_other" and a.get("confidential") == "yes":
+            assert o.decision is Decision.SEEK_ADVICE
+
+
+def test_children_first_when_capacity_is_unresolved(every_path: list) -> None:
+    for _p, a, o in every_path:
+        unresolved = a.get("adult_has_capacity") == "unsure" or (
+            a.get("adult_has_capacity") == "yes" and a.get("consent") == "not_sought"
+        )
+        if unresolved and a.get("legal_requirement") == "none":
+            assert "others_at_risk" in a, a
+            if a["others_at_risk"] == "yes":
+                assert "Refer the children first" in o.title
+
+
+def test_court_orders_cite_legal_claims_and_para33(england: CompiledTree) -> None:
+    court = [o for oid, o in england.model.outcomes.items() if oid.startswith("comply_court")]
+    assert court
+    for o in court:
+        assert "ukgdpr.art9.2f" in o.law.special_category
+        assert "dpa2018.sch1.para33" in o.law.criminal_offence
+        assert "legal claims" in " ".join(o.actions)
+
+
+def test_police_answering_a_statutory_request_are_under_uk_gdpr(every_path: list) -> None:
+    for _p, a, o in every_path:
+        if (
+            a.get("sharer") == "competent_authority"
+            and a.get("legal_requirement") in ("statutory_request", "statutory_duty")
+            and o.decision.shares
+        ):
+            assert "ukgdpr.art6.1c" in o.law.basis and "dpa2018.s35" not in o.law.basis
+
+
+def test_para18_2b_is_quoted_exactly(england: CompiledTree) -> None:
+    readings = [a for o in england.model.outcomes.values() for a in o.actions if "18(2)(b)" in a]
+    assert readings
+    for text in readings:
+        assert "the controller cannot reasonably be expected to obtain the consent" in text
+
+
+def test_not_confidential_is_never_called_given_in_confidence(every_path: list) -> None:
+    for _p, a, o in every_path:
+        if a.get("confidential") == "no":
+            assert not re.search(r"(?<!not )given in confidence", _text(o)), o.title
+
+
+def test_statutory_path_honours_explicit_consent(every_path: list) -> None:
+    hits = [
+        o
+        for _p, a, o in every_path
+        if a.get("legal_requirement") in ("statutory_request", "statutory_duty")
+        and a.get("consent") == "given_explicitly"
+        and o.decision.shares
+    ]
+    assert hits and all("ukgdpr.art9.2a" in o.law.special_category for o in hits)
+
+
+def test_labels_tell_the_truth(england: CompiledTree) -> None:
+    for oid, o in england.model.outcomes.items():
+        first = o.actions[0]
+        if o.decision is Decision.SEEK_ADVICE:
+            assert not first.startswith(("Share", "Provide", "Give", "Call 999")), oid
+
+
+def test_next_steps_fit_who_is_sharing(every_path: list) -> None:
+    backwards = "Tell your designated safeguarding lead what you shared"
+    for _p, a, o in every_path:
+        text = _text(o)
+        assert backwards not in text
+        if not o.decision.shares or a.get("legal_requirement") != "none":
+            continue
+        if (
+            a.get("sharer") in ("public_authority", "other_organisation")
+            and a.get("care_professional") == "no"
+            and a.get("immediate_danger") == "no"
+        ):
+            assert "designated safeguarding lead first" in o.actions[0], o.title
+        if a.get("sharer") == "competent_authority" and a.get("immediate_danger") == "no":
+            assert "MAPPA" in o.actions[-1] and "senior probation officer" in o.actions[-1]
+        if a.get("care_professional") == "yes" and a.get("immediate_danger") == "no":
+            assert "named or designated safeguarding professional" in o.actions[-1]
