@@ -80,6 +80,12 @@ PARA10_NOTE = (
     "detect an unlawful act, made without consent so as not to prejudice that, needs no "
     "appropriate policy document. Say in the record what unlawful act it concerns."
 )
+PARA36_10_NOTE = (
+    "Whether the para 36 route for offence details needs a policy document is unconfirmed; "
+    "para 10(2) lifts that need for a disclosure to the police. If your organisation has no "
+    "policy document, tell your data protection officer afterwards, so that the record says "
+    "which reading it relies on."
+)
 PARA6_FAMILY = (
     "Where it is safe and will not put the child at greater risk, tell the family, or involve "
     "them, before you refer (HMG 2024 rule 2); not having asked is never a reason to delay a "
@@ -420,6 +426,7 @@ def set_offence_para10(r: Route) -> None:
     r.cr_text = "Art 10 with Sch 1 para 36 and para 10(2), disclosed to the police"
     if PARA10_NOTE not in r.notes:
         r.notes.append(PARA10_NOTE)
+    r.notes.append(PARA36_10_NOTE)
 
 
 def set_offence_para18(r: Route) -> None:
