@@ -21,15 +21,6 @@ from sharewise.domain.scenarios import (
 
 SCENARIOS = scenario_files(paths.scenarios_dir())
 
-#: Scenarios whose expectation is the revised law (LAW.md steps 2 and 7, "Decision labels")
-#: that today's England tree does not yet give; the issue-10 rewrite of the tree brings it.
-#: Not strict: when the new tree lands these pass, and the entry is to be removed then.
-AWAITING_NEW_TREE = {
-    "deceased-child-records": "information about the dead is disclosed: the label is share",
-    "timely-referral-family-not-asked": "para 6 for a public authority's significant-harm referral",
-}
-
-
 @pytest.fixture(scope="module")
 def england() -> CompiledTree:
     return load_tree(paths.default_tree_path())
@@ -40,21 +31,18 @@ def test_the_bank_is_not_empty() -> None:
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
-def test_scenario(path: Path, england: CompiledTree, request: pytest.FixtureRequest) -> None:
+def test_scenario(path: Path, england: CompiledTree) -> None:
     scenario = load_scenario(path)
     assert scenario.id == path.stem
-    if scenario.id in AWAITING_NEW_TREE:
-        request.applymarker(pytest.mark.xfail(reason=AWAITING_NEW_TREE[scenario.id]))
     verdict = check_scenario(england, scenario, path)
     assert verdict.ok, verdict.failures
 
 
-def test_scenarios_check_fails_only_the_awaited(capsys: pytest.CaptureFixture[str]) -> None:
+def test_scenarios_check_passes_the_whole_bank(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["scenarios", "check"])
     out = capsys.readouterr().out
-    failed = {line.split()[1] for line in out.splitlines() if line.startswith("FAIL")}
-    assert failed <= set(AWAITING_NEW_TREE)
-    assert code == (1 if failed else 0)
+    assert not [line for line in out.splitlines() if line.startswith("FAIL")]
+    assert code == 0
 
 
 def test_every_theme_has_four_scenarios() -> None:
