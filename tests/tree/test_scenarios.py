@@ -21,6 +21,7 @@ from sharewise.domain.scenarios import (
 
 SCENARIOS = scenario_files(paths.scenarios_dir())
 
+
 @pytest.fixture(scope="module")
 def england() -> CompiledTree:
     return load_tree(paths.default_tree_path())
