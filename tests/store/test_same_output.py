@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from ledger_harness import Harness
 
 from bench import scenario_ledger
@@ -72,3 +75,23 @@ def test_csv_from_rows_is_the_csv_from_entries(scenario_ledger_of: Ledger) -> No
     text = new.getvalue()
     # The ledger really holds what the columns cover: erased, reviewed, completed entries.
     assert ",yes," in text and "emergency" in text and "review" in text and "purge" in text
+
+
+@given(
+    st.lists(
+        st.dictionaries(
+            st.text(max_size=5),
+            st.none() | st.integers() | st.text(max_size=8) | st.lists(st.text(max_size=3)),
+            max_size=4,
+        ),
+        max_size=4,
+    )
+)
+def test_a_json_array_written_item_by_item_is_the_one_json_dumps_writes(
+    items: list[dict[str, object]],
+) -> None:
+    from sharewise.cli.records_cmd import write_json_array
+
+    out = io.StringIO()
+    assert write_json_array(iter(items), out) == len(items)
+    assert out.getvalue() == json.dumps(items, indent=2, ensure_ascii=False) + "\n"
