@@ -176,7 +176,9 @@ class _Scan:
             self.head = (row.seq, computed)
 
 
-_UNPARSED = object()  # the first entry of a stretch had no body to take a link from
+#: The first entry of a stretch had no body to take a link from. A text, not an object():
+#: the stretch comes back from the other process pickled, and identity would not survive.
+_UNPARSED = "\x00unparsed"
 
 
 def _out_of_place(row: Row, expected: int) -> Break:
@@ -210,7 +212,7 @@ def _stitch(done: _Scan, after: _Scan) -> _Scan:
         expected = done.expected if done.expected is not None else 1
         prev_hash = done.prev_hash if done.prev_hash is not None else chain.GENESIS
         stub = Row(seq, sid, "", "", None, None, b"", "")
-        if link is not _UNPARSED and link != prev_hash:
+        if link != _UNPARSED and link != prev_hash:
             after.breaks.insert(link_at, _unlinked(stub))
         if seq != expected:
             after.breaks.insert(starts, _out_of_place(stub, expected))
