@@ -48,6 +48,9 @@ def input_arg(arg: str) -> Source:
         return arg
     from sharewise.domain.strict_yaml import MAX_BYTES, GivenText
 
+    if sys.stdin.isatty():
+        # A person at a terminal who typed `-`: say why nothing happens yet, and how to end.
+        note("sharewise: reading standard input; end it with Ctrl-D (Ctrl-Z, Enter on Windows)")
     buffer = getattr(sys.stdin, "buffer", None)
     if buffer is not None:
         data: bytes = buffer.read(MAX_BYTES + 1)

@@ -325,3 +325,27 @@ def test_audit_report_to_stdout_with_dash(
     assert code == 0 and out == "" and str(target) in err
     assert target.stat().st_mode & 0o777 == 0o600
     _no_dash_file()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_person_at_a_terminal_is_told_how_to_end_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", _Terminal(FACTS))
+    code = main(["decide", "--facts", "-", "--tree", str(TREE), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0 and json.loads(out)["decision"] == "share"
+    assert "reading standard input; end it with Ctrl-D" in err
+
+
+def test_a_pipe_gets_no_such_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = sw(
+        capsys, monkeypatch, "decide", "--facts", "-", "--tree", str(TREE), stdin=FACTS
+    )
+    assert code == 0 and err == ""
