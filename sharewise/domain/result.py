@@ -29,6 +29,11 @@ class Step(_Frozen):
     label: str
     # Answered from the organisation's or practitioner's settings, not asked (see walk.py).
     preset: bool = False
+    # How often the person went back over this question before filing (back, or a jump to
+    # it), and how often that changed its answer: where practitioners struggle. Absent
+    # (0) in records filed before they were kept.
+    revisits: int = 0
+    changes: int = 0
 
 
 def by_question(path: Sequence[Step]) -> list[list[Step]]:
@@ -77,6 +82,10 @@ class DecisionResult(_Frozen):
     citations: list[str]
     path: list[Step]
     tree: TreeRef
+    # When the person started the walk (UTC, whole seconds): with the record's own time,
+    # how long deciding took. None for a case decided from a facts file, and in records
+    # filed before it was kept.
+    started: dt.datetime | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         """The `decide --json` object (contract keys first, extras after)."""

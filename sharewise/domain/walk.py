@@ -10,6 +10,8 @@ record, and the person can still go back to it and answer it themselves for this
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -37,6 +39,13 @@ class Walk:
         self.preset: dict[str, str] = dict(preset or {})
         # Facts whose preset the person chose to override for this case.
         self._overridden: set[str] = set()
+        #: Where the person struggled, by question node: how often they went back over it
+        #: (back, or a jump to it) and how often their answer then changed. The answer they
+        #: went back from is kept until they answer again, to tell a change from a confirm.
+        self.revisits: Counter[str] = Counter()
+        self.changes: Counter[str] = Counter()
+        self._went_back_from: dict[str, Choice] = {}
+        self.started = dt.datetime.now(dt.UTC).replace(microsecond=0)
         self._apply_presets()
 
     @property
@@ -88,6 +97,9 @@ class Walk:
             raise InputError(
                 Problem(Location("walk"), f"{choice.label!r} is not offered here", "pick again")
             )
+        before = self._went_back_from.pop(self.node, None)
+        if before is not None and before != choice:
+            self.changes[self.node] += 1
         self._answers.append(Answered(self.node, choice))
         self._apply_presets()
         return self.node
@@ -178,7 +190,15 @@ class Walk:
         while keep and self._answers[keep - 1].preset:
             keep -= 1
         if keep:
+            self._went_back(self._answers[keep - 1 :])
             del self._answers[keep - 1 :]
+
+    def _went_back(self, cleared: list[Answered]) -> None:
+        """The person returns to the first cleared question: count it as revisited, and
+        remember each cleared answer (a later different answer to it is a change)."""
+        self.revisits[cleared[0].node] += 1
+        for a in cleared:
+            self._went_back_from.setdefault(a.node, a.choice)
 
     def would_clear(self, index: int) -> list[Answered]:
         """The answers that jumping back to step `index` would clear (for a warning)."""
@@ -189,6 +209,8 @@ class Walk:
         if not 0 <= index <= len(self._answers):
             raise IndexError(index)
         cleared = self._answers[index:]
+        if cleared:
+            self._went_back(cleared)
         del self._answers[index:]
         if cleared and cleared[0].preset:
             # Going back to a preset answer means answering it yourself for this case.
@@ -228,6 +250,8 @@ class Walk:
             question=q.text,
             label=a.choice.label,
             preset=a.preset,
+            revisits=self.revisits[a.node],
+            changes=self.changes[a.node],
         )
 
     def result(self) -> DecisionResult:
@@ -236,7 +260,8 @@ class Walk:
             raise InputError(
                 Problem(Location("walk"), "no outcome yet", "answer the remaining questions")
             )
-        return build_result(self.tree, self.node, self.steps())
+        result = build_result(self.tree, self.node, self.steps())
+        return result.model_copy(update={"started": self.started})
 
 
 def build_result(tree: CompiledTree, outcome_id: str, steps: list[Step]) -> DecisionResult:
