@@ -257,6 +257,14 @@ class Backend(ABC):
         """Entries in chain order with their personal details, streamed."""
 
     @abstractmethod
+    def bodies(
+        self, filters: Filters | None = None
+    ) -> Iterator[tuple[int, str, str, str, str | None, bytes]]:
+        """(seq, id, kind, created, target, body) of the entries `rows` gives, without their
+        personal details: what a count over a whole ledger reads (the IG lead's figures),
+        where the join and the rebuilt rows would cost more than the reading itself."""
+
+    @abstractmethod
     def listing(
         self, filters: Filters | None = None, newest: int | None = None
     ) -> Iterator[tuple[Row, PersonalRow | None, Links]]:

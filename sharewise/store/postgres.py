@@ -305,6 +305,7 @@ _COLUMNS = (
 _FROM = " FROM entries e LEFT JOIN personal p ON p.seq = e.seq"
 _SELECT = f"SELECT {_COLUMNS}{_FROM}"
 _LISTING = f"SELECT {_COLUMNS}, {LISTING_COLUMNS}{_FROM}"
+_BODIES = "SELECT e.seq, e.id, e.kind, e.created, e.target, e.body FROM entries e"
 
 
 class PostgresBackend(Backend):
@@ -504,6 +505,12 @@ class PostgresBackend(Backend):
     def rows(self, filters: Filters | None = None) -> Iterator[tuple[Row, PersonalRow | None]]:
         for raw in self._pages(_SELECT, filters):
             yield _split(raw)
+
+    def bodies(
+        self, filters: Filters | None = None
+    ) -> Iterator[tuple[int, str, str, str, str | None, bytes]]:
+        for seq, eid, kind, created, target, body in self._pages(_BODIES, filters):
+            yield int(seq), eid, kind, created, target, bytes(body)
 
     def listing(
         self, filters: Filters | None = None, newest: int | None = None

@@ -148,6 +148,7 @@ _COLUMNS = (
 _FROM = " FROM entries e LEFT JOIN personal p ON p.seq = e.seq"
 _SELECT = f"SELECT {_COLUMNS}{_FROM}"
 _LISTING = f"SELECT {_COLUMNS}, {LISTING_COLUMNS}{_FROM}"
+_BODIES = "SELECT e.seq, e.id, e.kind, e.created, e.target, e.body FROM entries e"
 
 
 def _errcode(exc: sqlite3.Error) -> int:
@@ -489,6 +490,11 @@ class SQLiteBackend(Backend):
                     yield _split(raw)
         except sqlite3.Error as exc:
             raise _translate(exc, self.location, "read") from None
+
+    def bodies(
+        self, filters: Filters | None = None
+    ) -> Iterator[tuple[int, str, str, str, str | None, bytes]]:
+        yield from self._stream(_BODIES, filters)
 
     def listing(
         self, filters: Filters | None = None, newest: int | None = None
