@@ -224,3 +224,36 @@ def test_a_damaged_entry_is_listed_not_counted(harness: Harness) -> None:
     f = F.count(ledger.backend, F.Scope(), TODAY)
     assert f.unreadable == [victim.seq]
     assert f.total == len(filed["records"]) + 1
+
+
+def test_records_filed_before_revisits_were_kept_still_verify_and_count(harness: Harness) -> None:
+    """The chain commits to stored bytes: an entry in the older shape (no `started`, no
+    `revisits`/`changes`) verifies, reads back and counts as before."""
+    from bank_ledger import _append, bank_results, england
+    from ledger_harness import make_details
+
+    from sharewise.store.ledger import details_parts, result_data
+    from sharewise.store.verify import verify
+
+    ledger = harness.open()
+    _, result = bank_results(england())[0]
+    old = result_data(result)
+    old.pop("started")
+    for step in old["path"]:
+        step.pop("revisits"), step.pop("changes")
+    public, personal = details_parts(make_details())
+    when = dt.datetime(2025, 1, 2, 3, 4, tzinfo=dt.UTC)
+    ref = _append(
+        ledger,
+        EntryKind.DECISION,
+        {"result": old, "details": public},
+        personal,
+        when,
+        decision=result.decision.value,
+    )
+    assert verify(ledger.backend).intact
+    back = ledger.get(ref.id)
+    assert back.result is not None and back.result.started is None
+    f = F.count(ledger.backend, F.Scope(), TODAY)
+    assert f.total == 1 and f.count(F.DECISION, result.decision.value) == 1
+    assert f.by(F.REVISITED) == [] and f.filing_minutes()["records_timed"] == 0
