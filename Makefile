@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format types bench clean postgres
+.PHONY: run test check lint format types bench clean postgres chromium
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,12 +16,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/sharewise
 
-test: $(STAMP) postgres
+test: $(STAMP) postgres chromium
 	$(BIN)/python -m pytest -n 2 -q
 
 # The storage suite also runs on PostgreSQL; this installs the server if it can.
 postgres:
 	@sh scripts/ensure-postgres
+
+# The HTML report is rendered in Debian's Chromium (never a downloaded browser).
+chromium:
+	@sh scripts/ensure-chromium
 
 format: $(STAMP)
 	$(BIN)/ruff format sharewise tests bench decision_trees/england

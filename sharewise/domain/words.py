@@ -6,7 +6,8 @@ practitioner reads the same phrase for the same decision whichever way they use 
 
 from __future__ import annotations
 
-from sharewise.domain.tree import Decision
+from sharewise.domain.citations import Registry
+from sharewise.domain.tree import Decision, Law
 
 DECISION_WORDS: dict[Decision, str] = {
     Decision.SHARE_URGENTLY: "Share now: this is urgent",
@@ -25,6 +26,39 @@ LAW_GROUPS: dict[str, str] = {
     "transparency": "Telling the person",
     "supporting": "Also relied on",
 }
+
+
+#: Under DPA 2018 Part 3 (a competent authority processing for law enforcement) the law is
+#: not Article 6 and Article 9 but its own: these are the groups a person reads there.
+PART3_LAWFUL = "Lawful processing (DPA 2018 s.35)"
+PART3_SENSITIVE = "Sensitive processing (Sch 8)"
+
+
+def law_group_of(group: str, cid: str) -> str:
+    """The heading a citation is read under: its group, by the regime it belongs to."""
+    if group == "basis" and cid.startswith("dpa2018.s35"):
+        return PART3_LAWFUL
+    if group in ("special_category", "criminal_offence") and cid.startswith("dpa2018.sch8."):
+        return PART3_SENSITIVE
+    return LAW_GROUPS[group]
+
+
+def law_sections(law: Law) -> list[tuple[str, list[str]]]:
+    """An outcome's law as a person reads it: (heading, citation ids) in the record's order,
+    with Part 3 citations under Part 3's own headings rather than "Article 6" and "Article 9".
+    """
+    found: dict[str, list[str]] = {}
+    for group in Law.GROUPS:
+        for cid in getattr(law, group):
+            found.setdefault(law_group_of(group, cid), []).append(cid)
+    return list(found.items())
+
+
+def citation_title(cid: str, registry: Registry | None) -> str:
+    """A citation as a person reads it: its title from the registry ("UK GDPR Art 6(1)(e) -
+    public task"); the id itself only when the registry does not know it."""
+    found = registry.get(cid) if registry is not None else None
+    return found.title if found is not None else cid
 
 
 def decision_words(decision: Decision) -> str:
