@@ -15,8 +15,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
 from sharewise.domain.safe_text import safe_line, safe_text
 
-#: Markdown's inline markup (and the table bar), escaped with a backslash (`<`, `>`, `&` are autoescaped as HTML
-#: entities, which every Markdown renderer shows as the characters).
+#: Markdown's inline markup (and the table bar), escaped with a backslash; `<`, `>` and `&`
+#: are autoescaped as HTML entities, which every Markdown renderer shows as the characters.
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
 
 #: No scripts, nothing fetched from anywhere: inline styles and inline SVG only. A page

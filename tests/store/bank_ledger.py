@@ -23,8 +23,11 @@ from sharewise.domain.scenarios import load_scenario, scenario_files
 from sharewise.store.ledger import AppendedRef, Ledger, build_entry, details_parts, result_data
 
 TEAMS = ("North Primary School", "City Hospital Trust", "Riverside Housing")
-MONTHS = (dt.datetime(2026, 7, 3, 9, 0, tzinfo=dt.UTC), dt.datetime(2026, 8, 4, 10, 0, tzinfo=dt.UTC),
-          dt.datetime(2026, 9, 7, 11, 0, tzinfo=dt.UTC))  # fmt: skip
+MONTHS = (
+    dt.datetime(2026, 7, 3, 9, 0, tzinfo=dt.UTC),
+    dt.datetime(2026, 8, 4, 10, 0, tzinfo=dt.UTC),
+    dt.datetime(2026, 9, 7, 11, 0, tzinfo=dt.UTC),
+)
 #: The day the figures are counted at (review dates before it are due).
 TODAY = dt.date(2026, 10, 1)
 

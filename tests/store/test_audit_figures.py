@@ -50,7 +50,7 @@ def expected(ledger: Ledger, scope: F.Scope) -> dict[Any, Any]:
         decision = result.decision.value if result else "none"
         verdict = reviews[-1].review.verdict.value if reviews and reviews[-1].review else None
         day = e.created.date()
-        if scope.date_from and day < scope.date_from or scope.date_to and day > scope.date_to:
+        if (scope.date_from and day < scope.date_from) or (scope.date_to and day > scope.date_to):
             continue
         if scope.decision and decision != scope.decision:
             continue
@@ -67,9 +67,9 @@ def expected(ledger: Ledger, scope: F.Scope) -> dict[Any, Any]:
         out["team", details.practitioner.organisation] += 1
         if e.kind is EntryKind.EMERGENCY and not completions:
             awaiting.append(e.id)
-        if details.review_by and details.review_by <= TODAY:
-            if not any(r.created.date() >= details.review_by for r in reviews):
-                out["due"] += 1
+        due = details.review_by
+        if due and due <= TODAY and not any(r.created.date() >= due for r in reviews):
+            out["due"] += 1
         if result is None:
             continue
         law = result.outcome.law
