@@ -479,13 +479,18 @@ class Held:
     and again under different filters (the dashboard): one read, then each filter is a
     pass over small objects, with no database and no JSON."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend | None) -> None:
+        """Read `backend` (None: no ledger yet, so no records)."""
+        self.records: list[Filed | int] = []
+        self.later: dict[str, _Later] = {}
+        if backend is None:
+            return
         # A hundred thousand small objects that live as long as the screen: the cyclic
         # collector would walk them again and again as they are made (it doubled the time).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self.records: list[Filed | int] = list(read_filed(backend, Scope()))
+            self.records = list(read_filed(backend, Scope()))
             self.later = read_later(backend)
         finally:
             if collecting:

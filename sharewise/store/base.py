@@ -93,6 +93,8 @@ class Filters:
     decision: str | None = None
     case: str | None = None
     kinds: tuple[str, ...] | None = None
+    #: Only these entries, by number: the records behind a figure on the IG dashboard.
+    seqs: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -770,6 +770,9 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
     if filters.kinds:
         clauses.append("e.kind = ANY(%s)")
         params.append(list(filters.kinds))
+    if filters.seqs is not None:
+        clauses.append("e.seq = ANY(%s)")
+        params.append(list(filters.seqs))
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

@@ -16,6 +16,7 @@ Choices and why:
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import sqlite3
 import stat
@@ -700,6 +701,10 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
     if filters.kinds:
         clauses.append(f"e.kind IN ({', '.join('?' for _ in filters.kinds)})")
         params.extend(filters.kinds)
+    if filters.seqs is not None:
+        # One parameter however many: a JSON array, read by SQLite's json_each.
+        clauses.append("e.seq IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(filters.seqs)))
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

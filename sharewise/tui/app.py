@@ -217,6 +217,12 @@ class SharewiseApp(App[int]):
 
         self.push_screen(RecordsScreen())
 
+    def action_dashboard(self) -> None:
+        from sharewise.tui.screens.dashboard import DashboardScreen
+
+        if not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen())
+
     def action_settings(self) -> None:
         from sharewise.tui.screens.settings import SettingsScreen
 
@@ -252,6 +258,11 @@ class SharewiseApp(App[int]):
             "Someone is in danger now", "Act now, then record", self.action_emergency
         )
         yield SystemCommand("Records", "The decisions recorded here", self.action_records)
+        yield SystemCommand(
+            "Dashboard",
+            "For IG leads: the figures of a period as charts, each opening its records",
+            self.action_dashboard,
+        )
         yield SystemCommand("Training", "Practise on scenarios", self.action_training)
         yield SystemCommand(
             "Settings",

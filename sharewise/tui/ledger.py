@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     # app imports this module before its first screen is painted.
     from sharewise.domain.record import Entry, RecordDetails, Verdict
     from sharewise.domain.result import DecisionResult
+    from sharewise.reports.figures import Held
     from sharewise.store.base import Filters
     from sharewise.store.ledger import Listed
 
@@ -77,6 +78,10 @@ class RecordStore(Protocol):
     def export(self, entry_id: str) -> list[Path]: ...
 
     def due(self, today: dt.date) -> list[tuple[Entry, str]]: ...
+
+    def held(self) -> Held: ...
+
+    def chain_breaks(self) -> list[tuple[int, str]]: ...
 
 
 def _quiet() -> None:
@@ -166,6 +171,30 @@ class LedgerStore:
             tally = ledger.tally(filters)
             linked = ledger.links(among={item.entry.id for item in listed})
         return Listing(listed, tally.total, tally.waiting, linked)
+
+    def held(self) -> Held:
+        """Every record, compactly, for the dashboard to count under its filters."""
+        from sharewise.reports.figures import Held
+        from sharewise.store import LedgerMissing
+
+        try:
+            ledger = self._open(create=False)
+        except LedgerMissing:
+            return Held(None)
+        with ledger:
+            return Held(ledger.backend)
+
+    def chain_breaks(self) -> list[tuple[int, str]]:
+        """(entry number, what is wrong) for every break `verify` finds; empty if intact."""
+        from sharewise.store import LedgerMissing
+        from sharewise.store.verify import verify
+
+        try:
+            ledger = self._open(create=False)
+        except LedgerMissing:
+            return []
+        with ledger:
+            return [(b.seq, b.render()) for b in verify(ledger.backend).breaks]
 
     def get(self, entry_id: str) -> Entry:
         with self._open(create=False) as ledger:

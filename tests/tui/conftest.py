@@ -137,6 +137,14 @@ class FakeStore:
     def due(self, today: dt.date) -> list[tuple[Entry, str]]:
         return []
 
+    def held(self) -> Any:
+        from sharewise.reports.figures import Held
+
+        return Held(None)
+
+    def chain_breaks(self) -> list[tuple[int, str]]:
+        return []
+
 
 FROZEN_TODAY = dt.date(2026, 11, 29)
 

@@ -50,6 +50,12 @@ _MENU = (
         "Decisions recorded on this computer; emergency records to complete.",
     ),
     (
+        "dashboard",
+        "d",
+        "Dashboard",
+        "For IG leads: the figures of a period as charts, and the records behind each.",
+    ),
+    (
         "training",
         "t",
         "Training",
@@ -66,7 +72,7 @@ _MENU = (
 
 
 class HomeScreen(Screen[None]):
-    """Six choices, each one key away; the first is highlighted so Enter starts a decision."""
+    """Seven choices, each one key away; the first is highlighted so Enter starts a decision."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, f"app.{action}", label, show=False) for action, key, label, _ in _MENU),

@@ -4,7 +4,9 @@ lead does with it (review, amend) or a practitioner does (complete an emergency 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
@@ -31,6 +33,16 @@ if TYPE_CHECKING:
     from sharewise.tui.ledger import Listing
 
 _SHOWN = (EntryKind.DECISION, EntryKind.EMERGENCY)
+
+
+@dataclass(frozen=True, slots=True)
+class Behind:
+    """The records behind a figure on the dashboard: what it counts, and their numbers."""
+
+    title: str
+    seqs: tuple[int, ...]
+
+
 #: The table's columns (also their keys).
 COLUMNS = ("Entry", "Date (UTC)", "Case", "Decision", "Status")
 
@@ -102,8 +114,10 @@ class RecordsScreen(Screen[None]):
         Binding("g", "reload", "Refresh"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, behind: Behind | None = None) -> None:
         super().__init__()
+        #: Opened from a figure on the dashboard: only the records that figure counts.
+        self.behind = behind
         self.entries: dict[str, Entry] = {}
         self.listed: dict[str, Listed] = {}
         self.linked: dict[str, list[Entry]] = {}
@@ -115,6 +129,14 @@ class RecordsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        if self.behind is not None:
+            yield Static(
+                Text(
+                    f"The {len(self.behind.seqs):,} record(s) behind “{self.behind.title}” "
+                    "on the dashboard. Escape goes back to it."
+                ),
+                id="records-behind",
+            )
         with Horizontal(id="records-filters"):
             yield Label("From", classes="filter-label")
             yield Input(placeholder="YYYY-MM-DD", id="filter-from")
@@ -169,6 +191,8 @@ class RecordsScreen(Screen[None]):
             self.query_one("#records-status").add_class("-error")
             return
         self.query_one("#records-status").remove_class("-error")
+        if self.behind is not None:
+            filters = dataclasses.replace(filters, seqs=self.behind.seqs)
         self._reads += 1
         self._load(filters, self._reads)
 
@@ -216,7 +240,7 @@ class RecordsScreen(Screen[None]):
             table.add_row(*row, key=item.entry.id)
         if at in self.listed:
             table.move_cursor(row=table.get_row_index(str(at)), animate=False)
-        filtered = filters != parse_filters("", "", None, "")[0]
+        filtered = dataclasses.replace(filters, seqs=None) != parse_filters("", "", None, "")[0]
         count = f"{listing.total:,} record(s){' match the filters' if filtered else ''}."
         if listing.total > len(shown):
             count = (

@@ -1,0 +1,356 @@
+"""The IG lead's dashboard: the figures of a period, as charts and tables, each row opening
+the records behind it; and, loudly, whether the ledger's hash chain is intact.
+
+The ledger is read once, compactly (`figures.Held`), in a worker; every filter then counts
+again in memory. The chain is verified in another worker after the figures are shown, since
+it reads every entry in full: a broken chain turns the banner at the top into a warning
+naming the entries affected, and the figures stay on screen beneath it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from sharewise.domain.errors import SharewiseError
+from sharewise.domain.tree import Decision
+from sharewise.reports import figures as F
+from sharewise.reports.audit import Section, decision_label, filters_text, period_text, sections
+from sharewise.tui.context import sw_app
+from sharewise.tui.words import decision_words
+
+if TYPE_CHECKING:
+    from sharewise.domain.citations import Registry
+
+#: Sections drawn as charts as well as tables (the others are tables only).
+CHARTED = ("decision", "basis", "special", "criminal", "sharer", "review", "month")
+
+
+def parse_scope(
+    date_from: str,
+    date_to: str,
+    team: str,
+    decision: str | None,
+    emergency: str | None,
+    reviewed: str | None,
+) -> tuple[F.Scope | None, str]:
+    """The filter bar as a scope, or None and what to fix, in plain words."""
+    dates: list[dt.date | None] = []
+    for label, text in (("From", date_from), ("To", date_to)):
+        if not text.strip():
+            dates.append(None)
+            continue
+        try:
+            dates.append(dt.date.fromisoformat(text.strip()))
+        except ValueError:
+            return None, f"{label}: write a real date as YYYY-MM-DD, for example 2026-10-01."
+    try:
+        scope = F.Scope(
+            dates[0],
+            dates[1],
+            team=team.strip() or None,
+            decision=decision or None,
+            emergency=None if emergency is None else emergency == "yes",
+            reviewed=None if reviewed is None else reviewed == "yes",
+        )
+    except F.BadScope:
+        return None, "From is after To: swap the two dates."
+    return scope, ""
+
+
+class DashboardScreen(Screen[None]):
+    """Figures for a period and filters; Enter on a row opens the records it counts."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Home"),
+        Binding("f", "focus_filters", "Filter"),
+        Binding("g", "reload", "Read again"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: F.Held | None = None
+        self.figures: F.Figures | None = None
+        self.scope = F.Scope()
+        #: The figure key of each table row, by table id and row key.
+        self.keys: dict[str, dict[str, F.Key]] = {}
+        self.registry: Registry | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="dashboard-filters"):
+            yield Label("From", classes="filter-label")
+            yield Input(placeholder="YYYY-MM-DD", id="dash-from")
+            yield Label("To", classes="filter-label")
+            yield Input(placeholder="YYYY-MM-DD", id="dash-to")
+            yield Input(placeholder="team (organisation)", id="dash-team")
+            yield Select(
+                [*((decision_words(d), d.value) for d in Decision), ("No decision yet", "none")],
+                prompt="Any decision",
+                id="dash-decision",
+            )
+            yield Select(
+                [("Emergency records only", "yes"), ("No emergency records", "no")],
+                prompt="Emergency or not",
+                id="dash-emergency",
+            )
+            yield Select(
+                [("Reviewed", "yes"), ("Not reviewed", "no")],
+                prompt="Reviewed or not",
+                id="dash-reviewed",
+            )
+        yield Static("Checking the ledger's hash chain…", id="dashboard-chain")
+        yield Static("Reading the records…", id="dashboard-status")
+        yield VerticalScroll(id="dashboard-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = sw_app(self).decision_tree
+        self.registry = tree.registry if tree is not None else None
+        self._read()
+        self._verify()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self._status("Reading the records…")
+        self._read()
+        self._verify()
+
+    @work(thread=True, exclusive=True, group="dashboard-read")
+    def _read(self) -> None:
+        try:
+            held = sw_app(self).store.held()
+        except SharewiseError as exc:
+            self.app.call_from_thread(self._status, "Could not read the records: " + exc.render())
+            return
+        self.app.call_from_thread(self._held, held)
+
+    def _held(self, held: F.Held) -> None:
+        self.held = held
+        self.call_later(self.apply_filters)
+
+    @work(thread=True, exclusive=True, group="dashboard-verify")
+    def _verify(self) -> None:
+        try:
+            breaks = sw_app(self).store.chain_breaks()
+        except SharewiseError as exc:
+            breaks = [(0, "the ledger could not be verified: " + exc.render())]
+        self.app.call_from_thread(self._chain, breaks)
+
+    def _chain(self, breaks: list[tuple[int, str]]) -> None:
+        banner = self.query_one("#dashboard-chain", Static)
+        banner.set_class(bool(breaks), "-error")
+        if not breaks:
+            banner.update("The ledger's hash chain is intact: no record has been changed.")
+            return
+        seqs = sorted({seq for seq, _ in breaks if seq})
+        lines = [
+            "!! WARNING: THE LEDGER'S HASH CHAIN IS BROKEN: records may have been changed or "
+            "removed, and the figures below may not be true.",
+            f"Entries affected: {', '.join(str(s) for s in seqs) or 'the ledger as a whole'}.",
+            *(f"  {message}" for _, message in breaks[:5]),
+        ]
+        if len(breaks) > 5:
+            lines.append(f"  … and {len(breaks) - 5} more (`sharewise records verify`).")
+        lines.append("Restore the ledger from a backup, and tell your data protection officer.")
+        banner.update(Text("\n".join(lines)))
+
+    # -- filters -----------------------------------------------------------------------
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#dash-from", Input).focus()
+
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        await self.apply_filters()
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        await self.apply_filters()
+
+    def _choice(self, selector: str) -> str | None:
+        value = self.query_one(selector, Select).value
+        return value if isinstance(value, str) else None
+
+    async def apply_filters(self) -> None:
+        scope, problem = parse_scope(
+            self.query_one("#dash-from", Input).value,
+            self.query_one("#dash-to", Input).value,
+            self.query_one("#dash-team", Input).value,
+            self._choice("#dash-decision"),
+            self._choice("#dash-emergency"),
+            self._choice("#dash-reviewed"),
+        )
+        status = self.query_one("#dashboard-status", Static)
+        if scope is None:
+            status.add_class("-error")
+            self._status(problem)
+            return
+        status.remove_class("-error")
+        if self.held is None:
+            return  # the first read is on its way and applies the filters when it lands
+        self.scope = scope
+        self.figures = self.held.figures(scope)
+        await self._show(self.figures)
+
+    def _status(self, message: str) -> None:
+        self.query_one("#dashboard-status", Static).update(Text(message))
+
+    # -- showing -----------------------------------------------------------------------
+
+    async def _show(self, figures: F.Figures) -> None:
+        body = self.query_one("#dashboard-body", VerticalScroll)
+        focused = self.focused.id if self.focused is not None else None
+        await body.remove_children()  # before mounting: the new tables reuse the ids
+        self.keys = {}
+        filtered = filters_text(figures.scope)
+        summary = f"{figures.total:,} record(s), {period_text(figures.scope)}"
+        summary += f" ({filtered})." if filtered else "."
+        summary += " Enter on a row opens the records behind it; f filters."
+        if not figures.total:
+            summary = (
+                f"No records {period_text(figures.scope)}"
+                + (f" ({filtered})" if filtered else "")
+                + ". Change the period or the filters (f)."
+            )
+        self._status(summary)
+        widgets: list[Static | Label | DataTable[str] | object] = []
+        if figures.unreadable:
+            widgets.append(
+                Static(
+                    f"!! {len(figures.unreadable)} entr"
+                    f"{'y' if len(figures.unreadable) == 1 else 'ies'} could not be read and "
+                    "are not counted: " + ", ".join(str(s) for s in figures.unreadable),
+                    classes="dash-alarm",
+                )
+            )
+        for section in sections(figures, self.registry):
+            widgets.append(Label(section.title, classes="section-title"))
+            if not section.rows:
+                widgets.append(Static("No records.", classes="dash-none"))
+                continue
+            if section.slug.split("-")[0] in CHARTED:
+                widgets.append(self._chart(section))
+            widgets.append(self._table(section))
+        widgets += self._trend(figures)
+        widgets += self._filing(figures)
+        widgets += self._questions(figures)
+        await body.mount_all(widgets)  # type: ignore[arg-type]
+        if focused is not None and focused.startswith("dash-table-"):
+            found = self.query(f"#{focused}")
+            if found:
+                found.first().focus()
+
+    def _chart(self, section: Section) -> object:
+        from textual_plotext import PlotextPlot
+
+        from sharewise.reports.charts import terminal_bars
+
+        plot = PlotextPlot(classes="dash-chart")
+        plot.styles.height = 4 + 2 * len(section.rows)
+        terminal_bars(plot.plt, section.title, section.bars())
+        return plot
+
+    def _table(self, section: Section) -> DataTable[str]:
+        ident = f"dash-table-{section.slug}"
+        table: DataTable[str] = DataTable(id=ident, cursor_type="row", classes="dash-table")
+        table.add_columns("Figure" if section.slug == "overview" else "Item", "Records")
+        keys: dict[str, F.Key] = {}
+        for i, row in enumerate(section.rows):
+            label = (
+                f"{row.label} [{row.ident}]" if row.ident and row.ident != row.label else row.label
+            )
+            table.add_row(label, f"{row.count:,}", key=str(i))
+            if row.key is not None:
+                keys[str(i)] = row.key
+        table.styles.height = len(section.rows) + 1
+        self.keys[ident] = keys
+        return table
+
+    def _trend(self, figures: F.Figures) -> list[object]:
+        trend = figures.trend()
+        if not trend:
+            return []
+        columns = [v for v, _ in figures.by(F.DECISION)]
+        table: DataTable[str] = DataTable(
+            id="dash-table-trend", cursor_type="cell", classes="dash-table"
+        )
+        table.add_columns("Month", *(decision_label(v) for v in columns))
+        keys: dict[str, F.Key] = {}
+        for month, row in trend.items():
+            table.add_row(month, *(f"{row.get(v, 0):,}" for v in columns), key=month)
+            for i, v in enumerate(columns, start=1):
+                keys[f"{month}|{i}"] = (F.TREND, f"{month} {v}")
+        table.styles.height = len(trend) + 1
+        self.keys["dash-table-trend"] = keys
+        return [Label("Trend by month and decision", classes="section-title"), table]
+
+    def _filing(self, figures: F.Figures) -> list[object]:
+        filing = figures.filing_minutes()
+        if not filing["records_timed"]:
+            text = "No record in view carries the time its walk started."
+        else:
+            text = (
+                f"Median {filing['median']} min; 90th percentile {filing['p90']} min "
+                f"(over {filing['records_timed']:,} timed record(s))."
+            )
+        return [
+            Label("Time from starting the questions to filing", classes="section-title"),
+            Static(text, id="dash-filing"),
+        ]
+
+    def _questions(self, figures: F.Figures) -> list[object]:
+        rows = figures.questions()
+        head = Label("Where practitioners struggle", classes="section-title")
+        if not rows:
+            return [head, Static("No question was answered “not sure”, revisited or changed.")]
+        table: DataTable[str] = DataTable(
+            id="dash-table-questions", cursor_type="cell", classes="dash-table"
+        )
+        table.add_columns("Question", "Not sure", "Revisited", "Changed")
+        keys: dict[str, F.Key] = {}
+        for i, q in enumerate(rows):
+            table.add_row(
+                q["question"], f"{q['not_sure']:,}", f"{q['revisited']:,}", f"{q['changed']:,}",
+                key=str(i),
+            )  # fmt: skip
+            for col, figure in ((1, F.NOT_SURE), (2, F.REVISITED), (3, F.CHANGED)):
+                keys[f"{i}|{col}"] = (figure, q["question"])
+        table.styles.height = len(rows) + 1
+        self.keys["dash-table-questions"] = keys
+        return [head, table]
+
+    # -- opening the records behind a figure --------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        table_id = event.data_table.id or ""
+        key = self.keys.get(table_id, {}).get(str(event.row_key.value))
+        if key is not None:
+            self.open_behind(key, str(event.data_table.get_row(event.row_key)[0]))
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        table_id = event.data_table.id or ""
+        column = event.coordinate.column
+        key = self.keys.get(table_id, {}).get(f"{event.cell_key.row_key.value}|{column}")
+        if key is not None:
+            row = event.data_table.get_row(event.cell_key.row_key)
+            heading = event.data_table.ordered_columns[column].label.plain
+            self.open_behind(key, f"{row[0]}: {heading}")
+
+    def open_behind(self, key: F.Key, title: str) -> None:
+        """The Records screen, showing only the records this figure counts."""
+        from sharewise.tui.screens.records import Behind, RecordsScreen
+
+        if self.held is None:
+            return
+        seqs = self.held.behind(self.scope, key)
+        self.app.push_screen(RecordsScreen(behind=Behind(title, tuple(seqs))))

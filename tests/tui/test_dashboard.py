@@ -1,0 +1,218 @@
+"""The IG lead's dashboard: opened from home and the palette, filtered, every figure opening
+the records behind it, and loud about a broken chain. Figures come from the ledger built
+from the scenario bank, compared with the store's own count."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable, Input, Select, Static
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
+
+from bank_ledger import build
+
+from sharewise.reports import figures as F
+from sharewise.store import ledger_path, open_ledger
+from sharewise.tui.app import SharewiseApp
+from sharewise.tui.screens.dashboard import DashboardScreen
+from sharewise.tui.screens.records import RecordsScreen
+from tests.tui.conftest import ready
+
+SIZE = (130, 50)
+
+
+@pytest.fixture(scope="module")
+def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("bank")
+    with open_ledger(folder) as ledger:
+        build(ledger)
+    return folder
+
+
+@pytest.fixture
+def filled(bank: Path, data_dir: Path) -> Path:
+    shutil.copytree(bank, data_dir, dirs_exist_ok=True)
+    return data_dir
+
+
+def figures(data_dir: Path, scope: F.Scope) -> F.Figures:
+    with open_ledger(data_dir, create=False) as ledger:
+        return F.count(ledger.backend, scope)
+
+
+async def open_dashboard(pilot: Any) -> DashboardScreen:
+    await ready(pilot)
+    await pilot.press("d")
+    await ready(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, DashboardScreen)
+    return screen
+
+
+def status(screen: DashboardScreen) -> str:
+    return str(screen.query_one("#dashboard-status", Static).render())
+
+
+def cells(screen: DashboardScreen, table_id: str) -> list[list[str]]:
+    table = screen.query_one(f"#{table_id}", DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_opens_from_home_with_the_ledgers_figures(
+    make_app: Callable[..., SharewiseApp], filled: Path
+) -> None:
+    want = figures(filled, F.Scope())
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        assert f"{want.total:,} record(s)" in status(screen)
+        overview = dict((r[0], r[1]) for r in cells(screen, "dash-table-overview"))
+        assert overview["Records in the period"] == f"{want.total:,}"
+        assert overview["Shared without consent being sought"] == str(want.count(F.WITHOUT_CONSENT))
+        assert overview["Records due for review"] == str(want.count(F.DUE))
+        decisions = [int(r[1]) for r in cells(screen, "dash-table-decision")]
+        assert decisions == [n for _, n in want.by(F.DECISION)]
+        # Law by its title, never a bare id.
+        basis = [r[0] for r in cells(screen, "dash-table-basis")]
+        assert basis and all(" " in label and "." not in label.split()[0] for label in basis)
+        assert screen.query(".dash-chart")  # charts drawn
+        assert "intact" in str(screen.query_one("#dashboard-chain", Static).render())
+
+
+async def test_opens_from_the_command_palette(
+    make_app: Callable[..., SharewiseApp], filled: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Dashboard")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await ready(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_filters_count_again(make_app: Callable[..., SharewiseApp], filled: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        screen.query_one("#dash-decision", Select).value = "share"
+        await ready(pilot)
+        want = figures(filled, F.Scope(decision="share"))
+        assert f"{want.total:,} record(s)" in status(screen) and want.total > 0
+        screen.query_one("#dash-decision", Select).clear()
+        screen.query_one("#dash-emergency", Select).value = "yes"
+        screen.query_one("#dash-from", Input).value = "2026-09-01"
+        screen.query_one("#dash-from", Input).focus()
+        await pilot.press("enter")
+        await ready(pilot)
+        want = figures(filled, F.Scope(date_from=F.dt.date(2026, 9, 1), emergency=True))
+        assert f"{want.total:,} record(s)" in status(screen)
+        screen.query_one("#dash-team", Input).value = "Nobody's Team"
+        screen.query_one("#dash-team", Input).focus()
+        await pilot.press("enter")
+        await ready(pilot)
+        assert "No records" in status(screen)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [("2026-02-30", "", "write a real date"), ("2026-09-01", "2026-08-01", "swap the two dates")],
+)
+async def test_impossible_dates_are_explained(
+    make_app: Callable[..., SharewiseApp], filled: Path, start: str, end: str, message: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        before = cells(screen, "dash-table-overview")
+        screen.query_one("#dash-from", Input).value = start
+        screen.query_one("#dash-to", Input).value = end
+        screen.query_one("#dash-to", Input).focus()
+        await pilot.press("enter")
+        await ready(pilot)
+        assert message in status(screen)
+        assert cells(screen, "dash-table-overview") == before  # the figures stay
+
+
+async def test_a_figure_opens_the_records_behind_it(
+    make_app: Callable[..., SharewiseApp], filled: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        assert screen.held is not None
+        table = screen.query_one("#dash-table-decision", DataTable)
+        table.focus()
+        await pilot.press("down")  # the second decision
+        await pilot.press("enter")
+        await ready(pilot)
+        records = app.screen
+        assert isinstance(records, RecordsScreen) and records.behind is not None
+        key = screen.keys["dash-table-decision"]["1"]
+        want = screen.held.behind(F.Scope(), key)
+        shown = sorted(e.seq for e in records.entries.values())
+        assert shown == want and len(want) == int(cells(screen, "dash-table-decision")[1][1])
+        await pilot.press("escape")
+        await ready(pilot)
+        assert app.screen is screen
+
+
+async def test_a_question_cell_opens_its_records(
+    make_app: Callable[..., SharewiseApp], filled: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        table = screen.query_one("#dash-table-questions", DataTable)
+        table.focus()
+        await pilot.press("right", "enter")  # the first question's "not sure" count
+        await ready(pilot)
+        records = app.screen
+        assert isinstance(records, RecordsScreen) and records.behind is not None
+        first = cells(screen, "dash-table-questions")[0]
+        assert len(records.entries) == int(first[1]) > 0
+        assert "Not sure" in records.behind.title
+
+
+async def test_empty_ledger(make_app: Callable[..., SharewiseApp]) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        assert "No records" in status(screen)
+        assert "intact" in str(screen.query_one("#dashboard-chain", Static).render())
+
+
+async def test_a_broken_chain_is_shown_loudly(
+    make_app: Callable[..., SharewiseApp], filled: Path
+) -> None:
+    conn = sqlite3.connect(ledger_path(filled))
+    for (name,) in list(conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute(
+        "UPDATE entries SET body = CAST(replace(CAST(body AS TEXT), 'Yes', 'No') AS BLOB)"
+        " WHERE seq = 7"
+    )
+    conn.execute("UPDATE entries SET body = CAST('{broken' AS BLOB) WHERE seq = 9")
+    conn.commit()
+    conn.close()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        banner = screen.query_one("#dashboard-chain", Static)
+        text = str(banner.render())
+        assert "BROKEN" in text and banner.has_class("-error")
+        affected = text.split("Entries affected: ")[1].split(".")[0]
+        assert "7" in affected.split(", ") and "9" in affected.split(", ")
+        # The figures are still shown, and the unreadable entry is named.
+        assert screen.query_one("#dash-table-overview", DataTable).row_count
+        assert "could not be read" in str(screen.query_one(".dash-alarm", Static).render())
