@@ -55,13 +55,22 @@ def _append(
     target: str | None = None,
     decision: str | None = None,
 ) -> AppendedRef:
-    """An entry filed at `when` (the store's own builder; only the clock is chosen)."""
+    """An entry filed at `when` (the store's own builder; only the clock is chosen).
+
+    PostgreSQL sets the recorded time itself and refuses any other: there, entries are
+    filed now, and the figures by month or period are checked on SQLite alone.
+    """
+    created = None if backdating_refused(ledger) else when
     row = ledger.backend.append(
         lambda head: build_entry(
-            head, kind, data, personal, target=target, decision=decision, created=when
+            head, kind, data, personal, target=target, decision=decision, created=created
         )
     )
     return AppendedRef(row.id, row.seq, row.hash)
+
+
+def backdating_refused(ledger: Ledger) -> bool:
+    return type(ledger.backend).__name__ == "PostgresBackend"
 
 
 def details_for(i: int, *, sought: bool, review_by: dt.date | None) -> RecordDetails:

@@ -16,7 +16,7 @@ from ledger_harness import Harness, make_details, make_result
 from sharewise.domain.errors import InputError
 from sharewise.domain.record import EntryKind, RecordDetails
 from sharewise.domain.tree import Decision
-from sharewise.store.audit import summarise
+from sharewise.reports import figures as F
 from sharewise.store.base import Filters
 from sharewise.store.export import FORMATS, export, render_text
 from sharewise.store.verify import verify
@@ -41,13 +41,13 @@ def test_an_emergency_needs_no_result_and_reads_everywhere(harness: Harness) -> 
         by_decision = list(ledger.entries(Filters(decision="share_urgently")))
         due = list(ledger.due(dt.date.today()))
         report = verify(ledger.backend)
-        summary = summarise(ledger.entries())
+        summary = F.count(ledger.backend)
     assert (entry.kind, entry.result, entry.decision) == (EntryKind.EMERGENCY, None, None)
     assert entry.details == quick()
     assert [e.id for e in listed] == [ref.id] and by_decision == []
     assert [(e.id, why) for e, why in due] == [(ref.id, "emergency record to be completed")]
     assert report.intact, report.breaks
-    assert summary.emergencies_open == [ref.id] and summary.total == 0
+    assert summary.awaiting == [ref.id] and summary.by(F.DECISION) == [(F.NO_DECISION, 1)]
     shown = render_text(entry)
     assert "to be completed" in shown and "Outcome:" not in shown
     for fmt in FORMATS:
@@ -61,14 +61,14 @@ def test_completion_can_bring_the_decision(harness: Harness) -> None:
         ref = ledger.record_emergency(quick())
         done = ledger.complete(ref.id, make_details("CS-E1"), make_result(Decision.SHARE_URGENTLY))
         completion = ledger.get(done.id)
-        summary = summarise(ledger.entries())
+        summary = F.count(ledger.backend)
         due = list(ledger.due(dt.date(2000, 1, 1)))
         report = verify(ledger.backend)
     assert completion.kind is EntryKind.COMPLETION and completion.target == ref.id
     assert completion.decision is Decision.SHARE_URGENTLY
     assert completion.result is not None and completion.result.outcome.law.basis
-    assert summary.emergencies_open == [] and summary.total == 1
-    assert dict(summary.decisions) == {"share_urgently": 1}
+    assert summary.awaiting == [] and summary.total == 1
+    assert summary.by(F.DECISION) == [("share_urgently", 1)]
     assert due == [] and report.intact
 
 
@@ -76,9 +76,9 @@ def test_completion_without_a_decision_leaves_none(harness: Harness) -> None:
     with harness.open() as ledger:
         ref = ledger.record_emergency(quick())
         done = ledger.complete(ref.id, make_details("CS-E1"))
-        summary = summarise(ledger.entries())
+        summary = F.count(ledger.backend)
         assert ledger.get(done.id).result is None
-    assert summary.emergencies_open == [] and summary.total == 0
+    assert summary.awaiting == [] and summary.by(F.DECISION) == [(F.NO_DECISION, 1)]
 
 
 def test_a_decided_emergency_cannot_be_given_a_second_decision(harness: Harness) -> None:
