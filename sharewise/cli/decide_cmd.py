@@ -165,11 +165,10 @@ def render_text(result: DecisionResult) -> str:
     if o.advice_whom:
         lines += ["", "Ask: " + "; ".join(o.advice_whom)]
         lines += [f"  - {q}" for q in o.advice_ask]
-    from sharewise.domain.words import LAW_GROUPS as names
+    from sharewise.domain.words import law_sections
 
     law_lines = []
-    for group, label in names.items():
-        ids = getattr(o.law, group)
+    for label, ids in law_sections(o.law):
         if ids:
             law_lines.append(f"  {label}:")
             for cid in ids:

@@ -19,7 +19,7 @@ from sharewise.domain.safe_text import safe_line, safe_text
 from sharewise.domain.scenarios import Scenario, load_scenario, scenario_files
 from sharewise.domain.training import Debrief, debrief
 from sharewise.domain.tree import Law
-from sharewise.domain.words import DECISION_WORDS, LAW_GROUPS
+from sharewise.domain.words import DECISION_WORDS, law_sections
 
 
 @dataclass
@@ -140,10 +140,7 @@ def debrief_markdown(scenario: Scenario, d: Debrief, registry: Registry | None) 
 def law_markdown(law: Law, registry: Registry | None) -> list[str]:
     """Each group of the law with each citation's title, gist and link."""
     out: list[str] = []
-    for group, label in LAW_GROUPS.items():
-        ids = getattr(law, group)
-        if not ids:
-            continue
+    for label, ids in law_sections(law):
         out += [f"### {label}", ""]
         for cid in ids:
             c = registry.get(cid) if registry is not None else None

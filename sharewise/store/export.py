@@ -10,7 +10,6 @@ visible escapes in the human-readable formats.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -18,11 +17,13 @@ from typing import Any, TextIO
 
 import orjson
 
+from sharewise.domain.citations import Registry
 from sharewise.domain.errors import StoreError
 from sharewise.domain.record import Entry
 from sharewise.domain.result import Step, by_question
 from sharewise.domain.safe_text import safe_line, safe_text
 from sharewise.domain.tree import Law
+from sharewise.domain.words import citation_title, law_sections
 from sharewise.store.base import PersonalRow, Row
 
 FORMATS = ("json", "csv", "md", "html")
@@ -355,15 +356,7 @@ def sections(
                 *[("Action", a) for a in r.outcome.actions],
             ],
         )
-        law = r.outcome.law
-        yield (
-            "Law relied on",
-            [
-                (group.replace("_", " ").capitalize(), ", ".join(getattr(law, group)))
-                for group in law.GROUPS
-                if getattr(law, group)
-            ],
-        )
+        yield "Law relied on", law_lines(r.outcome.law)
         yield "Questions and answers", [_answered(group) for group in by_question(r.path)]
         yield (
             "Tree",
@@ -443,6 +436,29 @@ def _link_text(entry: Entry) -> str:
     return entry.kind.value
 
 
+def law_lines(law: Law) -> list[tuple[str, str]]:
+    """The law as a person reads it: under each heading (by regime: Part 3's own, not
+    "Article 6"), each citation's title from the registry with its id in brackets."""
+    registry = _registry()
+    return [
+        (heading, "; ".join(f"{citation_title(c, registry)} [{c}]" for c in ids))
+        for heading, ids in law_sections(law)
+    ]
+
+
+def _registry() -> Registry | None:
+    """The shipped citation registry (cached), or None if it cannot be read: the ids alone
+    are then shown, which is still exact."""
+    from sharewise import paths
+    from sharewise.domain.citations import load_registry
+    from sharewise.domain.errors import SharewiseError
+
+    try:
+        return load_registry(paths.citations_path())
+    except SharewiseError:
+        return None
+
+
 def _who(name: str, role: str, organisation: str) -> str:
     return ", ".join(part for part in (name, role, organisation) if part)
 
@@ -460,75 +476,48 @@ def render_text(
     return "\n".join(out)
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>()#+-.!|~"})
+class _Counter:
+    """Counts the entries a template has written (the template consumes the stream)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def through(self, entries: Iterable[Entry]) -> Iterator[Entry]:
+        for entry in entries:
+            self.n += 1
+            yield entry
 
 
-def _md(text: str) -> str:
-    return safe_line(text).translate(_MD_SPECIAL)
+def _templated(
+    name: str,
+    entries: Iterable[Entry],
+    out: TextIO,
+    title: str,
+    links: Mapping[str, Sequence[Entry]],
+) -> int:
+    """Write entries through a Jinja2 template (autoescaped), chunk by chunk as they come."""
+    from sharewise.reports.render import template
+
+    counter = _Counter()
+    items = (
+        (entry, list(sections(entry, links.get(entry.id, ()))))
+        for entry in counter.through(entries)
+    )
+    for chunk in template(name).generate(title=title, items=items, counter=counter):
+        out.write(chunk)
+    return counter.n
 
 
 def _markdown(
     entries: Iterable[Entry], out: TextIO, title: str, links: Mapping[str, Sequence[Entry]]
 ) -> int:
-    out.write(f"# {_md(title)}\n")
-    count = 0
-    for entry in entries:
-        out.write(f"\n## Entry {entry.seq}: {entry.kind.value}\n")
-        for heading, lines in sections(entry, links.get(entry.id, ())):
-            out.write(f"\n### {heading}\n\n")
-            for label, value in lines:
-                out.write(f"- **{_md(label)}:** {_md(value)}\n")
-        count += 1
-    return count
-
-
-_CSS = """
-body { font: 11pt/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 52em; color: #111; }
-h1 { font-size: 1.5em; border-bottom: 2px solid #333; }
-section.entry { border: 1px solid #999; padding: 0 1em 1em; margin: 1.5em 0; }
-section.entry h2 { font-size: 1.2em; }
-h3 { font-size: 1em; margin: 1em 0 .3em; }
-dl { display: grid; grid-template-columns: 14em 1fr; gap: .2em 1em; margin: 0; }
-dt { font-weight: 600; } dd { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-.hash { font-family: ui-monospace, monospace; font-size: .85em; }
-footer { margin-top: 2em; font-size: .85em; color: #444; }
-@media print { body { margin: 0; max-width: none; } section.entry { break-inside: avoid; } }
-"""
-
-
-def _h(text: str) -> str:
-    return html.escape(safe_text(text), quote=True)
+    return _templated("records.md.j2", entries, out, title, links)
 
 
 def _html(
     entries: Iterable[Entry], out: TextIO, title: str, links: Mapping[str, Sequence[Entry]]
 ) -> int:
-    out.write(
-        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        # No scripts, no remote anything: the page is safe to file and to open offline.
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        "style-src 'unsafe-inline'\">\n"
-        f"<title>{_h(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
-        f"<h1>{_h(title)}</h1>\n"
-    )
-    count = 0
-    for entry in entries:
-        out.write(f'<section class="entry" id="e{entry.seq}">\n')
-        out.write(f"<h2>Entry {entry.seq}: {_h(entry.kind.value)}</h2>\n")
-        for heading, lines in sections(entry, links.get(entry.id, ())):
-            out.write(f"<h3>{_h(heading)}</h3>\n<dl>\n")
-            for label, value in lines:
-                cls = ' class="hash"' if "hash" in label.lower() or "SHA" in label else ""
-                out.write(f"<dt>{_h(label)}</dt><dd{cls}>{_h(value)}</dd>\n")
-            out.write("</dl>\n")
-        out.write("</section>\n")
-        count += 1
-    out.write(
-        f"<footer>{count} entr{'y' if count == 1 else 'ies'}. Each entry's hash covers its "
-        "contents and the hash before it; check the ledger with "
-        "<code>sharewise records verify</code>.</footer>\n</body>\n</html>\n"
-    )
-    return count
+    return _templated("records.html.j2", entries, out, title, links)
 
 
 def export_to_string(entries: Iterable[Entry], fmt: str) -> str:

@@ -10,7 +10,8 @@ from sharewise.domain.citations import Registry
 from sharewise.domain.record import Entry, RecordDetails
 from sharewise.domain.result import DecisionResult, by_question
 from sharewise.domain.safe_text import safe_line, safe_text
-from sharewise.tui.words import LAW_GROUPS, decision_words, yes_no
+from sharewise.domain.words import law_sections
+from sharewise.tui.words import decision_words, yes_no
 
 
 def record_text(
@@ -74,8 +75,8 @@ def record_text(
         lines.append(f"Review by: {d.review_by.isoformat()}")
     if result is not None:
         lines.append("The law relied on:")
-        for group, label in LAW_GROUPS.items():
-            for cid in getattr(result.outcome.law, group):
+        for label, ids in law_sections(result.outcome.law):
+            for cid in ids:
                 c = registry.get(cid) if registry else None
                 lines.append(f"  {label}: {c.title if c else cid} [{cid}]")
         lines.append("Questions and answers:")

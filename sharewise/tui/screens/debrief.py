@@ -24,9 +24,9 @@ from sharewise.domain.exercise import debrief_markdown, decision_line, verdict
 from sharewise.domain.safe_text import safe_line
 from sharewise.domain.scenarios import Scenario
 from sharewise.domain.training import Debrief
+from sharewise.domain.words import law_sections
 from sharewise.tui.context import sw_app
 from sharewise.tui.widgets.law import LawPanel
-from sharewise.tui.words import LAW_GROUPS
 
 
 class DebriefScreen(Screen[str]):
@@ -94,13 +94,14 @@ class DebriefScreen(Screen[str]):
                 )
             yield Label("The law behind the model outcome", classes="section-title")
             law = d.model.outcome.law
-            for group, label in LAW_GROUPS.items():
-                ids = getattr(law, group)
-                if ids and self.registry is not None:
-                    yield Label(label, classes="law-group")
-                    panel = LawPanel(classes="law")
-                    panel.show(ids, self.registry)
-                    yield panel
+            registry = self.registry
+            sections = law_sections(law) if registry is not None else []
+            for label, ids in sections:
+                assert registry is not None
+                yield Label(label, classes="law-group")
+                panel = LawPanel(classes="law")
+                panel.show(ids, registry)
+                yield panel
             for title, ids, key in (
                 ("Cited by the model, not by your outcome", d.citations_missed, "missing"),
                 ("Cited by your outcome, not by the model", d.citations_extra, "extra"),

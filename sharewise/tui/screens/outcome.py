@@ -13,8 +13,9 @@ from textual.widgets import Button, Footer, Header, Label, Static
 
 from sharewise.domain.citations import Registry
 from sharewise.domain.result import DecisionResult, by_question
+from sharewise.domain.words import law_sections
 from sharewise.tui.widgets.law import LawPanel
-from sharewise.tui.words import LAW_GROUPS, SETTLED, decision_class, decision_words
+from sharewise.tui.words import SETTLED, decision_class, decision_words
 
 
 class OutcomeScreen(Screen[bool]):
@@ -62,13 +63,12 @@ class OutcomeScreen(Screen[bool]):
                 )
                 yield Static(Text(advice), id="outcome-advice")
             yield Label("The law behind it", classes="section-title")
-            for group, label in LAW_GROUPS.items():
-                ids = getattr(o.law, group)
-                if ids:
-                    yield Label(label, classes="law-group")
-                    panel = LawPanel(classes="law")
-                    panel.show(ids, self.registry)
-                    yield panel
+            # Grouped by regime: Part 3 citations under its own headings, not Article 6/9.
+            for label, ids in law_sections(o.law):
+                yield Label(label, classes="law-group")
+                panel = LawPanel(classes="law")
+                panel.show(ids, self.registry)
+                yield panel
             yield Label("Your answers", classes="section-title")
             # Each question once: an answer that settled two facts is one step per fact in
             # the path, and the first step's label is the answer as the person picked it.
