@@ -62,7 +62,8 @@ class Section:
     rows: list[Row] = field(default_factory=list)
     #: Drawn as a bar chart as well as a table.
     chart: bool = True
-    note: str = ""
+    #: What the first column holds ("Decision", "Citation", "Month" ...).
+    column: str = "Item"
 
     def bars(self) -> list[tuple[str, int]]:
         return [(row.label, row.count) for row in self.rows]
@@ -121,6 +122,7 @@ def sections(figures: F.Figures, registry: Registry | None) -> list[Section]:
             Row("Amendments to these records", "", figures.amendments, None),
         ],
         chart=False,
+        column="Figure",
     )
     out = [overview]
     out.append(
@@ -128,6 +130,7 @@ def sections(figures: F.Figures, registry: Registry | None) -> list[Section]:
             "decision",
             "By decision",
             [Row(decision_label(v), v, n, (F.DECISION, v)) for v, n in figures.by(F.DECISION)],
+            column="Decision",
         )
     )
     for figure, slug in ((F.BASIS, "basis"), (F.SPECIAL, "special"), (F.CRIMINAL, "criminal")):
@@ -142,12 +145,13 @@ def sections(figures: F.Figures, registry: Registry | None) -> list[Section]:
 
             grouped[LAW_GROUPS[figure]] = []
         for i, (heading, rows) in enumerate(grouped.items()):
-            out.append(Section(f"{slug}-{i}" if i else slug, heading, rows))
+            out.append(Section(f"{slug}-{i}" if i else slug, heading, rows, column="Citation"))
     out.append(
         Section(
             "sharer",
             "Who was sharing",
             [Row(answer_label(v), v, n, (F.SHARER, v)) for v, n in figures.by(F.SHARER)],
+            column="Sharer",
         )
     )
     out.append(
@@ -155,6 +159,7 @@ def sections(figures: F.Figures, registry: Registry | None) -> list[Section]:
             "team",
             "By team (the practitioner's organisation)",
             [Row(v, "", n, (F.TEAM, v)) for v, n in figures.by(F.TEAM)],
+            column="Team",
         )
     )
     out.append(
@@ -162,6 +167,7 @@ def sections(figures: F.Figures, registry: Registry | None) -> list[Section]:
             "review",
             "Reviews by verdict (the latest review of each record)",
             [Row(VERDICT_WORDS.get(v, v), v, n, (F.REVIEW, v)) for v, n in figures.by(F.REVIEW)],
+            column="Verdict",
         )
     )
     out.append(
@@ -169,6 +175,7 @@ def sections(figures: F.Figures, registry: Registry | None) -> list[Section]:
             "month",
             "Records by month",
             [Row(m, m, figures.count(F.MONTH, m), (F.MONTH, m)) for m in figures.months()],
+            column="Month",
         )
     )
     return out

@@ -20,6 +20,9 @@ from typing import Any, Protocol
 #: One bar: what it counts (in words) and how many.
 Bar = tuple[str, int]
 
+#: The longest bar label an SVG chart shows, in characters (then "…").
+LABEL_ROOM = 38
+
 #: Dark bars on white, one hue: legible printed in black and white.
 INK = "#1d3557"
 
@@ -63,7 +66,6 @@ def svg_bars(title: str, bars: Sequence[Bar], *, chart_id: str, width: int = 720
     )
     rows = list(reversed(bars))  # pygal draws the first bar at the bottom
     top = max((n for _, n in rows), default=0)
-    label_room = max((len(label) for label, _ in rows), default=10)
     chart = pygal.HorizontalBar(
         style=style,
         js=[],
@@ -73,8 +75,9 @@ def svg_bars(title: str, bars: Sequence[Bar], *, chart_id: str, width: int = 720
         print_values_position="top",
         width=width,
         height=90 + 30 * max(len(rows), 1),
-        margin_left=min(12 + 7 * label_room, width // 2),
-        truncate_label=-1,
+        # pygal leaves room for the labels itself; long ones are cut (the table beside the
+        # chart has them in full).
+        truncate_label=LABEL_ROOM,
         no_data_text="No records",
         show_y_guides=True,
         show_x_guides=False,

@@ -96,6 +96,12 @@ def build(ledger: Ledger, tree: CompiledTree | None = None) -> dict[str, Any]:
         # Some walks carry their start (newer records), some not (older ones).
         if i % 2 == 0:
             result = result.model_copy(update={"started": when - dt.timedelta(minutes=3 + i)})
+        if i % 5 == 1 and len(result.path) > 2:
+            # Where the person struggled: went back over the second question (and, every
+            # other time, changed its answer) before filing.
+            step = result.path[1].model_copy(update={"revisits": 1, "changes": int(i % 10 == 1)})
+            path = [*result.path[:1], step, *result.path[2:]]
+            result = result.model_copy(update={"path": path})
         review_by = TODAY - dt.timedelta(days=5) if i % 4 == 0 else TODAY + dt.timedelta(days=30)
         details = details_for(i, sought=i % 3 != 1, review_by=review_by)
         public, personal = details_parts(details)

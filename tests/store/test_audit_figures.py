@@ -88,6 +88,8 @@ def expected(ledger: Ledger, scope: F.Scope) -> dict[Any, Any]:
                 out["unsure", group[0].question] += 1
             if group[0].revisits:
                 out["revisited", group[0].question] += 1
+            if group[0].changes:
+                out["changed", group[0].question] += 1
         for s in result.path:
             if s.fact == "sharer":
                 out["sharer", s.answer] += 1
@@ -110,6 +112,7 @@ def actual(f: F.Figures) -> dict[Any, Any]:
         (F.CRIMINAL, "criminal"),
         (F.NOT_SURE, "unsure"),
         (F.REVISITED, "revisited"),
+        (F.CHANGED, "changed"),
         (F.SHARER, "sharer"),
     ):
         for item, n in f.by(figure):
@@ -164,6 +167,7 @@ def test_the_bank_exercises_every_figure(bank: tuple[Ledger, dict[str, Any]]) ->
     assert f.total == len(filed["records"]) + 2
     assert len(f.by(F.DECISION)) >= 3 and f.count(F.DECISION, "none") == 1
     assert f.by(F.BASIS) and f.by(F.SPECIAL) and f.by(F.SHARER) and f.by(F.NOT_SURE)
+    assert f.by(F.REVISITED) and f.by(F.CHANGED)
     assert f.count(F.WITHOUT_CONSENT) and f.count(F.DUE)
     assert len(f.months()) >= 3 or backdating_refused(ledger)
     assert filed["waiting"] in f.awaiting and filed["completed"] not in f.awaiting

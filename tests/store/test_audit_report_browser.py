@@ -28,7 +28,8 @@ ARGS = [
 ]
 
 pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="no /usr/bin/chromium (make test installs it: scripts/ensure-chromium)"
+    not CHROMIUM.exists(),
+    reason="no /usr/bin/chromium (make test installs it: scripts/ensure-chromium)",
 )
 
 

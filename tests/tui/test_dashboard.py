@@ -173,15 +173,27 @@ async def test_a_question_cell_opens_its_records(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
+        rows = cells(screen, "dash-table-questions")
+        at = next(i for i, row in enumerate(rows) if int(row[1]) > 0)  # a "not sure" count
         table = screen.query_one("#dash-table-questions", DataTable)
         table.focus()
-        await pilot.press("right", "enter")  # the first question's "not sure" count
+        await pilot.press(*["down"] * at, "right", "enter")
         await ready(pilot)
         records = app.screen
         assert isinstance(records, RecordsScreen) and records.behind is not None
-        first = cells(screen, "dash-table-questions")[0]
-        assert len(records.entries) == int(first[1]) > 0
-        assert "Not sure" in records.behind.title
+        assert len(records.entries) == int(rows[at][1])
+        assert "Not sure" in records.behind.title and rows[at][0] in records.behind.title
+        await pilot.press("escape")
+        await ready(pilot)
+        at = next(i for i, row in enumerate(rows) if int(row[3]) > 0)  # a "changed" count
+        table = screen.query_one("#dash-table-questions", DataTable)
+        table.focus()
+        table.move_cursor(row=at, column=3)
+        await pilot.press("enter")
+        await ready(pilot)
+        records = app.screen
+        assert isinstance(records, RecordsScreen) and records.behind is not None
+        assert len(records.entries) == int(rows[at][3]) and "Changed" in records.behind.title
 
 
 async def test_empty_ledger(make_app: Callable[..., SharewiseApp]) -> None:

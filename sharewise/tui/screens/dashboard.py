@@ -69,6 +69,9 @@ def parse_scope(
 class DashboardScreen(Screen[None]):
     """Figures for a period and filters; Enter on a row opens the records it counts."""
 
+    #: The figures first (f goes to the filters): focus in a filter box would take the
+    #: first key pressed as text.
+    AUTO_FOCUS = "#dashboard-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Home"),
         Binding("f", "focus_filters", "Filter"),
@@ -225,11 +228,12 @@ class DashboardScreen(Screen[None]):
         self._status(summary)
         widgets: list[Static | Label | DataTable[str] | object] = []
         if figures.unreadable:
+            n = len(figures.unreadable)
             widgets.append(
                 Static(
-                    f"!! {len(figures.unreadable)} entr"
-                    f"{'y' if len(figures.unreadable) == 1 else 'ies'} could not be read and "
-                    "are not counted: " + ", ".join(str(s) for s in figures.unreadable),
+                    f"!! {n} entr{'y' if n == 1 else 'ies'} could not be read and "
+                    f"{'is' if n == 1 else 'are'} not counted: "
+                    + ", ".join(str(s) for s in figures.unreadable),
                     classes="dash-alarm",
                 )
             )
@@ -263,7 +267,7 @@ class DashboardScreen(Screen[None]):
     def _table(self, section: Section) -> DataTable[str]:
         ident = f"dash-table-{section.slug}"
         table: DataTable[str] = DataTable(id=ident, cursor_type="row", classes="dash-table")
-        table.add_columns("Figure" if section.slug == "overview" else "Item", "Records")
+        table.add_columns(section.column, "Records")
         keys: dict[str, F.Key] = {}
         for i, row in enumerate(section.rows):
             label = (
