@@ -69,7 +69,7 @@ async def test_home_alone_reports_tree_status() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         menu = app.screen.query_one("#home-menu", OptionList)
-        assert menu.option_count == 6 and menu.highlighted == 0
+        assert menu.option_count == 7 and menu.highlighted == 0
         app.screen.post_message(TreeStatus("tree.yaml:3:1: bad key"))
         await pilot.pause()
         assert "tree.yaml:3:1: bad key" in shown(app, "#home-status")
