@@ -20,7 +20,7 @@ import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -348,50 +348,93 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def keys_of(filed: Filed, later: _Later | None, scope: Scope, today: str) -> list[Key] | None:
-    """The figure keys one record adds, or None when the scope leaves it out."""
+class View(NamedTuple):
+    """What the figures read of one record once later entries are applied: the same for
+    every record it fits, so the dashboard counts records with equal views once (`Held`).
+    The walk's time to filing varies from record to record and is kept beside it."""
+
+    day: str  # the UTC date it was filed
+    emergency: bool
+    decision: str
+    keys: tuple[Key, ...]  # of its decision: law, sharer, questions
+    team: str
+    consent_sought: bool | None
+    due: bool  # its review date has come and no review was filed since
+    verdict: str | None  # the latest review's
+    completed: bool
+
+
+def view_of(filed: Filed, later: _Later | None, today: str) -> tuple[View, int | None]:
+    """A record's view, and its minutes from starting the walk to filing (None: untimed)."""
     decided = filed.decided or (later.decided if later else None)
     details = later.details if later and later.details is not None else filed.details
-    decision = decided.decision if decided else NO_DECISION
-    verdict = later.verdict if later else None
-    if scope.date_from is not None and filed.created[:10] < scope.date_from.isoformat():
+    review_by = details.review_by
+    due = bool(
+        review_by
+        and review_by <= today
+        and not (later and later.reviewed_on and later.reviewed_on >= review_by)
+    )
+    minutes = None
+    if decided is not None and decided.started:
+        minutes = _minutes_between(decided.started, filed.created)
+    view = View(
+        filed.created[:10],
+        filed.emergency,
+        decided.decision if decided else NO_DECISION,
+        decided.keys if decided else (),
+        details.team,
+        details.consent_sought,
+        due,
+        later.verdict if later else None,
+        bool(later and later.completed),
+    )
+    return view, minutes
+
+
+def keys_of_view(view: View, scope: Scope) -> list[Key] | None:
+    """The figure keys a record with this view adds, or None when the scope leaves it out."""
+    decision = view.decision
+    if scope.date_from is not None and view.day < scope.date_from.isoformat():
         return None
-    if scope.date_to is not None and filed.created[:10] > scope.date_to.isoformat():
+    if scope.date_to is not None and view.day > scope.date_to.isoformat():
         return None
     if scope.decision is not None and decision != scope.decision:
         return None
-    if scope.emergency is not None and filed.emergency != scope.emergency:
+    if scope.emergency is not None and view.emergency != scope.emergency:
         return None
-    if scope.reviewed is not None and (verdict is not None) != scope.reviewed:
+    if scope.reviewed is not None and (view.verdict is not None) != scope.reviewed:
         return None
-    if scope.team is not None and _norm(details.team) != _norm(scope.team):
+    if scope.team is not None and _norm(view.team) != _norm(scope.team):
         return None
-    month = filed.created[:7]
+    month = view.day[:7]
     keys: list[Key] = [
         (ALL, ""),
         (DECISION, decision),
         (MONTH, month),
         (TREND, f"{month} {decision}"),
-        (REVIEW, verdict or NOT_REVIEWED),
+        (REVIEW, view.verdict or NOT_REVIEWED),
+        *view.keys,
     ]
-    if details.team:
-        keys.append((TEAM, details.team))
-    if filed.emergency and not (later and later.completed):
+    if view.team:
+        keys.append((TEAM, view.team))
+    if view.emergency and not view.completed:
         keys.append((AWAITING, ""))
-    due = details.review_by
-    if due and due <= today and not (later and later.reviewed_on and later.reviewed_on >= due):
+    if view.due:
         keys.append((DUE, ""))
-    if decided is not None:
-        keys += decided.keys
-        if decision in ("share", "share_urgently"):
-            if details.consent_sought is False:
-                keys.append((WITHOUT_CONSENT, ""))
-        elif decision == "do_not_share":
-            keys.append((NOT_SHARED, ""))
-        if decided.started:
-            minutes = _minutes_between(decided.started, filed.created)
-            if minutes is not None:
-                keys.append((FILING, str(minutes)))
+    if decision in ("share", "share_urgently"):
+        if view.consent_sought is False:
+            keys.append((WITHOUT_CONSENT, ""))
+    elif decision == "do_not_share":
+        keys.append((NOT_SHARED, ""))
+    return keys
+
+
+def keys_of(filed: Filed, later: _Later | None, scope: Scope, today: str) -> list[Key] | None:
+    """The figure keys one record adds, or None when the scope leaves it out."""
+    view, minutes = view_of(filed, later, today)
+    keys = keys_of_view(view, scope)
+    if keys is not None and minutes is not None:
+        keys.append((FILING, str(minutes)))
     return keys
 
 
@@ -455,50 +498,81 @@ def count(backend: Backend, scope: Scope | None = None, today: dt.date | None = 
     return tally(read_filed(backend, scope), read_later(backend), scope, today)
 
 
-def behind(
-    records: Iterable[Filed | int],
-    later: dict[str, _Later],
-    scope: Scope,
-    key: Key,
-    today: dt.date,
-) -> list[int]:
-    """The seqs of the records a figure counts, oldest first (the same keys as `tally`)."""
-    today_text = today.isoformat()
-    found = []
-    for filed in records:
-        if isinstance(filed, int):
-            continue
-        keys = keys_of(filed, later.get(filed.id), scope, today_text)
-        if keys is not None and key in keys:
-            found.append(filed.seq)
-    return found
+@dataclass
+class _Group:
+    """The records that share one view: who they are, and their times to filing."""
+
+    members: list[tuple[int, str]] = field(default_factory=list)  # (seq, id)
+    minutes: Counter[int] = field(default_factory=Counter)
+    amendments: int = 0
 
 
 class Held:
     """The ledger's records held compactly in memory, for a screen that counts them again
     and again under different filters (the dashboard): one read, then each filter is a
-    pass over small objects, with no database and no JSON."""
+    pass over the distinct views of the records (records with equal views are counted
+    once, with their number), with no database and no JSON."""
 
-    def __init__(self, backend: Backend | None) -> None:
-        """Read `backend` (None: no ledger yet, so no records)."""
-        self.records: list[Filed | int] = []
-        self.later: dict[str, _Later] = {}
+    def __init__(self, backend: Backend | None, today: dt.date | None = None) -> None:
+        """Read `backend` (None: no ledger yet, so no records), as at `today`."""
+        self.today = today or dt.datetime.now(dt.UTC).date()
+        self.unreadable: list[int] = []
+        self.groups: dict[View, _Group] = {}
         if backend is None:
             return
-        # A hundred thousand small objects that live as long as the screen: the cyclic
-        # collector would walk them again and again as they are made (it doubled the time).
+        # Many small objects that live as long as the screen: the cyclic collector would
+        # walk them again and again as they are made (it doubled the time).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self.records = list(read_filed(backend, Scope()))
-            self.later = read_later(backend)
+            later = read_later(backend)
+            today_text = self.today.isoformat()
+            groups = self.groups
+            for filed in read_filed(backend, Scope()):
+                if isinstance(filed, int):
+                    self.unreadable.append(filed)
+                    continue
+                state = later.get(filed.id)
+                view, minutes = view_of(filed, state, today_text)
+                group = groups.get(view)
+                if group is None:
+                    group = groups[view] = _Group()
+                group.members.append((filed.seq, filed.id))
+                if minutes is not None:
+                    group.minutes[minutes] += 1
+                if state is not None:
+                    group.amendments += state.amendments
         finally:
             if collecting:
                 gc.enable()
 
-    def figures(self, scope: Scope, today: dt.date | None = None) -> Figures:
-        return tally(self.records, self.later, scope, today or dt.datetime.now(dt.UTC).date())
+    def figures(self, scope: Scope) -> Figures:
+        figures = Figures(scope, self.today)
+        figures.unreadable = list(self.unreadable)
+        counts = figures.counts
+        awaiting: list[tuple[int, str]] = []
+        for view, group in self.groups.items():
+            keys = keys_of_view(view, scope)
+            if keys is None:
+                continue
+            n = len(group.members)
+            for key in keys:
+                counts[key] += n
+            for minutes, m in group.minutes.items():
+                counts[(FILING, str(minutes))] += m
+            if view.emergency and not view.completed:
+                awaiting += group.members
+            figures.amendments += group.amendments
+        figures.awaiting = [eid for _seq, eid in sorted(awaiting)]  # in chain order
+        return figures
 
-    def behind(self, scope: Scope, key: Key, today: dt.date | None = None) -> list[int]:
-        today = today or dt.datetime.now(dt.UTC).date()
-        return behind(self.records, self.later, scope, key, today)
+    def behind(self, scope: Scope, key: Key) -> list[int]:
+        """The seqs of the records a figure counts, oldest first."""
+        found: list[int] = []
+        for view, group in self.groups.items():
+            keys = keys_of_view(view, scope)
+            if keys is None:
+                continue
+            if key in keys:
+                found.extend(seq for seq, _id in group.members)
+        return sorted(found)

@@ -185,16 +185,32 @@ class LedgerStore:
             return Held(ledger.backend)
 
     def chain_breaks(self) -> list[tuple[int, str]]:
-        """(entry number, what is wrong) for every break `verify` finds; empty if intact."""
-        from sharewise.store import LedgerMissing
-        from sharewise.store.verify import verify
+        """(entry number, what is wrong) for every break `records verify` finds; empty if
+        intact. Run as its own process: verifying reads every entry in full, and in a thread
+        it would hold the interpreter while the dashboard is counting and drawing."""
+        import json
+        import subprocess
+        import sys
 
-        try:
-            ledger = self._open(create=False)
-        except LedgerMissing:
-            return []
-        with ledger:
-            return [(b.seq, b.render()) for b in verify(ledger.backend).breaks]
+        from sharewise.domain.errors import StoreError
+
+        argv = [sys.executable, "-m", "sharewise"]
+        if self.data_dir is not None:
+            argv += ["--data-dir", str(self.data_dir)]
+        done = subprocess.run(
+            [*argv, "records", "verify", "--json"], capture_output=True, text=True, check=False
+        )
+        if done.returncode not in (0, 1):  # 2, 3: it could not read the ledger at all
+            last = done.stderr.strip().splitlines()[-1:] or ["records verify failed"]
+            raise StoreError(last[0])
+        report = json.loads(done.stdout)
+        found = []
+        for b in report.get("breaks", []):
+            where = f"entry {b['seq']}" if b["seq"] else "ledger"
+            if b.get("id"):
+                where += f" ({b['id']})"
+            found.append((int(b["seq"]), f"{where}: {b['message']}"))
+        return found
 
     def get(self, entry_id: str) -> Entry:
         with self._open(create=False) as ledger:

@@ -157,7 +157,7 @@ def test_every_figure_matches_the_ledger(
     got = actual(F.count(ledger.backend, scope, TODAY))
     assert got == want
     # The dashboard's held copy counts the same.
-    assert actual(F.Held(ledger.backend).figures(scope, TODAY)) == want
+    assert actual(F.Held(ledger.backend, TODAY).figures(scope)) == want
 
 
 def test_the_bank_exercises_every_figure(bank: tuple[Ledger, dict[str, Any]]) -> None:
@@ -178,8 +178,8 @@ def test_the_bank_exercises_every_figure(bank: tuple[Ledger, dict[str, Any]]) ->
 
 def test_an_amendment_changes_the_consent_figure(bank: tuple[Ledger, dict[str, Any]]) -> None:
     ledger, filed = bank
-    held = F.Held(ledger.backend)
-    behind = held.behind(F.Scope(), (F.WITHOUT_CONSENT, ""), TODAY)
+    held = F.Held(ledger.backend, TODAY)
+    behind = held.behind(F.Scope(), (F.WITHOUT_CONSENT, ""))
     amended = ledger.get(filed["amended"])
     assert amended.details is not None and amended.details.consent is not None
     assert amended.details.consent.sought  # as filed: consent sought ...
@@ -196,9 +196,9 @@ def test_the_records_behind_a_figure_are_as_many_as_it_counts(
     bank: tuple[Ledger, dict[str, Any]], key: F.Key
 ) -> None:
     ledger, _ = bank
-    held = F.Held(ledger.backend)
-    f = held.figures(F.Scope(), TODAY)
-    seqs = held.behind(F.Scope(), key, TODAY)
+    held = F.Held(ledger.backend, TODAY)
+    f = held.figures(F.Scope())
+    seqs = held.behind(F.Scope(), key)
     assert len(seqs) == f.counts[key] and seqs == sorted(seqs)
     for seq in seqs:
         entry = ledger.get(str(seq))

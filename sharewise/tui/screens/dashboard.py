@@ -86,6 +86,9 @@ class DashboardScreen(Screen[None]):
         #: The figure key of each table row, by table id and row key.
         self.keys: dict[str, dict[str, F.Key]] = {}
         self.registry: Registry | None = None
+        #: The chain's check has been started for what is shown (it runs after the first
+        #: figures, so that reading every entry in full never delays them).
+        self._verified = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -118,15 +121,14 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         tree = sw_app(self).decision_tree
         self.registry = tree.registry if tree is not None else None
-        self._read()
-        self._verify()
+        self._read()  # the chain is verified once the figures are shown (see `_show`)
 
     # -- reading -----------------------------------------------------------------------
 
     def action_reload(self) -> None:
         self._status("Reading the records…")
+        self._verified = False
         self._read()
-        self._verify()
 
     @work(thread=True, exclusive=True, group="dashboard-read")
     def _read(self) -> None:
@@ -249,6 +251,9 @@ class DashboardScreen(Screen[None]):
         widgets += self._filing(figures)
         widgets += self._questions(figures)
         await body.mount_all(widgets)  # type: ignore[arg-type]
+        if not self._verified:
+            self._verified = True
+            self._verify()
         if focused is not None and focused.startswith("dash-table-"):
             found = self.query(f"#{focused}")
             if found:
