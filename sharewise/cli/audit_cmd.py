@@ -124,7 +124,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 chain = ChainStatus(
                     checked.intact,
                     checked.count,
-                    tuple(sorted({b.seq for b in checked.breaks})),
+                    tuple(sorted({b.seq for b in checked.breaks if b.seq})),  # 0: the whole ledger
                     tuple(b.render() for b in checked.breaks),
                 )
             figures = F.count(ledger.backend, scope)

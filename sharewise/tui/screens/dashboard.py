@@ -158,6 +158,8 @@ class DashboardScreen(Screen[None]):
             banner.update("The ledger's hash chain is intact: no record has been changed.")
             return
         seqs = sorted({seq for seq, _ in breaks if seq})
+        # The entries first: what was changed matters more than the guards removed to do it.
+        breaks = sorted(breaks, key=lambda b: b[0] == 0)
         lines = [
             "!! WARNING: THE LEDGER'S HASH CHAIN IS BROKEN: records may have been changed or "
             "removed, and the figures below may not be true.",
