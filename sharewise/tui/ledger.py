@@ -52,7 +52,9 @@ class Listing:
 class RecordStore(Protocol):
     """What the screens need from a ledger (a fake one stands in for snapshot tests)."""
 
-    def save_decision(self, result: DecisionResult, details: RecordDetails) -> SavedRecord: ...
+    def save_decision(
+        self, result: DecisionResult, details: RecordDetails, reassesses: str | None = None
+    ) -> SavedRecord: ...
 
     def save_emergency(self, details: RecordDetails) -> SavedRecord: ...
 
@@ -117,9 +119,12 @@ class LedgerStore:
 
         return open_ledger(self.data_dir, create=create, on_wait=self.on_wait or _quiet)
 
-    def save_decision(self, result: DecisionResult, details: RecordDetails) -> SavedRecord:
+    def save_decision(
+        self, result: DecisionResult, details: RecordDetails, reassesses: str | None = None
+    ) -> SavedRecord:
+        """A decision; with `reassesses`, a reassessment linked to that earlier record."""
         with self._open() as ledger:
-            ref = ledger.record_decision(result, details)
+            ref = ledger.record_decision(result, details, reassesses=reassesses)
         return SavedRecord(ref.id, ref.seq, ref.hash)
 
     def save_emergency(self, details: RecordDetails) -> SavedRecord:

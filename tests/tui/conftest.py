@@ -101,7 +101,9 @@ class FakeStore:
         n = len(self.saved)
         return SavedRecord(f"01TESTRECORD{n:014d}", n, f"{n:064x}")
 
-    def save_decision(self, result: DecisionResult, details: RecordDetails) -> SavedRecord:
+    def save_decision(
+        self, result: DecisionResult, details: RecordDetails, reassesses: str | None = None
+    ) -> SavedRecord:
         return self._next("decision", result, details)
 
     def save_emergency(self, details: RecordDetails) -> SavedRecord:

@@ -15,8 +15,11 @@ from sharewise.domain.decide import decide
 from sharewise.domain.graph import load_tree
 from sharewise.store import open_ledger
 from sharewise.tui.app import SharewiseApp
+from sharewise.tui.screens.outcome import OutcomeScreen
 from sharewise.tui.screens.record_form import RecordFormScreen
+from sharewise.tui.screens.records import RecordViewScreen
 from sharewise.tui.screens.saved import SavedScreen
+from sharewise.tui.screens.walk import WalkScreen
 from tests.tui.conftest import EXAMPLE_TREE, ready
 from tests.tui.test_records_ig import SHARE, details
 
@@ -78,3 +81,51 @@ async def test_the_record_form_refuses_a_review_date_in_the_past(
         await pilot.press("ctrl+s")
         await ready(pilot)
         assert isinstance(pilot.app.screen, SavedScreen)
+
+
+async def test_reassess_from_records_links_the_new_record(
+    make_app: MakeApp, data_dir: Path
+) -> None:
+    from tests.tui.conftest import DETAILS, fill, open_records
+    from tests.tui.test_flows import text_of
+
+    tree = load_tree(Path(EXAMPLE_TREE))
+    with open_ledger(data_dir) as ledger:
+        first = ledger.record_decision(decide(tree, SHARE), details("CS-REASSESS"))
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await open_records(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, RecordViewScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        walk = pilot.app.screen
+        assert isinstance(walk, WalkScreen)
+        assert "Last time: No (Enter keeps it)" in text_of(pilot, "#walk-progress")
+        await pilot.press("enter")  # keeps "no danger"
+        await pilot.pause()
+        await pilot.press("enter")  # keeps "identifiable"
+        await pilot.pause()
+        assert "Last time: A public authority" in text_of(pilot, "#walk-progress")
+        await pilot.press("2")  # new information: another organisation shares now
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, OutcomeScreen)
+        changes = text_of(pilot, "#outcome-changes")
+        assert "Changed: Who is sharing? - was A public authority, now Another organisation" in (
+            changes
+        )
+        assert "The decision is unchanged" in changes
+        await pilot.press("r")
+        await pilot.pause()
+        form = pilot.app.screen
+        assert isinstance(form, RecordFormScreen)
+        assert form.fields()["case_ref"].value == "CS-REASSESS"
+        assert form.fields()["information"].value == ""
+        await fill(pilot, {"information": DETAILS["information"], "rationale": "New carer."})
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert isinstance(pilot.app.screen, SavedScreen), text_of(pilot, "#form-summary")
+    with open_ledger(data_dir, create=False) as ledger:
+        second = list(ledger.entries())[-1]
+    assert second.target == first.id and second.kind.value == "decision"
+    assert second.details is not None and second.details.case_ref == "CS-REASSESS"

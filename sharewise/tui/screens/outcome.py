@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Static
 
 from sharewise.domain.citations import Registry
+from sharewise.domain.record import Entry
 from sharewise.domain.result import DecisionResult, by_question
 from sharewise.domain.words import law_sections
 from sharewise.tui.widgets.law import LawPanel
@@ -32,9 +33,12 @@ class OutcomeScreen(Screen[bool]):
         result: DecisionResult,
         registry: Registry,
         record_options: dict[str, Any] | None = None,
+        earlier: Entry | None = None,
     ) -> None:
         super().__init__()
         self.result = result
+        #: A reassessment: the record it reassesses, whose answers and decision are compared.
+        self.earlier = earlier
         self.registry = registry
         #: For the record form: e.g. `complete_target` when this decision completes an
         #: emergency record filed earlier without one.
@@ -50,6 +54,12 @@ class OutcomeScreen(Screen[bool]):
                 classes=decision_class(o.decision),
             )
             yield Static(Text(o.summary), id="outcome-summary")
+            if self.earlier is not None and self.earlier.result is not None:
+                from sharewise.domain.reassess import compare, describe
+
+                changes = describe(compare(self.earlier.result, self.result))
+                yield Label(f"Since entry {self.earlier.seq}", classes="section-title")
+                yield Static(Text("\n".join(changes)), id="outcome-changes")
             with Horizontal(id="outcome-buttons"):
                 yield Button("Record this decision (r)", id="outcome-record", variant="primary")
                 yield Button("Change an answer (b)", id="outcome-change")

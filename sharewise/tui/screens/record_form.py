@@ -97,11 +97,14 @@ class RecordFormScreen(Screen[None]):
         complete_target: str | None = None,
         amend_target: str | None = None,
         prefill: RecordDetails | None = None,
+        reassesses: str | None = None,
     ) -> None:
         super().__init__()
         self.result = result
         self.registry = registry
         self.complete_target = complete_target
+        #: A reassessment: the new record links to this earlier one (chain `target`).
+        self.reassesses = reassesses
         #: Correcting a record: saved as an amendment entry; the original stays as it was.
         self.amend_target = amend_target
         self.prefill = prefill
@@ -342,7 +345,10 @@ class RecordFormScreen(Screen[None]):
                 )
             else:
                 assert self.result is not None
-                saved = store.save_decision(self.result, details)
+                if self.reassesses:
+                    saved = store.save_decision(self.result, details, reassesses=self.reassesses)
+                else:
+                    saved = store.save_decision(self.result, details)
         except CaseRefDiffers:
             # Not a failure to report but a choice to offer (the references are personal
             # data: shown to the person on screen, never logged).

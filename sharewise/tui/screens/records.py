@@ -299,6 +299,7 @@ class RecordViewScreen(Screen[None]):
         Binding("m", "amend", "Amend"),
         Binding("k", "complete", "Complete this record"),
         Binding("w", "walk_then_complete", "Walk, then complete"),
+        Binding("a", "reassess", "Reassess"),
         Binding("c", "copy", "Copy as text"),
     ]
 
@@ -399,7 +400,46 @@ class RecordViewScreen(Screen[None]):
             return waiting and self.entry.result is None
         if action == "amend":
             return not waiting and self.entry.details is not None
+        if action == "reassess":
+            return self.reassessable() is not None
         return True
+
+    def reassessable(self) -> Entry | None:
+        """The record as a reassessment starts from it: with the answers it was decided on
+        (an emergency record's from its completion), and its current details; None when it
+        holds no answers (a review, a purge, an emergency not yet decided)."""
+        if self.entry.kind not in (EntryKind.DECISION, EntryKind.EMERGENCY, EntryKind.COMPLETION):
+            return None
+        result = self.entry.result or (self.completion.result if self.completion else None)
+        if result is None:
+            return None
+        current = self.latest_details()
+        return self.entry.model_copy(update={"result": result, "details": current.details})
+
+    def action_reassess(self) -> None:
+        """New information about the case: walk again from this record's answers."""
+        from sharewise.domain.walk import Walk
+        from sharewise.tui.screens.navigate import tree_or_say
+        from sharewise.tui.screens.walk import WalkScreen
+
+        earlier = self.reassessable()
+        app = sw_app(self)
+        if earlier is None or not tree_or_say(app, pending=False):
+            return
+        assert app.decision_tree is not None
+        prefill = None
+        if earlier.details is not None:
+            # The case and whom it concerns carry over; what is shared now, and why, is new.
+            prefill = earlier.details.model_copy(
+                update={"information": "", "rationale": "", "review_by": None, "method": None}
+            )
+        app.push_screen(
+            WalkScreen(
+                Walk(app.decision_tree),
+                earlier=earlier,
+                record_options={"reassesses": earlier.id, "prefill": prefill},
+            )
+        )
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text())

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sharewise.domain.graph import CompiledTree
+from sharewise.domain.record import Entry
 from sharewise.domain.safe_text import safe_line
 from sharewise.domain.scenarios import Scenario
 from sharewise.domain.walk import Walk
@@ -86,9 +87,17 @@ class WalkScreen(Screen[None]):
         *,
         training: Scenario | None = None,
         record_options: dict[str, Any] | None = None,
+        earlier: Entry | None = None,
     ) -> None:
         super().__init__()
         self.walk = walk
+        #: A reassessment: the record whose answers each question offers (Enter keeps one).
+        self.earlier = earlier
+        self._earlier_answers: dict[str, str] = {}
+        if earlier is not None and earlier.result is not None:
+            from sharewise.domain.reassess import earlier_answers
+
+            self._earlier_answers = earlier_answers(earlier.result)
         #: Passed to the record form at the end (e.g. completing an emergency record).
         self.record_options = record_options or {}
         #: The scenario of a training exercise: the end is a debrief, never a record.
@@ -166,6 +175,8 @@ class WalkScreen(Screen[None]):
             # they settle), so the value alone would not be a unique id.
             options.add_option(Option(line, id=f"choice-{i - 1}"))
         options.highlighted = 0
+        if self.earlier is not None:
+            self._offer_earlier(options)
         path = self.query_one("#walk-path", PathList)
         path.show(trail)
         hint = "Press p, then Enter on an answer, to change it." if trail else ""
@@ -181,6 +192,21 @@ class WalkScreen(Screen[None]):
         )
         options.focus()
         self.call_after_refresh(self.fit_options)  # the question's height may have changed
+
+    def _offer_earlier(self, options: OptionList) -> None:
+        """In a reassessment, highlight the answer given last time (Enter keeps it) and say
+        so under the progress line; a question not asked then says that instead."""
+        from sharewise.domain.reassess import earlier_choice
+
+        choice = earlier_choice(self.walk, self._earlier_answers)
+        progress = self.query_one("#walk-progress", Static)
+        line = Text(str(progress.render()))
+        if choice is None:
+            line.append("\nNot asked last time: answer it now.", style="bold")
+        else:
+            options.highlighted = self.walk.choices().index(choice)
+            line.append(f"\nLast time: {choice.label} (Enter keeps it)", style="bold")
+        progress.update(line)
 
     def fit_options(self) -> None:
         """Let the answers use the column's free height, the hint kept below them.
@@ -217,7 +243,12 @@ class WalkScreen(Screen[None]):
                 self.show_question()
 
         self.app.push_screen(
-            OutcomeScreen(self.walk.result(), self.walk.tree.registry, self.record_options),
+            OutcomeScreen(
+                self.walk.result(),
+                self.walk.tree.registry,
+                self.record_options,
+                earlier=self.earlier,
+            ),
             returned,
         )
 
