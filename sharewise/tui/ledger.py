@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     # Only for types: importing the graph pulls in networkx (a third of a second), and the
     # app imports this module before its first screen is painted.
+    from sharewise.domain.graph import CompiledTree
     from sharewise.domain.record import Entry, RecordDetails, Verdict
     from sharewise.domain.result import DecisionResult
     from sharewise.reports.figures import Held
     from sharewise.store.base import Filters
     from sharewise.store.ledger import Listed
+    from sharewise.store.revisit import RevisitList
+    from sharewise.store.timeline import Moment
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,9 @@ class RecordStore(Protocol):
     def held(self) -> Held: ...
 
     def chain_breaks(self) -> list[tuple[int, str]]: ...
+    def would_change(self, tree: CompiledTree) -> RevisitList: ...
+
+    def timeline(self, case_ref: str, today: dt.date) -> list[Moment]: ...
 
 
 def _quiet() -> None:
@@ -221,6 +227,30 @@ class LedgerStore:
         with self._open(create=False) as ledger:
             entry: Entry = ledger.get(entry_id)
             return entry
+
+    def timeline(self, case_ref: str, today: dt.date) -> list[Moment]:
+        """A case's entries in order (`store.timeline.timeline`)."""
+        from sharewise.store import LedgerMissing
+        from sharewise.store.timeline import timeline
+
+        try:
+            ledger = self._open(create=False)
+        except LedgerMissing:
+            return []
+        with ledger:
+            return timeline(ledger, case_ref, today)
+
+    def would_change(self, tree: CompiledTree) -> RevisitList:
+        """The records `tree` would decide differently (`store.revisit.would_change`)."""
+        from sharewise.store import LedgerMissing
+        from sharewise.store.revisit import RevisitList, would_change
+
+        try:
+            ledger = self._open(create=False)
+        except LedgerMissing:
+            return RevisitList([], 0)
+        with ledger:
+            return would_change(ledger, tree)
 
     def due(self, today: dt.date) -> list[tuple[Entry, str]]:
         """What `records due` lists: records past their review date (not superseded or

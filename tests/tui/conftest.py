@@ -147,6 +147,14 @@ class FakeStore:
     def chain_breaks(self) -> list[tuple[int, str]]:
         return []
 
+    def timeline(self, case_ref: str, today: dt.date) -> list[Any]:
+        return []
+
+    def would_change(self, tree: Any) -> Any:
+        from sharewise.store.revisit import RevisitList
+
+        return RevisitList([], 0)
+
 
 FROZEN_TODAY = dt.date(2026, 11, 29)
 

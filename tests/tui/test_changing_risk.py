@@ -129,3 +129,70 @@ async def test_reassess_from_records_links_the_new_record(
         second = list(ledger.entries())[-1]
     assert second.target == first.id and second.kind.value == "decision"
     assert second.details is not None and second.details.case_ref == "CS-REASSESS"
+
+
+async def test_the_ig_lead_sees_the_records_the_current_tree_decides_otherwise(
+    make_app: MakeApp, data_dir: Path
+) -> None:
+    """Records decided on the example tree; the app runs a changed version of it."""
+    from textual.widgets import DataTable
+
+    from sharewise.tui.screens.revisit import RevisitScreen
+    from tests.tui.conftest import open_records
+    from tests.tui.test_flows import text_of
+
+    changed = str(Path(EXAMPLE_TREE).with_name("example-changed.yaml"))
+    tree = load_tree(Path(EXAMPLE_TREE))
+    charity = {**SHARE, "sharer": "other_organisation"}
+    anonymous = {"immediate_danger": "no", "identifiable": "no"}
+    with open_ledger(data_dir) as ledger:
+        ledger.record_decision(decide(tree, anonymous), details("CS-SAME"))
+        moved = ledger.record_decision(decide(tree, charity), details("CS-MOVED"))
+        cited = ledger.record_decision(decide(tree, SHARE), details("CS-CITED"))
+    async with make_app(tree=changed).run_test(size=(140, 40)) as pilot:
+        await open_records(pilot)
+        await pilot.press("n")
+        await ready(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, RevisitScreen)
+        status = text_of(pilot, "#revisit-status")
+        assert "1 of 3 records would get another decision, and 1 more" in status
+        table = screen.query_one("#revisit-table", DataTable)
+        assert [str(k.value) for k in table.rows] == [moved.id, cited.id]  # decisions first
+        assert table.get_row_at(0)[2:5] == ["CS-MOVED", "share", "seek_advice"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, RecordViewScreen)
+        assert pilot.app.screen.entry.id == moved.id
+
+
+async def test_the_case_timeline_from_a_record(make_app: MakeApp, data_dir: Path) -> None:
+    from textual.widgets import DataTable
+
+    from sharewise.tui.screens.timeline import TimelineScreen
+    from tests.tui.conftest import open_records
+    from tests.tui.test_flows import text_of
+
+    tree = load_tree(Path(EXAMPLE_TREE))
+    soon = TODAY + dt.timedelta(days=10)
+    with open_ledger(data_dir) as ledger:
+        first = ledger.record_decision(decide(tree, SHARE), details("CS-TL"))
+        ledger.record_decision(
+            decide(tree, {**SHARE, "sharer": "other_organisation"}),
+            details("CS-TL").model_copy(update={"review_by": soon}),
+            reassesses=first.id,
+        )
+    async with make_app().run_test(size=(140, 40)) as pilot:
+        await open_records(pilot)
+        await pilot.press("enter")  # the newest: the reassessment
+        await pilot.pause()
+        await pilot.press("t")
+        await ready(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, TimelineScreen)
+        table = screen.query_one("#timeline-table", DataTable)
+        assert [table.get_row_at(i)[3] for i in range(table.row_count)] == [
+            "decision: share",
+            "reassesses entry 1: share, unchanged",
+        ]
+        assert f"Next review: {soon} (entry 2, due)" in text_of(pilot, "#timeline-status")

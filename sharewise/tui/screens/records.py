@@ -112,6 +112,7 @@ class RecordsScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Home"),
         Binding("f", "focus_filters", "Filter"),
         Binding("g", "reload", "Refresh"),
+        Binding("n", "revisit", "Decided otherwise now"),
     ]
 
     def __init__(self, behind: Behind | None = None) -> None:
@@ -166,6 +167,12 @@ class RecordsScreen(Screen[None]):
 
     def action_focus_filters(self) -> None:
         self.query_one("#filter-from", Input).focus()
+
+    def action_revisit(self) -> None:
+        """The records the current tree would decide differently (for the IG lead)."""
+        from sharewise.tui.screens.revisit import RevisitScreen
+
+        self.app.push_screen(RevisitScreen())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -300,6 +307,7 @@ class RecordViewScreen(Screen[None]):
         Binding("k", "complete", "Complete this record"),
         Binding("w", "walk_then_complete", "Walk, then complete"),
         Binding("a", "reassess", "Reassess"),
+        Binding("t", "timeline", "Case timeline"),
         Binding("c", "copy", "Copy as text"),
     ]
 
@@ -402,6 +410,8 @@ class RecordViewScreen(Screen[None]):
             return not waiting and self.entry.details is not None
         if action == "reassess":
             return self.reassessable() is not None
+        if action == "timeline":
+            return self.case_ref() is not None
         return True
 
     def reassessable(self) -> Entry | None:
@@ -415,6 +425,18 @@ class RecordViewScreen(Screen[None]):
             return None
         current = self.latest_details()
         return self.entry.model_copy(update={"result": result, "details": current.details})
+
+    def case_ref(self) -> str | None:
+        details = self.latest_details().details
+        return details.case_ref if details is not None and details.case_ref else None
+
+    def action_timeline(self) -> None:
+        """Every entry about this record's case, in order."""
+        from sharewise.tui.screens.timeline import TimelineScreen
+
+        case = self.case_ref()
+        if case is not None:
+            self.app.push_screen(TimelineScreen(case))
 
     def action_reassess(self) -> None:
         """New information about the case: walk again from this record's answers."""
