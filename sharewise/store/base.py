@@ -169,13 +169,16 @@ DUE_EMERGENCIES = (
 #: ...and the newest entry of each case. The database
 #: groups the cases (by the `case_ref` column, which only details that carry a case fill),
 #: so nothing grows in Python with the ledger, and only these rows are read.
+#: A record reassessed since (under another case reference) is no longer due, nor is an
+#: amendment or completion of one (its review date is that record's).
+NOT_REASSESSED = (
+    " AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.kind = 'decision'"
+    " AND (r.target = e.id OR r.target = e.target))"
+)
 DUE_CASES = (
     " JOIN (SELECT case_ref, MAX(seq) AS last, MIN(seq) AS first FROM personal"
     " WHERE case_ref IS NOT NULL GROUP BY case_ref) g ON g.last = e.seq WHERE g.first > 0"
-    # A record reassessed since (under another case reference) is no longer due, nor is
-    # an amendment or completion of one (its review date is that record's).
-    " AND NOT EXISTS (SELECT 1 FROM entries r WHERE r.kind = 'decision'"
-    " AND (r.target = e.id OR r.target = e.target))"
+    + NOT_REASSESSED
 )
 #: How each is ordered (and paged, by the column named): chain order, first appearance.
 DUE_ORDER = ("e.seq", "g.first")

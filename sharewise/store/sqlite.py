@@ -33,6 +33,7 @@ from sharewise.store.base import (
     DUE_EMERGENCIES,
     DUPLICATE_IDS_SQL,
     LISTING_COLUMNS,
+    NOT_REASSESSED,
     TALLY_COLUMNS,
     Backend,
     Builder,
@@ -550,7 +551,9 @@ class SQLiteBackend(Backend):
             )
             while batch := heads.fetchmany(1000):
                 for last, _first in batch:
-                    raw = self._conn.execute(f"{_SELECT} WHERE e.seq = ?", (last,)).fetchone()
+                    raw = self._conn.execute(
+                        f"{_SELECT} WHERE e.seq = ?{NOT_REASSESSED}", (last,)
+                    ).fetchone()
                     if raw is not None:
                         yield (False, *_split(raw))
         except sqlite3.Error as exc:
