@@ -180,8 +180,7 @@ def problem_json(problem: Problem) -> dict[str, Any]:
 
 def load_tree_arg(path: str | None) -> CompiledTree:
     """The tree named by `--tree` (`-`: read from standard input), or the shipped England
-    tree."""
-    from sharewise import paths
-    from sharewise.domain.graph import load_tree
+    tree (the domain's rule, which the UI uses too)."""
+    from sharewise.domain.graph import load_named_tree
 
-    return load_tree(input_arg(path) if path else paths.default_tree_path())
+    return load_named_tree(input_arg(path) if path else None)

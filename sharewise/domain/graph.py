@@ -212,6 +212,15 @@ class CompiledTree:
 
 
 # --- loading ---------------------------------------------------------------------------------
+def load_named_tree(path: Source | None) -> CompiledTree:
+    """The tree a person named (`--tree`, SHAREWISE_TREE), or the shipped England tree.
+
+    Here, below both the command line and the UI, so that neither reaches into the other
+    to load the tree it was started with.
+    """
+    return load_tree(path if path else paths.default_tree_path())
+
+
 def load_tree(
     path: Source,
     vocabulary: Vocabulary | None = None,

@@ -14,11 +14,36 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
+from sharewise.domain.emergency import in_danger
 from sharewise.domain.errors import InputError, Location, Problem
 from sharewise.domain.graph import Choice, CompiledTree
 from sharewise.domain.result import DecisionResult, OutcomeView, Step
 from sharewise.domain.tree import Outcome, Question
+
+
+def questions_left(tree: CompiledTree, node: str, settled: Mapping[str, str] | None = None) -> int:
+    """The most questions that can still be asked from `node` on (for "at most N more").
+
+    A question the `settled` answers settle entirely (exactly one answer, every fact it
+    settles given: as the walk decides) is answered without asking, so it is not counted and
+    only that answer's branch is followed. One answer settling two facts is one question.
+    The UI's progress line and the plain walk's both use it, so they never disagree.
+    """
+    settled = settled or {}
+
+    @cache
+    def depth(n: str) -> int:
+        if tree.is_outcome(n):
+            return 0
+        choices = tree.choices(n)
+        fitting = [c for c in choices if c.settles(settled)]
+        if len(fitting) == 1:
+            return depth(fitting[0].next)
+        return 1 + max(depth(c.next) for c in choices)
+
+    return depth(node)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +114,22 @@ class Walk:
 
     def choices(self) -> list[Choice]:
         return [] if self.finished else self.tree.choices(self.node)
+
+    def questions_left(self) -> int:
+        """The most questions still to answer, this one included (0 once decided)."""
+        return questions_left(self.tree, self.node, self.settled)
+
+    @property
+    def question_number(self) -> int:
+        """The current question's number: questions, not facts (an answer may settle two),
+        and those answered from the settings count as they are listed."""
+        return len(self._answers) + 1
+
+    @property
+    def in_danger(self) -> bool:
+        """Someone is in danger now (the danger fact answered yes): act first, and every
+        question after that is for the record (see `sharewise.domain.emergency`)."""
+        return any(in_danger(a.choice.facts) for a in self._answers)
 
     def choose(self, choice: Choice) -> str:
         """Pick one of `choices()` (what a person does); returns the node reached."""

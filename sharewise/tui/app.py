@@ -119,11 +119,11 @@ class SharewiseApp(App[int]):
         The settings are read here too, so that a walk never starts before them: a walk that
         began without them would ask questions the organisation has already answered.
         """
-        from sharewise.cli.common import load_tree_arg
+        from sharewise.domain import graph
         from sharewise.domain.errors import SharewiseError
 
         try:
-            tree, error = load_tree_arg(self.tree_path), None
+            tree, error = graph.load_named_tree(self.tree_path), None
         except SharewiseError as exc:
             tree, error = None, exc.render()
         settings, settings_error = read_settings(self.data_dir)

@@ -479,9 +479,9 @@ async def test_start_pressed_while_the_tree_loads_opens_the_walk(
 ) -> None:
     import threading
 
-    import sharewise.cli.common as common
+    import sharewise.domain.graph as graph
 
-    real = common.load_tree_arg
+    real = graph.load_named_tree
     pressed = threading.Event()
 
     def slow(path: str | None) -> Any:
@@ -489,7 +489,7 @@ async def test_start_pressed_while_the_tree_loads_opens_the_walk(
         pressed.wait(timeout=10)
         return real(path)
 
-    monkeypatch.setattr(common, "load_tree_arg", slow)
+    monkeypatch.setattr(graph, "load_named_tree", slow)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(100):

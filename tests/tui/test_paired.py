@@ -20,11 +20,12 @@ from sharewise.domain.facts import load_vocabulary
 from sharewise.domain.graph import load_tree
 from sharewise.domain.scenarios import load_scenario
 from sharewise.domain.settings import save_settings
+from sharewise.domain.walk import questions_left
 from sharewise.store import open_ledger
 from sharewise.tui.app import SharewiseApp
 from sharewise.tui.screens.confirm import ConfirmScreen
 from sharewise.tui.screens.outcome import OutcomeScreen
-from sharewise.tui.screens.walk import WalkScreen, questions_left
+from sharewise.tui.screens.walk import WalkScreen
 from tests.tui.test_flows import record, start, walk_by_facts
 from tests.tui.test_settled import crumbs
 

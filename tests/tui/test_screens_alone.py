@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, OptionList, Static
 
 from sharewise.domain.graph import CompiledTree, load_tree
-from sharewise.domain.walk import Walk
+from sharewise.domain.walk import Walk, questions_left
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.screens.emergency import EmergencyScreen
 from sharewise.tui.screens.home import HomeScreen, TreeStatus
@@ -18,7 +18,7 @@ from sharewise.tui.screens.outcome import OutcomeScreen
 from sharewise.tui.screens.record_form import RecordFormScreen
 from sharewise.tui.screens.records import RecordsScreen
 from sharewise.tui.screens.saved import SavedScreen
-from sharewise.tui.screens.walk import WalkScreen, questions_left
+from sharewise.tui.screens.walk import WalkScreen
 from tests.tui.conftest import DETAILS, EXAMPLE_TREE, FakeStore, fill, ready
 
 CSS = Path(__file__).resolve().parents[2] / "sharewise" / "tui" / "app.tcss"

@@ -67,3 +67,25 @@ def test_version_imports_neither_textual_nor_networkx() -> None:
     }
     assert "sharewise.cli" in imported
     assert not {m for m in imported if m.split(".")[0] in {"textual", "networkx", "pydantic"}}
+
+
+def test_the_ui_never_imports_the_command_line() -> None:
+    """The UI sits beside the CLI, not above it: what both need (loading the tree a person
+    named, say) lives below them, in the domain."""
+    import ast
+    from pathlib import Path
+
+    import sharewise.tui
+
+    offenders = []
+    for path in sorted(Path(sharewise.tui.__path__[0]).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            offenders += [f"{path.name}: {n}" for n in names if n.startswith("sharewise.cli")]
+    assert not offenders

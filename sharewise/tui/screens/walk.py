@@ -6,8 +6,6 @@ choices, what is still possible, and finally the result. It decides nothing itse
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import cache
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -19,7 +17,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sharewise.domain.graph import CompiledTree
 from sharewise.domain.record import Entry
 from sharewise.domain.safe_text import safe_line
 from sharewise.domain.scenarios import Scenario
@@ -28,29 +25,6 @@ from sharewise.tui.screens.confirm import ConfirmScreen
 from sharewise.tui.widgets.law import citation_text
 from sharewise.tui.widgets.path import JumpRequest, PathList
 from sharewise.tui.words import SETTLED, decision_words
-
-
-def questions_left(tree: CompiledTree, node: str, settled: Mapping[str, str] | None = None) -> int:
-    """The most questions that can still be asked from `node` on (for "at most N more").
-
-    A question the `settled` answers settle entirely (exactly one answer, every fact it
-    settles given: as the walk decides) is answered without asking, so it is not counted and
-    only that answer's branch is followed. One answer settling two facts is one question.
-    """
-    settled = settled or {}
-
-    @cache
-    def depth(n: str) -> int:
-        if tree.is_outcome(n):
-            return 0
-        choices = tree.choices(n)
-        fitting = [c for c in choices if c.settles(settled)]
-        if len(fitting) == 1:
-            return depth(fitting[0].next)
-        return 1 + max(depth(c.next) for c in choices)
-
-    return depth(node)
-
 
 #: The fewest rows the answers get, however little room the terminal leaves.
 MIN_OPTIONS_HEIGHT = 6
@@ -155,11 +129,11 @@ class WalkScreen(Screen[None]):
             return
         # One entry per question answered, however many facts an answer settled.
         trail = walk.trail()
-        left = questions_left(walk.tree, walk.node, walk.settled)
+        left, number = walk.questions_left(), walk.question_number
         self.query_one("#walk-progress", Static).update(
-            Text(f"Question {len(trail) + 1} · at most {left - 1} more after this")
+            Text(f"Question {number} · at most {left - 1} more after this")
             if left > 1
-            else Text(f"Question {len(trail) + 1} · the last one")
+            else Text(f"Question {number} · the last one")
         )
         self.query_one("#walk-question", Static).update(Text(q.text))
         options = self.query_one("#walk-options", OptionList)
