@@ -79,6 +79,24 @@ PERSONAL_PATHS: tuple[str, ...] = (
 )
 REVIEW_PERSONAL_PATHS: tuple[str, ...] = ("reviewer", "comment")
 
+#: Said by every route that records a decision (the UI's form, the plain walk, `decide
+#: --record`, `records complete`), so the person reads one rule whichever way they record.
+RECIPIENT_NEEDED = (
+    "A record of a decision to share must name its recipient: the organisation that "
+    "received the information, and their role."
+)
+RECIPIENT_FIX = "add recipient: {organisation: ..., role: ...} to the details"
+
+
+def recipient_missing(decision: Decision | None, details: RecordDetails) -> bool:
+    """Whether a record of this decision lacks the recipient it must name.
+
+    A disclosure without a named recipient cannot be audited: an IG lead cannot tell whom
+    the information went to. A decision not to share may name one (who asked) or not.
+    """
+    return decision is not None and decision.shares and details.recipient is None
+
+
 # Required unless the entry is an emergency record (completed later) or has been purged.
 _REQUIRED_FOR_FULL = ("information", "consent", "informed", "rationale")
 

@@ -110,8 +110,12 @@ def append_decision(
     The details are checked before the ledger is opened, so a bad file (exit 2) never
     touches the ledger. A file with `to_be_completed: true` makes an emergency record.
     """
+    from sharewise.domain.errors import InputError, Location, Problem
+    from sharewise.domain.record import RECIPIENT_FIX, RECIPIENT_NEEDED, recipient_missing
     from sharewise.store.details import load_details
 
     details, emergency = load_details(details_path)
+    if not emergency and recipient_missing(result.decision, details):
+        raise InputError(Problem(Location(details_path), RECIPIENT_NEEDED, RECIPIENT_FIX))
     with open_ledger(data_dir) as ledger:
         return ledger.record_decision(result, details, emergency=emergency)

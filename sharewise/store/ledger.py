@@ -20,6 +20,8 @@ from sharewise.domain import chain
 from sharewise.domain.errors import InputError, Location, Problem, StoreError
 from sharewise.domain.record import (
     PERSONAL_PATHS,
+    RECIPIENT_FIX,
+    RECIPIENT_NEEDED,
     REVIEW_PERSONAL_PATHS,
     Entry,
     EntryKind,
@@ -28,6 +30,7 @@ from sharewise.domain.record import (
     Verdict,
     merge_personal,
     new_id,
+    recipient_missing,
     split_personal,
 )
 from sharewise.domain.result import DecisionResult
@@ -127,6 +130,12 @@ class StoredResult:
 
 #: The kinds of entry that can hold a decision's result.
 RESULT_KINDS = (EntryKind.DECISION.value, EntryKind.EMERGENCY.value, EntryKind.COMPLETION.value)
+
+
+def _require_recipient(result: DecisionResult | None, details: RecordDetails) -> None:
+    """The ledger's own guard of the rule every route states (`RECIPIENT_NEEDED`)."""
+    if recipient_missing(result.decision if result is not None else None, details):
+        raise InputError(Problem(Location("details"), RECIPIENT_NEEDED, RECIPIENT_FIX))
 
 
 def _now() -> dt.datetime:
@@ -315,6 +324,8 @@ class Ledger:
         target = None
         if reassesses is not None:
             target = self.reassessable(reassesses).id
+        if not emergency:
+            _require_recipient(result, details)
         public, personal = details_parts(details)
         kind = EntryKind.EMERGENCY if emergency else EntryKind.DECISION
         data = {"result": result_data(result), "details": public}
@@ -408,6 +419,7 @@ class Ledger:
                     "complete it with its details only, or record the new decision separately",
                 )
             )
+        _require_recipient(result or target.result, details)
         was = target.details.case_ref if target.details is not None else None
         now = details.case_ref
         if not new_case_ref and was and now and chain.normalise(was) != chain.normalise(now):
