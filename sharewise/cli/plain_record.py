@@ -17,8 +17,9 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any
 
-from sharewise.cli.walk_cmd import QUIT_WORDS, PlainWalk, _Quit
+from sharewise.cli.walk_cmd import QUIT_WORDS, Emergency, PlainWalk, _Quit
 from sharewise.domain.errors import InputError, Location, Problem
+from sharewise.domain.record import RECIPIENT_NEEDED
 from sharewise.domain.result import DecisionResult
 from sharewise.domain.safe_text import safe_line
 
@@ -155,7 +156,9 @@ class PlainRecord:
             ) from None
         except _Quit:
             p.say("Stopped. Nothing was recorded.")
-            return 1
+            return 0
+        except Emergency:
+            return p.emergency()
         from sharewise.store import open_ledger
 
         reassesses = p.earlier.id if p.earlier is not None else None
@@ -233,10 +236,12 @@ class PlainRecord:
         if key == "recipient.role" and not values.get("recipient.organisation"):
             return ""
         required = next(r for k, _, r in _TEXT_FIELDS if k == key)
-        if key == "recipient.role":
+        label = next(text for k, text, _ in _TEXT_FIELDS if k == key)
+        shares = p.walk.result().decision.shares
+        if key == "recipient.role" or (key == "recipient.organisation" and shares):
             required = True
+            label = label.split(" (")[0]  # not "(Enter to skip)": it must be given
         while True:
-            label = next(text for k, text, _ in _TEXT_FIELDS if k == key)
             reply = p.ask(offer_prompt(key, offer) if offer is not None else f"{label}: ")
             if reply.lower() in QUIT_WORDS:
                 raise _Quit
@@ -248,7 +253,11 @@ class PlainRecord:
                 p.say("Please type yes or no.")
                 continue
             if not reply and required:
-                p.say("This is needed for the record.")
+                p.say(
+                    RECIPIENT_NEEDED
+                    if key == "recipient.organisation"
+                    else "This is needed for the record."
+                )
                 continue
             if key == "review_by" and reply:
                 import datetime as dt

@@ -27,6 +27,8 @@ HELP_WORDS = {"help", "?", "h"}
 BACK_WORDS = {"back", "b"}
 CHANGE_WORDS = {"change", "c"}
 QUIT_WORDS = {"quit", "q", "exit"}
+#: At any prompt: act-now advice and the emergency record, as F2 in the UI.
+EMERGENCY_WORDS = {"emergency", "999"}
 
 
 def register(sub: Any) -> None:
@@ -90,12 +92,19 @@ def run_plain(args: argparse.Namespace) -> int:
     if not getattr(args, "ask_all", False) and earlier is None:
         # A reassessment offers every earlier answer instead, each one visibly.
         preset, unusable = _settings(getattr(args, "data_dir", None))
-    walk = PlainWalk(tree, sys.stdin, sys.stdout, preset=preset, earlier=earlier)
+    walk = PlainWalk(
+        tree,
+        sys.stdin,
+        sys.stdout,
+        preset=preset,
+        earlier=earlier,
+        data_dir=getattr(args, "data_dir", None),
+    )
     if unusable:
         walk.say("The settings file could not be read, so every question will be asked:")
         walk.say(unusable)
     code = walk.run()
-    if code != 0 or getattr(args, "no_record", False):
+    if code != 0 or walk.stopped or walk.emergency_filed or getattr(args, "no_record", False):
         return code
     from sharewise.cli.plain_record import PlainRecord
 
@@ -163,6 +172,7 @@ class PlainWalk:
         stdout: IO[str],
         preset: dict[str, str] | None = None,
         earlier: Any = None,
+        data_dir: str | None = None,
     ) -> None:
         from sharewise.domain.walk import Walk
 
@@ -178,23 +188,43 @@ class PlainWalk:
             from sharewise.domain.reassess import earlier_answers
 
             self._earlier_answers = earlier_answers(earlier.result)
+        self.data_dir = data_dir
+        #: The session ended in an emergency record (`emergency` at a prompt).
+        self.emergency_filed = False
+        #: The person typed quit: nothing more is asked.
+        self.stopped = False
 
     def say(self, text: str = "") -> None:
         self.out.write(text + "\n")
         self.out.flush()
 
-    def ask(self, prompt: str) -> str:
+    def ask(self, prompt: str, *, emergency: bool = True) -> str:
+        """One line from the person. `emergency` (or 999) interrupts whatever was asked,
+        except inside the emergency record itself (`emergency=False`)."""
         self.out.write(prompt)
         self.out.flush()
         line = self.stdin.readline()
         if not line:
             raise EOFError
-        return line.strip()
+        reply = line.strip()
+        if emergency and reply.lower() in EMERGENCY_WORDS:
+            raise Emergency
+        return reply
+
+    def emergency(self) -> int:
+        """`emergency` was typed: act now, and file the short emergency record."""
+        from sharewise.cli.plain_emergency import PlainEmergency
+
+        self.emergency_filed = True
+        return PlainEmergency(self, self.data_dir).run()
 
     def run(self) -> int:
         m = self.tree.model
         self.say(f"{m.title} (version {m.version}, law as at {m.law_as_at.isoformat()})")
-        self.say("Type the number of your answer. Commands: back, help (or ?), quit.")
+        self.say(
+            "Type the number of your answer. Commands: back, help (or ?), quit; "
+            "emergency (or 999) at any prompt if someone is in danger now."
+        )
         if self.earlier is not None:
             e = self.earlier
             self.say(
@@ -219,7 +249,10 @@ class PlainWalk:
             ) from None
         except _Quit:
             self.say("Stopped. Nothing was recorded.")
-            return 1
+            self.stopped = True
+            return 0  # a deliberate quit is not a failure
+        except Emergency:
+            return self.emergency()
         from sharewise.cli.decide_cmd import render_text
 
         self.say()
@@ -292,19 +325,32 @@ class PlainWalk:
             extra = " Type 'change' to answer a settled one yourself." if self.walk.answers else ""
             self.say("This is the first question you answer." + extra)
             return False
+        trail = self.walk.trail()
+        mine = max(i for i, a in enumerate(self.walk.answers) if not a.preset)
         self.walk.back()
+        undone = trail[mine]
+        self.say(f"Undone: your answer to “{undone.question}” ({undone.label}).")
         return True
 
-    def _question(self) -> None:
+    def _show_question(self) -> None:
+        """The question with its number, how many may follow, and its numbered answers:
+        said again after a reply that was not an answer, so nobody has to scroll back."""
         q = self.walk.question
         assert q is not None
+        number = self.walk.question_number
+        at_most = number + self.walk.questions_left() - 1
+        where = f"Question {number} of at most {at_most}"
+        if self.walk.in_danger:
+            where += ", for the record"
+        self.say(f"{where}: {q.text}")
+        for i, choice in enumerate(self.walk.choices(), start=1):
+            self.say(f"  {i}. {choice.label}")
+
+    def _question(self) -> None:
         choices = self.walk.choices()
-        number = len(self.walk.trail()) + 1  # questions, not facts: an answer may settle two
         self.say()
         settled = self._announce_settled()
-        self.say(f"Question {number}: {q.text}")
-        for i, choice in enumerate(choices, start=1):
-            self.say(f"  {i}. {choice.label}")
+        self._show_question()
         before = self._earlier_choice()
         if before is not None:
             self.say(f"Last time: {before.label} (Enter keeps it)")
@@ -313,12 +359,14 @@ class PlainWalk:
         while True:
             reply = self.ask("> ").lower()
             if not reply and before is not None:
-                self.walk.choose(before)
+                self._choose(before)
                 return
             if reply in QUIT_WORDS:
                 raise _Quit
             if reply in HELP_WORDS:
                 self._help()
+                self.say()
+                self._show_question()
                 continue
             if reply in CHANGE_WORDS:
                 if self._change(settled):
@@ -331,10 +379,34 @@ class PlainWalk:
             if reply.isdigit() and 1 <= int(reply) <= len(choices):
                 # The choice itself, not its value: several answers may share one value
                 # and differ in a fact they also settle.
-                self.walk.choose(choices[int(reply) - 1])
+                self._choose(choices[int(reply) - 1])
                 return
             words = "change, back, help, quit" if settled else "back, help, quit"
-            self.say(f"Please type a number from 1 to {len(choices)}, or {words}.")
+            self.say(
+                f"“{safe_line(reply)}” is not one of the answers. Please type a number from 1 to "
+                f"{len(choices)}, or {words}."
+            )
+            self._show_question()
+
+    def _choose(self, choice: Any) -> None:
+        was_in_danger = self.walk.in_danger
+        self.walk.choose(choice)
+        if self.walk.in_danger and not was_in_danger:
+            self._act_now()
+
+    def _act_now(self) -> None:
+        """Someone is in danger now: the act-now words before anything else, as the UI's
+        act-now screen; the questions after are for the record."""
+        from sharewise.domain.emergency import FOR_THE_RECORD, act_now_text
+
+        self.say()
+        self.say(act_now_text())
+        self.say()
+        self.say(FOR_THE_RECORD)
+        self.say(
+            "Type emergency at any prompt to save a short emergency record now and "
+            "complete it later."
+        )
 
     def _earlier_choice(self) -> Any:
         if self.earlier is None:
@@ -356,3 +428,7 @@ class PlainWalk:
 
 class _Quit(Exception):
     pass
+
+
+class Emergency(Exception):  # noqa: N818: a request, not an error
+    """`emergency` or `999` typed at a prompt."""

@@ -33,7 +33,7 @@ WHAT_TO_TELL: tuple[str, ...] = (
 
 #: How the questions after a "yes" are marked: they no longer decide whether to share.
 FOR_THE_RECORD = (
-    "Someone is in danger: act first (999, the duty team). The questions below are for the "
+    "Someone is in danger: act first (999, the duty team). The questions that follow are for the "
     "record only; you can leave them and finish them when you complete the emergency record."
 )
 

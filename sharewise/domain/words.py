@@ -64,3 +64,18 @@ def citation_title(cid: str, registry: Registry | None) -> str:
 def decision_words(decision: Decision) -> str:
     """The decision as a short phrase a practitioner can act on."""
     return DECISION_WORDS.get(decision, decision.value.replace("_", " "))
+
+
+def outcome_heading(decision: Decision, title: str) -> str:
+    """The decision and the outcome's title in one line, without saying the decision twice.
+
+    Many titles already open with the decision ("Share now: call 999 or the duty team",
+    "Do not share: ..."); putting the decision's words in front of those read "Share now:
+    this is urgent: Share now: ...". Such a title stands alone; any other gets the words.
+    """
+    words = decision_words(decision)
+    lead = words.split(":")[0].casefold()
+    head = title.casefold()
+    if head.startswith(lead) and head[len(lead) : len(lead) + 1] in ("", ":", " ", ";", ","):
+        return title
+    return f"{words}: {title}"

@@ -10,7 +10,7 @@ from sharewise.domain.citations import Registry
 from sharewise.domain.record import Entry, RecordDetails
 from sharewise.domain.result import DecisionResult, by_question
 from sharewise.domain.safe_text import safe_line, safe_text
-from sharewise.domain.words import law_sections
+from sharewise.domain.words import law_sections, outcome_heading
 from sharewise.tui.words import decision_words, yes_no
 
 
@@ -47,12 +47,12 @@ def record_text(
         lines.append(f"Case reference: {safe_line(d.case_ref)}")
     if result is not None:
         o = result.outcome
-        lines.append(f"Decision: {decision_words(o.decision)} - {safe_line(o.title)}")
+        lines.append(f"Decision: {outcome_heading(o.decision, safe_line(o.title))}")
     elif done is not None and done.result is not None:
         o = done.result.outcome
         lines.append(
-            f"Decision (when completed, entry {done.seq}): {decision_words(o.decision)}"
-            f" - {safe_line(o.title)}"
+            f"Decision (when completed, entry {done.seq}): "
+            + outcome_heading(o.decision, safe_line(o.title))
         )
     p = d.practitioner
     who = ", ".join(safe_line(x) for x in (p.name or "", p.role, p.organisation) if x)

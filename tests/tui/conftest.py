@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from sharewise.domain.errors import StoreError
 from sharewise.domain.record import Entry, RecordDetails, Verdict
@@ -80,10 +79,11 @@ async def ready(pilot: Pilot[Any]) -> None:
 
 async def fill(pilot: Pilot[Any], values: dict[str, str]) -> None:
     """Type into form fields by key (directly, like a paste: fast and exact)."""
+    from sharewise.tui.widgets.field import TextField
+
     screen = pilot.app.screen
     for key, value in values.items():
-        field = screen.query_one(f"#field-{key.replace('.', '-')} Input", Input)
-        field.value = value
+        screen.query_one(f"#field-{key.replace('.', '-')}", TextField).text = value
     await pilot.pause()
 
 

@@ -453,11 +453,14 @@ async def test_yes_no_questions_answer_with_y_and_n(make_app: MakeApp) -> None:
         await pilot.press("enter")  # Enter moves on: it must not flip the answer
         row = form.query_one("#row-consent-sought")
         assert row.value is False  # type: ignore[attr-defined]
-        assert pilot.app.focused is form.query_one("#field-consent-reason Input", Input)
+        assert pilot.app.focused is form.query_one("#field-consent-reason TextArea")
         await pilot.press("shift+tab", "y")
         assert row.value is True  # type: ignore[attr-defined]
         assert "Was consent sought?: yes" in str(row.query_one("Label").render())  # type: ignore[attr-defined]
-        assert pilot.app.focused is form.query_one("#field-consent-reason Input", Input)
+        # y only answers: the "why" below is next after Enter, never skipped (issue 11).
+        assert pilot.app.focused is form.query_one("#consent-sought")
+        await pilot.press("enter")
+        assert pilot.app.focused is form.query_one("#field-consent-reason TextArea")
 
 
 async def test_fast_typing_after_enter_lands_in_the_next_field(make_app: MakeApp) -> None:

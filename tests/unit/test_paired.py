@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,15 @@ SCHOOL = {"sharer": "public_authority", "care_professional": "no"}
 @pytest.fixture(scope="module")
 def tree() -> CompiledTree:
     return load_tree(PAIRED)
+
+
+def asked(out: str, number: int, text: str) -> int:
+    """How often question `number` was put (with its "of at most N"), its text starting so."""
+    return len(
+        re.findall(
+            rf"Question {number} of at most \d+(?:, for the record)?: " + re.escape(text), out
+        )
+    )
 
 
 def _facts(tmp_path: Path, facts: dict[str, str]) -> Path:
@@ -234,7 +244,7 @@ def test_plain_walk_offers_each_paired_answer_by_its_own_number(
     code, out = _plain(["2", "2", "1", "1"], tmp_path, monkeypatch, "--no-record")
     assert code == 0, out
     assert "  2. A public authority, not as a health or social care professional" in out
-    assert "Question 4: Does your organisation have an appropriate policy document?" in out
+    assert asked(out, 4, "Does your organisation have an appropriate policy document?")
     assert "Share under public task and the safeguarding condition" in out
 
 
@@ -253,11 +263,11 @@ def test_plain_walk_says_a_settled_paired_answer_once_and_change_asks_it(
         "Answered from your settings: Who is sharing, and in what capacity? - A public "
         "authority, not as a health or social care professional. Type 'change'"
     ) in out
-    assert "Question 3: Is any of it health" in out  # the settled question keeps its number
+    assert asked(out, 3, "Is any of it health")  # the settled question keeps its number
     assert "Share under public task and the safeguarding condition" in out
 
     # `change` at the next question answers the pair yourself: as a care professional now.
     code, out = _plain(["2", "change", "1", "1"], tmp_path, monkeypatch, "--no-record")
     assert code == 0, out
-    assert "Question 2: Who is sharing, and in what capacity?" in out
+    assert asked(out, 2, "Who is sharing, and in what capacity?")
     assert "Share under public task and the health condition" in out

@@ -39,6 +39,15 @@ RECORD = [
 ]
 
 
+def asked(out: str, number: int, text: str) -> int:
+    """How often question `number` was put (with its "of at most N"), its text starting so."""
+    return len(
+        re.findall(
+            rf"Question {number} of at most \d+(?:, for the record)?: " + re.escape(text), out
+        )
+    )
+
+
 def run(
     lines: list[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch, *extra: str
 ) -> tuple[int, str]:
@@ -100,8 +109,9 @@ def test_record_fields_are_checked_as_typed(
 
 def test_back_help_and_quit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     code, out = run(["2", "back", "?", "quit"], tmp_path, monkeypatch)
-    assert code == 1
-    assert out.count("Question 1: Is anyone in immediate danger?") == 2
+    assert code == 0  # a deliberate quit is not a failure
+    # Asked, asked again after back, and said again after the help.
+    assert asked(out, 1, "Is anyone in immediate danger?") == 3
     assert "Why we ask:" in out and "Still possible:" in out
     assert "Nothing was recorded." in out
 
@@ -110,7 +120,7 @@ def test_quit_in_the_record_step_saves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code, out = run([*WALK, "yes", "CS-1", "quit"], tmp_path, monkeypatch)
-    assert code == 1
+    assert code == 0
     assert "Nothing was recorded." in out
     assert not (tmp_path / "ledger").exists()
 
@@ -173,12 +183,12 @@ def test_change_answers_a_settled_question_for_this_case(
     code, out = run(["2", "1", "change", "2"], tmp_path, monkeypatch, "--no-record")
     assert code == 0, out
     assert "Answer it yourself for this case; your settings do not change." in out
-    assert "Question 3: Who is sharing?" in out
+    assert asked(out, 3, "Who is sharing?")
     assert "Share under recognised legitimate interest" in out
     # Back from the end undoes the person's last answer and the settled one after it.
     code, out = run(["2", "1", "back", "1", ""], tmp_path, monkeypatch, "--no-record")
     assert code == 0, out
-    assert out.count("Question 2: Does the information identify") == 2
+    assert asked(out, 2, "Does the information identify") == 2
     assert out.count(SETTLED_LINE) == 2
 
 
@@ -186,7 +196,7 @@ def test_ask_all_ignores_the_settings(tmp_path: Path, monkeypatch: pytest.Monkey
     settle(tmp_path, {"sharer": "public_authority"})
     code, out = run(WALK, tmp_path, monkeypatch, "--ask-all", "--no-record")
     assert code == 0, out
-    assert "Question 3: Who is sharing?" in out and "Answered from your settings" not in out
+    assert asked(out, 3, "Who is sharing?") and "Answered from your settings" not in out
 
 
 def test_a_broken_settings_file_is_told_and_every_question_asked(
@@ -197,7 +207,7 @@ def test_a_broken_settings_file_is_told_and_every_question_asked(
     assert code == 0, out
     assert "The settings file could not be read, so every question will be asked:" in out
     assert "settings.yaml:2:12: 'concern' changes from case to case" in out
-    assert "Question 3: Who is sharing?" in out
+    assert asked(out, 3, "Who is sharing?")
 
 
 def test_the_school_case_on_the_england_tree_with_a_change_mid_walk(
@@ -234,7 +244,7 @@ def test_the_school_case_on_the_england_tree_with_a_change_mid_walk(
     assert "Answered from your settings: Who is sharing, and in what capacity? - " in text
     assert "Question" in text and "Who is sharing, and in what capacity?\n" not in text
     # Numbered by question (settled ones keep their place), never by fact.
-    numbers = [int(n) for n in re.findall(r"^Question (\d+): ", text, re.MULTILINE)]
+    numbers = [int(n) for n in re.findall(r"^Question (\d+) of at most \d+: ", text, re.MULTILINE)]
     assert numbers == [i for i, s in enumerate(walk.trail(), 1) if not s.preset]
     assert "Decision: SHARE" in text
 

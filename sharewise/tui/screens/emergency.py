@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from pydantic import ValidationError
@@ -13,20 +14,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Static
 
+from sharewise.domain.emergency import ACT_NOW, WHAT_TO_TELL
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.record import RecordDetails, nest_fields
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.screens.record_form import REQUIRED_WORDS, explain
 from sharewise.tui.widgets.field import TextField, enter_moves_on
-
-ACT_NOW = (
-    "ACT NOW. If someone is in immediate danger, call 999.\n"
-    "Then tell your designated safeguarding lead or the duty team (children's or adults' "
-    "social care) straight away.\n"
-    "You do not need consent, or this program, to protect someone's life. Share what is "
-    "needed to keep them safe."
-)
+from sharewise.tui.widgets.whose import NotMe, WhoseDetails, clear_not_me
 
 TRAINING_NOTE = (
     "You were in a training exercise. If you were practising, press Escape to go back to it: "
@@ -35,18 +30,56 @@ TRAINING_NOTE = (
 )
 
 
+#: Told under the act-now advice: what to do with this screen once everyone is safe.
+AFTER_F2 = (
+    "When everyone is safe, record it here as soon as you can. This saves a short record "
+    "marked “to be completed”; finish it from Records."
+)
+AFTER_YES = (
+    "When everyone is safe: save this short record now (ctrl+s) and answer the remaining "
+    "questions later, when you complete it from Records; or go back and answer them now, "
+    "for the record (Esc). They no longer decide whether to share: you share now."
+)
+
+#: Called with the saved emergency record and its details (the walk that opened the screen
+#: then completes that record, rather than filing a second one).
+OnSaved = Callable[[SavedRecord, RecordDetails], None]
+
+
+def what_to_tell() -> Text:
+    """The act-now advice, then what the call handler or duty worker will want to know."""
+    text = Text(ACT_NOW + "\n\nWhat to tell 999 or the duty team:")
+    for item in WHAT_TO_TELL:
+        text.append(f"\n  • {item}")
+    return text
+
+
 class EmergencyScreen(Screen[None]):
-    """Four short fields, saved as an emergency record flagged "to be completed"."""
+    """Act now, then four short fields saved as an emergency record "to be completed".
+
+    Opened by F2 from anywhere, and at once by a walk whose answer says someone is in danger
+    now (`from_walk`): then Esc goes back to the questions, now for the record only.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "enter", "Next field", show=False, priority=True),
         Binding("ctrl+s", "save", "Save for completion later", priority=True),
+        Binding("ctrl+n", "not_me", "Not me", show=False),
         Binding("escape", "close", "Not now"),
+        Binding("escape", "back_to_walk", "Answer the questions now"),
     ]
 
-    def __init__(self, *, from_training: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        from_training: bool = False,
+        from_walk: bool = False,
+        on_saved: OnSaved | None = None,
+    ) -> None:
         super().__init__()
         self.from_training = from_training
+        self.from_walk = from_walk
+        self.on_saved = on_saved
 
     def compose(self) -> ComposeResult:
         app = sw_app(self)
@@ -54,13 +87,14 @@ class EmergencyScreen(Screen[None]):
         with VerticalScroll(id="emergency-body"):
             if self.from_training:
                 yield Static(TRAINING_NOTE, id="emergency-training", classes="warning-banner")
-            yield Static(ACT_NOW, id="emergency-banner")
-            yield Static(
-                "When everyone is safe, record it here as soon as you can. This saves a short "
-                "record marked “to be completed”; finish it from Records.",
-                classes="hint",
-            )
+            yield Static(what_to_tell(), id="emergency-banner")
+            yield Static(AFTER_YES if self.from_walk else AFTER_F2, id="emergency-next")
             yield Static("", id="emergency-summary")
+            remembered = {
+                k: v for k, v in app.practitioner.items() if k.startswith("practitioner.") and v
+            }
+            if remembered:
+                yield WhoseDetails(remembered)
             yield TextField(
                 "case_ref",
                 "Case reference",
@@ -80,16 +114,29 @@ class EmergencyScreen(Screen[None]):
                     check_names=False,
                 )
             yield TextField("recipient.organisation", "Who you told (for example: police via 999)")
-            yield TextField("information", "What happened and what you shared (brief)")
+            yield TextField(
+                "information", "What happened and what you shared (brief)", multiline=True
+            )
             with Horizontal(id="emergency-buttons"):
                 yield Button(
                     "Save for completion later (ctrl+s)", id="emergency-save", variant="error"
                 )
-                yield Button("Not now (Esc)", id="emergency-close")
+                yield Button(
+                    "Answer the questions now, for the record (Esc)"
+                    if self.from_walk
+                    else "Not now (Esc)",
+                    id="emergency-close",
+                )
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#field-case_ref Input", Input).focus()
+
+    def action_not_me(self) -> None:
+        clear_not_me(self)
+
+    def on_not_me(self, event: NotMe) -> None:
+        clear_not_me(self)
 
     def action_enter(self) -> None:
         enter_moves_on(self)
@@ -101,7 +148,18 @@ class EmergencyScreen(Screen[None]):
         else:
             self.action_close()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # One Esc, labelled for where it leads: the walk's questions, or away.
+        if action == "close":
+            return not self.from_walk
+        if action == "back_to_walk":
+            return self.from_walk
+        return True
+
     def action_close(self) -> None:
+        self.dismiss()
+
+    def action_back_to_walk(self) -> None:
         self.dismiss()
 
     def collect(self) -> tuple[RecordDetails | None, dict[str, str]]:
@@ -163,5 +221,7 @@ class EmergencyScreen(Screen[None]):
         from sharewise.tui.record_text import record_text
         from sharewise.tui.screens.saved import SavedScreen
 
+        if self.on_saved is not None:
+            self.on_saved(saved, details)
         text = record_text(details, None, None, record_id=saved.id, seq=saved.seq, emergency=True)
         self.app.switch_screen(SavedScreen(saved, text, go_home=False, emergency=True))

@@ -14,9 +14,9 @@ from textual.widgets import Button, Footer, Header, Label, Static
 from sharewise.domain.citations import Registry
 from sharewise.domain.record import Entry
 from sharewise.domain.result import DecisionResult, by_question
-from sharewise.domain.words import law_sections
+from sharewise.domain.words import law_sections, outcome_heading
 from sharewise.tui.widgets.law import LawPanel
-from sharewise.tui.words import SETTLED, decision_class, decision_words
+from sharewise.tui.words import SETTLED, decision_class
 
 
 class OutcomeScreen(Screen[bool]):
@@ -49,7 +49,7 @@ class OutcomeScreen(Screen[bool]):
         yield Header()
         with VerticalScroll(id="outcome-body"):
             yield Static(
-                Text(f"{decision_words(o.decision)}: {o.title}"),
+                Text(outcome_heading(o.decision, o.title)),
                 id="outcome-decision",
                 classes=decision_class(o.decision),
             )

@@ -21,15 +21,21 @@ from textual.widgets import Button, Footer, Header, Input, Static
 
 from sharewise.domain.citations import Registry
 from sharewise.domain.errors import SharewiseError
-from sharewise.domain.record import RecordDetails, nest_fields, past_review_date
+from sharewise.domain.record import (
+    RECIPIENT_NEEDED,
+    RecordDetails,
+    nest_fields,
+    past_review_date,
+)
 from sharewise.domain.record_prefill import Suggestion, is_unfinished
 from sharewise.domain.result import DecisionResult
 from sharewise.domain.safe_text import safe_line
+from sharewise.domain.words import outcome_heading
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.widgets.field import TextField, enter_moves_on
+from sharewise.tui.widgets.whose import NotMe, WhoseDetails, clear_not_me
 from sharewise.tui.widgets.yes_no import YesNo
-from sharewise.tui.words import decision_words
 
 #: (key, label, hint, required) of each free-text field, in the order they are asked.
 PRACTITIONER_FIELDS = (
@@ -43,6 +49,9 @@ CASE_FIELD = (
     "The reference in your case system, e.g. CS-2026-00417, not the person's name.",
     True,
 )
+
+#: The fields that hold sentences: areas that wrap, so what is typed stays in sight.
+MULTILINE = frozenset({"information", "consent.reason", "informed.reason", "rationale"})
 
 REQUIRED_WORDS: dict[str, str] = {
     "case_ref": "Give the case reference from your case system, so the record can be found.",
@@ -87,6 +96,7 @@ class RecordFormScreen(Screen[None]):
         Binding("enter", "enter", "Next field", show=False, priority=True),
         Binding("ctrl+s", "save", "Save the record", priority=True),
         Binding("escape", "cancel", "Back to the outcome"),
+        Binding("ctrl+n", "not_me", "Not me", show=False),
     ]
 
     def __init__(
@@ -142,6 +152,7 @@ class RecordFormScreen(Screen[None]):
             suggested_from=source,
             # A skeleton is finished, not replaced: the cursor goes to its end.
             select_on_focus=key != "rationale",
+            multiline=key in MULTILINE,
         )
 
     @property
@@ -157,10 +168,10 @@ class RecordFormScreen(Screen[None]):
                 title = f"Complete emergency record {self.complete_target}"
                 if self.result is not None:
                     o = self.result.outcome
-                    title += f" with the decision: {decision_words(o.decision)} ({o.title})"
+                    title += f" with the decision: {outcome_heading(o.decision, o.title)}"
             elif self.result is not None:
                 o = self.result.outcome
-                title = f"Record the decision: {decision_words(o.decision)} ({o.title})"
+                title = f"Record the decision: {outcome_heading(o.decision, o.title)}"
             else:
                 title = "Record the decision"
             yield Static(Text(title), id="form-title")
@@ -171,6 +182,9 @@ class RecordFormScreen(Screen[None]):
                 classes="hint",
             )
             yield Static("", id="form-summary")
+            remembered = self._remembered()
+            if remembered:
+                yield WhoseDetails(remembered)
             yield self._field(*CASE_FIELD)
             for key, label, hint, required in PRACTITIONER_FIELDS:
                 yield self._field(key, label, hint, required)
@@ -218,8 +232,22 @@ class RecordFormScreen(Screen[None]):
             return YesNo(key, label, hint.value == "yes", hint.source)
         return YesNo(key, label, group == "consent" and consent_was_sought(self.result))
 
+    def _remembered(self) -> dict[str, str]:
+        """The remembered practitioner details the form starts from ({} if none are used:
+        a completion or a correction starts from the record's own)."""
+        if self.prefill is not None:
+            return {}
+        app = sw_app(self)
+        return {k: v for k, v in app.practitioner.items() if k.startswith("practitioner.") and v}
+
     def on_mount(self) -> None:
         self.query_one("#field-case_ref Input", Input).focus()
+
+    def action_not_me(self) -> None:
+        clear_not_me(self)
+
+    def on_not_me(self, event: NotMe) -> None:
+        clear_not_me(self)
 
     def action_enter(self) -> None:
         enter_moves_on(self)
@@ -248,6 +276,8 @@ class RecordFormScreen(Screen[None]):
         for key in required:
             if not values[key]:
                 problems[key] = REQUIRED_WORDS.get(key, "This is needed.")
+        if self.recipient_required and not values["recipient.organisation"]:
+            problems["recipient.organisation"] = RECIPIENT_NEEDED  # the domain's rule, worded once
         if not self.recipient_required and bool(values["recipient.organisation"]) != bool(
             values["recipient.role"]
         ):
@@ -396,7 +426,7 @@ class RecordFormScreen(Screen[None]):
                 self.query_one("#form-save", Button).disabled = True
                 self._save(details, new_case_ref=True)
             elif choice == "keep" and was is not None:
-                case.input.value = was
+                case.text = was
                 case.show_error("")
                 summary.remove_class("-error")
                 summary.update(

@@ -23,6 +23,7 @@ from sharewise.domain.errors import SharewiseError
 from sharewise.domain.record import Entry, EntryKind
 from sharewise.domain.safe_text import safe_line, safe_text
 from sharewise.domain.tree import Decision
+from sharewise.domain.words import outcome_heading
 from sharewise.store.base import Filters
 from sharewise.tui.context import sw_app
 from sharewise.tui.record_text import record_text
@@ -352,7 +353,7 @@ class RecordViewScreen(Screen[None]):
         result = done.result or self.entry.result
         if result is not None:
             o = result.outcome
-            lines.append(f"Decision: {decision_words(o.decision)} - {safe_line(o.title)}")
+            lines.append(f"Decision: {outcome_heading(o.decision, safe_line(o.title))}")
             lines.append(safe_text(o.summary))
         else:
             lines.append("No decision was recorded with it.")

@@ -17,10 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sharewise.domain.record import Entry
+from sharewise.domain.emergency import FOR_THE_RECORD
+from sharewise.domain.record import Entry, RecordDetails
 from sharewise.domain.safe_text import safe_line
 from sharewise.domain.scenarios import Scenario
 from sharewise.domain.walk import Walk
+from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.screens.confirm import ConfirmScreen
 from sharewise.tui.widgets.law import citation_text
 from sharewise.tui.widgets.path import JumpRequest, PathList
@@ -78,6 +80,15 @@ class WalkScreen(Screen[None]):
         self.training = training
         #: The answers' height last fitted to the column (`fit_options`).
         self._options_height = 0
+        #: The act-now screen came up for an answer that decided the walk: the outcome
+        #: follows when the person comes back from it.
+        self._outcome_due = False
+
+    @property
+    def completes(self) -> str | None:
+        """The emergency record this walk completes, if any."""
+        target = self.record_options.get("complete_target")
+        return str(target) if target else None
 
     @property
     def in_training(self) -> bool:
@@ -91,6 +102,9 @@ class WalkScreen(Screen[None]):
                 id="walk-training",
                 classes="training-banner",
             )
+        danger = Static("", id="walk-danger", classes="danger-banner")
+        danger.display = False
+        yield danger
         with Horizontal(id="walk-body"):
             with Vertical(id="walk-path-col"):
                 yield Label("Your answers so far", classes="col-title")
@@ -130,11 +144,15 @@ class WalkScreen(Screen[None]):
         # One entry per question answered, however many facts an answer settled.
         trail = walk.trail()
         left, number = walk.questions_left(), walk.question_number
-        self.query_one("#walk-progress", Static).update(
-            Text(f"Question {number} · at most {left - 1} more after this")
+        where = (
+            f"Question {number} · at most {left - 1} more after this"
             if left > 1
-            else Text(f"Question {number} · the last one")
+            else f"Question {number} · the last one"
         )
+        self.query_one("#walk-progress", Static).update(
+            Text(f"For the record · {where}") if walk.in_danger else Text(where)
+        )
+        self._show_danger()
         self.query_one("#walk-question", Static).update(Text(q.text))
         options = self.query_one("#walk-options", OptionList)
         options.clear_options()
@@ -181,6 +199,24 @@ class WalkScreen(Screen[None]):
             options.highlighted = self.walk.choices().index(choice)
             line.append(f"\nLast time: {choice.label} (Enter keeps it)", style="bold")
         progress.update(line)
+
+    def _show_danger(self) -> None:
+        """Once someone is in danger, every question says it is for the record only."""
+        banner = self.query_one("#walk-danger", Static)
+        banner.display = self.walk.in_danger
+        if not self.walk.in_danger:
+            return
+        if self.completes:
+            words = (
+                f"Someone is in danger: act first (999, the duty team). These questions "
+                f"complete emergency record {self.completes}: answer them now, or leave (Esc) "
+                "and complete it from Records later."
+            )
+        elif self.in_training:
+            words = FOR_THE_RECORD + " (In a real case the act-now screen opens here: F2.)"
+        else:
+            words = FOR_THE_RECORD + " F2: what to tell 999, and save an emergency record now."
+        banner.update(Text(words))
 
     def fit_options(self) -> None:
         """Let the answers use the column's free height, the hint kept below them.
@@ -248,8 +284,52 @@ class WalkScreen(Screen[None]):
     def answer(self, index: int) -> None:
         choices = self.walk.choices()
         if 0 <= index < len(choices):
+            was_in_danger = self.walk.in_danger
             self.walk.choose(choices[index])
+            if self.walk.in_danger and not was_in_danger and self._acts_now():
+                self.act_now()
+            else:
+                self.show_question()
+
+    def _acts_now(self) -> bool:
+        """Whether "someone is in danger" opens the act-now screen: not in an exercise (it
+        would file a real record), nor when completing an emergency record (that was done)."""
+        return not self.in_training and not self.completes and not self._earlier_answers
+
+    def act_now(self) -> None:
+        """Danger now: the act-now screen at once, as F2 gives it; the questions wait behind
+        it, for the record, and its record becomes the one this walk completes."""
+        from sharewise.tui.screens.emergency import EmergencyScreen
+
+        if self.walk.finished:
+            self._outcome_due = True  # the answer decided it: the outcome comes after
+        else:
             self.show_question()
+        self.app.push_screen(
+            EmergencyScreen(from_walk=True, on_saved=self.emergency_saved),
+            lambda _: self._back_from_act_now(),
+        )
+
+    def _back_from_act_now(self) -> None:
+        if self._outcome_due:
+            self._outcome_due = False
+            self.show_question()
+
+    def on_screen_resume(self) -> None:
+        # Back from the saved emergency record (its screen replaced the act-now one).
+        if self._outcome_due and self.app.screen is self:
+            self._back_from_act_now()
+        elif self.walk.question is not None:
+            self._show_danger()
+
+    def emergency_saved(self, saved: SavedRecord, details: RecordDetails) -> None:
+        """An emergency record was filed from this walk: the rest of it completes that
+        record, with its details to start from, instead of making a second one."""
+        self.record_options = {
+            **self.record_options,
+            "complete_target": saved.id,
+            "prefill": details,
+        }
 
     def action_pick(self, number: int) -> None:
         self.answer(number - 1)
@@ -323,11 +403,18 @@ class WalkScreen(Screen[None]):
             if ok:
                 self.dismiss()
 
+        if self.training is not None:
+            question = "Leave this exercise? Your answers will not be kept."
+        elif self.completes:
+            question = (
+                f"Leave? Emergency record {self.completes} is saved: complete it from Records "
+                "when you can. These answers will not be kept."
+            )
+        else:
+            question = "Leave this decision? Your answers will not be kept."
         self.app.push_screen(
             ConfirmScreen(
-                "Leave this exercise? Your answers will not be kept."
-                if self.training is not None
-                else "Leave this decision? Your answers will not be kept.",
+                question,
                 yes="Leave",
                 no="Stay",
             ),

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from sharewise.domain.person_names import name_warning
 
@@ -34,7 +34,12 @@ def suggestion_note(source: str, how: str = "type to change it") -> Text:
 
 
 class TextField(Vertical):
-    """One line of free text with its label, a hint, and room for an error and a warning."""
+    """Free text with its label, a hint, and room for an error and a warning.
+
+    `multiline` fields (what was shared, the reasons) are areas that wrap, so a sentence
+    stays in sight as it is typed; Enter still moves to the next field, as in every field
+    of the form, and pasted text keeps its line breaks.
+    """
 
     DEFAULT_CLASSES = "field"
 
@@ -50,6 +55,7 @@ class TextField(Vertical):
         check_names: bool = True,
         suggested_from: str = "",
         select_on_focus: bool = True,
+        multiline: bool = False,
     ) -> None:
         super().__init__(id=f"field-{key.replace('.', '-')}")
         self.key = key
@@ -62,17 +68,27 @@ class TextField(Vertical):
         #: Where a suggested value came from (the walk's answers); "" if the value is not one.
         self.suggested_from = suggested_from if value else ""
         self.select_on_focus = select_on_focus
+        self.multiline = multiline
 
     def compose(self) -> ComposeResult:
         mark = " *" if self.required else ""
         with Horizontal(classes="field-row"):
             yield Label(Text(self.label + mark), classes="field-label")
-            yield Input(
-                value=self.initial,
-                placeholder=self.placeholder,
-                id=f"in-{self.id}",
-                select_on_focus=self.select_on_focus,
-            )
+            if self.multiline:
+                yield TextArea(
+                    self.initial,
+                    id=f"in-{self.id}",
+                    soft_wrap=True,
+                    tab_behavior="focus",
+                    placeholder=self.placeholder,
+                )
+            else:
+                yield Input(
+                    value=self.initial,
+                    placeholder=self.placeholder,
+                    id=f"in-{self.id}",
+                    select_on_focus=self.select_on_focus,
+                )
         if self.suggested_from:
             how = "type to change it" if self.select_on_focus else "finish the sentence"
             yield Static(suggestion_note(self.suggested_from, how), classes="suggestion")
@@ -85,12 +101,27 @@ class TextField(Vertical):
             yield note
 
     @property
-    def input(self) -> Input:
-        return self.query_one(Input)
+    def input(self) -> Input | TextArea:
+        """The widget typed into: an Input, or for a multi-line field a TextArea."""
+        return self.query_one(TextArea) if self.multiline else self.query_one(Input)
+
+    @property
+    def text(self) -> str:
+        """What is typed, as typed."""
+        box = self.input
+        return box.text if isinstance(box, TextArea) else box.value
+
+    @text.setter
+    def text(self, value: str) -> None:
+        box = self.input
+        if isinstance(box, TextArea):
+            box.text = value
+        else:
+            box.value = value
 
     @property
     def value(self) -> str:
-        return self.input.value.strip()
+        return self.text.strip()
 
     def show_error(self, message: str) -> None:
         """Show (or with "" clear) what is wrong and how to fix it, right under the field."""
@@ -106,18 +137,34 @@ class TextField(Vertical):
     @property
     def is_suggestion(self) -> bool:
         """Still showing the suggested value, untouched."""
-        return bool(self.suggested_from) and self.input.value == self.initial
+        return bool(self.suggested_from) and self.text == self.initial
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self._changed(event.value)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._changed(event.text_area.text)
+
+    def on_descendant_focus(self) -> None:
+        """A sentence to finish (the reasons' skeleton): the cursor goes to its end."""
+        box = self.input
+        if isinstance(box, TextArea) and not self.select_on_focus:
+            box.move_cursor(box.document.end)
+
+    def _changed(self, value: str) -> None:
         if self.suggested_from:
-            self.set_class(event.value == self.initial, "-suggested")
+            # Typed over, the value is the person's own: the SUGGESTED label goes (and
+            # comes back only if they put the suggestion back exactly).
+            untouched = value == self.initial
+            self.set_class(untouched, "-suggested")
+            self.query_one(".suggestion", Static).display = untouched
         if self.check_names:
-            warning = name_warning(event.value)
+            warning = name_warning(value)
             note = self.query_one(".warning", Static)
             note.update(Text(warning))
             note.display = bool(warning)
             self.set_class(bool(warning), "-warned")
-        if self.has_class("-invalid") and event.value.strip():
+        if self.has_class("-invalid") and value.strip():
             self.show_error("")
 
     @property

@@ -1,7 +1,9 @@
-"""A yes/no switch that fits a keyboard form: y or n answers and moves on, Enter moves on.
+"""A yes/no switch that fits a keyboard form: y or n answers, Enter moves on.
 
 A plain Switch toggles on Enter, so a person pressing Enter to get to the next field flips
-the answer without noticing; here Enter only moves, and Space still toggles.
+the answer without noticing; here Enter only moves, and Space still toggles. y and n only
+answer: when they also moved on, a person who typed y then Enter skipped the "why" field
+below and typed the reason into the one after it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from textual.widgets import Label, Switch
 
 
 class YesNoSwitch(Switch):
-    """y = yes, n = no (each then moves to the next field); Space toggles; Enter moves on."""
+    """y = yes, n = no; Space toggles; Enter moves on (as in every field of the form)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Next field", show=False),
@@ -30,7 +32,6 @@ class YesNoSwitch(Switch):
 
     def action_answer(self, value: bool) -> None:
         self.value = value
-        self.screen.focus_next()
 
 
 class YesNo(Horizontal):

@@ -1,0 +1,89 @@
+"""The plain walk at par with the UI (issue 11): the question said again after a reply that
+was not an answer, how many questions may follow, what `back` undid, a quit that is not a
+failure, and `emergency` (or 999) at any prompt."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pytest
+
+from sharewise.cli import main
+from sharewise.domain.emergency import WHAT_TO_TELL
+from sharewise.domain.record import EntryKind
+from sharewise.store import open_ledger
+
+ROOT = Path(__file__).resolve().parents[2]
+TREE = str(ROOT / "tests" / "fixtures" / "trees" / "example.yaml")
+EMERGENCY = ["NEW-2026-11-29", "A. Teacher", "Class teacher", "Riverside Primary", "", ""]
+
+
+def run(
+    lines: list[str], data_dir: Path, monkeypatch: pytest.MonkeyPatch, *extra: str
+) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{x}\n" for x in lines)))
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    code = main(["--data-dir", str(data_dir), "walk", "--plain", *extra])
+    return code, out.getvalue()
+
+
+def test_an_invalid_reply_is_explained_and_the_question_said_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = run(["7", "quit"], tmp_path, monkeypatch, "--tree", TREE)
+    assert code == 0
+    complaint = out.index("“7” is not one of the answers")
+    again = out.index("Question 1 of at most 3: Is anyone in immediate danger?", complaint)
+    assert "  3. Not sure" in out[again:]
+
+
+def test_the_question_says_how_many_may_follow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, out = run(["2", "quit"], tmp_path, monkeypatch, "--tree", TREE)
+    assert "Question 1 of at most 3: Is anyone" in out
+    assert "Question 2 of at most 3: Does the information identify" in out
+
+
+def test_back_says_which_answer_it_undid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, out = run(["2", "back", "quit"], tmp_path, monkeypatch, "--tree", TREE)
+    assert "Undone: your answer to “Is anyone in immediate danger?” (No)." in out
+
+
+def test_yes_to_danger_says_act_now_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the England tree questions follow the yes: the act-now words come first, and the
+    questions after are marked for the record."""
+    _, out = run(["1", "quit"], tmp_path, monkeypatch, "--no-record")
+    act = out.index("ACT NOW. If someone is in immediate danger, call 999.")
+    assert all(item in out[act:] for item in WHAT_TO_TELL)
+    assert out.index(", for the record: ", act) > act
+
+
+@pytest.mark.parametrize("word", ["emergency", "999"])
+def test_emergency_at_any_prompt_files_an_emergency_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word: str
+) -> None:
+    code, out = run(["2", word, *EMERGENCY], tmp_path, monkeypatch, "--tree", TREE)
+    assert code == 0, out
+    assert "ACT NOW" in out and WHAT_TO_TELL[0] in out
+    with open_ledger(tmp_path, create=False) as ledger:
+        (entry,) = list(ledger.entries())
+    assert entry.kind is EntryKind.EMERGENCY
+    assert entry.details is not None and entry.details.case_ref == "NEW-2026-11-29"
+    assert f"Emergency record saved as {entry.id}" in out
+
+
+def test_emergency_in_the_record_step_files_an_emergency_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    walk = ["2", "1", "1", "yes", "CS-1"]  # a decision, then the record's first detail
+    code, out = run([*walk, "emergency", *EMERGENCY], tmp_path, monkeypatch, "--tree", TREE)
+    assert code == 0, out
+    with open_ledger(tmp_path, create=False) as ledger:
+        (entry,) = list(ledger.entries())
+    assert entry.kind is EntryKind.EMERGENCY
