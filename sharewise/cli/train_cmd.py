@@ -160,14 +160,14 @@ def run(args: argparse.Namespace) -> int:
 def run_plain(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
     """The whole exercise as a conversation; exit 0 after the debrief, 1 if they quit."""
     from sharewise.cli.common import load_tree_arg
-    from sharewise.cli.walk_cmd import QUIT_WORDS, PlainWalk, _Quit
+    from sharewise.cli.walk_cmd import QUIT_WORDS, Emergency, PlainWalk, _Quit
     from sharewise.domain.exercise import debrief_markdown, run_debrief
     from sharewise.domain.safe_text import safe_line, safe_text
 
     session, trainee = _session_names(args)
     bank = _bank(args)
     tree = load_tree_arg(args.tree)
-    plain = PlainWalk(tree, stdin, stdout)
+    plain = PlainWalk(tree, stdin, stdout, data_dir=args.data_dir)
     if session:
         plain.say(
             f"TRAINING SESSION {safe_line(session)}: your answers are kept for your trainer, "
@@ -182,6 +182,8 @@ def run_plain(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
     except _Quit:
         plain.say("Stopped.")
         return 1
+    except Emergency:
+        return plain.emergency()
     except EOFError:
         plain.say()
         plain.say("Stopped: input ended before a scenario was chosen.")
@@ -194,7 +196,7 @@ def run_plain(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
     plain.say()
     plain.say("Answer the questions as you would if this were your case.")
     code = plain.run()
-    if code != 0:
+    if code != 0 or plain.stopped or plain.emergency_filed:
         return code
     d = run_debrief(tree, scenario, plain.walk.result())
     plain.say()
@@ -203,16 +205,23 @@ def run_plain(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
     if session and trainee:
         path = save_attempt(args.data_dir, tree, scenario, d, session, trainee)
         plain.say(f"Kept for session {safe_line(session)} as {safe_line(trainee)} ({path}).")
-    try:
-        reply = plain.ask("\nSave this debrief as a Markdown file? (yes/no) ").lower()
-    except EOFError:
-        return 0
-    if reply in {"yes", "y"}:
-        path = export_debrief(args.data_dir, scenario, debrief_markdown(scenario, d, tree.registry))
-        plain.say(f"Saved to {path}")
-    elif reply in QUIT_WORDS:
-        return 0
-    return 0
+    prompt = "\nSave this debrief as a Markdown file? (yes/no) "
+    while True:
+        try:
+            reply = plain.ask(prompt).lower()
+        except EOFError:
+            return 0
+        except Emergency:
+            return plain.emergency()
+        if reply in {"yes", "y"}:
+            text = debrief_markdown(scenario, d, tree.registry)
+            plain.say(f"Saved to {export_debrief(args.data_dir, scenario, text)}")
+            return 0
+        if reply in {"no", "n", ""} or reply in QUIT_WORDS:
+            return 0
+        # Said, not ignored: a reply that is neither used to end the exercise silently.
+        plain.say(f"“{safe_line(reply)}” is not yes or no: type yes to save the debrief, or no.")
+        prompt = "Save this debrief as a Markdown file? (yes/no) "
 
 
 def _ask_name(plain: Any) -> str:

@@ -87,3 +87,27 @@ def test_emergency_in_the_record_step_files_an_emergency_record(
     with open_ledger(tmp_path, create=False) as ledger:
         (entry,) = list(ledger.entries())
     assert entry.kind is EntryKind.EMERGENCY
+
+
+def test_train_plain_explains_a_reply_that_is_not_yes_or_no(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last prompt of an exercise once ended it silently on anything but yes."""
+    from sharewise.domain.graph import load_named_tree
+    from sharewise.domain.scenarios import load_scenario
+    from sharewise.domain.walk import Walk
+
+    path = ROOT / "decision_trees" / "scenarios" / "child-disclosure-at-school.yaml"
+    facts = load_scenario(path).facts
+    walk = Walk(load_named_tree(None))
+    numbers = []
+    while not walk.finished:
+        numbers.append(str(walk.index_for(facts) + 1))
+        walk.answer_from(facts)
+    lines = [*numbers, "maybe", "no"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("".join(f"{x}\n" for x in lines)))
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    argv = ["--data-dir", str(tmp_path), "train", "--plain", "--scenario", path.stem]
+    assert main(argv) == 0
+    assert "“maybe” is not yes or no" in out.getvalue()
