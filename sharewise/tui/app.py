@@ -250,6 +250,16 @@ class SharewiseApp(App[int]):
 
     def action_use_theme(self, name: str) -> None:
         self.theme = THEMES.get(name, name)
+        if name in THEMES:
+            self._remember_theme(name)
+
+    @work(thread=True, exclusive=True, group="theme")
+    def _remember_theme(self, name: str) -> None:
+        """Kept for the next start; failing to write loses only the convenience."""
+        from sharewise.tui.themes import save_theme
+
+        with contextlib.suppress(OSError):
+            save_theme(self.data_dir, name)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The main actions in the command palette (ctrl+p), beside Textual's own."""
@@ -316,8 +326,10 @@ def create_app(
 
     `training` opens the training screen at start: "" for the scenario list, or an id.
     """
-    chosen = theme or os.environ.get("SHAREWISE_THEME", "default")
+    from sharewise.tui.themes import load_theme
+
     folder = Path(data_dir) if data_dir else None
+    chosen = theme or os.environ.get("SHAREWISE_THEME") or load_theme(folder) or "default"
     app = SharewiseApp(tree_path, store or LedgerStore(folder), chosen, data_dir=folder)
     app.start_training = training
     return app

@@ -6,6 +6,9 @@ with yellow focus and saturated decision colours that stay distinguishable witho
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from textual.theme import Theme
 
 DEFAULT_THEME = "textual-dark"
@@ -39,9 +42,41 @@ HIGH_CONTRAST = Theme(
     },
 )
 
-#: Names people can pick (command palette, `--theme`), mapped to Textual theme names.
+#: Names people can pick (Settings, the command palette, SHAREWISE_THEME), mapped to
+#: Textual theme names.
 THEMES: dict[str, str] = {
     "default": DEFAULT_THEME,
     "light": LIGHT_THEME,
     "high-contrast": HIGH_CONTRAST_THEME,
 }
+
+#: How Settings names each one.
+THEME_LABELS: dict[str, str] = {
+    "default": "Default (dark)",
+    "light": "Light",
+    "high-contrast": "High contrast",
+}
+
+#: Where the chosen look is remembered (not in the profile: "forget me" forgets a person,
+#: and a look is not about anyone).
+THEME_FILE = "look.json"
+
+
+def load_theme(data_dir: Path | None) -> str | None:
+    """The look chosen last time on this computer, if any (a damaged file is ignored)."""
+    from sharewise.profile import data_folder
+
+    try:
+        raw = json.loads((data_folder(data_dir) / THEME_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = raw.get("theme") if isinstance(raw, dict) else None
+    return name if name in THEMES else None
+
+
+def save_theme(data_dir: Path | None, name: str) -> None:
+    """Remember the look for next time (0600, like everything sharewise writes)."""
+    from sharewise.private_files import write_private
+    from sharewise.profile import data_folder
+
+    write_private(data_folder(data_dir) / THEME_FILE, json.dumps({"theme": name}) + "\n")

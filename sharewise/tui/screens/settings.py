@@ -23,6 +23,10 @@ from textual.widgets import Button, Footer, Header, Label, RadioButton, RadioSet
 
 from sharewise.tui.context import sw_app
 from sharewise.tui.screens.confirm import ConfirmScreen
+from sharewise.tui.themes import THEME_LABELS, THEMES
+
+#: Textual's theme name -> ours.
+THEME_NAMES = {textual: ours for ours, textual in THEMES.items()}
 
 if TYPE_CHECKING:
     from sharewise.domain.facts import Vocabulary
@@ -120,7 +124,25 @@ class SettingsScreen(Screen[None]):
                 id="settings-profile",
             )
             yield Button("Forget me (f)", id="settings-forget")
+            yield Label("How it looks", classes="section-title")
+            current = THEME_NAMES.get(self.app.theme, "default")
+            yield RadioSet(
+                *(
+                    RadioButton(label, value=name == current, id=f"theme-{name}")
+                    for name, label in THEME_LABELS.items()
+                ),
+                id="settings-theme",
+            )
+            yield Static(
+                Text("Used at once, and remembered on this computer for next time."),
+                classes="hint",
+            )
         yield Footer()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        if event.radio_set.id == "settings-theme" and event.pressed.id:
+            event.stop()
+            sw_app(self).action_use_theme(event.pressed.id.removeprefix("theme-"))
 
     def on_mount(self) -> None:
         self.query_one("#settings-status", Static).update(Text("Reading the settings…"))
