@@ -116,6 +116,6 @@ def append_decision(
 
     details, emergency = load_details(details_path)
     if not emergency and recipient_missing(result.decision, details):
-        raise InputError(Problem(Location(details_path), RECIPIENT_NEEDED, RECIPIENT_FIX))
+        raise InputError(Problem(Location(str(details_path)), RECIPIENT_NEEDED, RECIPIENT_FIX))
     with open_ledger(data_dir) as ledger:
         return ledger.record_decision(result, details, emergency=emergency)

@@ -171,11 +171,7 @@ async def test_the_form_refuses_a_disclosure_without_a_recipient_in_the_domains_
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await start(pilot)
-        await pilot.press("2", "1", "1", "r")  # no danger, identifiable, public: share
-        await pilot.pause()
-        form = app.screen
-        assert isinstance(form, RecordFormScreen)
+        form = await to_form(pilot)
         no_recipient = {k: v for k, v in DETAILS.items() if not k.startswith("recipient.")}
         await fill(pilot, {**no_recipient, "recipient.organisation": "", "recipient.role": ""})
         await pilot.press("ctrl+s")
@@ -257,3 +253,86 @@ async def test_someone_elses_remembered_details_are_named_with_a_not_me(
         assert not form.query("#whose-details")
         assert all(form.fields()[k].value == "" for k in app.practitioner)
         assert app.focused is form.fields()["practitioner.name"].input
+
+
+async def test_at_80x24_the_help_lies_over_the_question_instead_of_squeezing_it(
+    make_app: MakeApp,
+) -> None:
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        walk = await start(pilot)
+        width = walk.query_one("#walk-question-col").size.width
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert walk.query_one("#walk-help-col").display
+        assert walk.query_one("#walk-question-col").size.width == width  # not squeezed
+
+
+async def test_at_80x24_answers_below_the_fold_are_announced(make_app: MakeApp) -> None:
+    """The sharer question's long answers do not all fit: a line says more follow, and it
+    goes once the last answer is in sight."""
+    app = make_app(tree=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        walk = await start(pilot)
+        facts = scenario_facts("child-disclosure-at-school")
+        for _ in range(10):
+            if len(walk.walk.choices()) >= 7:
+                break
+            await pilot.press(str(walk.walk.index_for(facts) + 1))
+            await pilot.pause()
+        assert len(walk.walk.choices()) >= 7, "reached a question with many answers"
+        await pilot.pause()
+        more = walk.query_one("#walk-more", Static)
+        assert more.display and "More answers below" in str(more.render())
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.pause()
+        assert not more.display
+
+
+async def test_at_80x24_the_footer_shows_danger_now(make_app: MakeApp) -> None:
+    from textual.widgets._footer import FooterKey
+
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        walk = await start(pilot)
+        await pilot.pause()
+        keys = {k.key: k for k in walk.query(FooterKey)}
+        f2 = keys["f2"]
+        assert f2.region.right <= 80 and f2.region.width > 0
+
+
+async def test_the_look_chosen_in_settings_is_remembered_across_restarts(
+    make_app: MakeApp,
+) -> None:
+    from textual.widgets import RadioButton
+
+    from sharewise.tui.themes import THEMES
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("g")  # Settings
+        await ready(pilot)
+        light = app.screen.query_one("#theme-light", RadioButton)
+        light.value = True
+        await ready(pilot)
+        assert app.theme == THEMES["light"]
+    again = make_app()
+    async with again.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert again.theme == THEMES["light"]
+        await pilot.press("g")
+        await ready(pilot)
+        assert again.screen.query_one("#theme-light", RadioButton).value
+
+
+async def test_in_training_the_story_is_one_key_away(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.decision_tree is not None
+        scenario = load_scenario(ROOT / "decision_trees" / "scenarios" / "threat-tonight.yaml")
+        await app.push_screen(WalkScreen(Walk(app.decision_tree), training=scenario))
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert any(scenario.narrative[:40] in n.message for n in app._notifications)

@@ -61,6 +61,8 @@ class EmergencyScreen(Screen[None]):
     now (`from_walk`): then Esc goes back to the questions, now for the record only.
     """
 
+    # Labels above their fields below 100 columns (app.tcss), so values stay in sight.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "enter", "Next field", show=False, priority=True),
         Binding("ctrl+s", "save", "Save for completion later", priority=True),

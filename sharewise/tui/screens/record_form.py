@@ -92,6 +92,8 @@ def explain(error: dict[str, Any]) -> str:
 class RecordFormScreen(Screen[None]):
     """Fill in the record and save it (ctrl+s). Tab or Enter moves to the next field."""
 
+    # Labels above their fields below 100 columns (app.tcss), so values stay in sight.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "enter", "Next field", show=False, priority=True),
         Binding("ctrl+s", "save", "Save the record", priority=True),

@@ -109,6 +109,8 @@ class RecordsScreen(Screen[None]):
     case filters find it by them.
     """
 
+    # Below 100 columns the filters take two rows (app.tcss): in one, the case box was cut.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Home"),
         Binding("f", "focus_filters", "Filter"),

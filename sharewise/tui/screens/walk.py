@@ -49,11 +49,14 @@ class WalkScreen(Screen[None]):
     # Not ClassVar-annotated: Textual declares it on Screen in a way mypy reads as per-instance.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so the footer shows it first even at 80 columns (the app's F2 does the work).
+        Binding("f2", "app.emergency", "Danger now"),
         *(Binding(str(n), f"pick({n})", f"Answer {n}", show=False) for n in range(1, 10)),
         Binding("b,backspace", "back", "Back"),
-        Binding("p", "focus_path", "Change an earlier answer"),
-        Binding("question_mark", "toggle_help", "Help panel"),
+        Binding("p", "focus_path", "Answers"),
+        Binding("question_mark", "toggle_help", "Explain"),
         Binding("e", "app.emergency", "Danger now", show=False),
+        Binding("n", "story", "The story"),
         Binding("escape", "leave", "Leave"),
     ]
 
@@ -98,7 +101,10 @@ class WalkScreen(Screen[None]):
         yield Header()
         if self.training is not None:
             yield Static(
-                Text(f"TRAINING EXERCISE: {safe_line(self.training.title)} · nothing is recorded"),
+                Text(
+                    f"TRAINING EXERCISE: {safe_line(self.training.title)} · nothing is "
+                    "recorded · n: the story"
+                ),
                 id="walk-training",
                 classes="training-banner",
             )
@@ -114,6 +120,9 @@ class WalkScreen(Screen[None]):
                 yield Static("", id="walk-progress")
                 yield Static("", id="walk-question")
                 yield OptionList(id="walk-options")
+                more = Static("", id="walk-more")
+                more.display = False
+                yield more
                 yield Static(
                     "Press the number of your answer, or use ↑ ↓ and Enter. "
                     "“Not sure” is a real answer: it leads to advice.",
@@ -200,6 +209,21 @@ class WalkScreen(Screen[None]):
             line.append(f"\nLast time: {choice.label} (Enter keeps it)", style="bold")
         progress.update(line)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "story":
+            return self.training is not None  # only an exercise has a story
+        return True
+
+    def action_story(self) -> None:
+        """The scenario's story, one key away during an exercise (the brief is gone by now,
+        and the questions are answered from it)."""
+        if self.training is not None:
+            self.notify(
+                safe_line(self.training.narrative),
+                title=safe_line(self.training.title),
+                timeout=30,
+            )
+
     def _show_danger(self) -> None:
         """Once someone is in danger, every question says it is for the record only."""
         banner = self.query_one("#walk-danger", Static)
@@ -215,7 +239,10 @@ class WalkScreen(Screen[None]):
         elif self.in_training:
             words = FOR_THE_RECORD + " (In a real case the act-now screen opens here: F2.)"
         else:
-            words = FOR_THE_RECORD + " F2: what to tell 999, and save an emergency record now."
+            words = (
+                "Someone is in danger: act first (999, the duty team). These questions are "
+                "for the record only. F2: what to tell 999, and save an emergency record now."
+            )
         banner.update(Text(words))
 
     def fit_options(self) -> None:
@@ -236,10 +263,31 @@ class WalkScreen(Screen[None]):
             - keys.outer_size.height
             - keys.styles.margin.top
         )
+        more = self.query_one("#walk-more", Static)
+        if more.display:
+            room -= more.outer_size.height  # the line is only there while answers are hidden
         height = max(MIN_OPTIONS_HEIGHT, room)
         if height != self._options_height:
             self._options_height = height
             options.styles.max_height = height
+        self.call_after_refresh(self._show_more)
+
+    def _show_more(self) -> None:
+        """Say when answers lie below the fold (eight long ones on an 80x24 terminal): a
+        scrollbar alone is easy to miss, and a missed answer may be the right one."""
+        options = self.query_one("#walk-options", OptionList)
+        more = self.query_one("#walk-more", Static)
+        hidden = options.max_scroll_y > 0 and options.scroll_y < options.max_scroll_y
+        last = options.option_count
+        if hidden:
+            more.update(Text(f"▼ More answers below: ↓, or 1–{min(last, 9)}"))
+        if more.display != hidden:
+            more.display = hidden
+            self.call_after_refresh(self.fit_options)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id == "walk-options":
+            self.call_after_refresh(self._show_more)
 
     def _show_outcome(self) -> None:
         if self.training is not None:
