@@ -146,9 +146,15 @@ class TextField(Vertical):
         self._changed(event.text_area.text)
 
     def on_descendant_focus(self) -> None:
-        """A sentence to finish (the reasons' skeleton): the cursor goes to its end."""
+        """An area behaves as a one-line field does: its text selected on arrival, so
+        typing replaces a suggestion and Enter keeps it; a sentence to finish (the reasons'
+        skeleton) instead gets the cursor at its end."""
         box = self.input
-        if isinstance(box, TextArea) and not self.select_on_focus:
+        if not isinstance(box, TextArea):
+            return
+        if self.select_on_focus:
+            box.select_all()
+        else:
             box.move_cursor(box.document.end)
 
     def _changed(self, value: str) -> None:
