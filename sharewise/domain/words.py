@@ -66,7 +66,7 @@ def decision_words(decision: Decision) -> str:
     return DECISION_WORDS.get(decision, decision.value.replace("_", " "))
 
 
-def outcome_heading(decision: Decision, title: str) -> str:
+def outcome_heading(decision: Decision, title: str, sep: str = ": ") -> str:
     """The decision and the outcome's title in one line, without saying the decision twice.
 
     Many titles already open with the decision ("Share now: call 999 or the duty team",
@@ -78,4 +78,4 @@ def outcome_heading(decision: Decision, title: str) -> str:
     head = title.casefold()
     if head.startswith(lead) and head[len(lead) : len(lead) + 1] in ("", ":", " ", ";", ","):
         return title
-    return f"{words}: {title}"
+    return f"{words}{sep}{title}"

@@ -47,12 +47,12 @@ def record_text(
         lines.append(f"Case reference: {safe_line(d.case_ref)}")
     if result is not None:
         o = result.outcome
-        lines.append(f"Decision: {outcome_heading(o.decision, safe_line(o.title))}")
+        lines.append(f"Decision: {outcome_heading(o.decision, safe_line(o.title), ' - ')}")
     elif done is not None and done.result is not None:
         o = done.result.outcome
         lines.append(
             f"Decision (when completed, entry {done.seq}): "
-            + outcome_heading(o.decision, safe_line(o.title))
+            + outcome_heading(o.decision, safe_line(o.title), " - ")
         )
     p = d.practitioner
     who = ", ".join(safe_line(x) for x in (p.name or "", p.role, p.organisation) if x)

@@ -35,6 +35,11 @@ async def walk_by_facts(pilot: Pilot[Any], facts: dict[str, str]) -> None:
     """Answer each question the way a person would: the number key of the matching option."""
     for _ in range(50):
         screen = pilot.app.screen
+        if isinstance(screen, EmergencyScreen) and screen.from_walk:
+            # Danger now: the act-now screen comes first; Esc goes on with the questions.
+            await pilot.press("escape")
+            await pilot.pause()
+            continue
         if not isinstance(screen, WalkScreen):
             return
         # The one option the facts give: a question may settle two facts in one answer.

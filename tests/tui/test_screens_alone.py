@@ -125,7 +125,8 @@ async def test_outcome_alone_shows_decision_actions_and_law() -> None:
     app = Host(screen, walk.tree)
     async with app.run_test(size=(120, 50)) as pilot:
         await pilot.pause()
-        assert shown(app, "#outcome-decision") == "Share: Share under public task"
+        # The title already says "Share": the decision is not said twice.
+        assert shown(app, "#outcome-decision") == "Share under public task"
         assert "1. Share securely." in shown(app, "#outcome-actions")
         law = "\n".join(str(w.render()) for w in app.screen.query(".law").results(Static))
         registry = walk.tree.registry

@@ -355,7 +355,7 @@ class RecordViewScreen(Screen[None]):
         result = done.result or self.entry.result
         if result is not None:
             o = result.outcome
-            lines.append(f"Decision: {outcome_heading(o.decision, safe_line(o.title))}")
+            lines.append(f"Decision: {outcome_heading(o.decision, safe_line(o.title), ' - ')}")
             lines.append(safe_text(o.summary))
         else:
             lines.append("No decision was recorded with it.")
