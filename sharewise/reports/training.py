@@ -14,7 +14,6 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -167,30 +166,11 @@ def _template(name: str, s: Summary) -> str:
     return text
 
 
-#: No scripts, nothing fetched from anywhere: inline styles and inline SVG only.
-CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-    "base-uri 'none'; form-action 'none'"
-)
-
-#: Markdown's inline markup and the table bar, escaped with a backslash (autoescape turns
-#: `<`, `>` and `&` into entities, which Markdown viewers show as the characters).
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
-
-
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = lambda value: safe_line(str(value)).translate(_MD_SPECIAL)
-    env.filters["line"] = lambda value: safe_line(str(value))
-    env.globals["CSP"] = CSP
-    return env
+    """The reports' one Jinja environment (autoescaping, strict, the md and line filters)."""
+    from sharewise.reports.render import environment
+
+    return environment()
 
 
 def _markup(svg: str) -> Any:
