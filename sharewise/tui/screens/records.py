@@ -112,6 +112,8 @@ class RecordsScreen(Screen[None]):
     # Below 100 columns the filters take two rows (app.tcss): in one, the case box was cut.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
+        # First, so the footer keeps it in sight at 80 columns (the app's F2 does the work).
+        Binding("f2", "app.emergency", "Danger now"),
         Binding("escape", "app.pop_screen", "Home"),
         Binding("f", "focus_filters", "Filter"),
         Binding("g", "reload", "Refresh"),
