@@ -430,5 +430,6 @@ class _Quit(Exception):
     pass
 
 
-class Emergency(Exception):  # noqa: N818: a request, not an error
+# Named for what the person asked for, not as an error: it is a request.
+class Emergency(Exception):  # noqa: N818
     """`emergency` or `999` typed at a prompt."""
