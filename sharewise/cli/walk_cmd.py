@@ -430,6 +430,5 @@ class _Quit(Exception):
     pass
 
 
-# Named for what the person asked for, not as an error: it is a request.
-class Emergency(Exception):  # noqa: N818
+class Emergency(Exception):
     """`emergency` or `999` typed at a prompt."""
