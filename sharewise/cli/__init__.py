@@ -20,6 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
+    from typing import Any
 
     Handler = Callable[[argparse.Namespace], int]
 
@@ -48,7 +49,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """
     import argparse
 
-    parser = argparse.ArgumentParser(
+    parser = _safe_parser_class()(
         prog="sharewise",
         description="Decide lawfully whether to share safeguarding information, and record why.",
         epilog=EXIT_CODES,
@@ -130,6 +131,21 @@ def _conventions(parser: argparse.ArgumentParser, summary: str | None) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
+def _safe_parser_class() -> type[argparse.ArgumentParser]:
+    """argparse's parser, its messages (which quote what was typed: `invalid choice:
+    '\x1b]0;...'`) shown with control and formatting characters made inert. Subcommands'
+    parsers are made from the same class."""
+    import argparse
+
+    from sharewise.domain.safe_text import safe_text
+
+    class SafeParser(argparse.ArgumentParser):
+        def _print_message(self, message: str, file: Any = None) -> None:
+            super()._print_message(safe_text(message) if message else message, file)
+
+    return SafeParser
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
@@ -147,7 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _open_ui(args)
         return handler(args)
     except SharewiseError as exc:
-        print(f"sharewise: {exc.render()}", file=sys.stderr)
+        from sharewise.domain.safe_text import safe_text
+
+        # A file name or value in the message may hold escape sequences: shown inert.
+        print(f"sharewise: {safe_text(exc.render())}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("sharewise: interrupted", file=sys.stderr)

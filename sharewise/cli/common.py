@@ -158,7 +158,9 @@ def note(message: str) -> None:
 
 def json_text(obj: Any) -> str:
     """The JSON every `--json` prints: UTF-8 as written (not \\u escapes), indented."""
-    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    from sharewise.domain.safe_text import safe_json
+
+    return safe_json(json.dumps(obj, ensure_ascii=False, indent=2)) + "\n"
 
 
 def print_json(obj: Any) -> None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sharewise.cli.common import STDIN_HELP
 from sharewise.domain.errors import Location, Problem, SharewiseError
+from sharewise.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
     from sharewise.domain.result import DecisionResult
@@ -111,7 +112,7 @@ def _run_batch(source: str, tree: Any) -> int:
                     payload, bad = {"line": number, "error": _one_line(exc.render())}, bad + 1
                 except ValueError as exc:  # json.JSONDecodeError is a ValueError
                     payload, bad = {"line": number, "error": f"not a JSON object: {exc}"}, bad + 1
-                pending.append(json.dumps(payload, ensure_ascii=False))
+                pending.append(safe_json(json.dumps(payload, ensure_ascii=False)))
             if len(pending) >= 512:
                 _flush(pending, out)
     return 2 if bad else 0

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sharewise.cli.common import STDIN_HELP, STDOUT_HELP, exit_codes
 from sharewise.domain.errors import InputError, Location, Problem
+from sharewise.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -356,7 +357,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             sys.stdout.write("[")
             for i, item in enumerate(listed):
                 sys.stdout.write(
-                    ("," if i else "") + "\n" + json.dumps(_listed_json(item), ensure_ascii=False)
+                    ("," if i else "")
+                    + "\n"
+                    + safe_json(json.dumps(_listed_json(item), ensure_ascii=False))
                 )
             sys.stdout.write("\n]\n")
             return 0
@@ -428,7 +431,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             shown = entry.model_dump(mode="json")
             if held is not None:
                 shown["tree_held"] = held
-            print(json.dumps(shown, ensure_ascii=False, indent=2))
+            print(safe_json(json.dumps(shown, ensure_ascii=False, indent=2)))
         else:
             print(render_text(entry, ledger.linked_to(entry.id), tree_held=held))
     return 0
@@ -677,7 +680,7 @@ def write_json_array(items: Iterator[dict[str, Any]], out: Any) -> int:
     item at a time (a test holds the two together)."""
     count = 0
     for item in items:
-        text = json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+        text = safe_json(json.dumps(item, indent=2, ensure_ascii=False)).replace("\n", "\n  ")
         out.write(("[\n  " if not count else ",\n  ") + text)
         count += 1
     out.write("\n]\n" if count else "[]\n")

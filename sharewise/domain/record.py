@@ -32,17 +32,28 @@ from pydantic import (
 )
 
 from sharewise.domain.result import DecisionResult
+from sharewise.domain.safe_text import line_problem
 from sharewise.domain.tree import Decision
 
 #: Free text a practitioner writes: stored exactly (after NFC), never stripped or reflowed.
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000, pattern=r"\S")]
+
+
+def _one_line(value: str, info: ValidationInfo) -> str:
+    """The one safe-text rule for one-line fields (`safe_text.line_problem`), for text a
+    person gives. Entries read back from the ledger are what was stored then, and are shown
+    through `safe_text`, so they are not refused here (`stored` in the context)."""
+    if info.context and info.context.get("stored"):
+        return value
+    problem = line_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 #: A short label (role, organisation): one line.
-Label = Annotated[
-    str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*\S")
-]
-CaseRef = Annotated[
-    str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]*\S")
-]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_one_line)]
+CaseRef = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_one_line)]
 
 
 class EntryKind(StrEnum):

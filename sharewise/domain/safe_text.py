@@ -43,3 +43,37 @@ def safe_line(text: str) -> str:
 def is_safe(text: str) -> bool:
     """Whether `text` would be shown unchanged by `safe_text`."""
     return _UNSAFE.search(text) is None
+
+
+def line_problem(text: str) -> str | None:
+    """Why `text` cannot be a one-line field (a role, an organisation, a case reference), or
+    None. The one rule for such fields: no control character anywhere (C0 including newline
+    and tab, DEL, C1), no bidirectional or invisible formatting character, and something
+    besides spaces. Checked over the whole text: a pattern anchored only at the start let
+    `A\x1b]0;...` through after its first character."""
+    found = _UNSAFE_LINE.search(text)
+    if found is not None:
+        return (
+            f"it contains a control or formatting character ({_escape(found)}); type it on one line"
+        )
+    if not text.strip():
+        return "it is empty"
+    return None
+
+
+_UNSAFE_CELL = re.compile(_UNSAFE.pattern[:-1] + "\r]")
+
+
+def safe_cell(text: str) -> str:
+    """A CSV cell with control and formatting characters shown as escapes (newlines and tabs
+    kept: a cell may hold a paragraph). Carriage returns are escaped too: a CSV printed to a
+    terminal must not let a cell overwrite its own line."""
+    return _UNSAFE_CELL.sub(_escape, text) if _UNSAFE_CELL.search(text) else text
+
+
+def safe_json(text: str) -> str:
+    """JSON text with every control or formatting character written as a \\u escape: the
+    same JSON value (lossless: a program reading it gets the text exactly), but nothing that
+    can act on a terminal or reorder what a person reads. JSON already escapes C0 controls;
+    DEL, C1 (the one-byte CSI and OSC) and the bidi overrides it writes raw."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

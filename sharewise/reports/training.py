@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from sharewise.domain.safe_text import safe_line
+from sharewise.domain.safe_text import safe_json, safe_line
 from sharewise.domain.session import QuestionFigures, ScenarioFigures, Summary
 from sharewise.domain.words import DECISION_WORDS
 
@@ -54,7 +54,7 @@ def render(summary: Summary, fmt: str) -> str:
         "md": lambda s: _template("training.md.j2", s),
         "html": lambda s: _template("training.html.j2", s),
         "csv": _csv,
-        "json": lambda s: json.dumps(as_json(s), ensure_ascii=False, indent=2) + "\n",
+        "json": lambda s: safe_json(json.dumps(as_json(s), ensure_ascii=False, indent=2)) + "\n",
     }
     return renderers[fmt](summary)
 

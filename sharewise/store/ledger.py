@@ -664,7 +664,11 @@ def to_entry(row: Row, personal: PersonalRow | None) -> Entry:
             "erased": erased,
         }
         # The context relaxes "required" for what a purge erased or an emergency left out.
-        context = {"erased": erased, "emergency": body["kind"] == EntryKind.EMERGENCY.value}
+        context = {
+            "erased": erased,
+            "emergency": body["kind"] == EntryKind.EMERGENCY.value,
+            "stored": True,
+        }
         return Entry.model_validate(fields, context=context)
     except (ValueError, KeyError, TypeError) as exc:
         raise StoreError(
