@@ -78,38 +78,64 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The longest line `decide --batch` reads (a line of facts is a few hundred bytes).
+MAX_LINE = 1024 * 1024
+
+
 def _run_batch(source: str, tree: Any) -> int:
     import orjson
 
     from sharewise.domain.batch import BatchDecider
     from sharewise.domain.decide import decide
+    from sharewise.domain.errors import InputError
     from sharewise.domain.strict_yaml import Locator
 
     name = "<stdin>" if source == "-" else source
-    stream = sys.stdin if source == "-" else _open_batch(source)
+    stream = sys.stdin.buffer if source == "-" else _open_batch(source)
     fast = BatchDecider(tree)
     bad = 0
     out = sys.stdout
     pending: list[str] = []
     with stream, _flushing(pending, out):
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
+        for number, raw in enumerate(iter(lambda: stream.readline(MAX_LINE + 1), b""), start=1):
+            if len(raw) > MAX_LINE:
+                # Read in bounded pieces: a stream with no line ends (/dev/zero) must stop
+                # with a message, not fill the memory. What was decided is written.
+                raise InputError(
+                    Problem(
+                        Location(name, number, 1),
+                        f"this line is longer than {MAX_LINE} bytes: not a line of facts",
+                        "give one JSON object of fact: value per line",
+                    )
+                )
+            if not raw.strip():
                 continue
             try:
-                facts = orjson.loads(line)
+                facts = orjson.loads(raw)
             except orjson.JSONDecodeError:
                 facts = None  # the standard library decides, and words the error
-            if isinstance(facts, dict) and (text := fast.text(facts)) is not None:
+            # orjson keeps the last of two equal keys; a line with as many `":` as keys has
+            # none twice, any other (a repeated key, or `":` inside a text) is checked below.
+            if (
+                isinstance(facts, dict)
+                and raw.count(b'":') == len(facts)
+                and (text := fast.text(facts)) is not None
+            ):
                 pending.append(text)
             else:
                 try:
-                    facts = json.loads(line)
+                    facts = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_repeats)
                     if not isinstance(facts, dict):
                         raise ValueError("a line must be a JSON object of fact: value")
                     where = Locator(name, {(): (number, 1)})
                     payload = decide(tree, facts, where).to_json_dict()
                 except SharewiseError as exc:
                     payload, bad = {"line": number, "error": _one_line(exc.render())}, bad + 1
+                except UnicodeDecodeError:
+                    payload, bad = {"line": number, "error": "not UTF-8 text"}, bad + 1
+                except RecursionError:
+                    payload = {"line": number, "error": "not a JSON object: nested too deeply"}
+                    bad += 1
                 except ValueError as exc:  # json.JSONDecodeError is a ValueError
                     payload, bad = {"line": number, "error": f"not a JSON object: {exc}"}, bad + 1
                 pending.append(safe_json(json.dumps(payload, ensure_ascii=False)))
@@ -133,11 +159,22 @@ def _flushing(pending: list[str], out: Any) -> Iterator[None]:
         _flush(pending, out)
 
 
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (as the YAML loaders do: which one was
+    meant cannot be known)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise ValueError(f"the key {key!r} appears twice; keep one")
+        found[key] = value
+    return found
+
+
 def _open_batch(path: str) -> Any:
     from sharewise.domain.errors import InputError
 
     try:
-        return open(path, encoding="utf-8")  # closed by the caller
+        return open(path, "rb")  # closed by the caller; each line decoded as UTF-8
     except OSError as exc:
         raise InputError(
             Problem(Location(path), f"cannot read the file ({exc.strerror})", "check the path")

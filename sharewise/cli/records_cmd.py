@@ -745,9 +745,11 @@ def cmd_purge(args: argparse.Namespace) -> int:
         old = 0
         if ledger is not None:
             with ledger:
+                # Nothing is recorded before the first day there is (0001-01-01).
+                last_day = args.before - dt.timedelta(days=1) if args.before > dt.date.min else None
                 old = sum(
                     1
-                    for e in ledger.entries(Filters(date_to=args.before - dt.timedelta(days=1)))
+                    for e in (ledger.entries(Filters(date_to=last_day)) if last_day else ())
                     if not e.erased and (e.details is not None or e.review is not None)
                 )
         if args.json:

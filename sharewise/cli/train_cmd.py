@@ -337,7 +337,7 @@ def _choose(plain: Any, bank: Bank) -> Scenario:
         reply = plain.ask("Choose a scenario (number, or quit): ").lower()
         if reply in QUIT_WORDS:
             raise _Quit
-        if reply.isdigit() and 1 <= int(reply) <= len(bank.scenarios):
+        if reply.isascii() and reply.isdigit() and 1 <= int(reply) <= len(bank.scenarios):
             chosen: Scenario = bank.scenarios[int(reply) - 1]
             return chosen
         plain.say(f"Please type a number from 1 to {len(bank.scenarios)}, or quit.")

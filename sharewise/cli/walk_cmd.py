@@ -376,7 +376,7 @@ class PlainWalk:
                 if self._back():
                     return
                 continue
-            if reply.isdigit() and 1 <= int(reply) <= len(choices):
+            if reply.isascii() and reply.isdigit() and 1 <= int(reply) <= len(choices):
                 # The choice itself, not its value: several answers may share one value
                 # and differ in a fact they also settle.
                 self._choose(choices[int(reply) - 1])

@@ -269,7 +269,9 @@ def _too_big(name: str, size: int) -> StrictYAMLError:
     return StrictYAMLError(
         Problem(
             Location(name),
-            f"the file is {size} bytes, over the {MAX_BYTES}-byte limit",
+            f"the file is {'more than ' if size == MAX_BYTES + 1 else ''}"
+            f"{min(size, MAX_BYTES) if size == MAX_BYTES + 1 else size} bytes, over the "
+            f"{MAX_BYTES}-byte limit",
             "split it, or check it is the right file",
         )
     )
@@ -287,7 +289,13 @@ def read_source(path: Source) -> bytes:
         size = p.stat().st_size
         if size > MAX_BYTES:
             raise _too_big(name, size)
-        return p.read_bytes()
+        # Read at most one byte past the limit: st_size says nothing about a device
+        # (/dev/zero is "0 bytes" and endless) or a pipe (`<(...)`), so it cannot be trusted.
+        with p.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise _too_big(name, len(data))
+        return data
     except FileNotFoundError:
         raise InputError(Problem(Location(name), "no such file", "check the path")) from None
     except IsADirectoryError:

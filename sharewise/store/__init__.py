@@ -96,10 +96,28 @@ def open_ledger(
 
 
 def _env_timeout() -> float:
+    """SHAREWISE_LOCK_TIMEOUT in seconds (default 10); a value that is not one is an error,
+    never silently replaced (someone set it for a reason)."""
+    import math
+
+    from sharewise.domain.errors import InputError, Location, Problem
+
+    text = os.environ.get("SHAREWISE_LOCK_TIMEOUT", "10")
     try:
-        return float(os.environ.get("SHAREWISE_LOCK_TIMEOUT", "10"))
+        value = float(text)
     except ValueError:
-        return 10.0
+        value = math.nan
+    if not 0 <= value <= 3600:
+        from sharewise.domain.safe_text import safe_line
+
+        raise InputError(
+            Problem(
+                Location("SHAREWISE_LOCK_TIMEOUT"),
+                f"{safe_line(text)!r} is not a number of seconds",
+                "set it to a number from 0 to 3600, or unset it for the default (10)",
+            )
+        )
+    return value
 
 
 def append_decision(

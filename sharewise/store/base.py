@@ -218,6 +218,16 @@ def split_links(raw: Sequence[Any]) -> Links:
     )
 
 
+def seq_of(entry_id: str) -> int | None:
+    """The entry number an id written as digits names (`records show 12`), or None for an
+    id. Only ASCII digits, and only numbers a database integer can hold: `²` or `١٢` are not
+    numbers here, and 25 digits can name no entry (SQLite would overflow on them)."""
+    if entry_id.isascii() and entry_id.isdigit():
+        number = int(entry_id)
+        return number if number < 2**63 else 0
+    return None
+
+
 class LedgerLocked(StoreError):
     """Another program held the ledger's write lock for longer than we were willing to wait."""
 

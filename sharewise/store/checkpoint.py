@@ -197,7 +197,11 @@ def _read_bytes(path: Source) -> bytes:
     """A file's bytes, or standard input's already read (`-` on the command line)."""
     from sharewise.domain.strict_yaml import GivenText
 
-    return path.data if isinstance(path, GivenText) else Path(path).read_bytes()
+    if isinstance(path, GivenText):
+        return path.data
+    # At most one byte past the limit: a device (/dev/zero) or a pipe has no size to trust.
+    with Path(path).open("rb") as handle:
+        return handle.read(MAX_BYTES + 1)
 
 
 def read_checkpoint(path: Source) -> Checkpoint:

@@ -55,6 +55,7 @@ from sharewise.store.base import (
     Row,
     case_clause,
     decision_clause,
+    seq_of,
     split_links,
 )
 
@@ -580,8 +581,9 @@ class PostgresBackend(Backend):
                 last = int(page[-1][13])
 
     def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:
-        column = "e.seq" if entry_id.isdigit() else "e.id"
-        key: Any = int(entry_id) if entry_id.isdigit() else entry_id
+        seq = seq_of(entry_id)
+        column = "e.id" if seq is None else "e.seq"
+        key: Any = entry_id if seq is None else seq
         try:
             raw = self._conn.execute(f"{_SELECT} WHERE {column} = %s", (key,)).fetchone()
         except psycopg.Error as exc:

@@ -51,6 +51,7 @@ from sharewise.store.base import (
     Row,
     case_clause,
     decision_clause,
+    seq_of,
     split_links,
 )
 
@@ -560,8 +561,9 @@ class SQLiteBackend(Backend):
             raise _translate(exc, self.location, "read") from None
 
     def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:
-        column = "e.seq" if entry_id.isdigit() else "e.id"
-        key: Any = int(entry_id) if entry_id.isdigit() else entry_id
+        seq = seq_of(entry_id)
+        column = "e.id" if seq is None else "e.seq"
+        key: Any = entry_id if seq is None else seq
         try:
             raw = self._conn.execute(f"{_SELECT} WHERE {column} = ?", (key,)).fetchone()
         except sqlite3.Error as exc:
