@@ -203,7 +203,10 @@ class PlainWalk:
         except inside the emergency record itself (`emergency=False`)."""
         self.out.write(prompt)
         self.out.flush()
-        line = self.stdin.readline()
+        try:
+            line = self.stdin.readline()
+        except UnicodeDecodeError:
+            return "\ufffd"  # not text: an answer that fits no question, so asked again
         if not line:
             raise EOFError
         reply = line.strip()

@@ -19,6 +19,7 @@ from sharewise.cli import decide_cmd
 from sharewise.domain.decide import decide
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.graph import CompiledTree, load_tree
+from sharewise.domain.safe_text import safe_json
 from sharewise.domain.scenarios import load_scenario, scenario_files
 from sharewise.domain.strict_yaml import Locator
 
@@ -35,7 +36,8 @@ def old_batch(lines: list[str], tree: CompiledTree, name: str = "cases.jsonl") -
         if not line.strip():
             continue
         try:
-            facts = json.loads(line)
+            # A key given twice is refused (issue 14), as the YAML loaders refuse it.
+            facts = json.loads(line, object_pairs_hook=decide_cmd._no_repeats)
             if not isinstance(facts, dict):
                 raise ValueError("a line must be a JSON object of fact: value")
             payload = decide(tree, facts, Locator(name, {(): (number, 1)})).to_json_dict()
@@ -43,7 +45,7 @@ def old_batch(lines: list[str], tree: CompiledTree, name: str = "cases.jsonl") -
             payload = {"line": number, "error": decide_cmd._one_line(exc.render())}
         except ValueError as exc:
             payload = {"line": number, "error": f"not a JSON object: {exc}"}
-        out.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        out.write(safe_json(json.dumps(payload, ensure_ascii=False)) + "\n")
     return out.getvalue()
 
 
