@@ -133,7 +133,7 @@ def run_retention(args: argparse.Namespace) -> int:
     elif args.years == "off":
         save_retention(folder, None)
         print("retention period removed; `records purge` needs --before", file=sys.stderr)
-    elif not args.years.isascii() and args.years.isdigit():
+    elif not (args.years.isascii() and args.years.isdigit()):
         raise InputError(
             Problem(Location("YEARS"), f"{args.years!r} is not a number of years", "e.g. 7")
         )

@@ -94,4 +94,7 @@ def test_a_json_array_written_item_by_item_is_the_one_json_dumps_writes(
 
     out = io.StringIO()
     assert write_json_array(iter(items), out) == len(items)
-    assert out.getvalue() == json.dumps(items, indent=2, ensure_ascii=False) + "\n"
+    from sharewise.domain.safe_text import safe_json
+
+    # What `--json` prints: json.dumps with control and formatting characters escaped.
+    assert out.getvalue() == safe_json(json.dumps(items, indent=2, ensure_ascii=False)) + "\n"
