@@ -262,13 +262,14 @@ ASKS: dict[str, Ask] = {
     ),
     "without_consent_reason": Ask(
         "consent_reason",
-        "If you share without consent (the child's, or a parent's or carer's for a child too "
-        "young to decide), which of these applies?",
+        "If you share without the person's consent (the child's own, or a parent's for a young "
+        "child who cannot decide for themselves; an adult's own), which of these applies?",
         "(a) Consent cannot be given: too young to understand, lacks capacity. (b) You cannot "
         "reasonably be expected to obtain it: the person cannot be reached, or was asked and "
         "refused (a reading of the law, see the outcome). (c) Asking would put them at greater "
         "risk or prejudice their protection or an investigation - for example by warning an "
-        "abuser. If none of these fits, or you do not know, say so.",
+        "abuser. If you cannot tell which applies, choose 'Not sure which applies': it leads to "
+        "advice.",
         "The safeguarding condition (DPA 2018 Sch 1 para 18) applies only when sharing "
         "without consent for one of these three reasons.",
         {

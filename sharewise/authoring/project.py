@@ -55,7 +55,12 @@ def load_rules(folder: Path) -> RulesPackage:
         raise ImportError(f"{init}: cannot be imported")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        raise ImportError(f"{exc.filename}:{exc.lineno}:{exc.offset or 0}: {exc.msg}") from exc
+    except Exception as exc:  # the author's code: say where it failed, not a traceback
+        raise ImportError(f"{init}: the rules failed to load: {type(exc).__name__}: {exc}") from exc
     tree_spec = getattr(module, "SPEC", None)
     if not isinstance(tree_spec, TreeSpec):
         raise ImportError(f"{init}: defines no SPEC (a sharewise.authoring.TreeSpec)")

@@ -101,3 +101,12 @@ def test_a_folder_without_rules_is_a_clear_error(
 ) -> None:
     assert main(["tree", "build", str(tmp_path)]) == 2
     assert "not a rules package" in capsys.readouterr().err
+
+
+def test_rules_that_do_not_compile_are_a_clear_error(
+    tiny: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tiny / "__init__.py").write_text("x = (\n", encoding="utf-8")
+    assert main(["tree", "build", str(tiny)]) == 2
+    err = capsys.readouterr().err
+    assert "__init__.py:" in err and "Traceback" not in err
