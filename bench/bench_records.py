@@ -260,10 +260,11 @@ for kind, body in c.execute("SELECT kind, body FROM entries ORDER BY seq"):
         open_emergencies += 1
     if kind == "completion":
         open_emergencies -= 1
+    if kind in ("decision", "emergency"):
+        total += 1  # one per record, as the figures count (an emergency without a decision too)
     r = data.get("result")
     if r is None or kind == "amendment":
         continue
-    total += 1
     decisions[r["decision"]] += 1
     law = r["outcome"]["law"]
     basis.update(law.get("basis") or ())

@@ -157,7 +157,10 @@ def test_hostile_text_is_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
     from sharewise.domain.record import Practitioner
 
-    team = "<script>alert(1)</script> | *Team* \x1b[31m"
+    # A terminal escape cannot be stored at all (issue 14's safe-text rule); markup can.
+    with pytest.raises(ValueError):
+        Practitioner(name="N", role="R", organisation="Team \x1b[31m")
+    team = "<script>alert(1)</script> | *Team*"
     details = make_details().model_copy(
         update={"practitioner": Practitioner(name="N", role="R", organisation=team[:60])}
     )

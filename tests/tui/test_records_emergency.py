@@ -199,7 +199,9 @@ def ledger_entries(data_dir: Path) -> list[Any]:
 async def test_another_case_reference_is_explained_and_the_emergencys_can_be_put_back(
     make_app: MakeApp, data_dir: Path
 ) -> None:
-    typed = "CS-2026-\u202e00418"  # a slip, with a right-to-left override pasted in
+    # A slip. (A right-to-left override pasted in is refused as the field is checked, by
+    # the one safe-text rule of issue 14, so this box never has to show one.)
+    typed = "CS-2026-00418"
     async with make_app().run_test(size=(120, 40)) as pilot:
         form = await file_emergency_and_open_completion(pilot)
         await fill(pilot, {**DETAILS, "case_ref": typed})
@@ -209,8 +211,7 @@ async def test_another_case_reference_is_explained_and_the_emergencys_can_be_put
         assert isinstance(box, CaseRefScreen)
         said = str(box.query_one("#case-ref-text", Static).render())
         assert "The case reference differs from the emergency record's." in said
-        assert CASE in said and "CS-2026-\\u202e00418" in said  # shown, made safe
-        assert "\u202e" not in said
+        assert CASE in said and typed in said
         assert len(ledger_entries(data_dir)) == 1  # nothing saved
         await pilot.press("escape")  # neither: back to the form, still not saved
         await pilot.pause()

@@ -155,10 +155,12 @@ async def test_the_settings_screen_saves_and_clears(make_app: MakeApp, data_dir:
         await ready(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, SettingsScreen)
+        # The settled answers, and (issue 11) the look, chosen on the same screen.
         assert {r.id for r in screen.query(RadioSet)} == {
             "fact-sharer",
             "fact-apd_in_place",
             "fact-care_professional",
+            "settings-theme",
         }
         labels = [str(b.label) for b in screen.query_one("#fact-apd_in_place").query(RadioButton)]
         assert labels == ["Ask in every case", "Yes: in place", "No: not in place"]  # no "unsure"
@@ -237,7 +239,13 @@ async def test_every_answer_on_the_settings_screen_is_shown_whole(
     async with make_app().run_test(size=size) as pilot:
         screen = await open_settings(pilot)
         buttons = list(screen.query(RadioButton))
-        assert len(buttons) == 10
+        facts = [
+            b
+            for r in screen.query(RadioSet)
+            if r.id != "settings-theme"
+            for b in r.query(RadioButton)
+        ]
+        assert len(facts) == 10
         for widget in [*buttons, *screen.query(Label)]:
             shown = rendered(widget)
             assert "…" not in shown
