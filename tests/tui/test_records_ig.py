@@ -71,7 +71,7 @@ def status(pilot: Pilot[Any]) -> str:
 
 
 def test_parse_filters_explains_bad_dates() -> None:
-    assert parse_filters("2026-13-01", "", None, "")[1].startswith("From: write the date")
+    assert parse_filters("2026-13-01", "", None, "")[1].startswith("From: write a real date")
     assert "swap" in parse_filters("2026-11-02", "2026-11-01", None, "")[1]
     f, _ = parse_filters(" 2026-11-01 ", "", "share", " CS-1 ")
     assert f is not None and (f.date_from, f.decision, f.case) == (
@@ -105,7 +105,7 @@ async def test_filters_by_case_decision_and_date(make_app: MakeApp, data_dir: Pa
         screen.query_one("#filter-from", Input).value = "yesterday"
         await pilot.press("enter")
         await ready(pilot)
-        assert "write the date as YYYY-MM-DD" in status(pilot)
+        assert "write a real date as YYYY-MM-DD" in status(pilot)
 
 
 async def test_review_and_amend_from_the_record_view(make_app: MakeApp, data_dir: Path) -> None:

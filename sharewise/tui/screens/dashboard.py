@@ -9,7 +9,6 @@ naming the entries affected, and the figures stay on screen beneath it.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -25,6 +24,7 @@ from sharewise.domain.tree import Decision
 from sharewise.reports import figures as F
 from sharewise.reports.audit import Section, decision_label, filters_text, period_text, sections
 from sharewise.tui.context import sw_app
+from sharewise.tui.screens.records import parse_period
 from sharewise.tui.words import decision_words
 
 if TYPE_CHECKING:
@@ -43,19 +43,13 @@ def parse_scope(
     reviewed: str | None,
 ) -> tuple[F.Scope | None, str]:
     """The filter bar as a scope, or None and what to fix, in plain words."""
-    dates: list[dt.date | None] = []
-    for label, text in (("From", date_from), ("To", date_to)):
-        if not text.strip():
-            dates.append(None)
-            continue
-        try:
-            dates.append(dt.date.fromisoformat(text.strip()))
-        except ValueError:
-            return None, f"{label}: write a real date as YYYY-MM-DD, for example 2026-10-01."
+    span, problem = parse_period(date_from, date_to)
+    if span is None:
+        return None, problem
     try:
         scope = F.Scope(
-            dates[0],
-            dates[1],
+            span[0],
+            span[1],
             team=team.strip() or None,
             decision=decision or None,
             emergency=None if emergency is None else emergency == "yes",

@@ -48,10 +48,13 @@ class Behind:
 COLUMNS = ("Entry", "Date (UTC)", "Case", "Decision", "Status")
 
 
-def parse_filters(
-    date_from: str, date_to: str, decision: str | None, case: str
-) -> tuple[Filters | None, str]:
-    """The filter bar's text as store filters, or None and what to fix (in plain words)."""
+def parse_period(
+    date_from: str, date_to: str
+) -> tuple[tuple[dt.date | None, dt.date | None] | None, str]:
+    """A filter bar's From and To (either may be empty), or None and what to fix.
+
+    The Records screen and the Dashboard read their periods the same way, with one message.
+    """
     dates: list[dt.date | None] = []
     for label, text in (("From", date_from), ("To", date_to)):
         if not text.strip():
@@ -60,10 +63,21 @@ def parse_filters(
         try:
             dates.append(dt.date.fromisoformat(text.strip()))
         except ValueError:
-            return None, f"{label}: write the date as YYYY-MM-DD, for example 2026-11-01."
+            return None, f"{label}: write a real date as YYYY-MM-DD, for example 2026-11-01."
     start, end = dates
     if start and end and start > end:
         return None, "From is after To: swap the two dates."
+    return (start, end), ""
+
+
+def parse_filters(
+    date_from: str, date_to: str, decision: str | None, case: str
+) -> tuple[Filters | None, str]:
+    """The filter bar's text as store filters, or None and what to fix (in plain words)."""
+    span, problem = parse_period(date_from, date_to)
+    if span is None:
+        return None, problem
+    start, end = span
     return Filters(
         date_from=start,
         date_to=end,
