@@ -189,7 +189,7 @@ def make_attempt(
         id=uuid.uuid4().hex,
         session=clean_name(session, "session name"),
         trainee=clean_name(trainee, "trainee's name"),
-        at=(at or dt.datetime.now(dt.UTC)).replace(microsecond=0),
+        at=at or dt.datetime.now(dt.UTC),
         scenario=scenario.id,
         scenario_title=scenario.title,
         theme=scenario.theme.value,
@@ -273,7 +273,9 @@ def summarise(session: str, attempts: Iterable[Attempt]) -> Summary:
     before the debrief told them. Later attempts ("try again") are counted as retries only.
     Questions are in the order of the model path, then questions only wrong turns reached.
     """
-    ordered = sorted((a for a in attempts if a.session == session), key=lambda a: (a.at, a.id))
+    # By time to the microsecond; a tie (files written to the second by earlier versions)
+    # keeps the order read, which is the order a trainee's own file was written in.
+    ordered = sorted((a for a in attempts if a.session == session), key=lambda a: a.at)
     firsts: dict[tuple[str, str], Attempt] = {}
     retries: Counter[str] = Counter()
     names: dict[str, str] = {}

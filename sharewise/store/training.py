@@ -164,7 +164,7 @@ class SessionFiles:
                 if a.id not in seen:
                     seen.add(a.id)
                     out.attempts.append(a)
-        out.attempts.sort(key=lambda a: (a.at, a.id))
+        out.attempts.sort(key=lambda a: a.at)  # stable: ties keep file order
         return out
 
     def sessions(self) -> dict[str, int]:

@@ -186,6 +186,33 @@ def test_other_sessions_are_not_counted(england: CompiledTree) -> None:
     assert "Dan Other" not in summary.trainees and summary.attempts == 7
 
 
+def test_a_retry_within_the_same_second_is_still_the_retry(
+    england: CompiledTree, tmp_path: Path
+) -> None:
+    """A fast trainee (or a script) can answer twice within one second. Which attempt came
+    first is then the order they were written in, whatever their random ids; CI once counted
+    a retry as the first attempt because ties were broken by id."""
+    first = attempt(england, COURT, "Ben Sample", {"identifiable": "no"}, minutes=0)
+    retry = attempt(england, COURT, "Ben Sample", {}, minutes=0)
+    # the ids that once decided it, both ways round
+    for a, b in [
+        (first, retry),
+        (first.model_copy(update={"id": "f" * 32}), retry.model_copy(update={"id": "0" * 32})),
+    ]:
+        figures = summarise(SESSION, [a, b]).scenarios[0]
+        assert figures.retries == 1 and figures.same_decision == 0
+        files = SessionFiles(tmp_path / a.id)
+        for x in (a, b):
+            files.add(x)
+        assert [x.id for x in files.read(SESSION).attempts] == [a.id, b.id]
+    # attempts are told apart to the microsecond: the time is kept as it was taken
+    s = scenario(COURT)
+    d = debrief(england, s.facts, decide(england, s.facts), s.learning_points)
+    at = T0.replace(microsecond=123456)
+    made = make_attempt(england, s, d, session=SESSION, trainee="Ben Sample", at=at)
+    assert made.at == at
+
+
 @pytest.mark.parametrize("bad", ["", "   ", "a\x1b[31mb", "x" * 81])
 def test_names_are_refused_when_unusable(bad: str) -> None:
     with pytest.raises(InputError):
