@@ -20,7 +20,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Callable, Sequence
-    from typing import Any
+    from typing import Any, NoReturn
 
     Handler = Callable[[argparse.Namespace], int]
 
@@ -131,6 +131,20 @@ def _conventions(parser: argparse.ArgumentParser, summary: str | None) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
 
 
+#: Set by `main` when the command line asks for `--json`: every failure, a usage error
+#: included, is then one JSON object on stderr, so that a script reads them all one way.
+_json_errors = False
+
+
+def print_json_error(error: dict[str, object]) -> None:
+    """`{"error": {...}}` on one line of stderr, with nothing in it that acts on a terminal."""
+    import json
+
+    from sharewise.domain.safe_text import safe_json
+
+    print(safe_json(json.dumps({"error": error}, ensure_ascii=False)), file=sys.stderr)
+
+
 def _safe_parser_class() -> type[argparse.ArgumentParser]:
     """argparse's parser, its messages (which quote what was typed: `invalid choice:
     '\x1b]0;...'`) shown with control and formatting characters made inert. Subcommands'
@@ -142,6 +156,13 @@ def _safe_parser_class() -> type[argparse.ArgumentParser]:
     class SafeParser(argparse.ArgumentParser):
         def _print_message(self, message: str, file: Any = None) -> None:
             super()._print_message(safe_text(message) if message else message, file)
+
+        def error(self, message: str) -> NoReturn:
+            if not _json_errors:
+                super().error(message)
+            error = {"exit_code": 2, "message": f"{self.prog}: {message}", "problems": []}
+            print_json_error(error)
+            raise SystemExit(2)
 
     return SafeParser
 
@@ -155,6 +176,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sharewise.domain.errors import SharewiseError
 
     words = list(sys.argv[1:] if argv is None else argv)
+    json_errors = "--json" in words[: words.index("--")] if "--" in words else "--json" in words
+    global _json_errors
+    _json_errors = json_errors
     parser = build_parser("" if not words else None if words[0].startswith("-") else words[0])
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
@@ -165,8 +189,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SharewiseError as exc:
         from sharewise.domain.safe_text import safe_text
 
-        # A file name or value in the message may hold escape sequences: shown inert.
-        print(f"sharewise: {safe_text(exc.render())}", file=sys.stderr)
+        if json_errors:
+            print_json_error(exc.as_dict())
+        else:
+            # A file name or value in the message may hold escape sequences: shown inert.
+            print(f"sharewise: {safe_text(exc.render())}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("sharewise: interrupted", file=sys.stderr)

@@ -46,6 +46,10 @@ class SharewiseError(Exception):
     def render(self) -> str:
         return str(self)
 
+    def as_dict(self) -> dict[str, object]:
+        """The error for a script (`--json`): the same words as the message, by part."""
+        return {"exit_code": self.exit_code, "message": self.render(), "problems": []}
+
 
 class InputError(SharewiseError):
     """Bad input from a person or another program: exit code 2, never a traceback."""
@@ -56,6 +60,22 @@ class InputError(SharewiseError):
 
     def render(self) -> str:
         return "\n".join(p.render() for p in self.problems)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "exit_code": self.exit_code,
+            "message": self.render(),
+            "problems": [
+                {
+                    "file": p.location.file,
+                    "line": p.location.line or None,
+                    "column": p.location.column or None,
+                    "message": p.message,
+                    "fix": p.fix,
+                }
+                for p in self.problems
+            ],
+        }
 
 
 class TreeError(InputError):
