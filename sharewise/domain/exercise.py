@@ -105,6 +105,11 @@ def debrief_markdown(scenario: Scenario, d: Debrief, registry: Registry | None) 
         if not a.correct:
             expected = a.expected_label or "(the scenario does not say)"
             out.append(f"   - the scenario calls for: {safe_line(expected)}")
+            if a.why:
+                out.append(f"   - why we ask: {safe_line(a.why)}")
+            if a.turns_on:
+                law = "; ".join(_title(c, registry) for c in a.turns_on)
+                out.append(f"   - the law it turns on: {law}")
     first = d.first_divergence
     out.append("")
     if first is not None:
@@ -114,7 +119,16 @@ def debrief_markdown(scenario: Scenario, d: Debrief, registry: Registry | None) 
             "",
             f"Question {number}: {safe_line(first.question)}",
             "",
+            "The scenario's answer: "
+            + safe_line(first.expected_label or "(the scenario does not say)"),
+            "",
         ]
+        if first.why:
+            out += [f"Why we ask: {safe_line(first.why)}", ""]
+        if first.turns_on:
+            out += ["The law it turns on:", ""]
+            out += [f"- {_title(c, registry)}" for c in first.turns_on]
+            out.append("")
     if d.missed:
         out += ["## Questions on the model path you never reached", ""]
         out += [f"- {safe_line(q)}" for q in d.missed]

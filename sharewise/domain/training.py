@@ -27,6 +27,11 @@ class AnswerCheck:
     given_label: str
     expected: str | None
     expected_label: str | None
+    #: Why the question is asked (the tree's "why we ask"): why the model answer matters.
+    why: str = ""
+    #: The law the model answer turns on here (citation ids): what the model outcome cites
+    #: that the trainee's answer leads away from (see `law_turned_on`).
+    turns_on: tuple[str, ...] = ()
 
     @property
     def correct(self) -> bool:
@@ -78,9 +83,11 @@ def debrief(
     """Compare the trainee's decided walk with the model path for the scenario's facts."""
     model = decide(tree, facts)
     checks: list[AnswerCheck] = []
+    groups = by_question(trainee.path)
     # One check per question: an answer that settles two facts is right only if both are.
-    for group in by_question(trainee.path):
+    for number, group in enumerate(groups):
         first = group[0]
+        went = groups[number + 1][0].node if number + 1 < len(groups) else trainee.outcome.id
         wanted = [facts.get(s.fact) for s in group]
         expected_value = (
             " + ".join(str(w) for w in wanted) if all(isinstance(w, str) for w in wanted) else None
@@ -99,6 +106,8 @@ def debrief(
                 first.label,
                 expected_value,
                 expected_label,
+                tree.question(first.node).why if first.node in tree.model.questions else "",
+                law_turned_on(tree, first.node, went, model),
             )
         )
     # By fact, not node: a tree asks the same question from several branches (as different
@@ -106,6 +115,33 @@ def debrief(
     asked = {s.fact for s in trainee.path}
     missed = list(dict.fromkeys(s.question for s in model.path if s.fact not in asked))
     return Debrief(model, trainee, checks, missed, list(learning_points))
+
+
+def law_turned_on(
+    tree: CompiledTree, node: str, went: str, model: DecisionResult
+) -> tuple[str, ...]:
+    """The law the model answer turns on at question `node`, the trainee having gone to
+    `went` from it: what the model outcome cites that no outcome still reachable from `went`
+    cites (the law that answer leads away from). When every such citation is still within
+    reach (the trainee's branch can still get there, or the answer was right), the law still
+    open at the question: what the model outcome cites that not every outcome reachable from
+    it does. Empty for a question the tree no longer has.
+    """
+    if node not in tree.model.questions:
+        return ()
+    wanted = model.outcome.law.all_ids()
+
+    def cited(nodes: list[str]) -> list[set[str]]:
+        return [set(tree.outcome(o).law.all_ids()) for o in nodes if tree.is_outcome(o)]
+
+    if went in tree.model.questions or tree.is_outcome(went):
+        reachable = set().union(*cited(tree.reachable_outcomes(went)))
+        lost = tuple(c for c in wanted if c not in reachable)
+        if lost:
+            return lost
+    below = cited(tree.reachable_outcomes(node))
+    common = set.intersection(*below) if below else set()
+    return tuple(c for c in wanted if c not in common)
 
 
 def render_debrief(d: Debrief, registry_titles: Mapping[str, str]) -> str:
@@ -138,6 +174,10 @@ def render_debrief(d: Debrief, registry_titles: Mapping[str, str]) -> str:
         lines.append(f"     you: {a.given_label}")
         if not a.correct:
             lines.append(f"     scenario: {a.expected_label or '(not set in the scenario)'}")
+            if a.why:
+                lines.append(f"     why we ask: {a.why}")
+            if a.turns_on:
+                lines.append(f"     the law it turns on: {', '.join(title(c) for c in a.turns_on)}")
     if d.missed:
         lines += ["", "Questions on the model path you did not reach:"]
         lines += [f"  - {q}" for q in d.missed]

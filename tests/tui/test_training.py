@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from sharewise import paths
+from sharewise.domain.decide import decide
 from sharewise.domain.exercise import run_debrief
 from sharewise.domain.graph import load_tree
 from sharewise.domain.scenarios import Scenario, load_scenario
@@ -78,9 +79,11 @@ async def test_a_perfect_run_from_the_home_screen(make_app: MakeApp, data_dir: P
         await pilot.press("x")
         await ready(pilot)
         assert "Exported to" in text(pilot, "#debrief-status")
+        # Esc is labelled "Other scenarios": it goes to the list, not back to the story.
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(pilot.app.screen, BriefScreen)
+        assert isinstance(pilot.app.screen, TrainingScreen)
+        assert pilot.app.screen.query_one("#training-list", OptionList).has_focus
     (exported,) = (data_dir / "exports").glob(f"debrief-{SCENARIO_ID}-*.md")
     assert stat.S_IMODE(exported.stat().st_mode) == 0o600
     assert "# Debrief: A nine-year-old" in exported.read_text()
@@ -95,6 +98,8 @@ async def test_a_wrong_turn_started_by_scenario_id(make_app: MakeApp, data_dir: 
         assert isinstance(pilot.app.screen, BriefScreen)
         await pilot.press("s")
         await pilot.pause()
+        walk = pilot.app.screen
+        assert isinstance(walk, WalkScreen)
         # The emergency key still works in an exercise, and says it is one.
         await pilot.press("f2")
         await pilot.pause()
@@ -111,6 +116,18 @@ async def test_a_wrong_turn_started_by_scenario_id(make_app: MakeApp, data_dir: 
         assert "DIFFERS" in text(pilot, "#debrief-answers")
         assert "public authority" in text(pilot, "#debrief-answers").lower()
         assert "UK GDPR" in text(pilot, "#debrief-cited-missing")
+        # Why the scenario's answer is right: the question's "why we ask" and the law that
+        # answer turns on (public task, which a public authority uses), on screen.
+        why = text(pilot, "#debrief-why")
+        assert "The scenario's answer: A public authority" in why
+        first = debrief.debrief.first_divergence
+        assert first is not None
+        sharer = walk.walk.tree.question(first.node)
+        assert sharer.why.startswith("Who you are decides the lawful basis")
+        assert f"Why we ask: {sharer.why}" in why.replace("\n", " ")
+        assert "The law it turns on: UK GDPR Art 6(1)(e) - public task" in why
+        assert "why:" in text(pilot, "#debrief-answers")
+        assert "law:" in text(pilot, "#debrief-answers")
         await pilot.press("a")  # try again: back to the first question
         await pilot.pause()
         walk = pilot.app.screen
@@ -267,3 +284,31 @@ def test_the_same_outcome_with_a_wrong_answer_is_not_well_done() -> None:
     # share less), so the outcome alone would say "well done".
     assert d.same_outcome and d.correct_count == len(d.answers) - 1
     assert verdict(d).startswith("The same outcome as the model path, but 1 answer(s) differ")
+
+
+def test_the_markdown_debrief_says_why_the_model_answer_is_right() -> None:
+    """The export and `train --plain` print what the screen shows: for an answer that
+    differs, why the question is asked and the law the scenario's answer turns on."""
+    from sharewise.domain.exercise import debrief_markdown
+    from sharewise.domain.training import render_debrief
+
+    tree = load_tree(paths.default_tree_path())
+    s = scenario()
+    wrong = {**s.facts, "sharer": "other_organisation"}
+    d = run_debrief(tree, s, decide(tree, wrong))
+    first = d.first_divergence
+    assert first is not None and first.fact == "sharer"
+    why = tree.question(first.node).why
+    # Public task is what a public authority relies on; a charity's route cannot reach it.
+    assert "ukgdpr.art6.1e" in first.turns_on
+    assert "ukgdpr.art6.1ea" not in first.turns_on  # the trainee's law, not the model's
+    md = debrief_markdown(s, d, tree.registry)
+    assert f"   - why we ask: {why}" in md
+    assert "   - the law it turns on: UK GDPR Art 6(1)(e) - public task (`ukgdpr.art6.1e`)" in md
+    assert f"Why we ask: {why}" in md.split("## Where you first went a different way")[1]
+    assert "The law it turns on:" in md
+    plain_text = render_debrief(d, {c: v.title for c, v in tree.registry.root.items()})
+    assert (
+        f"why we ask: {why}" in plain_text
+        and "the law it turns on: UK GDPR Art 6(1)(e)" in plain_text
+    )

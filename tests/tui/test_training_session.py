@@ -67,9 +67,7 @@ async def do_scenario(pilot: Pilot[Any], trainee: str, sid: str) -> None:
     assert isinstance(pilot.app.screen, DebriefScreen)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
-    await pilot.press("escape")  # back to the story
-    await pilot.pause()
-    await pilot.press("escape")  # back to the list
+    await pilot.press("escape")  # "Other scenarios": back to the list
     await ready(pilot)
 
 

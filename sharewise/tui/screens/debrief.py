@@ -23,7 +23,7 @@ from sharewise.domain.citations import Registry
 from sharewise.domain.exercise import debrief_markdown, decision_line, verdict
 from sharewise.domain.safe_text import safe_line
 from sharewise.domain.scenarios import Scenario
-from sharewise.domain.training import Debrief
+from sharewise.domain.training import AnswerCheck, Debrief
 from sharewise.domain.words import law_sections
 from sharewise.tui.context import sw_app
 from sharewise.tui.widgets.law import LawPanel
@@ -85,6 +85,7 @@ class DebriefScreen(Screen[str]):
                     Text(f"Question {number}: {safe_line(first.question)}"),
                     id="debrief-divergence",
                 )
+                yield Static(self._why_right(first), id="debrief-why")
             if d.missed:
                 yield Label(
                     "Questions on the model path you never reached", classes="section-title"
@@ -142,7 +143,32 @@ class DebriefScreen(Screen[str]):
             if not a.correct:
                 expected = a.expected_label or "(the scenario does not say)"
                 given.add_row("scenario:", Text(safe_line(expected)))
+                if a.why:
+                    given.add_row("why:", Text(safe_line(a.why), style="dim"))
+                if a.turns_on:
+                    given.add_row("law:", Text(self._names(a.turns_on), style="dim"))
             out.add_row("", "", given)
+        return out
+
+    def _names(self, ids: tuple[str, ...] | list[str]) -> str:
+        """Citation titles, in one line: the law an answer turns on."""
+        found = [self.registry.get(c) if self.registry is not None else None for c in ids]
+        return "; ".join(
+            safe_line(c.title) if c else cid for c, cid in zip(found, ids, strict=True)
+        )
+
+    def _why_right(self, a: AnswerCheck) -> Text:
+        """Why the model answer is right at the first difference: why the question is asked
+        and the law the answer turns on, for the trainer to talk through."""
+        out = Text()
+        out.append("The scenario's answer: ", style="bold")
+        out.append(safe_line(a.expected_label or "(the scenario does not say)"))
+        if a.why:
+            out.append("\nWhy we ask: ", style="bold")
+            out.append(safe_line(a.why))
+        if a.turns_on:
+            out.append("\nThe law it turns on: ", style="bold")
+            out.append(self._names(a.turns_on))
         return out
 
     def _titles(self, ids: list[str]) -> Text:

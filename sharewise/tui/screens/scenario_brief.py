@@ -70,4 +70,11 @@ class BriefScreen(Screen[None]):
             assert app.decision_tree is not None
             # No settled answers in training: the scenario says who is sharing and what the
             # organisation has in place, and the trainee answers every question from it.
-            app.push_screen(WalkScreen(Walk(app.decision_tree), training=self.scenario))
+            app.push_screen(
+                WalkScreen(Walk(app.decision_tree), training=self.scenario), self._walked
+            )
+
+    def _walked(self, how: str | None) -> None:
+        """ "Other scenarios" on the debrief (Esc) means the list, not this story again."""
+        if how == "done":
+            self.dismiss()

@@ -43,8 +43,12 @@ class QuestionColumn(Vertical):
             screen.fit_options()
 
 
-class WalkScreen(Screen[None]):
-    """Answer with 1–9 (or arrows and Enter, or a click); b goes back; ? shows or hides help."""
+class WalkScreen(Screen[str | None]):
+    """Answer with 1–9 (or arrows and Enter, or a click); b goes back; ? shows or hides help.
+
+    An exercise dismisses with "done" when the trainee leaves its debrief for the other
+    scenarios (the story screen under it closes too); otherwise with None.
+    """
 
     # Not ClassVar-annotated: Textual declares it on Screen in a way mypy reads as per-instance.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]  # noqa: RUF012
@@ -323,7 +327,7 @@ class WalkScreen(Screen[None]):
                 self.walk.jump_back(0)
                 self.show_question()
             else:
-                self.dismiss()
+                self.dismiss("done")
 
         d = run_debrief(self.walk.tree, scenario, self.walk.result())
         keep_attempt(self.app, self.walk.tree, scenario, d)
