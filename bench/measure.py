@@ -209,6 +209,18 @@ def machine() -> dict[str, str]:
     }
 
 
+def compile_package() -> None:
+    """Write the package's bytecode, as installing it does (pip compiles every module).
+
+    Without it, a machine that sets PYTHONDONTWRITEBYTECODE (these do) would compile every
+    sharewise module from source on every run while the libraries it is compared with load
+    their installed bytecode: start-up figures would measure the compiler, not sharewise.
+    """
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "sharewise"), quiet=1)
+
+
 def fresh_dir(name: str) -> Path:
     """An empty folder under bench/.work (removed first if it exists)."""
     path = WORK / name

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.figures import Figure, ratio_text
-from bench.measure import ROOT, WORK, NotAvailable, machine
+from bench.measure import ROOT, WORK, NotAvailable, compile_package, machine
 
 DOC = ROOT / "docs" / "performance.md"
 BEGIN = "<!-- bench:begin (written by `make bench`; edit outside these markers) -->"
@@ -132,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     WORK.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(WORK / "cache", ignore_errors=True)  # the run fills its own tree cache
+    compile_package()
     start, load_before = time.perf_counter(), os.getloadavg()[0]
     figures = collect(args.sections, args.quick)
     block = table(figures, time.perf_counter() - start, (load_before, os.getloadavg()[0]))

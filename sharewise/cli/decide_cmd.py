@@ -14,6 +14,7 @@ from sharewise.domain.errors import Location, Problem, SharewiseError
 from sharewise.domain.safe_text import safe_json
 
 if TYPE_CHECKING:
+    from sharewise.domain.graph import CompiledTree
     from sharewise.domain.result import DecisionResult
 
 
@@ -41,7 +42,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sharewise.cli.common import input_arg, load_tree_arg, one_stdin, print_json
+    from sharewise.cli.common import input_arg, load_tree_arg, one_stdin
 
     one_stdin(
         **{
@@ -51,17 +52,70 @@ def run(args: argparse.Namespace) -> int:
             "--record": args.record,
         }
     )
-    tree = load_tree_arg(args.tree)
     if args.batch:
+        tree = load_tree_arg(args.tree)
         if args.record:
             raise SharewiseError("--record goes with --facts, not --batch")
         return _run_batch(args.batch, tree)
+    if args.record:
+        from sharewise.domain.decide import decide_file
 
-    from sharewise.domain.decide import decide_file
+        tree = load_tree_arg(args.tree)
+        return _print(args, decide_file(input_arg(args.facts), tree))
+    return _run_facts(args)
 
-    result = decide_file(input_arg(args.facts), tree)
+
+def _run_facts(args: argparse.Namespace) -> int:
+    """`decide --facts` without `--record`: from the compiled tree when this tree was
+    decided on before (`decide_cache`: no pydantic, no networkx), otherwise the full path,
+    which then leaves the compiled tree behind for the next time."""
+    from sharewise import paths
+    from sharewise.cli.common import input_arg, is_stdio, print_json
+    from sharewise.domain import decide_cache
+    from sharewise.domain.facts_file import load_facts
+    from sharewise.domain.strict_yaml import read_source
+
+    tree_source = input_arg(args.tree) if args.tree else paths.default_tree_path()
+    raw = read_source(tree_source)
+    key = None if is_stdio(args.tree) else decide_cache.key(raw)
+    compiled = decide_cache.load(key) if key else None
+    # The tree, if taken from the cache, was proven valid; otherwise it is loaded (and its
+    # problems reported) before the facts are read, as always.
+    tree = None if compiled else _load_tree(raw, str(tree_source))
+    facts, locator = load_facts(input_arg(args.facts))
+    if compiled is not None:
+        if args.json:
+            found = compiled.json_dict(facts)
+            if found is not None:
+                print_json(found)
+                return 0
+        else:
+            text = compiled.text(facts)
+            if text is not None:
+                sys.stdout.write(text)
+                return 0
+        tree = _load_tree(raw, str(tree_source))
+    assert tree is not None
+    if key and compiled is None and decide_cache.key(raw) == key:
+        # Stored only if the vocabulary and registry read are still those the key names.
+        decide_cache.store(key, decide_cache.build(tree, render_text))
+    from sharewise.domain.decide import decide
+
+    return _print(args, decide(tree, facts, locator))
+
+
+def _load_tree(raw: bytes, name: str) -> CompiledTree:
+    from sharewise.domain.graph import load_tree_source
+
+    return load_tree_source(raw, name)
+
+
+def _print(args: argparse.Namespace, result: DecisionResult) -> int:
+    from sharewise.cli.common import print_json
+
     record_ref: dict[str, Any] | None = None
     if args.record:
+        from sharewise.cli.common import input_arg
         from sharewise.store import append_decision
 
         ref = append_decision(args.data_dir, result, input_arg(args.record))

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sharewise.domain.errors import FactsError, Location, Problem
+from sharewise.domain.errors import FactsError, Problem
+from sharewise.domain.facts_file import load_facts
 from sharewise.domain.graph import Choice, CompiledTree
 from sharewise.domain.result import DecisionResult
-from sharewise.domain.strict_yaml import Locator, Source, load_yaml_file
+from sharewise.domain.strict_yaml import Locator, Source
 from sharewise.domain.walk import Walk, build_result
 
 
@@ -135,34 +136,6 @@ def route_facts(
             raise MissingFact(node, missing)
         return [*route, *next(iter(ends.values()))]
     return route
-
-
-def load_facts(path: Source) -> tuple[dict[str, object], Locator]:
-    """Read a facts file (a YAML or JSON mapping of fact to value)."""
-    data, locator = load_yaml_file(path)
-    if not isinstance(data, dict):
-        raise FactsError(
-            Problem(
-                Location(str(path), 1, 1),
-                "a facts file must be a mapping of fact: value",
-                "write one 'fact: value' per line",
-            )
-        )
-    # A scenario file keeps its facts under `facts:`; accept it as it is.
-    if isinstance(data.get("facts"), dict) and "expect" in data:
-        inner: dict[str, object] = data["facts"]
-        return inner, _sub_locator(locator, "facts")
-    return data, locator
-
-
-def _sub_locator(locator: Locator, key: str) -> Locator:
-    marks = {}
-    for path, mark in locator.marks.items():
-        if path[:1] == (key,):
-            marks[path[1:]] = mark
-        elif path[:2] == ("#key", key):
-            marks[("#key", *path[2:])] = mark
-    return Locator(locator.file, marks)
 
 
 def decide_file(facts_path: Source, tree: CompiledTree) -> DecisionResult:

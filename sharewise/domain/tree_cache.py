@@ -24,28 +24,18 @@ from pydantic import ValidationError
 
 from sharewise import __version__
 from sharewise.domain.citations import Registry
+from sharewise.domain.decide_cache import CACHE_ENV, cache_dir
 from sharewise.domain.facts import Vocabulary
 from sharewise.domain.strict_yaml import Locator
 from sharewise.domain.tree import TreeFile
 from sharewise.private_files import make_dirs_private
 
-CACHE_ENV = "SHAREWISE_CACHE_DIR"
+__all__ = ["CACHE_ENV", "cache_dir", "cache_key", "load", "store"]
+
 _HERE = Path(__file__).resolve().parent
 # The modules whose code decides whether a tree is valid and what it parses to.
 _CODE = ("tree.py", "validate.py", "strict_yaml.py", "loader.py", "tree_cache.py")
 _code_digest: str | None = None
-
-
-def cache_dir() -> Path | None:
-    """The cache folder, or None when caching is turned off."""
-    where = os.environ.get(CACHE_ENV, "")
-    if where == "off":
-        return None
-    if where:
-        return Path(where)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("sharewise", appauthor=False)) / "trees"
 
 
 def cache_key(tree_sha256: str, vocabulary: Vocabulary, registry: Registry) -> str:
