@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.tree import Decision
@@ -25,6 +25,7 @@ from sharewise.reports import figures as F
 from sharewise.reports.audit import Section, decision_label, filters_text, period_text, sections
 from sharewise.tui.context import sw_app
 from sharewise.tui.screens.records import parse_period
+from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.words import decision_words
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class DashboardScreen(Screen[None]):
         yield Static("Checking the ledger's hash chain…", id="dashboard-chain")
         yield Static("Reading the records…", id="dashboard-status")
         yield VerticalScroll(id="dashboard-body")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         tree = sw_app(self).decision_tree

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Button, Header, Label, Static
 
 from sharewise.domain.citations import Registry
 from sharewise.domain.exercise import debrief_markdown, decision_line, verdict
@@ -26,6 +26,7 @@ from sharewise.domain.scenarios import Scenario
 from sharewise.domain.training import AnswerCheck, Debrief
 from sharewise.domain.words import law_sections
 from sharewise.tui.context import sw_app
+from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.widgets.law import LawPanel
 
 
@@ -116,7 +117,7 @@ class DebriefScreen(Screen[str]):
                     Text("\n".join(f"• {safe_line(p)}" for p in d.learning_points)),
                     id="debrief-points",
                 )
-        yield Footer()
+        yield KeysFooter()
 
     def _answers(self) -> Table:
         """One row per question; a grid keeps long questions and answers (a paired answer

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from sharewise.domain.emergency import ACT_NOW, WHAT_TO_TELL
 from sharewise.domain.errors import SharewiseError
@@ -21,6 +21,7 @@ from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.screens.record_form import REQUIRED_WORDS, explain
 from sharewise.tui.widgets.field import TextField, enter_moves_on
+from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.widgets.whose import NotMe, WhoseDetails, clear_not_me
 
 TRAINING_NOTE = (
@@ -129,7 +130,7 @@ class EmergencyScreen(Screen[None]):
                     else "Not now (Esc)",
                     id="emergency-close",
                 )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#field-case_ref Input", Input).focus()

@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Header, Markdown
+
+from sharewise.tui.widgets.footer import KeysFooter
 
 HELP = """\
 # Help
@@ -77,4 +79,4 @@ class HelpScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="help-body"):
             yield Markdown(HELP)
-        yield Footer()
+        yield KeysFooter()

@@ -11,8 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
+
+from sharewise.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from sharewise.domain.record import Entry
@@ -47,28 +49,31 @@ _MENU = (
         "records",
         "r",
         "Records",
-        "Decisions recorded on this computer; emergency records to complete.",
+        "Decisions recorded here; emergency records to complete.",
     ),
     (
         "dashboard",
         "d",
         "Dashboard",
-        "For IG leads: the figures of a period as charts, and the records behind each.",
+        "For IG leads: a period's figures in charts, with their records.",
     ),
     (
         "training",
         "t",
         "Training",
-        "Practise on worked scenarios, then a debrief with the law. Nothing is recorded.",
+        "Practise on worked scenarios, then a debrief with the law.",
     ),
     (
         "settings",
         "g",
         "Settings",
-        "Answers settled for every case (who shares, policy document, care role); forget me.",
+        "Answers settled for every case; forget my details.",
     ),
-    ("help", "h", "Help", "The keys, the screens, and the plain text mode for screen readers."),
+    ("help", "h", "Help", "Keys, screens, and the plain text mode for screen readers."),
 )
+#: Each blurb fits on one line at 80 columns (the menu's box leaves 68 characters after
+#: the indent): a wrapped blurb pushed the tree's line below the fold at 80x24.
+BLURB_WIDTH = 64
 
 
 class HomeScreen(Screen[None]):
@@ -100,7 +105,7 @@ class HomeScreen(Screen[None]):
             due = Static("", id="home-due")
             due.display = False  # until the ledger says something is due
             yield due
-        yield Footer()
+        yield KeysFooter()
 
     def on_screen_resume(self) -> None:
         """Read what is due each time the home screen shows: a record just filed, completed

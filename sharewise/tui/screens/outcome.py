@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Button, Header, Label, Static
 
 from sharewise.domain.citations import Registry
 from sharewise.domain.record import Entry
 from sharewise.domain.result import DecisionResult, by_question
 from sharewise.domain.words import law_sections, outcome_heading
+from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.widgets.law import LawPanel
 from sharewise.tui.words import SETTLED, decision_class
 
@@ -92,7 +93,7 @@ class OutcomeScreen(Screen[bool]):
                 Text(f"{t.title} · version {t.version} · law as at {t.law_as_at:%d %B %Y}"),
                 classes="hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#outcome-record", Button).focus()

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from sharewise.domain.citations import Registry
 from sharewise.domain.errors import SharewiseError
@@ -34,6 +34,7 @@ from sharewise.domain.words import outcome_heading
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.widgets.field import TextField, enter_moves_on
+from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.widgets.whose import NotMe, WhoseDetails, clear_not_me
 from sharewise.tui.widgets.yes_no import YesNo
 
@@ -219,7 +220,7 @@ class RecordFormScreen(Screen[None]):
             with Horizontal(id="form-buttons"):
                 yield Button("Save the record (ctrl+s)", id="form-save", variant="primary")
                 yield Button("Back (Esc)", id="form-cancel")
-        yield Footer()
+        yield KeysFooter()
 
     def _switch(self, group: str, key: str, label: str) -> YesNo:
         """A yes/no switch starting from the record being completed, else the walk's

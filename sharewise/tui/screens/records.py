@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Header, Input, Label, Select, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from sharewise.domain.errors import SharewiseError
@@ -27,6 +27,7 @@ from sharewise.domain.words import outcome_heading
 from sharewise.store.base import Filters
 from sharewise.tui.context import sw_app
 from sharewise.tui.record_text import record_text
+from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.words import decision_words
 
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ class RecordsScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Home"),
         Binding("f", "focus_filters", "Filter"),
         Binding("g", "reload", "Refresh"),
-        Binding("n", "revisit", "Decided otherwise now"),
+        Binding("n", "revisit", "Decided otherwise"),
     ]
 
     def __init__(self, behind: Behind | None = None) -> None:
@@ -173,7 +174,7 @@ class RecordsScreen(Screen[None]):
         table: DataTable[Text | str] = DataTable(id="records-table", cursor_type="row")
         table.add_columns(*COLUMNS)
         yield table
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         # The list first: filtering is one key away (f), and Enter should open a record.
@@ -417,7 +418,7 @@ class RecordViewScreen(Screen[None]):
                 yield Label("Reviews and corrections", classes="section-title")
                 yield Static(Text(history), id="record-view-history")
             yield Static(Text(self.text()), id="record-view-text")
-        yield Footer()
+        yield KeysFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         waiting = self.entry.kind is EntryKind.EMERGENCY and not self.completed

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Header, Label, RadioButton, RadioSet, Static
 
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.record import Entry, Verdict
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.widgets.field import TextField
+from sharewise.tui.widgets.footer import KeysFooter
 
 VERDICT_WORDS: dict[Verdict, str] = {
     Verdict.AGREE: "Agree: the decision and the record are sound",
@@ -64,7 +65,7 @@ class ReviewScreen(Screen[None]):
             with Horizontal(id="review-buttons"):
                 yield Button("Save the review (ctrl+s)", id="review-save", variant="primary")
                 yield Button("Back (Esc)", id="review-back")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#review-verdict", RadioSet).focus()

@@ -15,13 +15,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.record import EntryKind
 from sharewise.domain.safe_text import safe_line
 from sharewise.store.revisit import Revisit, RevisitList
 from sharewise.tui.context import sw_app
+from sharewise.tui.widgets.footer import KeysFooter
 
 COLUMNS = ("#", "Recorded", "Case", "Was", "Now", "What changes")
 
@@ -44,7 +45,7 @@ class RevisitScreen(Screen[None]):
         table: DataTable[str] = DataTable(id="revisit-table", cursor_type="row")
         table.add_columns(*COLUMNS)
         yield table
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#revisit-table", DataTable).focus()

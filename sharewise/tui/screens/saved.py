@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Button, Header, Label, Static
 
 from sharewise.domain.errors import SharewiseError
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
+from sharewise.tui.widgets.footer import KeysFooter
 
 
 class SavedScreen(Screen[None]):
@@ -67,7 +68,7 @@ class SavedScreen(Screen[None]):
             yield Static("", id="saved-status")
             yield Label("The record as text (for your case system)", classes="section-title")
             yield Static(Text(self.text), id="saved-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#saved-done", Button).focus()

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from sharewise.domain.safe_text import safe_line, safe_text
 from sharewise.domain.scenarios import Scenario
 from sharewise.tui.context import sw_app
+from sharewise.tui.widgets.footer import KeysFooter
 
 
 class BriefScreen(Screen[None]):
@@ -48,7 +49,7 @@ class BriefScreen(Screen[None]):
             with Horizontal(id="brief-buttons"):
                 yield Button("Start the exercise (s)", id="brief-start", variant="primary")
                 yield Button("Back (Esc)", id="brief-back")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#brief-start", Button).focus()

@@ -19,12 +19,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Header, Input, Label, Static
 
 from sharewise.domain.errors import InputError, SharewiseError
 from sharewise.domain.safe_text import safe_line
 from sharewise.domain.session import Summary, clean_name, make_attempt, summarise
 from sharewise.tui.context import sw_app
+from sharewise.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -176,7 +177,7 @@ class SessionSummaryScreen(Screen[None]):
             yield Label("Questions answered differently from the model", classes="section-title")
             yield Static("", id="summary-questions")
             yield PlotextPlot(id="summary-chart-questions")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.action_reload()

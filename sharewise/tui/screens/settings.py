@@ -19,11 +19,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Header, Label, RadioButton, RadioSet, Static
 
 from sharewise.tui.context import sw_app
 from sharewise.tui.screens.confirm import ConfirmScreen
 from sharewise.tui.themes import THEME_LABELS, THEMES
+from sharewise.tui.widgets.footer import KeysFooter
 
 #: Textual's theme name -> ours.
 THEME_NAMES = {textual: ours for ours, textual in THEMES.items()}
@@ -137,7 +138,7 @@ class SettingsScreen(Screen[None]):
                 Text("Used at once, and remembered on this computer for next time."),
                 classes="hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         if event.radio_set.id == "settings-theme" and event.pressed.id:

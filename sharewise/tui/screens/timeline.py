@@ -15,12 +15,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.safe_text import safe_line
 from sharewise.store.timeline import Moment
 from sharewise.tui.context import sw_app
+from sharewise.tui.widgets.footer import KeysFooter
 
 COLUMNS = ("#", "Recorded", "Kind", "What", "Review by")
 
@@ -43,7 +44,7 @@ class TimelineScreen(Screen[None]):
         table.add_columns(*COLUMNS)
         yield table
         yield Static("Reading the case…", id="timeline-status")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#timeline-table", DataTable).focus()

@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sharewise.domain.errors import InputError
 from sharewise.domain.safe_text import safe_line
 from sharewise.tui.context import sw_app
+from sharewise.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from sharewise.domain.exercise import Bank
@@ -54,7 +55,7 @@ class TrainingScreen(Screen[None]):
             yield Static("", id="training-session")
             yield Static("Loading the scenarios…", id="training-status")
             yield OptionList(id="training-list")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._load()

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, Static
+from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sharewise.domain.emergency import FOR_THE_RECORD
@@ -24,6 +24,7 @@ from sharewise.domain.scenarios import Scenario
 from sharewise.domain.walk import Walk
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.screens.confirm import ConfirmScreen
+from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.widgets.law import citation_text
 from sharewise.tui.widgets.path import JumpRequest, PathList
 from sharewise.tui.words import SETTLED, decision_words
@@ -142,7 +143,7 @@ class WalkScreen(Screen[str | None]):
                 yield Static("", id="walk-possible")
                 yield Label("The law that may apply", classes="col-title")
                 yield Static("", id="walk-law")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.show_question()

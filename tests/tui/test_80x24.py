@@ -1,0 +1,132 @@
+"""At 80x24 (a laptop terminal, a remote session): what matters is on screen, not below the
+fold or past the right edge. The snapshots (test_snapshots_80x24.py) show it to a person;
+these check it by position, so a change that pushes it out fails here too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.binding import Binding
+from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets._footer import FooterKey
+
+from sharewise.tui.app import SharewiseApp
+from sharewise.tui.screens.home import HomeScreen
+from sharewise.tui.screens.outcome import OutcomeScreen
+from sharewise.tui.screens.record_form import RecordFormScreen
+from sharewise.tui.screens.records import RecordsScreen
+from sharewise.tui.widgets.footer import Key, fit
+from tests.tui.conftest import ready
+from tests.tui.test_changing_risk import seed_overdue
+
+MakeApp = Callable[..., SharewiseApp]
+SMALL = (80, 24)
+
+
+def in_sight(pilot: Pilot[Any], widget: Widget) -> bool:
+    """Whether the whole widget lies on the screen, above the footer's row."""
+    r = widget.region
+    width, height = pilot.app.size
+    return r.height > 0 and r.x >= 0 and r.right <= width and r.bottom <= height - 1
+
+
+async def test_home_keeps_the_tree_line_and_what_is_due_in_sight(
+    make_app: MakeApp, data_dir: Path
+) -> None:
+    """With the Dashboard in the menu, wrapped blurbs pushed the tree's line off the bottom."""
+    seed_overdue(data_dir)
+    async with make_app().run_test(size=SMALL) as pilot:
+        await ready(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, HomeScreen)
+        status = screen.query_one("#home-status", Static)
+        assert "law as at" in str(status.render())
+        assert in_sight(pilot, status)
+        due = screen.query_one("#home-due", Static)
+        assert due.display and in_sight(pilot, due)
+        # The menu gives way (it scrolls), and the highlighted choice is still in view.
+        menu = screen.query_one("#home-menu", OptionList)
+        assert in_sight(pilot, menu) and menu.highlighted == 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert menu.highlighted == menu.option_count - 1
+        assert menu.scroll_offset.y > 0, "the last choice is scrolled into view"
+
+
+async def test_home_menu_blurbs_fit_one_line_at_80_columns(make_app: MakeApp) -> None:
+    async with make_app().run_test(size=SMALL) as pilot:
+        await ready(pilot)
+        screen = pilot.app.screen
+        status = screen.query_one("#home-status", Static)
+        assert in_sight(pilot, status)
+        menu = screen.query_one("#home-menu", OptionList)
+        assert menu.virtual_size.height == 2 * menu.option_count, "a blurb wrapped"
+
+
+def footer_keys(pilot: Pilot[Any]) -> dict[str, FooterKey]:
+    footer = pilot.app.screen.query_one(Footer)
+    return {k.key: k for k in footer.query(FooterKey) if not k.has_class("-command-palette")}
+
+
+@pytest.mark.parametrize(
+    ("keys", "screen_type"),
+    [
+        (("r",), RecordsScreen),
+        (("s", "2", "1", "1"), OutcomeScreen),
+        (("s", "2", "1", "1", "r"), RecordFormScreen),
+    ],
+)
+async def test_the_footer_keeps_quit_help_and_danger_in_sight(
+    make_app: MakeApp, keys: tuple[str, ...], screen_type: type
+) -> None:
+    """At 80 columns "^q Quit" and "f1 Help" ran off the right edge of these screens."""
+    async with make_app().run_test(size=SMALL) as pilot:
+        await ready(pilot)
+        await pilot.press(*keys)
+        await ready(pilot)
+        assert isinstance(pilot.app.screen, screen_type)
+        shown = footer_keys(pilot)
+        for essential in ("f2", "ctrl+q", "f1"):
+            assert essential in shown, f"{essential} is not in the footer"
+            assert shown[essential].region.right <= SMALL[0], f"{essential} is cut off"
+        # Nor hidden under the command palette's key, docked at the right.
+        palette = list(pilot.app.screen.query_one(Footer).query(".-command-palette"))
+        edge = palette[0].region.x if palette else SMALL[0]
+        assert all(k.region.right <= edge for k in shown.values()), "a key is covered"
+
+
+async def test_a_wide_terminal_shows_every_key_and_the_palette(make_app: MakeApp) -> None:
+    async with make_app().run_test(size=(160, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("r")
+        await ready(pilot)
+        shown = footer_keys(pilot)
+        assert {"f2", "escape", "f", "g", "n", "ctrl+q", "f1"} <= set(shown)
+        footer = pilot.app.screen.query_one(Footer)
+        assert footer.query(".-command-palette")
+
+
+def key(name: str, words: str, display: str = "") -> Key:
+    return Key(Binding(name, name, words), display or name, True, "")
+
+
+def test_fit_drops_the_screens_last_keys_first_and_keeps_the_order() -> None:
+    keys = [
+        key("f2", "Danger now"),
+        key("a", "First"),
+        key("b", "A long description"),
+        key("ctrl+q", "Quit", "^q"),
+        key("f1", "Help"),
+    ]
+    total = sum(k.width for k in keys)
+    assert fit(keys, total) == keys
+    shown = fit(keys, total - 1)
+    assert [k.binding.key for k in shown] == ["f2", "a", "ctrl+q", "f1"]
+    assert [k.binding.key for k in fit(keys, 30)] == ["f2", "ctrl+q", "f1"]
+    # Even the essential ones give way at last, Quit before Danger now.
+    assert [k.binding.key for k in fit(keys, 14)] == ["f2"]
