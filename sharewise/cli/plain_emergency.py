@@ -57,6 +57,7 @@ class PlainEmergency:
 
         with open_ledger(self.data_dir) as ledger:
             ref = ledger.record_emergency(details)
+        p.emergency_ref, p.emergency_details = ref.id, details
         p.say(f"Emergency record saved as {ref.id} (entry {ref.seq} in the ledger).")
         p.say(
             "Complete it as soon as you can: in the app (Records, then k), or with "

@@ -100,6 +100,20 @@ def earlier_offers(earlier: Any) -> dict[str, Offer]:
     }
 
 
+def emergency_offers(details: Any) -> dict[str, Offer]:
+    """What completing an emergency record starts from: the practitioner and what was
+    written in the emergency (who was told, what happened), from the emergency record."""
+    where = "from the emergency record"
+    found = {
+        "practitioner.name": details.practitioner.name,
+        "practitioner.role": details.practitioner.role,
+        "practitioner.organisation": details.practitioner.organisation,
+        "recipient.organisation": details.recipient.organisation if details.recipient else None,
+        "information": details.information,
+    }
+    return {key: Offer(str(v), remembered=False, where=where) for key, v in found.items() if v}
+
+
 def offer_prompt(key: str, offer: Offer) -> str:
     """The prompt line for a detail that has a value: the value, where it came from, and
     what Enter does. Control characters in the value are shown as inert escapes."""
@@ -124,10 +138,22 @@ class PlainRecord:
         from sharewise.profile import load_profile
 
         p = self.plain
+        completes = p.emergency_ref
         p.say()
         try:
             while True:
-                reply = p.ask("Record this decision now? (yes/no) ").lower()
+                question = (
+                    f"Complete emergency record {completes} with this decision now? (yes/no) "
+                    if completes
+                    else "Record this decision now? (yes/no) "
+                )
+                reply = p.ask(question).lower()
+                if (reply in _NO or reply in QUIT_WORDS) and completes:
+                    p.say(
+                        f"Not now: emergency record {completes} stays to be completed (in the "
+                        f"app from Records, or `sharewise records complete {completes}`)."
+                    )
+                    return 0
                 if reply in _NO or reply in QUIT_WORDS:
                     p.say("Not recorded. Record every decision, shared or not, when you can.")
                     return 0
@@ -138,6 +164,12 @@ class PlainRecord:
             self.offers = offers(p.walk.result(), self.profile)
             if p.earlier is not None:
                 self.offers.update(earlier_offers(p.earlier))
+            if completes:
+                self.offers.update(emergency_offers(p.emergency_details))
+                p.say(
+                    f"Case reference: {safe_line(p.emergency_details.case_ref)} (the emergency "
+                    "record's: a completion is filed under the same case)."
+                )
             p.say("Type each detail and press Enter. Type quit to stop without recording.")
             if self.offers:
                 p.say(
@@ -163,8 +195,14 @@ class PlainRecord:
 
         reassesses = p.earlier.id if p.earlier is not None else None
         with open_ledger(self.data_dir) as ledger:
-            ref = ledger.record_decision(p.walk.result(), details, reassesses=reassesses)
-        p.say(f"Recorded as {ref.id} (entry {ref.seq} in the ledger).")
+            if completes:
+                ref = ledger.complete(completes, details, p.walk.result())
+            else:
+                ref = ledger.record_decision(p.walk.result(), details, reassesses=reassesses)
+        if completes:
+            p.say(f"Emergency record {completes} completed by {ref.id} (entry {ref.seq}).")
+        else:
+            p.say(f"Recorded as {ref.id} (entry {ref.seq} in the ledger).")
         if p.earlier is not None:
             p.say(
                 f"It reassesses entry {p.earlier.seq}, which is no longer due for review; "
@@ -198,6 +236,10 @@ class PlainRecord:
 
         values: dict[str, str] = {}
         pending = [f[0] for f in _TEXT_FIELDS]
+        if self.plain.emergency_details is not None:
+            # Completing an emergency record: its case, said once, not asked.
+            values["case_ref"] = self.plain.emergency_details.case_ref
+            pending.remove("case_ref")
         first = True
         while True:
             for key in pending:

@@ -167,7 +167,7 @@ def run_plain(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
     session, trainee = _session_names(args)
     bank = _bank(args)
     tree = load_tree_arg(args.tree)
-    plain = PlainWalk(tree, stdin, stdout, data_dir=args.data_dir)
+    plain = PlainWalk(tree, stdin, stdout, data_dir=args.data_dir, go_on_after_emergency=False)
     if session:
         plain.say(
             f"TRAINING SESSION {safe_line(session)}: your answers are kept for your trainer, "

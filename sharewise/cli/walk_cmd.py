@@ -104,8 +104,10 @@ def run_plain(args: argparse.Namespace) -> int:
         walk.say("The settings file could not be read, so every question will be asked:")
         walk.say(unusable)
     code = walk.run()
-    if code != 0 or walk.stopped or walk.emergency_filed or getattr(args, "no_record", False):
+    if code != 0 or walk.stopped or getattr(args, "no_record", False):
         return code
+    if walk.emergency_filed and walk.emergency_ref is None:
+        return code  # typed at the last prompt and not saved: nothing more to ask
     from sharewise.cli.plain_record import PlainRecord
 
     return PlainRecord(walk, getattr(args, "data_dir", None)).run()
@@ -173,6 +175,8 @@ class PlainWalk:
         preset: dict[str, str] | None = None,
         earlier: Any = None,
         data_dir: str | None = None,
+        *,
+        go_on_after_emergency: bool = True,
     ) -> None:
         from sharewise.domain.walk import Walk
 
@@ -189,8 +193,15 @@ class PlainWalk:
 
             self._earlier_answers = earlier_answers(earlier.result)
         self.data_dir = data_dir
-        #: The session ended in an emergency record (`emergency` at a prompt).
+        #: `emergency` was typed at a prompt (whether or not its record was saved).
         self.emergency_filed = False
+        #: The emergency record saved from this walk, and its details: the questions after
+        #: it are for the record, and the walk's record completes it (as in the UI).
+        self.emergency_ref: str | None = None
+        self.emergency_details: Any = None
+        #: After an emergency record, go on with the questions (the real walk, as the UI
+        #: does); an exercise ends there instead (`train --plain`).
+        self.go_on_after_emergency = go_on_after_emergency
         #: The person typed quit: nothing more is asked.
         self.stopped = False
 
@@ -221,6 +232,31 @@ class PlainWalk:
         self.emergency_filed = True
         return PlainEmergency(self, self.data_dir).run()
 
+    @property
+    def for_the_record(self) -> bool:
+        """Whether the questions now are for the record only: someone is in danger (the
+        answer said so), or an emergency record was saved and this walk completes it."""
+        return self.walk.in_danger or self.emergency_ref is not None
+
+    def _after_emergency(self) -> bool:
+        """After `emergency` mid-walk: True when the walk goes on, its questions for the
+        record (the emergency record saved, and questions left to complete it with)."""
+        if self.emergency_ref is None or not self.go_on_after_emergency:
+            return False
+        self.say()
+        if self.walk.finished:
+            self.say(
+                f"Now the decision for the record: it completes emergency record "
+                f"{self.emergency_ref}."
+            )
+        else:
+            self.say(
+                f"The questions continue, for the record only: your answers complete emergency "
+                f"record {self.emergency_ref}. Type quit to leave them for later (complete it "
+                "in the app from Records, or with `sharewise records complete`)."
+            )
+        return True
+
     def run(self) -> int:
         m = self.tree.model
         self.say(f"{m.title} (version {m.version}, law as at {m.law_as_at.isoformat()})")
@@ -237,10 +273,15 @@ class PlainWalk:
             )
         try:
             while True:
-                while not self.walk.finished:
-                    self._question()
-                if not self._settled_at_the_end():
-                    break
+                try:
+                    while not self.walk.finished:
+                        self._question()
+                    if not self._settled_at_the_end():
+                        break
+                except Emergency:
+                    code = self.emergency()
+                    if code != 0 or not self._after_emergency():
+                        return code
         except EOFError:
             self.say()
             raise InputError(
@@ -251,11 +292,16 @@ class PlainWalk:
                 )
             ) from None
         except _Quit:
-            self.say("Stopped. Nothing was recorded.")
+            if self.emergency_ref is not None:
+                self.say(
+                    f"Stopped. Emergency record {self.emergency_ref} is saved: complete it as "
+                    "soon as you can (in the app from Records, or with "
+                    f"`sharewise records complete {self.emergency_ref} --record FILE`)."
+                )
+            else:
+                self.say("Stopped. Nothing was recorded.")
             self.stopped = True
             return 0  # a deliberate quit is not a failure
-        except Emergency:
-            return self.emergency()
         from sharewise.cli.decide_cmd import render_text
 
         self.say()
@@ -343,7 +389,7 @@ class PlainWalk:
         number = self.walk.question_number
         at_most = number + self.walk.questions_left() - 1
         where = f"Question {number} of at most {at_most}"
-        if self.walk.in_danger:
+        if self.for_the_record:
             where += ", for the record"
         self.say(f"{where}: {q.text}")
         for i, choice in enumerate(self.walk.choices(), start=1):

@@ -68,7 +68,7 @@ def test_yes_to_danger_says_act_now_at_once(
 def test_emergency_at_any_prompt_files_an_emergency_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, word: str
 ) -> None:
-    code, out = run(["2", word, *EMERGENCY], tmp_path, monkeypatch, "--tree", TREE)
+    code, out = run(["2", word, *EMERGENCY, "quit"], tmp_path, monkeypatch, "--tree", TREE)
     assert code == 0, out
     assert "ACT NOW" in out and WHAT_TO_TELL[0] in out
     with open_ledger(tmp_path, create=False) as ledger:
@@ -76,6 +76,64 @@ def test_emergency_at_any_prompt_files_an_emergency_record(
     assert entry.kind is EntryKind.EMERGENCY
     assert entry.details is not None and entry.details.case_ref == "NEW-2026-11-29"
     assert f"Emergency record saved as {entry.id}" in out
+
+
+def test_after_an_emergency_record_the_walk_goes_on_for_the_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in the UI after F2: the emergency record saved, the walk is not over; the rest of
+    the questions are for the record, and its record completes the emergency one."""
+    import datetime as dt
+
+    review = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=5)).isoformat()
+    completion = [
+        "yes",  # complete the emergency record now
+        "",  # name, role, organisation: Enter keeps the emergency record's
+        "",
+        "",
+        "Children's social care",
+        "Duty social worker",
+        "",  # their name: skipped
+        "Disclosure of being hit at home",
+        "Secure email",
+        "no",
+        "Seeking consent would put the child at greater risk.",
+        "no",
+        "Telling the family could increase the risk.",
+        "",
+        "",
+        "Referral needed today.",
+        review,
+    ]
+    lines = ["2", "emergency", *EMERGENCY, "1", "1", *completion]
+    code, out = run(lines, tmp_path, monkeypatch, "--tree", TREE)
+    assert code == 0, out
+    saved = out.index("Emergency record saved as ")
+    assert out.index("The questions continue, for the record only", saved) > saved
+    assert "Question 2 of at most 3, for the record: Does the information identify" in out
+    assert "Question 3 of at most 3, for the record: Who is sharing" in out
+    with open_ledger(tmp_path, create=False) as ledger:
+        emergency, completed = list(ledger.entries())
+    assert emergency.kind is EntryKind.EMERGENCY
+    assert completed.kind is EntryKind.COMPLETION
+    assert f"Complete emergency record {emergency.id} with this decision now?" in out
+    assert "Case reference: NEW-2026-11-29 (the emergency record's" in out
+    assert completed.result is not None and completed.result.decision.value == "share"
+    assert completed.details is not None
+    assert completed.details.case_ref == "NEW-2026-11-29"
+    assert completed.details.practitioner.name == "A. Teacher"
+    assert f"Emergency record {emergency.id} completed by {completed.id}" in out
+
+
+def test_quit_after_an_emergency_record_says_it_is_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = run(["2", "999", *EMERGENCY, "quit"], tmp_path, monkeypatch, "--tree", TREE)
+    assert code == 0, out
+    with open_ledger(tmp_path, create=False) as ledger:
+        (entry,) = list(ledger.entries())
+    assert f"Stopped. Emergency record {entry.id} is saved" in out
+    assert "Nothing was recorded" not in out
 
 
 def test_emergency_in_the_record_step_files_an_emergency_record(
