@@ -243,6 +243,19 @@ class Entry(_Model):
     review: Review | None = None
     purge: PurgeMarker | None = None
     erased: bool = False
+    #: On a shared PostgreSQL ledger: the organisation whose chain holds the entry, and the
+    #: database login that appended it (the database refuses any other). Absent on SQLite,
+    #: a single-user ledger: there the typed name is all there is.
+    org: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="The organisation whose chain holds the entry (shared ledger only).",
+    )
+    recorded_by: str | None = Field(
+        default=None,
+        exclude_if=lambda v: v is None,
+        description="The database login that appended the entry (shared ledger only).",
+    )
 
     @property
     def to_be_completed(self) -> bool:

@@ -48,12 +48,17 @@ class Head:
     """The last entry's position and hash (seq 0 and the genesis hash when empty).
 
     `clock` is the database server's time when the backend keeps the recorded time itself
-    (PostgreSQL: a client cannot backdate an entry); None means the local clock.
+    (PostgreSQL: a client cannot backdate an entry); None means the local clock. `org` and
+    `by` are the organisation whose chain this is and the login appending, as the database
+    says (PostgreSQL, which refuses an entry that names any other); None on SQLite, a
+    single-user ledger, whose entries name neither.
     """
 
     seq: int = 0
     hash: str = GENESIS
     clock: dt.datetime | None = None
+    org: str | None = None
+    by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -312,6 +312,10 @@ def sections(
         ("Id", entry.id),
         ("Recorded", entry.created.strftime("%Y-%m-%d %H:%M:%S UTC")),
     ]
+    if entry.recorded_by is not None:
+        # The database login that appended it (a shared ledger refuses any other), beside
+        # whatever name was typed in the details.
+        chain.append(("Recorded by login", f"{entry.recorded_by} (organisation {entry.org})"))
     if entry.target:
         what = "Reassesses entry" if entry.kind.value == "decision" else "Concerns entry"
         chain.append((what, entry.target))

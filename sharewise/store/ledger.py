@@ -156,8 +156,10 @@ class Prepared:
     kind: str
     #: The canonical `"data":...,"decision":...` part of the body (keys in RFC 8785 order).
     middle: bytes
-    #: The canonical `"kind":...,"personal":...` part of the body.
-    tail: bytes
+    #: The canonical `"kind":...` part of the body.
+    kind_json: bytes
+    #: The canonical `"personal":...` part of the body.
+    personal_json: bytes
     #: The canonical target (`null` or a string).
     target_json: bytes
     target: str | None
@@ -172,8 +174,12 @@ class Prepared:
         moment = created or head.clock or _now()
         eid = entry_id or new_id(int(moment.timestamp() * 1000))
         created_text = chain.utc_text(moment)
-        # RFC 8785 orders the keys: alg, created, data, decision, id, kind, personal,
-        # prev_hash, seq, target. The strings spliced here are ASCII by construction.
+        # RFC 8785 orders the keys: alg, created, data, decision, id, kind, org, personal,
+        # prev_hash, recorded_by, seq, target; `org` and `recorded_by` only where the
+        # database names them (PostgreSQL). The strings spliced are ASCII by construction,
+        # except the login and organisation, which `json_text` escapes.
+        org = b"" if head.org is None else b',"org":' + chain.json_text(head.org)
+        by = b"" if head.by is None else b',"recorded_by":' + chain.json_text(head.by)
         raw = b"".join(
             (
                 _ALG_JSON,
@@ -181,9 +187,12 @@ class Prepared:
                 self.middle,
                 b',"id":',
                 chain.json_text(eid),
-                self.tail,
+                self.kind_json,
+                org,
+                self.personal_json,
                 b',"prev_hash":',
                 chain.json_text(head.hash),
+                by,
                 b',"seq":',
                 str(seq).encode("ascii"),
                 b',"target":',
@@ -227,11 +236,11 @@ def prepare_entry(
             chain.normalise(case_ref) if isinstance(case_ref, str) else None,
         )
     middle = b',"data":' + chain.canonical(data) + b',"decision":' + chain.canonical(decision)
-    tail = b',"kind":' + chain.canonical(kind.value) + b',"personal":' + chain.canonical(commitment)
     return Prepared(
         kind.value,
         middle,
-        tail,
+        b',"kind":' + chain.canonical(kind.value),
+        b',"personal":' + chain.canonical(commitment),
         chain.canonical(target),
         target,
         decision,
@@ -662,6 +671,8 @@ def to_entry(row: Row, personal: PersonalRow | None) -> Entry:
             "review": merge_personal(data["review"], texts) if "review" in data else None,
             "purge": data.get("purge"),
             "erased": erased,
+            "org": body.get("org"),
+            "recorded_by": body.get("recorded_by"),
         }
         # The context relaxes "required" for what a purge erased or an emergency left out.
         context = {
