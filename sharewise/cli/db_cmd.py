@@ -1,41 +1,100 @@
-"""`sharewise db init|grants`: setting up an organisation's shared ledger on PostgreSQL."""
+"""`sharewise db ...`: setting up a shared PostgreSQL ledger for one or more organisations.
+
+Run as the ledger's owner (the role that owns its tables; `init` also creates the four
+group roles, which needs CREATEROLE or a superuser). Every command here is idempotent
+where it can be: running `init` again changes nothing on a ledger already up to date.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sharewise.domain.errors import InputError, Location, Problem
+
+if TYPE_CHECKING:
+    from sharewise.store.postgres import PostgresBackend
 
 
 def register(sub: Any) -> None:
     db = sub.add_parser("db", help="set up a shared PostgreSQL ledger (for whoever deploys)")
     dsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
 
-    init = dsub.add_parser("init", help="create the ledger's tables (run once, as their owner)")
+    init = dsub.add_parser(
+        "init",
+        help="create the ledger's tables and roles, or bring an older ledger up to date "
+        "(run as the owner)",
+    )
     init.add_argument(
-        "--json", action="store_true", help="print the ledger's place and its number of entries"
+        "--org",
+        metavar="NAME",
+        help="the first organisation's name (a new ledger), or the organisation an older "
+        "ledger's entries belong to (an upgrade); default: default",
+    )
+    init.add_argument(
+        "--json", action="store_true", help="print the ledger's place and its organisations"
     )
     init.set_defaults(handler=run_init)
 
     grants = dsub.add_parser(
-        "grants", help="print the SQL granting the application's role what it needs and no more"
+        "grants", help="print the SQL giving each role what it needs and no more (for a DBA)"
     )
-    grants.add_argument("role", help="the PostgreSQL role the application connects as")
     grants.add_argument(
-        "--purge",
-        action="store_true",
-        help="also allow erasing personal details (for the role that purges)",
+        "role",
+        nargs="?",
+        metavar="ROLE",
+        help="practitioner, reviewer, purger or auditor (default: all four)",
     )
     grants.set_defaults(handler=run_grants)
 
+    org = dsub.add_parser("org", help="the organisations sharing the ledger")
+    osub = org.add_subparsers(dest="org_command", metavar="ACTION", required=True)
+    add = osub.add_parser("add", help="add an organisation (a chain of its own)")
+    add.add_argument("name", metavar="NAME")
+    add.set_defaults(handler=run_org_add)
+    olist = osub.add_parser("list", help="the organisations and their number of entries")
+    olist.add_argument("--json", action="store_true")
+    olist.set_defaults(handler=run_org_list)
 
-def run_init(args: argparse.Namespace) -> int:
-    from sharewise.store import DATABASE_URL_ENV, open_ledger
+    member = dsub.add_parser("member", help="who works for (or may read) which organisation")
+    msub = member.add_subparsers(dest="member_command", metavar="ACTION", required=True)
+    madd = msub.add_parser(
+        "add", help="give a database login its organisation and role (creates the login)"
+    )
+    madd.add_argument("login", metavar="LOGIN")
+    madd.add_argument("--org", required=True, metavar="NAME")
+    madd.add_argument(
+        "--role",
+        action="append",
+        default=[],
+        choices=["practitioner", "reviewer", "purger", "auditor"],
+        help="what the login does in its organisation (repeat for several)",
+    )
+    madd.add_argument(
+        "--reads",
+        action="store_true",
+        help="read this organisation's register only (a partnership's IG lead or auditor, "
+        "whose own organisation is given with --role)",
+    )
+    madd.add_argument(
+        "--gateway",
+        metavar="ROLE",
+        help="let this gateway login act for the person (SET ROLE LOGIN), as "
+        "`sharewise serve` behind a proxy does",
+    )
+    madd.set_defaults(handler=run_member_add)
+    mlist = msub.add_parser("list", help="every login, its organisations and roles")
+    mlist.add_argument("--json", action="store_true")
+    mlist.set_defaults(handler=run_member_list)
 
-    if not os.environ.get(DATABASE_URL_ENV):
+
+def _url() -> str:
+    from sharewise.store import DATABASE_URL_ENV
+
+    url = os.environ.get(DATABASE_URL_ENV)
+    if not url:
         raise InputError(
             Problem(
                 Location(DATABASE_URL_ENV),
@@ -43,22 +102,165 @@ def run_init(args: argparse.Namespace) -> int:
                 "set it to the server's postgresql:// address",
             )
         )
-    with open_ledger(None, create=True) as ledger:
-        count = ledger.backend.count()
+    return url
+
+
+def _admin(url: str, **options: Any) -> PostgresBackend:
+    from sharewise.store.postgres import PostgresBackend
+
+    return PostgresBackend(url, admin=True, **options)
+
+
+def _org_name(name: str, where: str) -> str:
+    from sharewise.store.migrations_pg import ORG_NAME
+    from sharewise.store.postgres import ORG_RULE
+
+    if not ORG_NAME.match(name):
+        raise InputError(Problem(Location(where), ORG_RULE, "choose a name like `council`"))
+    return name
+
+
+def _login_name(name: str, where: str) -> str:
+    from sharewise.store.migrations_pg import IDENT
+
+    if not IDENT.match(name):
+        raise InputError(
+            Problem(
+                Location(where),
+                "a login is 1 to 63 lower-case letters, digits and '_', not starting with a digit",
+                "choose a name like `alice_smith`",
+            )
+        )
+    return name
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from sharewise.store.migrations_pg import DEFAULT_ORG
+    from sharewise.store.postgres import SCHEMA_VERSION, org_counts, set_up_roles
+    from sharewise.store.verify import verify
+
+    url = _url()
+    org = _org_name(args.org, "--org") if args.org else DEFAULT_ORG
+    upgraded: int | None = None
+    with _admin(url, upgrade=False, upgrade_org=org) as old:
+        if old.version < SCHEMA_VERSION:
+            before = verify(old)
+            if not before.intact:
+                for b in before.breaks:
+                    print(b.render())
+                print(
+                    f"ledger {old.location}: schema {old.version}, {len(before.breaks)} "
+                    "problem(s) found, so it was not upgraded; restore it from a backup"
+                )
+                return 1
+            upgraded = old.version
+    with _admin(url, create=True, upgrade_org=org) as backend:
+        set_up_roles(backend.connection)
+        after = None
+        if upgraded is not None:
+            with _admin(url, org=org) as again:
+                after = verify(again)
+        counts = org_counts(backend.connection)
+        location = backend.location
+    if after is not None and not after.intact:
+        for b in after.breaks:
+            print(b.render())
+        print(f"ledger {location}: upgraded, but {len(after.breaks)} problem(s) found")
+        return 1
     if args.json:
         from sharewise.cli.common import print_json
 
-        print_json({"ledger": ledger.backend.location, "entries": count})
+        print_json(
+            {
+                "ledger": location,
+                "schema": SCHEMA_VERSION,
+                "upgraded_from": upgraded,
+                "entries": sum(counts.values()),
+                "organisations": counts,
+            }
+        )
         return 0
-    print(f"ledger ready on {ledger.backend.location}: {count} entries")
+    if upgraded is not None:
+        print(
+            f"upgraded the ledger on {location} from schema {upgraded} to {SCHEMA_VERSION}: "
+            f"its {counts.get(org, 0)} entries are organisation {org}'s chain, verified "
+            "intact before and after"
+        )
+    if args.org and org not in counts:
+        print(f"note: this ledger has no organisation {org}; add it with `sharewise db org add`")
+    listed = ", ".join(f"{name} ({n} entries)" for name, n in counts.items())
+    print(f"ledger ready on {location}: {sum(counts.values())} entries; organisations: {listed}")
     return 0
 
 
 def run_grants(args: argparse.Namespace) -> int:
-    from sharewise.store.postgres import grants_sql
+    from sharewise.store.migrations_pg import grants_sql
 
     try:
-        sys.stdout.write(grants_sql(args.role, purge=args.purge))
+        sys.stdout.write(grants_sql(args.role))
     except ValueError as exc:
-        raise InputError(Problem(Location("ROLE"), str(exc), "use a plain role name")) from None
+        raise InputError(Problem(Location("ROLE"), str(exc), "name one of them")) from None
+    return 0
+
+
+def run_org_add(args: argparse.Namespace) -> int:
+    from sharewise.store.postgres import add_org
+
+    name = _org_name(args.name, "NAME")
+    with _admin(_url(), create=False) as backend:
+        made = add_org(backend.connection, name)
+    print(f"organisation {name} {'added, with a chain of its own' if made else 'already exists'}")
+    return 0
+
+
+def run_org_list(args: argparse.Namespace) -> int:
+    from sharewise.store.postgres import org_counts
+
+    with _admin(_url(), create=False) as backend:
+        counts = org_counts(backend.connection)
+    if args.json:
+        from sharewise.cli.common import print_json
+
+        print_json([{"org": name, "entries": n} for name, n in counts.items()])
+        return 0
+    for name, n in counts.items():
+        print(f"{name}\t{n} entries")
+    return 0
+
+
+def run_member_add(args: argparse.Namespace) -> int:
+    from sharewise.store.postgres import add_member
+
+    login = _login_name(args.login, "LOGIN")
+    org = _org_name(args.org, "--org")
+    gateway = _login_name(args.gateway, "--gateway") if args.gateway else None
+    if bool(args.role) == args.reads:
+        raise InputError(
+            Problem(
+                Location("sharewise db member add"),
+                "give the login's role in its organisation (--role) or make it a reader of "
+                "another organisation (--reads), one or the other",
+                "for example `--org council --role practitioner`",
+            )
+        )
+    with _admin(_url(), create=False) as backend:
+        said = add_member(backend.connection, login, org, args.role, gateway=gateway)
+    for line in said:
+        print(line)
+    return 0
+
+
+def run_member_list(args: argparse.Namespace) -> int:
+    from sharewise.store.postgres import members
+
+    with _admin(_url(), create=False) as backend:
+        found = members(backend.connection)
+    if args.json:
+        from sharewise.cli.common import print_json
+
+        print_json(found)
+        return 0
+    for m in found:
+        reads = f"; reads {', '.join(m['reads'])}" if m["reads"] else ""
+        print(f"{m['login']}\t{m['org'] or '-'}\t{', '.join(m['roles']) or '-'}{reads}")
     return 0

@@ -58,8 +58,9 @@ from sharewise.store.base import (
     seq_of,
     split_links,
 )
+from sharewise.store.migrations_pg import DEFAULT_ORG
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: How far an entry's recorded time may lag the server's clock when it is inserted: the time
 #: is read from the server after the head is locked, and the entry built and sent at once.
 CLOCK_SLACK_SECONDS = 30
@@ -257,38 +258,41 @@ def _v3_text(conn: psycopg.Connection[Any]) -> str:
     )
 
 
-def grants_sql(role: str, *, purge: bool = False) -> str:
-    """The privileges the application's role needs, and no more, for a DBA to run.
-
-    The schema is created once by its owner; day to day the application appends and reads.
-    Entries, personal details and metadata get INSERT and SELECT only, so even without the
-    triggers the application's role could not rewrite the past. `head` is SELECT only: it is
-    locked through `sharewise_lock_head()` and moved on by the insert trigger, both running
-    as the owner, so the application cannot move it itself. Erasing personal details at
-    the end of retention needs UPDATE on `personal`: give it
-    (`purge=True`) only to the role that runs `records purge`.
-    """
-    if not _IDENT.match(role):
-        raise ValueError("a role name is letters, digits and underscores")
-    lines = [
-        f"GRANT USAGE ON SCHEMA public TO {role};",
-        f"GRANT SELECT, INSERT ON entries, personal, meta, trees TO {role};",
-        f"GRANT SELECT ON head TO {role};",
-        f"GRANT EXECUTE ON FUNCTION sharewise_lock_head() TO {role};",
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON entries, personal, meta, trees, head FROM {role};",
-    ]
-    if purge:
-        lines.append(f"GRANT UPDATE (salt, data, case_ref, erased_by) ON personal TO {role};")
-    return "\n".join(lines) + "\n"
+def _upgrade_v4(conn: psycopg.Connection[Any], org: str) -> None:
+    """One chain per organisation, row-level security and roles (`migrations_pg`): every
+    entry so far goes to the organisation `org`, whose chain it already is."""
+    conn.execute(_v4_text(conn, org).encode())
 
 
-_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+def _v4_text(conn: psycopg.Connection[Any], org: str) -> str:
+    from psycopg import sql
 
-#: version -> the step that brings a ledger at version-1 up to version (as for SQLite).
-MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any]], None]] = {
-    1: _create_v1,
-    2: _create_v2,
-    3: _upgrade_v3,
+    from sharewise.store.migrations_pg import ORG_NAME, v4_text
+
+    if not ORG_NAME.match(org):
+        raise StoreError(ORG_RULE)
+    schema = conn.execute("SELECT current_schema()").fetchone()
+    if schema is None or schema[0] is None:
+        raise StoreError("the ledger's database has no schema to create the ledger in")
+    return v4_text(
+        sql.Identifier(schema[0]).as_string(conn),
+        sql.Literal(org).as_string(conn),
+        slack=CLOCK_SLACK_SECONDS,
+    )
+
+
+ORG_RULE = (
+    "an organisation's name is 1 to 40 lower-case letters, digits, '-' or '_', starting "
+    "with a letter (for example `council` or `st-marys-school`)"
+)
+
+#: version -> the step that brings a ledger at version-1 up to version (as for SQLite); the
+#: second argument names the organisation an older ledger's entries belong to (schema 4).
+MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any], str], None]] = {
+    1: lambda conn, org: _create_v1(conn),
+    2: lambda conn, org: _create_v2(conn),
+    3: lambda conn, org: _upgrade_v3(conn),
+    4: _upgrade_v4,
 }
 
 #: version -> that version's DDL as run (what `verify` derives the expected schema from).
@@ -297,7 +301,159 @@ DDL: dict[int, Callable[[psycopg.Connection[Any]], str]] = {
     1: lambda conn: _SCHEMA_V1,
     2: lambda conn: _SCHEMA_V2,
     3: _v3_text,
+    4: lambda conn: _v4_text(conn, "default"),
 }
+
+
+def set_up_roles(conn: psycopg.Connection[Any]) -> None:
+    """The four group roles (once per server), the training table, and each role's grants
+    (`migrations_pg.grants_sql`) on this ledger: what `sharewise db init` does as the owner."""
+    from psycopg import sql
+
+    from sharewise.store import training_pg
+    from sharewise.store.migrations_pg import grants_sql, roles_sql
+
+    schema = conn.execute("SELECT current_schema()").fetchone()
+    name = sql.Identifier(schema[0] if schema else "public").as_string(conn)
+    try:
+        with conn.transaction():
+            conn.execute(roles_sql().encode())
+            conn.execute(training_pg.CREATE.encode())
+            conn.execute(grants_sql(schema=name).encode())
+    except pgerr.InsufficientPrivilege:
+        raise StoreError(
+            "the ledger's owner may not create roles: run `sharewise db init` once as a "
+            "superuser (or give the owner CREATEROLE), or have a DBA run what "
+            "`sharewise db grants` prints after creating the roles it names"
+        ) from None
+
+
+def org_counts(conn: psycopg.Connection[Any]) -> dict[str, int]:
+    """Every organisation (as the owner sees them: all) and its number of entries."""
+    names = [str(r[0]) for r in conn.execute("SELECT name FROM orgs ORDER BY name").fetchall()]
+    was = conn.execute("SELECT current_setting('sharewise.org', true)").fetchone()
+    counts: dict[str, int] = {}
+    try:
+        for name in names:
+            conn.execute("SELECT set_config('sharewise.org', %s, false)", (name,))
+            found = conn.execute("SELECT COUNT(*) FROM entries WHERE org = %s", (name,))
+            counts[name] = int(found.fetchone()[0])  # type: ignore[index]
+    finally:
+        conn.execute("SELECT set_config('sharewise.org', %s, false)", (was[0] if was else "",))
+    return counts
+
+
+def add_org(conn: psycopg.Connection[Any], name: str) -> bool:
+    """Add an organisation with an empty chain of its own; False if it was there already."""
+    try:
+        found = conn.execute(
+            "INSERT INTO orgs (name, ledger_id, created) VALUES (%s, %s, %s)"
+            " ON CONFLICT (name) DO NOTHING",
+            (name, str(uuid.uuid4()), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+        )
+    except psycopg.Error as exc:
+        raise _translate(exc, "the ledger", "add an organisation to") from None
+    return found.rowcount == 1
+
+
+def add_member(
+    conn: psycopg.Connection[Any],
+    login: str,
+    org: str,
+    roles: list[str],
+    *,
+    gateway: str | None = None,
+) -> list[str]:
+    """Make `login` (created if need be) work in `org` with `roles` (its home organisation:
+    the one it writes to), or with no roles read `org` only. What was done, in lines."""
+    from psycopg import sql
+
+    from sharewise.store.migrations_pg import ROLES
+
+    said: list[str] = []
+    ident = sql.Identifier(login)
+    try:
+        with conn.transaction():
+            if conn.execute("SELECT 1 FROM orgs WHERE name = %s", (org,)).fetchone() is None:
+                raise StoreError(
+                    f"there is no organisation {org} in the ledger; add it with "
+                    f"`sharewise db org add {org}`"
+                )
+            if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,)).fetchone():
+                pass
+            else:
+                conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(ident))
+                said.append(
+                    f"created the database login {login} (it has no password: set one, or "
+                    "let a gateway act for it)"
+                )
+            home = conn.execute(
+                "SELECT org FROM staff WHERE login = %s AND home", (login,)
+            ).fetchone()
+            if roles:
+                if home is not None and home[0] != org:
+                    raise StoreError(
+                        f"{login} already works for {home[0]}, and a login writes for one "
+                        f"organisation only: make it a reader of {org} (--reads), or use "
+                        "another login"
+                    )
+                conn.execute(
+                    "INSERT INTO staff (login, org, home) VALUES (%s, %s, true)"
+                    " ON CONFLICT (login, org) DO UPDATE SET home = true",
+                    (login, org),
+                )
+                for role in roles:
+                    conn.execute(
+                        sql.SQL("GRANT {} TO {}").format(sql.Identifier(ROLES[role]), ident)
+                    )
+                said.append(f"{login} works for {org} as {', '.join(roles)}")
+            elif home is not None and home[0] == org:
+                said.append(f"{login} already works for {org}")
+            else:
+                conn.execute(
+                    "INSERT INTO staff (login, org, home) VALUES (%s, %s, false)"
+                    " ON CONFLICT (login, org) DO NOTHING",
+                    (login, org),
+                )
+                said.append(f"{login} may read {org}'s register (and never write to it)")
+            if gateway is not None:
+                gw = sql.Identifier(gateway)
+                if not conn.execute(
+                    "SELECT 1 FROM pg_roles WHERE rolname = %s", (gateway,)
+                ).fetchone():
+                    # NOINHERIT: the gateway holds no privilege of its own, only SET ROLE.
+                    conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT").format(gw))
+                    said.append(f"created the gateway login {gateway} (NOINHERIT)")
+                conn.execute(sql.SQL("GRANT {} TO {}").format(ident, gw))
+                said.append(f"{gateway} may act for {login} (SET ROLE {login})")
+    except psycopg.Error as exc:
+        raise _translate(exc, "the ledger", "add a member to") from None
+    return said
+
+
+def members(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
+    """Every login in `staff`: its organisation, its sharewise roles, what else it reads."""
+    from sharewise.store.migrations_pg import ROLES
+
+    names = {v: k for k, v in ROLES.items()}
+    out: dict[str, dict[str, Any]] = {}
+    for login, org, home in conn.execute(
+        "SELECT login, org, home FROM staff ORDER BY login, org"
+    ).fetchall():
+        m = out.setdefault(login, {"login": login, "org": None, "roles": [], "reads": []})
+        if home:
+            m["org"] = org
+        else:
+            m["reads"].append(org)
+    for login, m in out.items():
+        granted = conn.execute(
+            "SELECT r.rolname FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid"
+            " JOIN pg_roles u ON u.oid = a.member WHERE u.rolname = %s ORDER BY r.rolname",
+            (login,),
+        ).fetchall()
+        m["roles"] = [names[g[0]] for g in granted if g[0] in names]
+    return list(out.values())
+
 
 _COLUMNS = (
     "e.seq, e.id, e.kind, e.created, e.decision, e.target, e.body, e.hash,"
@@ -321,11 +477,24 @@ class PostgresBackend(Backend):
         first_wait: float = 0.5,
         on_wait: Callable[[], None] | None = None,
         readonly: bool = False,
+        org: str | None = None,
+        upgrade: bool = True,
+        upgrade_org: str = DEFAULT_ORG,
+        admin: bool = False,
     ) -> None:
+        """`org` picks which organisation's chain this connection reads (one the login may
+        read; default its own, or for the owner the ledger's first). `upgrade=False` opens a
+        ledger of an older schema as it is, to verify it before it is upgraded; an upgrade
+        puts the entries so far in the organisation `upgrade_org`. `admin` is for `sharewise
+        db`, whose owner's connection sets up organisations and reads no chain."""
         self.location = _describe(url)
         self.lock_timeout = lock_timeout
         self.first_wait = min(first_wait, lock_timeout)
         self.on_wait = on_wait
+        #: The organisation whose chain this connection reads, and the one it writes to.
+        self.org: str | None = None
+        self.home: str | None = None
+        self.version = SCHEMA_VERSION
         try:
             self._conn: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
@@ -338,12 +507,14 @@ class PostgresBackend(Backend):
         try:
             if readonly:
                 self._conn.execute("SET default_transaction_read_only = on")
-            self._prepare(create and not readonly)
+            self._prepare(create and not readonly, upgrade and not readonly, upgrade_org)
+            if self.version >= 4:
+                self._choose_org(org, admin)
         except BaseException:
             self._conn.close()
             raise
 
-    def _prepare(self, create: bool) -> None:
+    def _prepare(self, create: bool, upgrade: bool, upgrade_org: str) -> None:
         try:
             with self._conn.transaction():
                 self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_CREATE_LOCK,))
@@ -351,18 +522,22 @@ class PostgresBackend(Backend):
                 if exists is None or exists[0] is None:
                     if not create:
                         raise LedgerMissing(f"there is no ledger in {self.location} yet")
-                    for version in range(1, SCHEMA_VERSION + 1):
-                        MIGRATIONS[version](self._conn)
+                    MIGRATIONS[1](self._conn, upgrade_org)
                     self._conn.execute(
                         "INSERT INTO meta (key, value) VALUES ('ledger_id', %s),"
                         " ('schema_version', %s)",
                         (str(uuid.uuid4()), str(SCHEMA_VERSION)),
                     )
+                    for version in range(2, SCHEMA_VERSION + 1):
+                        MIGRATIONS[version](self._conn, upgrade_org)
                 meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
                 version = _version(meta)
                 if 0 < version < SCHEMA_VERSION and "ledger_id" in meta:
-                    self._migrate(version)
-                    version = SCHEMA_VERSION
+                    if upgrade:
+                        self._migrate(version, upgrade_org)
+                        version = SCHEMA_VERSION
+                    else:
+                        self.version = version
         except psycopg.Error as exc:
             raise _translate(exc, self.location, "open") from None
         if version > SCHEMA_VERSION:
@@ -370,21 +545,61 @@ class PostgresBackend(Backend):
                 f"the ledger in {self.location} says it was written by a newer sharewise "
                 f"(schema {version}); upgrade sharewise to read and verify it"
             )
-        if version < SCHEMA_VERSION or "ledger_id" not in meta:
+        if version < self.version or "ledger_id" not in meta:
             raise LedgerUnrecognised(
                 f"{self.location} does not hold a complete sharewise ledger (its metadata "
                 "rows are missing)"
             )
         self.ledger_id = meta["ledger_id"]
 
-    def _migrate(self, version: int) -> None:
+    def _choose_org(self, org: str | None, admin: bool) -> None:
+        """Point this connection at one organisation's chain (the row policies show it no
+        other), and learn the chain's id and the organisation this login writes to."""
+        conn = self._conn
+        try:
+            if org:
+                conn.execute("SELECT set_config('sharewise.org', %s, false)", (org,))
+            found = conn.execute(
+                "SELECT o.name, o.ledger_id, sharewise_home_org(),"
+                " (SELECT r.rolsuper OR r.rolbypassrls FROM pg_roles r"
+                "  WHERE r.rolname = current_user),"
+                " (SELECT COUNT(*) FROM orgs)"
+                " FROM (SELECT sharewise_current_org() AS name) c"
+                " LEFT JOIN orgs o ON o.name = c.name"
+            ).fetchone()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "open") from None
+        name, ledger_id, home, bypass, orgs = found or (None, None, None, False, 0)
+        if bypass and orgs > 1 and not admin:
+            raise StoreError(
+                f"the ledger in {self.location} holds several organisations, and this login "
+                "is a superuser (or may bypass row-level security), so it would read every "
+                "organisation's chain as one; connect as a member's login (docs/deploy.md)"
+            )
+        if name is None or ledger_id is None:
+            if admin:
+                return
+            if org:
+                raise StoreError(
+                    f"this login may not read an organisation called {org!r} in the ledger "
+                    f"in {self.location} (or there is none); `sharewise db org list`, run "
+                    "by the ledger's owner, names them"
+                )
+            raise StoreError(
+                f"this login belongs to no organisation in the ledger in {self.location}; "
+                "ask its administrator to add it (`sharewise db member add LOGIN --org NAME "
+                "--role ROLE`, docs/deploy.md)"
+            )
+        self.org, self.home, self.ledger_id = str(name), home, str(ledger_id)
+
+    def _migrate(self, version: int, org: str) -> None:
         """Bring a ledger written by an older sharewise up to date (inside `_prepare`'s
         transaction and lock). `meta` is fixed, so each step is noted by a row of its own,
         `schema_version_N`; it needs the schema's owner (the application role cannot create
         tables), which the error for a missing privilege says."""
         for step in range(version + 1, SCHEMA_VERSION + 1):
             try:
-                MIGRATIONS[step](self._conn)
+                MIGRATIONS[step](self._conn, org)
             except pgerr.InsufficientPrivilege:
                 raise StoreError(
                     f"the ledger in {self.location} was made by an earlier sharewise and "
@@ -403,7 +618,13 @@ class PostgresBackend(Backend):
         carries the server's clock, read once the lock is held, for the entry's time."""
         conn = self._conn
         conn.execute(f"SET LOCAL lock_timeout = {int(self.first_wait * 1000)}")
-        lock = "SELECT seq, hash, now FROM sharewise_lock_head()"
+        if self.org != self.home:
+            raise StoreError(
+                f"this connection reads the register of {self.org}, and entries are written "
+                f"only in the login's own organisation's ({self.home or 'none'}); unset "
+                "SHAREWISE_ORG to write"
+            )
+        lock = "SELECT seq, hash, now, org, login FROM sharewise_lock_head()"
         try:
             with conn.transaction():  # a savepoint: a timeout here leaves the outer intact
                 found = conn.execute(lock).fetchone()
@@ -422,7 +643,9 @@ class PostgresBackend(Backend):
                 ) from None
         if found is None:
             raise LedgerCorrupt(f"the ledger in {self.location} has lost its head row")
-        return Head(int(found[0]), str(found[1]), chain.parse_utc(str(found[2])))
+        return Head(
+            int(found[0]), str(found[1]), chain.parse_utc(str(found[2])), found[3], found[4]
+        )
 
     def _insert(self, entry: NewEntry) -> None:
         row = entry.row
@@ -627,7 +850,7 @@ class PostgresBackend(Backend):
     def database_problems(self) -> list[str]:
         """The head row against the last entry, then the schema against this version's DDL
         (`schema_differences`)."""
-        ddl = "\n".join(script(self._conn) for script in DDL.values())
+        ddl = "\n".join(script(self._conn) for v, script in DDL.items() if v <= self.version)
         return self._head_problems() + schema_differences(
             self._actual_schema(), expected_schema(ddl)
         )
@@ -692,6 +915,9 @@ class PostgresBackend(Backend):
 
     def close(self) -> None:
         self._conn.close()
+
+    def __enter__(self) -> PostgresBackend:
+        return self
 
     @property
     def connection(self) -> psycopg.Connection[Any]:

@@ -21,7 +21,7 @@ from sharewise.store.training import Merged, Read, read_attempts
 #: creates there, and training is not the ledger.
 SCHEMA = "sharewise_training"
 TABLE = f"{SCHEMA}.attempts"
-_CREATE = f"""
+CREATE = f"""
 CREATE SCHEMA IF NOT EXISTS {SCHEMA};
 CREATE TABLE IF NOT EXISTS {TABLE} (
   id text PRIMARY KEY,
@@ -49,7 +49,7 @@ class PostgresSessions:
         try:
             exists = conn.execute("SELECT to_regclass(%s)", (TABLE,)).fetchone()
             if exists is None or exists[0] is None:
-                conn.execute(_CREATE)
+                conn.execute(CREATE)
         except psycopg.Error as exc:
             conn.close()
             raise StoreError(

@@ -58,11 +58,15 @@ def test_unreachable_server_is_a_clear_error(
 
 
 def _as_role(pg: PostgresHarness, role: str, *, purge: bool = False) -> str:
-    from sharewise.store.postgres import grants_sql
+    """A login working for the ledger's one organisation, as `db init` and `db member add`
+    make it: a practitioner and reviewer (and the purger if asked)."""
+    from sharewise.store.postgres import add_member, set_up_roles
 
-    pg.sql(f"CREATE ROLE {role} LOGIN")
-    for statement in grants_sql(role, purge=purge).strip().splitlines():
-        pg.sql(statement)
+    with pg.open() as ledger:  # the owner
+        conn = ledger.backend.connection  # type: ignore[attr-defined]
+        set_up_roles(conn)
+        roles = ["practitioner", "reviewer", *(["purger"] if purge else [])]
+        add_member(conn, role, "default", roles)
     return pg.url.replace("user=sw_admin", f"user={role}")
 
 
@@ -93,12 +97,16 @@ def test_the_application_role_appends_and_reads_but_cannot_rewrite(pg: PostgresH
 
 
 def test_role_names_are_checked() -> None:
-    from sharewise.store.postgres import grants_sql
+    from sharewise.store.migrations_pg import grants_sql
 
     with pytest.raises(ValueError):
         grants_sql("app; DROP TABLE entries")
-    assert "UPDATE (salt, data, case_ref, erased_by) ON personal" in grants_sql("r", purge=True)
-    assert "UPDATE" not in grants_sql("r").split("REVOKE")[0]  # not even on head
+    assert "UPDATE (salt, data, case_ref, erased_by) ON personal" in grants_sql("purger")
+    # Only `head`'s hash, for the row lock an append takes (its trigger refuses any update).
+    for role in ("practitioner", "reviewer"):
+        updates = [line for line in grants_sql(role).splitlines() if "UPDATE" in line]
+        assert updates == [f"GRANT UPDATE (hash) ON head TO sharewise_{role};"]
+    assert "INSERT" not in grants_sql("auditor") and "UPDATE" not in grants_sql("auditor")
 
 
 def test_db_init_and_grants_commands(
@@ -106,29 +114,33 @@ def test_db_init_and_grants_commands(
 ) -> None:
     monkeypatch.setenv("SHAREWISE_DATABASE_URL", pg.url)
     assert main(["db", "init"]) == 0
-    assert "0 entries" in capsys.readouterr().out
+    assert "0 entries; organisations: default (0 entries)" in capsys.readouterr().out
     assert main(["db", "init", "--json"]) == 0  # run again: it changes nothing
     report = json.loads(capsys.readouterr().out)
     assert report["entries"] == 0 and report["ledger"] and "password" not in report["ledger"]
-    assert main(["db", "grants", "sharewise_app"]) == 0
-    assert "GRANT SELECT, INSERT ON entries, personal, meta, trees TO sharewise_app;" in (
-        capsys.readouterr().out
-    )
+    assert report["organisations"] == {"default": 0} and report["upgraded_from"] is None
+    assert main(["db", "grants", "practitioner"]) == 0
+    out = capsys.readouterr().out
+    assert "GRANT INSERT ON entries, personal, trees TO sharewise_practitioner;" in out
+    assert "sharewise_reviewer" not in out
     assert main(["db", "grants", "bad role"]) == 2
 
 
 # -- the head of the chain: moved only by an append, checked by the database -----------------
 
 
-def _forged(pg: PostgresHarness, created: dt.datetime | None = None) -> Any:
-    """A correctly chained next entry, built as a client could build it (any time it likes)."""
+def _forged(
+    pg: PostgresHarness, created: dt.datetime | None = None, by: str = "sw_app_clock"
+) -> Any:
+    """A correctly chained next entry, built as a client could build it (any time it likes),
+    naming the organisation and the login as the database asks."""
     from sharewise.domain.record import EntryKind
     from sharewise.store.base import Head
     from sharewise.store.ledger import build_entry
 
     seq, hashed = pg.sql("SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1")[0]
     return build_entry(
-        Head(seq, hashed),
+        Head(seq, hashed, None, "default", by),
         EntryKind.PURGE,
         {"purge": {"before": "2001-01-01", "count": 0}},
         None,
@@ -153,8 +165,23 @@ def test_the_application_role_cannot_poison_the_head(pg: PostgresHarness) -> Non
         fill(ledger, 2)
     app_url = _as_role(pg, "sw_app_head")
     with psycopg.connect(app_url, autocommit=True) as conn:
+        # UPDATE on the hash is granted only for the row lock an append takes: the head's
+        # trigger refuses the update itself, and one made from a trigger of the role's own
+        # (on a temporary table, deeper than the statement) is not the owner's.
+        with pytest.raises(psycopg.errors.RaiseException, match="moves only when an entry"):
+            conn.execute("UPDATE head SET hash = repeat('f', 64)")
+        conn.execute("CREATE TEMP TABLE nudge (x int)")
+        conn.execute(
+            "CREATE FUNCTION pg_temp.nudge() RETURNS trigger LANGUAGE plpgsql AS $$"
+            " BEGIN UPDATE public.head SET hash = repeat('f', 64); RETURN NEW; END $$"
+        )
+        conn.execute(
+            "CREATE TRIGGER nudge AFTER INSERT ON nudge FOR EACH ROW"
+            " EXECUTE FUNCTION pg_temp.nudge()"
+        )
+        with pytest.raises(psycopg.errors.RaiseException, match="moves only when an entry"):
+            conn.execute("INSERT INTO nudge VALUES (1)")
         for statement in (
-            "UPDATE head SET hash = repeat('f', 64)",
             "UPDATE head SET seq = seq + 1",
             "DELETE FROM head",
             "TRUNCATE head",
@@ -197,7 +224,7 @@ def test_the_database_sets_the_recorded_time(pg: PostgresHarness) -> None:
 
     with pg.open() as ledger:
         fill(ledger, 1)
-    app_url = _as_role(pg, "sw_app_clock")
+    app_url = _as_role(pg, "sw_app_clock", purge=True)
     with psycopg.connect(app_url, autocommit=True) as conn:
         for moment in (
             dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
@@ -252,7 +279,7 @@ def test_a_ledger_from_before_the_guarded_head_is_upgraded_by_its_owner(
     pg.sql("GRANT SELECT, INSERT ON entries, personal, meta, trees TO sw_app_old")
     pg.sql("GRANT SELECT, UPDATE ON head TO sw_app_old")
     app_url = pg.url.replace("user=sw_admin", "user=sw_app_old")
-    monkeypatch.setattr(postgres, "SCHEMA_VERSION", 3)
+    monkeypatch.undo()  # this version: schemas 3 and 4 to come
     with pytest.raises(StoreError, match="db init"):
         PostgresBackend(app_url, create=False)
     with pg.open(create=False) as ledger:  # the owner
@@ -261,5 +288,11 @@ def test_a_ledger_from_before_the_guarded_head_is_upgraded_by_its_owner(
     assert ("schema_version_3",) in pg.sql("SELECT key FROM meta WHERE key LIKE 'schema_%'")
     with pytest.raises(Exception, match="moves only when an entry"):
         pg.sql("UPDATE head SET seq = 0")
-    with psycopg.connect(app_url, autocommit=True) as conn, pytest.raises(psycopg.Error):
-        conn.execute("UPDATE head SET hash = repeat('f', 64)")  # its old UPDATE grant or not
+    with psycopg.connect(app_url, autocommit=True) as conn:
+        # Its old UPDATE grant or not: a login of no organisation sees no head row to move.
+        try:
+            moved = conn.execute("UPDATE head SET hash = repeat('f', 64)").rowcount
+        except psycopg.Error:
+            moved = 0
+    assert moved == 0
+    assert pg.sql("SELECT seq FROM head") == [(3,)]

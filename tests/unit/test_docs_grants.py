@@ -35,7 +35,7 @@ BLOCKS = _grant_blocks()
 def test_the_pages_that_give_grants_have_their_blocks() -> None:
     pages = {page for page, _, _ in BLOCKS}
     assert {"ledger.md", "deploy.md"} <= pages
-    assert any("--purge" in argv for _, argv, _ in BLOCKS)
+    assert any("purger" in argv for _, argv, _ in BLOCKS)
 
 
 @pytest.mark.parametrize(("page", "argv", "shown"), BLOCKS, ids=[b[0] for b in BLOCKS])

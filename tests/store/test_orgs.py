@@ -1,0 +1,264 @@
+"""One register for several organisations, on the real PostgreSQL the suite starts: each
+organisation's chain is its own, and what a login may read, append and verify is decided by
+the database (row-level security, group roles, the insert triggers), never by the client."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from ledger_harness import fill
+from pg_harness import Cluster, PostgresHarness
+
+from sharewise.cli import main
+from sharewise.domain.errors import StoreError
+from sharewise.domain.record import EntryKind, Verdict
+from sharewise.store.base import Head
+from sharewise.store.ledger import Ledger, build_entry
+from sharewise.store.postgres import PostgresBackend
+from sharewise.store.verify import verify
+
+
+@dataclasses.dataclass
+class Orgs:
+    """A ledger with organisations `a` and `b` and their staff, each login's URL by role."""
+
+    pg: PostgresHarness
+    tag: str
+    urls: dict[str, str]
+
+    def login(self, who: str) -> str:
+        return f"{who}_{self.tag}"
+
+    def open(self, who: str, **options: Any) -> Ledger:
+        return Ledger(PostgresBackend(self.urls[who], create=False, **options))
+
+    def raw(self, who: str) -> psycopg.Connection[Any]:
+        return psycopg.connect(self.urls[who], autocommit=True)
+
+
+def _db(pg: PostgresHarness, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", pg.url)
+    return main(["db", *argv])
+
+
+#: who -> (organisation, roles); `lead` is the partnership's IG lead (a's reviewer, reads b).
+STAFF = {
+    "a_prac": ("a", ["practitioner"]),
+    "a_prac2": ("a", ["practitioner"]),
+    "a_lead": ("a", ["reviewer"]),
+    "a_audit": ("a", ["auditor"]),
+    "a_purge": ("a", ["purger"]),
+    "b_prac": ("b", ["practitioner"]),
+    "b_lead": ("b", ["reviewer"]),
+}
+
+
+@pytest.fixture()
+def orgs(
+    pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Orgs]:
+    pg = PostgresHarness(pg_cluster)
+    tag = uuid.uuid4().hex[:8]
+    assert _db(pg, monkeypatch, "init", "--org", "a") == 0
+    assert _db(pg, monkeypatch, "org", "add", "b") == 0
+    urls = {}
+    for who, (org, roles) in STAFF.items():
+        argv = ["member", "add", f"{who}_{tag}", "--org", org]
+        for role in roles:
+            argv += ["--role", role]
+        assert _db(pg, monkeypatch, *argv) == 0
+        urls[who] = pg.url.replace("user=sw_admin", f"user={who}_{tag}")
+    assert _db(pg, monkeypatch, "member", "add", f"a_lead_{tag}", "--org", "b", "--reads") == 0
+    monkeypatch.delenv("SHAREWISE_DATABASE_URL")
+    capsys.readouterr()
+    try:
+        yield Orgs(pg, tag, urls)
+    finally:
+        pg.close()
+
+
+def _count(conn: psycopg.Connection[Any], sql: str) -> Any:
+    found = conn.execute(sql).fetchone()  # type: ignore[call-overload]
+    assert found is not None
+    return found[0]
+
+
+def test_each_organisation_reads_and_verifies_its_own_chain_only(orgs: Orgs) -> None:
+    with orgs.open("a_prac") as ledger:
+        a_ids = fill(ledger, 3)
+    with orgs.open("b_prac") as ledger:
+        b_ids = fill(ledger, 5)
+        assert [e.seq for e in ledger.entries()] == [1, 2, 3, 4, 5]  # b's own numbering
+        report = verify(ledger.backend)
+        assert report.intact and report.count == 5
+    with orgs.open("a_prac") as ledger:
+        assert [e.id for e in ledger.entries()] == a_ids
+        assert ledger.count() == 3 and ledger.head().seq == 3
+        report = verify(ledger.backend)
+        assert report.intact and report.count == 3, report.breaks
+        for bid in b_ids:
+            with pytest.raises(Exception, match="no entry"):
+                ledger.get(bid)
+    with orgs.raw("a_prac") as conn:
+        # Counting, aggregates, the head, the personal details, the tree copies: a only.
+        assert _count(conn, "SELECT COUNT(*) FROM entries") == 3
+        assert _count(conn, "SELECT MAX(seq) FROM entries") == 3
+        assert _count(conn, "SELECT COUNT(DISTINCT org) FROM entries") == 1
+        assert _count(conn, "SELECT COUNT(*) FROM personal") == 3
+        assert _count(conn, "SELECT string_agg(org || ':' || seq, ',') FROM head") == "a:3"
+        assert _count(conn, "SELECT COUNT(*) FROM entries WHERE org = 'b'") == 0
+        assert _count(conn, "SELECT COUNT(*) FROM trees WHERE org = 'b'") == 0
+        assert _count(conn, "SELECT string_agg(name, ',') FROM orgs") == "a"
+        assert _count(conn, "SELECT COUNT(*) FROM staff") == 1  # its own row only
+        # Naming b as the organisation to read shows nothing at all, not an error.
+        conn.execute("SET sharewise.org = 'b'")
+        assert _count(conn, "SELECT COUNT(*) FROM entries") == 0
+        assert _count(conn, "SELECT COUNT(*) FROM head") == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"SET ROLE {orgs.login('b_prac')}")  # type: ignore[arg-type]
+    with pytest.raises(StoreError, match="may not read an organisation called 'b'"):
+        orgs.open("a_prac", org="b")
+
+
+def test_a_practitioner_cannot_append_as_another_organisation_or_login(orgs: Orgs) -> None:
+    with orgs.open("a_prac") as ledger:
+        fill(ledger, 1)
+    with orgs.open("b_prac") as ledger:
+        fill(ledger, 2)
+    with orgs.raw("a_prac") as conn:
+        seq, hashed, now = conn.execute(
+            "SELECT seq, hash, now FROM sharewise_lock_head()"
+        ).fetchone()  # type: ignore[misc]
+        import datetime as dt
+
+        clock = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
+        data = {"purge": {"before": "2001-01-01", "count": 0}}
+        me = orgs.login("a_prac")
+        for org, by, message in (
+            ("b", me, "own organisation"),
+            ("a", orgs.login("a_prac2"), "names the login"),
+            ("a", "sw_admin", "names the login"),
+            (None, None, "names the login"),
+        ):
+            entry = build_entry(Head(seq, hashed, clock, org, by), EntryKind.DECISION, data, None)
+            with pytest.raises(psycopg.errors.RaiseException, match=message):
+                _insert(conn, entry.row, org="b")
+        # The org column is the database's to fill: a client's 'b' is overwritten, and the
+        # body must say a.
+        entry = build_entry(Head(seq, hashed, clock, "a", me), EntryKind.DECISION, data, None)
+        _insert(conn, entry.row, org="b")
+        assert _count(conn, "SELECT org FROM entries WHERE seq = 2") == "a"
+    with orgs.open("b_prac") as ledger:
+        assert ledger.count() == 2 and verify(ledger.backend).intact
+    with orgs.open("a_prac") as ledger:
+        assert verify(ledger.backend).intact
+
+
+def _insert(conn: psycopg.Connection[Any], row: Any, *, org: str) -> None:
+    conn.execute(
+        "INSERT INTO entries (org, seq, id, kind, created, decision, target, body, hash)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (org, row.seq, row.id, row.kind, row.created, row.decision, row.target, row.body,
+         row.hash),
+    )  # fmt: skip
+
+
+def test_roles_decide_what_each_login_may_append(orgs: Orgs) -> None:
+    with orgs.open("a_prac") as ledger:
+        first = fill(ledger, 2)[0]
+        with pytest.raises(StoreError, match="only a reviewer"):
+            ledger.review(first, Verdict.AGREE, "Pat Practitioner")
+        with pytest.raises(StoreError, match="only the purger"):
+            ledger.purge(__import__("datetime").date(2001, 1, 1))
+    with orgs.open("a_lead") as ledger:  # the IG lead reviews, never decides
+        ref = ledger.review(first, Verdict.AGREE, "Ida Lead")
+        assert ledger.get(ref.id).recorded_by == orgs.login("a_lead")
+        with pytest.raises(StoreError, match="only a practitioner"):
+            fill(ledger, 1)
+    with orgs.open("a_audit") as ledger:  # the auditor reads and verifies only
+        report = verify(ledger.backend)
+        assert report.intact and report.count == 3
+        with pytest.raises(StoreError, match="not allowed"):
+            fill(ledger, 1)
+        with pytest.raises(StoreError, match="not allowed"):
+            ledger.review(first, Verdict.AGREE, "Aud Itor")
+    with orgs.open("a_purge") as ledger:
+        _ref, count = ledger.purge(__import__("datetime").date(2001, 1, 1))
+        assert count == 0
+        with pytest.raises(StoreError, match="only a practitioner"):
+            fill(ledger, 1)
+    with orgs.open("a_audit") as ledger:
+        assert verify(ledger.backend).intact and ledger.count() == 4
+
+
+def test_a_practitioner_amends_only_their_own_records(orgs: Orgs) -> None:
+    from ledger_harness import make_details
+
+    with orgs.open("a_prac") as ledger:
+        mine = fill(ledger, 1)[0]
+    with orgs.open("a_prac2") as ledger:
+        with pytest.raises(StoreError, match="only the records their own login made"):
+            ledger.amend(mine, make_details())
+        theirs = fill(ledger, 1)[0]
+        ledger.amend(theirs, make_details())
+    with orgs.open("a_prac") as ledger:
+        ref = ledger.amend(mine, make_details())
+        assert ledger.get(ref.id).recorded_by == orgs.login("a_prac")
+        assert verify(ledger.backend).intact
+
+
+def test_a_partnership_lead_reads_several_organisations_and_writes_to_none_but_its_own(
+    orgs: Orgs,
+) -> None:
+    with orgs.open("b_prac") as ledger:
+        b_first = fill(ledger, 2)[0]
+    with orgs.open("a_lead", org="b") as ledger:
+        assert ledger.count() == 2
+        report = verify(ledger.backend)
+        assert report.intact and report.count == 2
+        with pytest.raises(StoreError, match="written only in the login's own"):
+            ledger.review(b_first, Verdict.AGREE, "Ida Lead")
+    with orgs.raw("a_lead") as conn:  # nor by hand
+        conn.execute("SET sharewise.org = 'b'")
+        with pytest.raises(psycopg.Error):
+            conn.execute("SELECT * FROM sharewise_lock_head()")
+    with orgs.open("b_prac") as ledger:
+        assert ledger.count() == 2
+
+
+def test_the_record_shows_the_login_beside_the_typed_name(
+    orgs: Orgs, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with orgs.open("a_prac") as ledger:
+        fill(ledger, 1)
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", orgs.urls["a_prac"])
+    assert main(["records", "show", "1", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["recorded_by"] == orgs.login("a_prac") and shown["org"] == "a"
+    assert main(["records", "show", "1"]) == 0
+    text = capsys.readouterr().out
+    assert f"Recorded by login: {orgs.login('a_prac')} (organisation a)" in text
+
+
+def test_a_gateway_acts_for_a_person_only_by_set_role(
+    orgs: Orgs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gateway = f"gw_{orgs.tag}"
+    alice = orgs.login("a_prac")
+    argv = ["member", "add", alice, "--org", "a", "--role", "practitioner", "--gateway", gateway]
+    assert _db(orgs.pg, monkeypatch, *argv) == 0
+    url = orgs.pg.url.replace("user=sw_admin", f"user={gateway}")
+    with psycopg.connect(url, autocommit=True) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT COUNT(*) FROM entries")  # NOINHERIT: nothing of its own
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(f"SET ROLE {orgs.login('b_prac')}")  # type: ignore[arg-type]
+    with Ledger(PostgresBackend(url + " options='-c role=" + alice + "'", create=False)) as lg:
+        ref = fill(lg, 1)
+        assert lg.get(ref[0]).recorded_by == alice
