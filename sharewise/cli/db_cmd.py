@@ -52,10 +52,10 @@ def register(sub: Any) -> None:
     org = dsub.add_parser("org", help="the organisations sharing the ledger")
     osub = org.add_subparsers(dest="org_command", metavar="ACTION", required=True)
     add = osub.add_parser("add", help="add an organisation (a chain of its own)")
-    add.add_argument("name", metavar="NAME")
+    add.add_argument("name", metavar="NAME", help="its name, e.g. council or st-marys-school")
     add.set_defaults(handler=run_org_add)
     olist = osub.add_parser("list", help="the organisations and their number of entries")
-    olist.add_argument("--json", action="store_true")
+    olist.add_argument("--json", action="store_true", help="print them as JSON")
     olist.set_defaults(handler=run_org_list)
 
     member = dsub.add_parser("member", help="who works for (or may read) which organisation")
@@ -63,8 +63,10 @@ def register(sub: Any) -> None:
     madd = msub.add_parser(
         "add", help="give a database login its organisation and role (creates the login)"
     )
-    madd.add_argument("login", metavar="LOGIN")
-    madd.add_argument("--org", required=True, metavar="NAME")
+    madd.add_argument("login", metavar="LOGIN", help="the person's database login")
+    madd.add_argument(
+        "--org", required=True, metavar="NAME", help="the organisation it works for, or reads"
+    )
     madd.add_argument(
         "--role",
         action="append",
@@ -86,7 +88,7 @@ def register(sub: Any) -> None:
     )
     madd.set_defaults(handler=run_member_add)
     mlist = msub.add_parser("list", help="every login, its organisations and roles")
-    mlist.add_argument("--json", action="store_true")
+    mlist.add_argument("--json", action="store_true", help="print them as JSON")
     mlist.set_defaults(handler=run_member_list)
 
 
