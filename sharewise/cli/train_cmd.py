@@ -174,7 +174,10 @@ def run_plain(args: argparse.Namespace, stdin: IO[str], stdout: IO[str]) -> int:
             "never in the record of real decisions."
         )
     else:
-        plain.say("TRAINING: nothing you do here is recorded.")
+        plain.say(
+            "TRAINING: practice only: nothing you do here is kept (unless you save the "
+            "debrief), and it is never a real decision."
+        )
     try:
         if session and not trainee:
             trainee = _ask_name(plain)

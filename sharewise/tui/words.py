@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.dom import DOMNode
+
 from sharewise.domain.tree import Decision
 from sharewise.domain.words import DECISION_WORDS, LAW_GROUPS, decision_words
 
@@ -12,7 +14,9 @@ __all__ = [
     "SETTLED_FACT_WORDS",
     "decision_class",
     "decision_words",
+    "session_names",
     "settled_names",
+    "training_kept",
     "yes_no",
 ]
 
@@ -42,3 +46,30 @@ SETTLED_FACT_WORDS: dict[str, str] = {
 def settled_names(settled: dict[str, str]) -> str:
     """The settled facts as a phrase ("who is sharing, the policy document")."""
     return ", ".join(SETTLED_FACT_WORDS.get(f, f.replace("_", " ")) for f in settled)
+
+
+def session_names(node: DOMNode) -> tuple[str | None, str | None]:
+    """The training session joined in this app and the trainee's name (None outside one, and
+    in a test host that has no session)."""
+    app = node.app
+    return getattr(app, "training_session", None), getattr(app, "trainee", None)
+
+
+def training_kept(session: str | None, trainee: str | None) -> str:
+    """What becomes of an exercise, for the training banners: in a session with the
+    trainee's name, the attempt is kept for the trainer; otherwise nothing is kept. Never a
+    real decision either way. (An emergency record filed from training is real: the
+    emergency screen says so.)"""
+    from sharewise.domain.safe_text import safe_line
+
+    if session and trainee:
+        return (
+            f"kept for your trainer (session {safe_line(session)}, as {safe_line(trainee)}), "
+            "never as a real decision"
+        )
+    if session:
+        return (
+            f"session {safe_line(session)}: give your name (n on the list) and your answers "
+            "are kept for your trainer; never a real decision"
+        )
+    return "practice only: nothing is kept unless you export the debrief; never a real decision"

@@ -58,17 +58,20 @@ async def test_a_perfect_run_from_the_home_screen(make_app: MakeApp, data_dir: P
         await pilot.press(*["down"] * ids.index(SCENARIO_ID), "enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, BriefScreen)
+        # Outside a session nothing is kept, and the banner says so.
+        assert "practice only: nothing is kept" in text(pilot, "#brief-banner")
         story = text(pilot, "#brief-narrative")
         assert "stepfather hits her" in story and "immediate_danger" not in story
         await pilot.press("s")
         await pilot.pause()
         walk = pilot.app.screen
         assert isinstance(walk, WalkScreen) and walk.training is not None
-        assert "TRAINING EXERCISE" in text(pilot, "#walk-training")
+        assert "practice only, nothing kept" in text(pilot, "#walk-training")
         await walk_by_facts(pilot, dict(scenario().facts))
         debrief = pilot.app.screen
         assert isinstance(debrief, DebriefScreen)
         assert "Well done" in text(pilot, "#debrief-verdict")
+        assert "practice only: nothing is kept" in text(pilot, "#debrief-banner")
         assert "#debrief-divergence" not in [f"#{w.id}" for w in debrief.query(Static)]
         answers = text(pilot, "#debrief-answers")
         assert answers.count("✓ right") == len(debrief.debrief.answers) and "DIFFERS" not in answers
@@ -211,7 +214,7 @@ def test_train_plain_perfect_run_by_stdin(
     code = main(["--data-dir", str(data), "train", "--plain", "--scenario", SCENARIO_ID])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert "TRAINING: nothing you do here is recorded." in out
+    assert "TRAINING: practice only: nothing you do here is kept" in out
     assert "stepfather hits her" in out and "What this means" in out
     assert "Well done: the same outcome as the model path." in out
     assert f"{len(numbers)} of {len(numbers)} match the scenario" in out

@@ -61,14 +61,25 @@ async def do_scenario(pilot: Pilot[Any], trainee: str, sid: str) -> None:
     await pilot.press("home", *["down"] * ONLY.index(sid), "enter")
     await pilot.pause()
     assert isinstance(pilot.app.screen, BriefScreen)
+    # Every banner says the attempt is kept for the trainer (never "nothing is recorded").
+    kept = f"kept for your trainer (session {SESSION}, as {trainee})"
+    assert kept in banner(pilot, "#brief-banner")
     await pilot.press("s")
     await pilot.pause()
+    assert f"kept for your trainer as {trainee}" in banner(pilot, "#walk-training")
     await walk_by_facts(pilot, {**scenario(sid).facts, **WRONG[(trainee, sid)]})
     assert isinstance(pilot.app.screen, DebriefScreen)
+    assert kept in banner(pilot, "#debrief-banner")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.press("escape")  # "Other scenarios": back to the list
     await ready(pilot)
+
+
+def banner(pilot: Pilot[Any], selector: str) -> str:
+    text = plain(pilot.app.screen.query_one(selector, Static).content)
+    assert "nothing" not in text.lower(), text
+    return text
 
 
 async def join(pilot: Pilot[Any], trainee: str, session: str | None = None) -> None:

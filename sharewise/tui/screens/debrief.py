@@ -28,6 +28,7 @@ from sharewise.domain.words import law_sections
 from sharewise.tui.context import sw_app
 from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.widgets.law import LawPanel
+from sharewise.tui.words import session_names, training_kept
 
 
 class DebriefScreen(Screen[str]):
@@ -51,8 +52,10 @@ class DebriefScreen(Screen[str]):
         d = self.debrief
         yield Header()
         with VerticalScroll(id="debrief-body"):
+            session, trainee = session_names(self)
             yield Static(
-                "TRAINING DEBRIEF: nothing from this exercise was recorded",
+                Text("TRAINING DEBRIEF: " + training_kept(session, trainee)),
+                id="debrief-banner",
                 classes="training-banner",
             )
             yield Static(Text(f"Debrief: {safe_line(self.scenario.title)}"), id="debrief-title")

@@ -26,7 +26,7 @@ from sharewise.tui.widgets.whose import NotMe, WhoseDetails, clear_not_me
 
 TRAINING_NOTE = (
     "You were in a training exercise. If you were practising, press Escape to go back to it: "
-    "nothing from an exercise is recorded. If someone really is in danger, act now, and this "
+    "an exercise is never a real decision. If someone really is in danger, act now, and this "
     "form files a real emergency record."
 )
 

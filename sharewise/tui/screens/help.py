@@ -57,7 +57,9 @@ differently for one case, press p in the walk and Enter on it; your settings do 
 Training always asks every question.
 
 ## Training
-Press t on the home screen, or run `sharewise train`. Nothing done in training is recorded.
+Press t on the home screen, or run `sharewise train`. Training never enters the record of
+real decisions. On its own an exercise keeps nothing; in a training session (n on the list)
+each debriefed attempt is kept under your name for your trainer's summary.
 
 ## Themes
 Open the command palette (ctrl+p) and type "theme": default, light or high contrast. The

@@ -15,6 +15,7 @@ from sharewise.domain.safe_text import safe_line, safe_text
 from sharewise.domain.scenarios import Scenario
 from sharewise.tui.context import sw_app
 from sharewise.tui.widgets.footer import KeysFooter
+from sharewise.tui.words import session_names, training_kept
 
 
 class BriefScreen(Screen[None]):
@@ -37,7 +38,12 @@ class BriefScreen(Screen[None]):
         s = self.scenario
         yield Header()
         with VerticalScroll(id="brief-body"):
-            yield Static("TRAINING EXERCISE: nothing is recorded", classes="training-banner")
+            session, trainee = session_names(self)
+            yield Static(
+                Text("TRAINING EXERCISE: " + training_kept(session, trainee)),
+                id="brief-banner",
+                classes="training-banner",
+            )
             yield Static(Text(safe_line(s.title)), id="brief-title")
             yield Static(Text(safe_line(s.theme)), id="brief-theme", classes="hint")
             yield Static(Text(safe_text(s.narrative.strip())), id="brief-narrative")

@@ -1,4 +1,4 @@
-"""Training: choose a scenario from the bank (title and theme); nothing here is recorded in
+"""Training: choose a scenario from the bank (title and theme); nothing here is written to
 the ledger. In a training session (n, or `train --session`), each debrief is kept under the
 trainee's name for the trainer's summary (s)."""
 

@@ -27,7 +27,7 @@ from sharewise.tui.screens.confirm import ConfirmScreen
 from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.widgets.law import citation_text
 from sharewise.tui.widgets.path import JumpRequest, PathList
-from sharewise.tui.words import SETTLED, decision_words
+from sharewise.tui.words import SETTLED, decision_words, session_names
 
 #: The fewest rows the answers get, however little room the terminal leaves.
 MIN_OPTIONS_HEIGHT = 6
@@ -105,10 +105,16 @@ class WalkScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         if self.training is not None:
+            session, trainee = session_names(self)
+            kept = (
+                f"kept for your trainer as {safe_line(trainee)}"
+                if session and trainee
+                else "practice only, nothing kept"
+            )
             yield Static(
                 Text(
-                    f"TRAINING EXERCISE: {safe_line(self.training.title)} · nothing is "
-                    "recorded · n: the story"
+                    f"TRAINING EXERCISE: {safe_line(self.training.title)} · {kept} · never a "
+                    "real decision · n: the story"
                 ),
                 id="walk-training",
                 classes="training-banner",
