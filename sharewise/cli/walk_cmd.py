@@ -214,9 +214,8 @@ class PlainWalk:
         except inside the emergency record itself (`emergency=False`)."""
         self.out.write(prompt)
         self.out.flush()
-        try:
-            line = self.stdin.readline()
-        except UnicodeDecodeError:
+        line = self._readline()
+        if line is None:
             return "\ufffd"  # not text: an answer that fits no question, so asked again
         if not line:
             raise EOFError
@@ -224,6 +223,22 @@ class PlainWalk:
         if emergency and reply.lower() in EMERGENCY_WORDS:
             raise Emergency
         return reply
+
+    def _readline(self) -> str | None:
+        """The next line, or None when it is not text. Read as bytes where the stream has
+        them: a text stream that fails to decode keeps the bad bytes and fails again on
+        every read, so a strict-locale terminal fed one stray byte would ask for ever."""
+        raw = getattr(self.stdin, "buffer", None)
+        if raw is None:
+            try:
+                return str(self.stdin.readline())
+            except UnicodeDecodeError:
+                return None
+        data: bytes = raw.readline()
+        try:
+            return data.decode(getattr(self.stdin, "encoding", None) or "utf-8")
+        except (UnicodeDecodeError, LookupError):
+            return None
 
     def emergency(self) -> int:
         """`emergency` was typed: act now, and file the short emergency record."""

@@ -140,3 +140,28 @@ def _memory_cap() -> Iterator[None]:
         yield
     finally:
         resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@pytest.mark.parametrize("command", [["walk", "--plain", "--no-record"], ["train", "--plain"]])
+def test_a_stray_byte_in_a_strict_locale_is_asked_again_not_for_ever(
+    command: list[str], tmp_path: Path
+) -> None:
+    """Found by the every-command property test: in a locale whose standard input decodes
+    strictly (en_GB.UTF-8, say), a byte that is not UTF-8 made every later read fail again,
+    so the plain walk asked the same question for ever."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    env.pop("SHAREWISE_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "sharewise", "--data-dir", str(tmp_path), *command],
+        input=b"\xd1",
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode in (1, 2), done.stderr
+    assert b"Traceback" not in done.stderr
+    assert done.stdout.count(b"Please type a number") == 1  # asked again once, then input ended
