@@ -513,9 +513,10 @@ class Held:
     pass over the distinct views of the records (records with equal views are counted
     once, with their number), with no database and no JSON."""
 
-    def __init__(self, backend: Backend | None, today: dt.date | None = None) -> None:
-        """Read `backend` (None: no ledger yet, so no records), as at `today`."""
-        self.today = today or dt.datetime.now(dt.UTC).date()
+    def __init__(self, backend: Backend | None, on: dt.date | None = None) -> None:
+        """Read `backend` (None: no ledger yet, so no records), as at the date `on` (UTC
+        today when None; through `today()`, which a test fixes for a snapshot)."""
+        self.today = on or today()
         self.unreadable: list[int] = []
         self.groups: dict[View, _Group] = {}
         if backend is None:
