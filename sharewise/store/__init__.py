@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sharewise.domain.errors import StoreError
 from sharewise.store.base import Filters, LedgerMissing
 from sharewise.store.ledger import AppendedRef, Ledger
 
@@ -31,6 +32,8 @@ __all__ = [
 ]
 
 DATABASE_URL_ENV = "SHAREWISE_DATABASE_URL"
+#: Which organisation's register a PostgreSQL session reads (a partnership's IG lead).
+ORG_ENV = "SHAREWISE_ORG"
 
 
 def ledger_path(data_dir: str | os.PathLike[str] | None) -> Path:
@@ -64,11 +67,17 @@ def open_ledger(
     on_wait: Callable[[], None] | None = say_waiting,
     lock_timeout: float | None = None,
     readonly: bool = False,
+    act_as: str | None = None,
 ) -> Ledger:
     """Open (creating if asked) the ledger named by the data folder or SHAREWISE_DATABASE_URL.
 
     `readonly`, for commands that only read: nothing is created, upgraded or chmodded, and
-    the database refuses writes (SQLite `mode=ro`; PostgreSQL read-only transactions)."""
+    the database refuses writes (SQLite `mode=ro`; PostgreSQL read-only transactions).
+
+    On PostgreSQL, SHAREWISE_ORG names the organisation whose register to read (one the
+    login may read; default its own), and `act_as` the person's login a gateway acts for
+    (`SET ROLE`: everything read and appended is that person's). SQLite is a single-user
+    ledger and takes neither."""
     timeout = lock_timeout if lock_timeout is not None else _env_timeout()
     url = os.environ.get(DATABASE_URL_ENV)
     if url:
@@ -81,7 +90,14 @@ def open_ledger(
                 lock_timeout=timeout,
                 on_wait=on_wait,
                 readonly=readonly,
+                org=os.environ.get(ORG_ENV) or None,
+                act_as=act_as,
             )
+        )
+    if act_as is not None:
+        raise StoreError(
+            "a SQLite ledger is a single-user ledger: it cannot act for a signed-in person; "
+            "set SHAREWISE_DATABASE_URL to a shared PostgreSQL ledger"
         )
     from sharewise.store.sqlite import SQLiteBackend
 

@@ -481,12 +481,17 @@ class PostgresBackend(Backend):
         upgrade: bool = True,
         upgrade_org: str = DEFAULT_ORG,
         admin: bool = False,
+        act_as: str | None = None,
     ) -> None:
         """`org` picks which organisation's chain this connection reads (one the login may
         read; default its own, or for the owner the ledger's first). `upgrade=False` opens a
         ledger of an older schema as it is, to verify it before it is upgraded; an upgrade
         puts the entries so far in the organisation `upgrade_org`. `admin` is for `sharewise
-        db`, whose owner's connection sets up organisations and reads no chain."""
+        db`, whose owner's connection sets up organisations and reads no chain.
+
+        `act_as` is for a gateway (`sharewise serve` behind a proxy that has signed the
+        person in): the connection's login must be a member of that person's login, and
+        `SET ROLE` makes every read and append the person's own (`current_user`)."""
         self.location = _describe(url)
         self.lock_timeout = lock_timeout
         self.first_wait = min(first_wait, lock_timeout)
@@ -505,6 +510,8 @@ class PostgresBackend(Backend):
         #: Trees known to be stored: an append on a tree already held costs no look-up.
         self._held: set[str] = set()
         try:
+            if act_as is not None:
+                self._act_as(act_as)
             if readonly:
                 self._conn.execute("SET default_transaction_read_only = on")
             self._prepare(create and not readonly, upgrade and not readonly, upgrade_org)
@@ -513,6 +520,18 @@ class PostgresBackend(Backend):
         except BaseException:
             self._conn.close()
             raise
+
+    def _act_as(self, login: str) -> None:
+        from psycopg import sql
+
+        try:
+            self._conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(login)))
+        except psycopg.Error:
+            raise StoreError(
+                f"the gateway's login may not act for {login!r} in {self.location}; the "
+                f"ledger's owner lets it with `sharewise db member add {login} --org NAME "
+                "--role ROLE --gateway GATEWAY`"
+            ) from None
 
     def _prepare(self, create: bool, upgrade: bool, upgrade_org: str) -> None:
         try:
@@ -591,6 +610,7 @@ class PostgresBackend(Backend):
                 "--role ROLE`, docs/deploy.md)"
             )
         self.org, self.home, self.ledger_id = str(name), home, str(ledger_id)
+        self.location = f"{self.location} (organisation {self.org})"
 
     def _migrate(self, version: int, org: str) -> None:
         """Bring a ledger written by an older sharewise up to date (inside `_prepare`'s

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -18,6 +19,7 @@ from pg_harness import Cluster, PostgresHarness
 from sharewise.cli import main
 from sharewise.domain.errors import StoreError
 from sharewise.domain.record import EntryKind, Verdict
+from sharewise.store import open_ledger
 from sharewise.store.base import Head
 from sharewise.store.ledger import Ledger, build_entry
 from sharewise.store.postgres import PostgresBackend
@@ -247,7 +249,7 @@ def test_the_record_shows_the_login_beside_the_typed_name(
 
 
 def test_a_gateway_acts_for_a_person_only_by_set_role(
-    orgs: Orgs, monkeypatch: pytest.MonkeyPatch
+    orgs: Orgs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     gateway = f"gw_{orgs.tag}"
     alice = orgs.login("a_prac")
@@ -259,6 +261,29 @@ def test_a_gateway_acts_for_a_person_only_by_set_role(
             conn.execute("SELECT COUNT(*) FROM entries")  # NOINHERIT: nothing of its own
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(f"SET ROLE {orgs.login('b_prac')}")  # type: ignore[arg-type]
-    with Ledger(PostgresBackend(url + " options='-c role=" + alice + "'", create=False)) as lg:
-        ref = fill(lg, 1)
-        assert lg.get(ref[0]).recorded_by == alice
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", url)
+    with open_ledger(None, act_as=alice) as ledger:
+        ref = fill(ledger, 1)
+        assert ledger.get(ref[0]).recorded_by == alice
+        assert verify(ledger.backend).intact
+    with pytest.raises(StoreError, match="may not act for"):
+        open_ledger(None, act_as=orgs.login("b_prac"))
+    monkeypatch.delenv("SHAREWISE_DATABASE_URL")
+    with pytest.raises(StoreError, match="single-user"):
+        open_ledger(str(tmp_path), act_as=alice)
+
+
+def test_a_partnership_lead_verifies_each_organisation_from_the_command_line(
+    orgs: Orgs, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with orgs.open("b_prac") as ledger:
+        fill(ledger, 2)
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", orgs.urls["a_lead"])
+    monkeypatch.setenv("SHAREWISE_ORG", "b")
+    assert main(["records", "verify"]) == 0
+    assert "2 entries, chain intact" in capsys.readouterr().out
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", orgs.urls["b_prac"])
+    monkeypatch.setenv("SHAREWISE_ORG", "a")  # b's practitioner may not read a
+    assert main(["records", "list"]) == 3
+    err = capsys.readouterr().err
+    assert "may not read an organisation called 'a'" in err and "Traceback" not in err
