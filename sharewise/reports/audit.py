@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from sharewise.domain.citations import Registry
-from sharewise.domain.safe_text import safe_line
+from sharewise.domain.safe_text import safe_json, safe_line
 from sharewise.domain.tree import Decision
 from sharewise.domain.words import citation_title, decision_words, law_group_of
 from sharewise.reports import figures as F
@@ -243,7 +243,7 @@ def to_json(figures: F.Figures, registry: Registry | None, chain: ChainStatus | 
             "entries": chain.entries,
             "broken_entries": list(chain.broken),
         }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return safe_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def to_csv(figures: F.Figures, registry: Registry | None) -> str:

@@ -96,3 +96,26 @@ def test_error_messages_never_echo_escape_sequences(
         main(["records", "list", "--decision", "\x1b[2J"])
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err and "\\x1b" in err
+
+
+def test_the_audit_report_is_inert_for_a_team_stored_before_the_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One-line fields refuse control characters now, but a ledger written before that rule
+    may hold a team name with them: the audit report's JSON writes them as escapes (the
+    same value for a program), and its CSV and Markdown show them inert."""
+    team = "North \x1b]0;owned\x07School\u202e\x9b"
+    details = make_details()
+    practitioner = details.practitioner.model_copy(update={"organisation": team})
+    older = details.model_copy(update={"practitioner": practitioner})  # as stored then
+    folder = tmp_path / "data"
+    with open_ledger(str(folder)) as ledger:
+        ledger.record_decision(make_result(), older)
+    for fmt in ("json", "csv", "md"):
+        assert main(["audit", "report", "--format", fmt, "--data-dir", str(folder)]) == 0
+        out = capsys.readouterr().out
+        # the CSV's byte-order mark and line ends are the format's own (Excel needs them)
+        text = out.removeprefix("\ufeff").replace("\r\n", "\n") if fmt == "csv" else out
+        assert is_safe(text), (fmt, repr(out))
+        if fmt == "json":
+            assert team in json.loads(out)["by_team"], out
