@@ -4,7 +4,8 @@
 is the disk's: plain sqlite3 committing one row of the same size per transaction with the
 ledger's own settings (WAL, `synchronous=FULL`), measured here in the same run. The goal
 (issue 17) is that 4 writers together reach at least twice one writer's rate: encoding is
-done before the write lock, so writers overlap everything but the commit.
+done before the write lock and the disk sync after it, so writers overlap all but the
+splice, the hash and the unsynced commit.
 """
 
 from __future__ import annotations
@@ -56,15 +57,18 @@ def figures(raw: dict[str, Any], floor: float) -> list[Figure]:
                 "ratio is the share of the disk's commit rate; realistic 5 KB records",
             )
         )
+    ratio = float(raw.get("ratio", many / one))
+    rounds = ", ".join(f"{r:.2f}" for r in raw.get("ratios", []))
     rows.append(
         Figure(
             f"ledger append, {writers} writers together against 1",
             f"{many:,.0f} records/s",
             f"1 writer {one:,.0f} records/s",
-            many / one,
+            ratio,
             "≥ 2x",
-            many / one >= 2.0,
-            "encoding happens before the write lock; the lock covers splice, hash and commit",
+            ratio >= 2.0,
+            "median of each round's ratio (rounds alternate 1 writer and 4: "
+            f"{rounds}); encoding before the write lock, the disk sync after it",
         )
     )
     return rows
@@ -78,6 +82,6 @@ def main(quick: bool = False) -> list[Figure]:
             raise
         raise NotAvailable("bench/bench_ledger.py has not landed") from None
 
-    argv = ["--appends", "5"] if quick else []
+    argv = ["--appends", "5", "--rounds", "1"] if quick else []
     raw = bench_ledger.main(argv)
     return figures(raw, commit_floor(20 if quick else 300))

@@ -173,9 +173,53 @@ def test_strict_tables(sq: SQLiteHarness) -> None:
         sq.sql("INSERT INTO personal(seq, salt, data) VALUES ('one', x'00', x'00')")
 
 
-def test_wal_and_full_sync(sq: SQLiteHarness) -> None:
+def test_wal_and_every_append_synced_before_it_returns(
+    sq: SQLiteHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit does not sync (NORMAL: the write lock is let go first); the append then
+    syncs the WAL holding it, once, before returning: what is reported saved is on disk."""
+    import sharewise.store.sqlite as sqlite_module
+
     with sq.open() as ledger:
         conn = ledger.backend.connection  # type: ignore[attr-defined]
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL, synced below
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        fill(ledger, 1)
+        synced: list[tuple[str, int]] = []
+        real_fsync = os.fsync
+
+        def fsync(fd: int) -> None:
+            # At the sync the entry is committed (another connection sees it) and the lock
+            # is free (another writer could take it).
+            other = sqlite3.connect(sq.path, timeout=0)
+            try:
+                seen = other.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+            finally:
+                other.close()
+            synced.append((os.readlink(f"/proc/self/fd/{fd}"), seen))
+            real_fsync(fd)
+
+        monkeypatch.setattr(sqlite_module, "_datasync", fsync)
+        ledger.record_decision(make_result(), make_details())
+        assert synced == [(f"{Path(sq.path).resolve()}-wal", 2)]
+
+
+def test_a_sync_the_disk_refuses_is_reported(
+    sq: SQLiteHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sharewise.store.sqlite as sqlite_module
+
+    with sq.open() as ledger:
+        fill(ledger, 1)
+
+        def failing(fd: int) -> None:
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(sqlite_module, "_datasync", failing)
+        with pytest.raises(StoreError, match="did not confirm the last write") as caught:
+            ledger.record_decision(make_result(), make_details())
+        assert caught.value.exit_code == 3
+        assert "Input/output error" in str(caught.value)
