@@ -287,3 +287,55 @@ def test_a_partnership_lead_verifies_each_organisation_from_the_command_line(
     assert main(["records", "list"]) == 3
     err = capsys.readouterr().err
     assert "may not read an organisation called 'a'" in err and "Traceback" not in err
+
+
+def test_a_ledger_with_no_organisations_set_up_is_the_owners_single_register(
+    pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Opened by its owner with nothing configured, a PostgreSQL ledger has one organisation,
+    `default`, which the owner acts for; a login that belongs to no organisation sees none
+    of it and is told who can add it."""
+    pg = PostgresHarness(pg_cluster)
+    try:
+        with pg.open() as ledger:
+            fill(ledger, 2)
+            assert ledger.backend.org == "default"  # type: ignore[attr-defined]
+            assert ledger.get("1").recorded_by == "sw_admin"
+            assert verify(ledger.backend).intact
+        assert _db(pg, monkeypatch, "org", "list") == 0
+        assert capsys.readouterr().out == "default\t2 entries\n"
+        stranger = f"nobody_{uuid.uuid4().hex[:8]}"
+        assert _db(pg, monkeypatch, "init") == 0  # the roles, then a login with one, no org
+        pg.sql(f"CREATE ROLE {stranger} LOGIN IN ROLE sharewise_practitioner")
+        url = pg.url.replace("user=sw_admin", f"user={stranger}")
+        with pytest.raises(StoreError, match="belongs to no organisation"):
+            PostgresBackend(url, create=False)
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert _count(conn, "SELECT COUNT(*) FROM entries") == 0
+            assert _count(conn, "SELECT COUNT(*) FROM head") == 0
+            with pytest.raises(psycopg.errors.RaiseException, match="no organisation"):
+                conn.execute("SELECT * FROM sharewise_lock_head()")
+    finally:
+        pg.close()
+
+
+def test_a_superuser_is_refused_once_there_are_several_organisations(
+    orgs: Orgs, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A superuser bypasses row-level security: it would read every chain as one."""
+    with pytest.raises(StoreError, match="superuser"):
+        orgs.pg.open(create=False)
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", orgs.pg.url)
+    assert main(["records", "list"]) == 3
+    assert "superuser" in capsys.readouterr().err
+    assert main(["db", "org", "list"]) == 0  # the set-up commands still work
+    assert capsys.readouterr().out == "a\t0 entries\nb\t0 entries\n"
+    assert main(["db", "member", "list", "--json"]) == 0
+    listed = {m["login"]: m for m in json.loads(capsys.readouterr().out)}
+    lead = listed[orgs.login("a_lead")]
+    assert lead == {
+        "login": orgs.login("a_lead"),
+        "org": "a",
+        "roles": ["reviewer"],
+        "reads": ["b"],
+    }

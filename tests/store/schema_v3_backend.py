@@ -1,0 +1,812 @@
+# sharewise/store/postgres.py as it was at schema 3 (commit a276363), verbatim below, so that
+# tests make a ledger exactly as the previous release did, then upgrade it. Never edit it:
+# it is what the ledgers out there were written by.
+"""The shared ledger on a PostgreSQL server, for organisations with several workstations.
+
+Same rows, same chain, same checks as SQLite; the concurrency is the server's:
+- every append locks the single `head` row `FOR UPDATE` (through `sharewise_lock_head()`,
+  which also gives the server's clock), so appends are serialised without locking readers;
+- the database, not the client, keeps the chain's head and the time: the insert trigger
+  checks each new entry against `head` (next seq, links to the head's hash, its hash is the
+  hash of its body, its time is the server's own within `CLOCK_SLACK`) and moves `head` on
+  itself. `head` refuses any other change, and the application's role has no UPDATE on it, so
+  it cannot be poisoned (an UPDATE of its hash would make every later genuine entry
+  unlinkable), nor can an entry be backdated;
+- serialization failures and deadlocks are retried a few times;
+- triggers refuse UPDATE, DELETE and TRUNCATE (statement level), and entries out of
+  sequence. The application's role gets only what `grants_sql` lists (printed for a DBA by
+  `sharewise db grants ROLE`; see docs/deploy.md).
+Reads page through the chain by `seq` so that a long verify never holds a transaction open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import psycopg
+from psycopg import errors as pgerr
+
+from sharewise.domain import chain
+from sharewise.domain.chain import GENESIS
+from sharewise.domain.errors import StoreError
+from sharewise.store.base import (
+    DANGLING_TARGETS_SQL,
+    DUE_CASES,
+    DUE_EMERGENCIES,
+    DUE_ORDER,
+    DUPLICATE_IDS_SQL,
+    LISTING_COLUMNS,
+    TALLY_COLUMNS,
+    Backend,
+    Builder,
+    Filters,
+    Head,
+    LedgerCorrupt,
+    LedgerFull,
+    LedgerLocked,
+    LedgerMissing,
+    LedgerUnrecognised,
+    Links,
+    NewEntry,
+    PersonalRow,
+    PurgeBuilder,
+    Row,
+    case_clause,
+    decision_clause,
+    seq_of,
+    split_links,
+)
+
+SCHEMA_VERSION = 3
+#: How far an entry's recorded time may lag the server's clock when it is inserted: the time
+#: is read from the server after the head is locked, and the entry built and sent at once.
+CLOCK_SLACK_SECONDS = 30
+_PAGE = 1000
+_RETRIES = 5
+_CREATE_LOCK = 0x5AE1_ED6E  # advisory lock key: two first runs never both create the schema
+
+_SCHEMA_V1 = """
+CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE head (
+  one boolean PRIMARY KEY DEFAULT true CHECK (one), seq bigint NOT NULL, hash text NOT NULL
+);
+CREATE TABLE entries (
+  seq bigint PRIMARY KEY CHECK (seq >= 1),
+  id text NOT NULL UNIQUE,
+  kind text NOT NULL,
+  created text NOT NULL,
+  decision text,
+  target text,
+  body bytea NOT NULL,
+  hash text NOT NULL
+);
+CREATE INDEX entries_created ON entries (created);
+CREATE INDEX entries_target ON entries (target);
+CREATE TABLE personal (
+  seq bigint PRIMARY KEY REFERENCES entries (seq),
+  salt bytea,
+  data bytea,
+  case_ref text,
+  erased_by bigint,
+  CONSTRAINT personal_erased_shape CHECK (
+    (erased_by IS NULL AND salt IS NOT NULL AND data IS NOT NULL)
+    OR (erased_by IS NOT NULL AND salt IS NULL AND data IS NULL AND case_ref IS NULL))
+);
+CREATE INDEX personal_case ON personal (case_ref);
+CREATE FUNCTION sharewise_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'sharewise: %', TG_ARGV[0]; END $$;
+CREATE FUNCTION sharewise_in_sequence() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.seq IS DISTINCT FROM (SELECT COALESCE(MAX(seq), 0) + 1 FROM entries) THEN
+    RAISE EXCEPTION 'sharewise: entries are appended in sequence, never replaced';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE FUNCTION sharewise_erase_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.erased_by IS NULL AND NEW.erased_by IS NOT NULL AND NEW.seq = OLD.seq
+     AND NEW.salt IS NULL AND NEW.data IS NULL AND NEW.case_ref IS NULL THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'sharewise: personal details are only ever erased by a purge';
+END $$;
+CREATE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON entries
+  FOR EACH ROW EXECUTE FUNCTION sharewise_refuse('ledger entries are append-only');
+CREATE TRIGGER entries_no_truncate BEFORE TRUNCATE ON entries
+  FOR EACH STATEMENT EXECUTE FUNCTION sharewise_refuse('ledger entries are append-only');
+CREATE TRIGGER entries_in_sequence BEFORE INSERT ON entries
+  FOR EACH ROW EXECUTE FUNCTION sharewise_in_sequence();
+CREATE TRIGGER personal_no_delete BEFORE DELETE ON personal
+  FOR EACH ROW EXECUTE FUNCTION
+  sharewise_refuse('personal details are only ever erased by a purge');
+CREATE TRIGGER personal_erase_only BEFORE UPDATE ON personal
+  FOR EACH ROW EXECUTE FUNCTION sharewise_erase_only();
+CREATE TRIGGER personal_no_truncate BEFORE TRUNCATE ON personal
+  FOR EACH STATEMENT EXECUTE FUNCTION
+  sharewise_refuse('personal details are only ever erased by a purge');
+CREATE TRIGGER meta_fixed BEFORE UPDATE OR DELETE ON meta
+  FOR EACH ROW EXECUTE FUNCTION sharewise_refuse('ledger metadata is fixed');
+CREATE TRIGGER meta_no_truncate BEFORE TRUNCATE ON meta
+  FOR EACH STATEMENT EXECUTE FUNCTION sharewise_refuse('ledger metadata is fixed');
+"""
+
+
+# Version 2: a copy of each tree the ledger has seen, once per tree (see StoredTree).
+_SCHEMA_V2 = """
+CREATE TABLE trees (
+  sha256 text PRIMARY KEY CHECK (length(sha256) = 64),
+  seq bigint NOT NULL,
+  body bytea NOT NULL
+);
+CREATE TRIGGER trees_fixed BEFORE UPDATE OR DELETE ON trees
+  FOR EACH ROW EXECUTE FUNCTION sharewise_refuse('stored trees are never changed');
+CREATE TRIGGER trees_no_truncate BEFORE TRUNCATE ON trees
+  FOR EACH STATEMENT EXECUTE FUNCTION sharewise_refuse('stored trees are never changed');
+"""
+
+
+def _create_v1(conn: psycopg.Connection[Any]) -> None:
+    conn.execute(_SCHEMA_V1)
+    conn.execute("INSERT INTO head (one, seq, hash) VALUES (true, 0, %s)", (GENESIS,))
+
+
+def _create_v2(conn: psycopg.Connection[Any]) -> None:
+    conn.execute(_SCHEMA_V2)
+
+
+# Version 3: `head` moves only by an append, checked by the database (module docstring). The
+# functions run as the schema's owner (SECURITY DEFINER) with a fixed search_path ending in
+# pg_temp, so the application's role, which may not update `head`, appends through them and
+# cannot shadow the tables they use.
+_SCHEMA_V3 = """
+CREATE FUNCTION sharewise_lock_head(OUT seq bigint, OUT hash text, OUT now text)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  SELECT h.seq, h.hash INTO seq, hash FROM head h FOR UPDATE;
+  IF NOT FOUND THEN RAISE EXCEPTION 'sharewise: the ledger has lost its head row'; END IF;
+  now := to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+END $$;
+CREATE OR REPLACE FUNCTION sharewise_in_sequence() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  head_seq bigint;
+  head_hash text;
+  body jsonb;
+  moment timestamptz;
+BEGIN
+  SELECT h.seq, h.hash INTO head_seq, head_hash FROM head h FOR UPDATE;
+  IF NOT FOUND THEN RAISE EXCEPTION 'sharewise: the ledger has lost its head row'; END IF;
+  IF head_hash IS DISTINCT FROM COALESCE(
+       (SELECT e.hash FROM entries e WHERE e.seq = head_seq AND head_seq > 0),
+       CASE WHEN head_seq = 0 THEN '{genesis}' END) THEN
+    RAISE EXCEPTION 'sharewise: the head row does not match the last entry (it was moved by '
+      'hand), so nothing was recorded; run `sharewise records verify`';
+  END IF;
+  IF NEW.seq IS DISTINCT FROM head_seq + 1
+     OR NEW.seq IS DISTINCT FROM (SELECT COALESCE(MAX(e.seq), 0) + 1 FROM entries e) THEN
+    RAISE EXCEPTION 'sharewise: entries are appended in sequence, never replaced';
+  END IF;
+  IF NEW.hash IS DISTINCT FROM encode(sha256('\\x{label}'::bytea || NEW.body), 'hex') THEN
+    RAISE EXCEPTION 'sharewise: an entry''s hash must be the hash of its body';
+  END IF;
+  BEGIN
+    body := convert_from(NEW.body, 'UTF8')::jsonb;
+  EXCEPTION WHEN OTHERS THEN
+    RAISE EXCEPTION 'sharewise: an entry''s body must be JSON';
+  END;
+  IF jsonb_typeof(body) IS DISTINCT FROM 'object'
+     OR body->>'prev_hash' IS DISTINCT FROM head_hash
+     OR body->>'seq' IS DISTINCT FROM NEW.seq::text
+     OR body->>'id' IS DISTINCT FROM NEW.id
+     OR body->>'created' IS DISTINCT FROM NEW.created THEN
+    RAISE EXCEPTION 'sharewise: a new entry must follow the head of the chain';
+  END IF;
+  IF NEW.created !~ '^\\d{{4}}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d[.]\\d{{6}}Z$' THEN
+    RAISE EXCEPTION 'sharewise: the recorded time must be the database server''s own';
+  END IF;
+  moment := NEW.created::timestamptz;
+  IF moment > clock_timestamp() + interval '1 second'
+     OR moment < clock_timestamp() - interval '{slack} seconds' THEN
+    RAISE EXCEPTION 'sharewise: the recorded time must be the database server''s own';
+  END IF;
+  UPDATE head SET seq = NEW.seq, hash = NEW.hash;
+  RETURN NEW;
+END $$;
+CREATE FUNCTION sharewise_head_moves_by_append() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 THEN RETURN NEW; END IF;
+  RAISE EXCEPTION 'sharewise: the head of the chain moves only when an entry is appended';
+END $$;
+CREATE TRIGGER head_moves_by_append BEFORE INSERT OR UPDATE OR DELETE ON head
+  FOR EACH ROW EXECUTE FUNCTION sharewise_head_moves_by_append();
+CREATE TRIGGER head_no_truncate BEFORE TRUNCATE ON head
+  FOR EACH STATEMENT EXECUTE FUNCTION
+  sharewise_refuse('the head of the chain moves only when an entry is appended');
+"""
+
+
+def _upgrade_v3(conn: psycopg.Connection[Any]) -> None:
+    """`head` moved only by the insert trigger, which checks each entry against it."""
+    found = conn.execute(
+        "SELECT h.seq, h.hash, (SELECT e.hash FROM entries e ORDER BY e.seq DESC LIMIT 1),"
+        " (SELECT COUNT(*) FROM entries) FROM head h"
+    ).fetchone()
+    if found is None or found[0] != found[3] or found[1] != (found[2] or GENESIS):
+        raise LedgerCorrupt(
+            "the ledger's head row does not match its last entry, so it cannot be upgraded; "
+            "run `sharewise records verify` and restore the database from a backup"
+        )
+    conn.execute(_v3_text(conn).encode())
+
+
+def _v3_text(conn: psycopg.Connection[Any]) -> str:
+    """Schema 3's script, for the schema the connection creates in."""
+    from psycopg import sql
+
+    schema = conn.execute("SELECT current_schema()").fetchone()
+    if schema is None or schema[0] is None:
+        raise StoreError("the ledger's database has no schema to create the ledger in")
+    return _SCHEMA_V3.format(
+        schema=sql.Identifier(schema[0]).as_string(conn),
+        label=chain.ENTRY_LABEL.hex(),
+        genesis=GENESIS,
+        slack=CLOCK_SLACK_SECONDS,
+    )
+
+
+def grants_sql(role: str, *, purge: bool = False) -> str:
+    """The privileges the application's role needs, and no more, for a DBA to run.
+
+    The schema is created once by its owner; day to day the application appends and reads.
+    Entries, personal details and metadata get INSERT and SELECT only, so even without the
+    triggers the application's role could not rewrite the past. `head` is SELECT only: it is
+    locked through `sharewise_lock_head()` and moved on by the insert trigger, both running
+    as the owner, so the application cannot move it itself. Erasing personal details at
+    the end of retention needs UPDATE on `personal`: give it
+    (`purge=True`) only to the role that runs `records purge`.
+    """
+    if not _IDENT.match(role):
+        raise ValueError("a role name is letters, digits and underscores")
+    lines = [
+        f"GRANT USAGE ON SCHEMA public TO {role};",
+        f"GRANT SELECT, INSERT ON entries, personal, meta, trees TO {role};",
+        f"GRANT SELECT ON head TO {role};",
+        f"GRANT EXECUTE ON FUNCTION sharewise_lock_head() TO {role};",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON entries, personal, meta, trees, head FROM {role};",
+    ]
+    if purge:
+        lines.append(f"GRANT UPDATE (salt, data, case_ref, erased_by) ON personal TO {role};")
+    return "\n".join(lines) + "\n"
+
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+#: version -> the step that brings a ledger at version-1 up to version (as for SQLite).
+MIGRATIONS: dict[int, Callable[[psycopg.Connection[Any]], None]] = {
+    1: _create_v1,
+    2: _create_v2,
+    3: _upgrade_v3,
+}
+
+#: version -> that version's DDL as run (what `verify` derives the expected schema from).
+#: Every migration has its script here; a test holds the two dicts to the same versions.
+DDL: dict[int, Callable[[psycopg.Connection[Any]], str]] = {
+    1: lambda conn: _SCHEMA_V1,
+    2: lambda conn: _SCHEMA_V2,
+    3: _v3_text,
+}
+
+_COLUMNS = (
+    "e.seq, e.id, e.kind, e.created, e.decision, e.target, e.body, e.hash,"
+    " p.seq, p.salt, p.data, p.case_ref, p.erased_by"
+)
+_FROM = " FROM entries e LEFT JOIN personal p ON p.seq = e.seq"
+_SELECT = f"SELECT {_COLUMNS}{_FROM}"
+_LISTING = f"SELECT {_COLUMNS}, {LISTING_COLUMNS}{_FROM}"
+_BODIES = "SELECT e.seq, e.id, e.kind, e.created, e.target, e.body FROM entries e"
+
+
+class PostgresBackend(Backend):
+    """A ledger in a PostgreSQL database (see the module docstring)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        create: bool = True,
+        lock_timeout: float = 10.0,
+        first_wait: float = 0.5,
+        on_wait: Callable[[], None] | None = None,
+        readonly: bool = False,
+    ) -> None:
+        self.location = _describe(url)
+        self.lock_timeout = lock_timeout
+        self.first_wait = min(first_wait, lock_timeout)
+        self.on_wait = on_wait
+        try:
+            self._conn: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True)
+        except psycopg.Error as exc:
+            raise StoreError(
+                f"cannot reach the ledger database {self.location} "
+                f"({exc.__class__.__name__}); check SHAREWISE_DATABASE_URL and the server"
+            ) from None
+        #: Trees known to be stored: an append on a tree already held costs no look-up.
+        self._held: set[str] = set()
+        try:
+            if readonly:
+                self._conn.execute("SET default_transaction_read_only = on")
+            self._prepare(create and not readonly)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def _prepare(self, create: bool) -> None:
+        try:
+            with self._conn.transaction():
+                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_CREATE_LOCK,))
+                exists = self._conn.execute("SELECT to_regclass('meta')").fetchone()
+                if exists is None or exists[0] is None:
+                    if not create:
+                        raise LedgerMissing(f"there is no ledger in {self.location} yet")
+                    for version in range(1, SCHEMA_VERSION + 1):
+                        MIGRATIONS[version](self._conn)
+                    self._conn.execute(
+                        "INSERT INTO meta (key, value) VALUES ('ledger_id', %s),"
+                        " ('schema_version', %s)",
+                        (str(uuid.uuid4()), str(SCHEMA_VERSION)),
+                    )
+                meta = dict(self._conn.execute("SELECT key, value FROM meta").fetchall())
+                version = _version(meta)
+                if 0 < version < SCHEMA_VERSION and "ledger_id" in meta:
+                    self._migrate(version)
+                    version = SCHEMA_VERSION
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "open") from None
+        if version > SCHEMA_VERSION:
+            raise LedgerUnrecognised(
+                f"the ledger in {self.location} says it was written by a newer sharewise "
+                f"(schema {version}); upgrade sharewise to read and verify it"
+            )
+        if version < SCHEMA_VERSION or "ledger_id" not in meta:
+            raise LedgerUnrecognised(
+                f"{self.location} does not hold a complete sharewise ledger (its metadata "
+                "rows are missing)"
+            )
+        self.ledger_id = meta["ledger_id"]
+
+    def _migrate(self, version: int) -> None:
+        """Bring a ledger written by an older sharewise up to date (inside `_prepare`'s
+        transaction and lock). `meta` is fixed, so each step is noted by a row of its own,
+        `schema_version_N`; it needs the schema's owner (the application role cannot create
+        tables), which the error for a missing privilege says."""
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            try:
+                MIGRATIONS[step](self._conn)
+            except pgerr.InsufficientPrivilege:
+                raise StoreError(
+                    f"the ledger in {self.location} was made by an earlier sharewise and "
+                    "must be brought up to date by its owner: run `sharewise db init` as "
+                    "the owner once"
+                ) from None
+            self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES (%s, %s)",
+                (f"schema_version_{step}", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+            )
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _locked_head(self) -> Head:
+        """Lock the head row, waiting visibly (and at most `lock_timeout` seconds); the head
+        carries the server's clock, read once the lock is held, for the entry's time."""
+        conn = self._conn
+        conn.execute(f"SET LOCAL lock_timeout = {int(self.first_wait * 1000)}")
+        lock = "SELECT seq, hash, now FROM sharewise_lock_head()"
+        try:
+            with conn.transaction():  # a savepoint: a timeout here leaves the outer intact
+                found = conn.execute(lock).fetchone()
+        except pgerr.LockNotAvailable:
+            if self.on_wait is not None:
+                self.on_wait()
+            remaining = max(self.lock_timeout - self.first_wait, 0.001)
+            conn.execute(f"SET LOCAL lock_timeout = {int(remaining * 1000)}")
+            try:
+                with conn.transaction():
+                    found = conn.execute(lock).fetchone()
+            except pgerr.LockNotAvailable:
+                raise LedgerLocked(
+                    f"the ledger in {self.location} stayed locked by another program for "
+                    f"{self.lock_timeout:g} s, so nothing was recorded; try again"
+                ) from None
+        if found is None:
+            raise LedgerCorrupt(f"the ledger in {self.location} has lost its head row")
+        return Head(int(found[0]), str(found[1]), chain.parse_utc(str(found[2])))
+
+    def _insert(self, entry: NewEntry) -> None:
+        row = entry.row
+        self._conn.execute(
+            "INSERT INTO entries (seq, id, kind, created, decision, target, body, hash)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (row.seq, row.id, row.kind, row.created, row.decision, row.target, row.body,
+             row.hash),
+        )  # fmt: skip
+        if entry.personal is not None:
+            p = entry.personal
+            self._conn.execute(
+                "INSERT INTO personal (seq, salt, data, case_ref, erased_by)"
+                " VALUES (%s, %s, %s, %s, %s)",
+                (p.seq, p.salt, p.data, p.case_ref, p.erased_by),
+            )
+        tree = entry.tree
+        if tree is not None and tree.sha256 not in self._held:
+            # Looked up first, so the tree's bytes are sent only the once it is new; under
+            # the head lock no other append can be storing it meanwhile.
+            held = self._conn.execute("SELECT 1 FROM trees WHERE sha256 = %s", (tree.sha256,))
+            if held.fetchone() is None:
+                self._conn.execute(
+                    "INSERT INTO trees (sha256, seq, body) VALUES (%s, %s, %s)",
+                    (tree.sha256, tree.seq, tree.body),
+                )
+        # `head` is moved on by the insert trigger (see _SCHEMA_V3), never from here.
+
+    def _retrying(self, work: Callable[[], Any]) -> Any:
+        for attempt in range(_RETRIES):
+            try:
+                with self._conn.transaction():
+                    return work()
+            except (pgerr.SerializationFailure, pgerr.DeadlockDetected):
+                if attempt == _RETRIES - 1:
+                    raise LedgerLocked(
+                        f"the ledger in {self.location} was too busy to write to; try again"
+                    ) from None
+                time.sleep(0.05 * (attempt + 1))
+            except StoreError:
+                raise
+            except psycopg.Error as exc:
+                raise _translate(exc, self.location, "write") from None
+        raise AssertionError("unreachable")
+
+    def append(self, build: Builder) -> Row:
+        def work() -> NewEntry:
+            entry = build(self._locked_head())
+            self._insert(entry)
+            return entry
+
+        entry: NewEntry = self._retrying(work)
+        if entry.tree is not None:
+            self._held.add(entry.tree.sha256)  # only once committed
+        return entry.row
+
+    def purge(self, before: str, build: PurgeBuilder) -> tuple[Row, int]:
+        victims = (
+            "SELECT p.seq FROM personal p JOIN entries e ON e.seq = p.seq"
+            " WHERE p.erased_by IS NULL AND e.created < %s"
+        )
+
+        def work() -> tuple[Row, int]:
+            head = self._locked_head()
+            found = self._conn.execute(f"SELECT COUNT(*) FROM ({victims}) v", (before,))
+            count = int(found.fetchone()[0])  # type: ignore[index]
+            entry = build(head, count)
+            self._insert(entry)
+            self._conn.execute(
+                "UPDATE personal SET salt = NULL, data = NULL, case_ref = NULL, erased_by = %s"
+                f" WHERE seq IN ({victims})",
+                (entry.row.seq, before),
+            )
+            return entry.row, count
+
+        result: tuple[Row, int] = self._retrying(work)
+        return result
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def rows(self, filters: Filters | None = None) -> Iterator[tuple[Row, PersonalRow | None]]:
+        for raw in self._pages(_SELECT, filters):
+            yield _split(raw)
+
+    def bodies(
+        self, filters: Filters | None = None
+    ) -> Iterator[tuple[int, str, str, str, str | None, bytes]]:
+        for seq, eid, kind, created, target, body in self._pages(_BODIES, filters):
+            yield int(seq), eid, kind, created, target, bytes(body)
+
+    def listing(
+        self, filters: Filters | None = None, newest: int | None = None
+    ) -> Iterator[tuple[Row, PersonalRow | None, Links]]:
+        raws = self._pages(_LISTING, filters) if newest is None else self._newest(filters, newest)
+        for raw in raws:
+            yield (*_split(raw), split_links(raw[13:]))
+
+    def _newest(self, filters: Filters | None, newest: int) -> list[Any]:
+        """The last `newest` listing rows, read backwards along the primary key (so the
+        scan stops once it has them), then put back in chain order."""
+        where, params = _where(filters or Filters())
+        try:
+            found = self._conn.execute(
+                f"{_LISTING}{where} ORDER BY e.seq DESC LIMIT %s", [*params, max(newest, 0)]
+            ).fetchall()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        found.reverse()
+        return found
+
+    def tally(self, filters: Filters | None = None) -> tuple[int, int]:
+        where, params = _where(filters or Filters())
+        try:
+            found = self._conn.execute(
+                f"SELECT {TALLY_COLUMNS} FROM entries e{where}", params
+            ).fetchone()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return (0, 0) if found is None else (int(found[0]), int(found[1]))
+
+    def _pages(self, select: str, filters: Filters | None) -> Iterator[Any]:
+        where, params = _where(filters or Filters())
+        last = 0
+        while True:
+            clause = f"{where} AND e.seq > %s" if where else " WHERE e.seq > %s"
+            try:
+                page = self._conn.execute(
+                    f"{select}{clause} ORDER BY e.seq LIMIT {_PAGE}", [*params, last]
+                ).fetchall()
+            except psycopg.Error as exc:
+                raise _translate(exc, self.location, "read") from None
+            yield from page
+            if len(page) < _PAGE:
+                return
+            last = int(page[-1][0])
+
+    def due_rows(self) -> Iterator[tuple[bool, Row, PersonalRow | None]]:
+        # Paged by the ordering column, as `_pages` does, so no transaction stays open.
+        for emergency, tail, order in zip(
+            (True, False), (DUE_EMERGENCIES, DUE_CASES), DUE_ORDER, strict=True
+        ):
+            last = 0
+            while True:
+                try:
+                    page = self._conn.execute(
+                        f"SELECT {_COLUMNS}, {order}{_FROM}{tail} AND {order} > %s"
+                        f" ORDER BY {order} LIMIT {_PAGE}",
+                        (last,),
+                    ).fetchall()
+                except psycopg.Error as exc:
+                    raise _translate(exc, self.location, "read") from None
+                for raw in page:
+                    yield (emergency, *_split(raw))
+                if len(page) < _PAGE:
+                    break
+                last = int(page[-1][13])
+
+    def get(self, entry_id: str) -> tuple[Row, PersonalRow | None] | None:
+        seq = seq_of(entry_id)
+        column = "e.id" if seq is None else "e.seq"
+        key: Any = entry_id if seq is None else seq
+        try:
+            raw = self._conn.execute(f"{_SELECT} WHERE {column} = %s", (key,)).fetchone()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return None if raw is None else _split(raw)
+
+    def tree(self, sha256: str) -> bytes | None:
+        try:
+            found = self._conn.execute(
+                "SELECT body FROM trees WHERE sha256 = %s", (sha256,)
+            ).fetchone()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return None if found is None else bytes(found[0])
+
+    def tree_digests(self) -> dict[str, int]:
+        return {str(a): int(b) for a, b in self._select("SELECT sha256, seq FROM trees")}
+
+    def orphan_personal(self) -> list[int]:
+        try:
+            found = self._conn.execute(
+                "SELECT p.seq FROM personal p LEFT JOIN entries e ON e.seq = p.seq"
+                " WHERE e.seq IS NULL ORDER BY p.seq"
+            ).fetchall()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return [int(r[0]) for r in found]
+
+    def duplicate_ids(self) -> list[tuple[int, str, int]]:
+        return [(int(a), str(b), int(c)) for a, b, c in self._select(DUPLICATE_IDS_SQL)]
+
+    def dangling_targets(self) -> list[tuple[int, str]]:
+        return [(int(a), str(b)) for a, b in self._select(DANGLING_TARGETS_SQL)]
+
+    def _select(self, sql: str) -> list[Any]:
+        try:
+            return list(self._conn.execute(sql).fetchall())
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+
+    def database_problems(self) -> list[str]:
+        """The head row against the last entry, then the schema against this version's DDL
+        (`schema_differences`)."""
+        ddl = "\n".join(script(self._conn) for script in DDL.values())
+        return self._head_problems() + schema_differences(
+            self._actual_schema(), expected_schema(ddl)
+        )
+
+    def _actual_schema(self) -> dict[str, dict[str, str]]:
+        """What the ledger's schema holds, as `expected_schema` describes the DDL."""
+        here = "n.nspname = current_schema()"
+        queries = {
+            "table": "SELECT c.relname, '' FROM pg_class c JOIN pg_namespace n ON"
+            f" n.oid = c.relnamespace WHERE {here} AND c.relkind IN ('r', 'p', 'v', 'm', 'f')",
+            "index": "SELECT c.relname, t.relname FROM pg_index i JOIN pg_class c ON"
+            " c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n"
+            f" ON n.oid = t.relnamespace WHERE {here} AND NOT EXISTS (SELECT 1 FROM"
+            " pg_constraint k WHERE k.conindid = i.indexrelid AND k.conrelid = i.indrelid)",
+            "trigger": "SELECT g.tgname, concat_ws(' ', c.relname, p.proname, g.tgenabled::text)"
+            " FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON"
+            f" n.oid = c.relnamespace JOIN pg_proc p ON p.oid = g.tgfoid WHERE {here}"
+            " AND NOT g.tgisinternal",
+            "function": "SELECT p.proname, md5(p.prosrc) FROM pg_proc p JOIN pg_namespace n"
+            f" ON n.oid = p.pronamespace WHERE {here}",
+            "rule": "SELECT r.rulename, r.tablename FROM pg_rules r JOIN pg_namespace n ON"
+            f" n.nspname = r.schemaname WHERE {here}",
+            "policy": "SELECT p.policyname, p.tablename FROM pg_policies p JOIN pg_namespace n"
+            f" ON n.nspname = p.schemaname WHERE {here}",
+        }
+        return {
+            kind: {str(name): str(detail) for name, detail in self._select(sql)}
+            for kind, sql in queries.items()
+        }
+
+    def _head_problems(self) -> list[str]:
+        found = self._select(
+            "SELECT h.seq, h.hash, (SELECT e.hash FROM entries e WHERE e.seq = h.seq),"
+            " (SELECT MAX(e.seq) FROM entries e) FROM head h"
+        )
+        if len(found) != 1:
+            return ["the head row is missing (the next append will be refused)"]
+        seq, hashed, at_seq, last = found[0]
+        if seq != (last or 0) or hashed != (at_seq if seq else GENESIS):
+            return [
+                f"the head row (entry {seq}) does not match the last entry ({last or 0}): it "
+                "was moved by hand, and appends are refused until it is put right"
+            ]
+        return []
+
+    def head(self) -> Head:
+        # The chain's own last row, not the `head` table: verify trusts only the chain.
+        try:
+            found = self._conn.execute(
+                "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return Head() if found is None else Head(int(found[0]), str(found[1]))
+
+    def count(self) -> int:
+        try:
+            found = self._conn.execute("SELECT COUNT(*) FROM entries").fetchone()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return 0 if found is None else int(found[0])
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @property
+    def connection(self) -> psycopg.Connection[Any]:
+        """The raw connection, for tests."""
+        return self._conn
+
+
+def _version(meta: dict[str, str]) -> int:
+    """The schema version: the one the ledger was created at, or the last step since."""
+    steps = [int(k.rsplit("_", 1)[1]) for k in meta if re.fullmatch(r"schema_version_\d+", k)]
+    return max([int(meta.get("schema_version", "0")), *steps])
+
+
+def expected_schema(ddl: str) -> dict[str, dict[str, str]]:
+    """The objects a DDL script makes, by kind and name, with what `verify` compares for
+    each: a table's nothing, an index's table, a trigger's table, function and state (`O`:
+    enabled), a function's body (md5, as the catalog is asked), a rule's or policy's table.
+    Read from the code's own scripts (`DDL`), so a later schema change is expected at once."""
+    flat = re.sub(r"\s+", " ", ddl)
+    trigger = r"CREATE TRIGGER (\w+) [^;]*? ON (\w+) FOR EACH \w+ EXECUTE FUNCTION (\w+)"
+    function = r"CREATE (?:OR REPLACE )?FUNCTION (\w+)\(.*?\$\$(.*?)\$\$"
+    return {
+        "table": {n: "" for n in re.findall(r"CREATE TABLE (\w+)", flat)},
+        "index": dict(re.findall(r"CREATE (?:UNIQUE )?INDEX (\w+) ON (\w+)", flat)),
+        "trigger": {n: f"{t} {f} O" for n, t, f in re.findall(trigger, flat)},
+        "function": {
+            n: hashlib.md5(body.encode()).hexdigest()
+            for n, body in re.findall(function, ddl, flags=re.S)
+        },
+        "rule": dict(re.findall(r"CREATE (?:OR REPLACE )?RULE (\w+) AS ON \w+ TO (\w+)", flat)),
+        "policy": dict(re.findall(r"CREATE POLICY (\w+) ON (\w+)", flat)),
+    }
+
+
+def schema_differences(
+    actual: dict[str, dict[str, str]], expected: dict[str, dict[str, str]]
+) -> list[str]:
+    """What differs, object by object (as SQLite's `schema_differences` says it)."""
+    problems: list[str] = []
+    for kind in expected:
+        have, want = actual.get(kind, {}), expected[kind]
+        for name in sorted(want.keys() - have.keys()):
+            problems.append(f"the {kind} {name} that sharewise wrote is missing (dropped)")
+        for name in sorted(have.keys() - want.keys()):
+            problems.append(f"a {kind} {name} was added: not what sharewise wrote")
+        for name in sorted(want.keys() & have.keys()):
+            if have[name] != want[name]:
+                what = "disabled or changed" if kind == "trigger" else "changed"
+                problems.append(f"the {kind} {name} was {what}: not what sharewise wrote")
+    return problems
+
+
+def _describe(url: str) -> str:
+    """The server and database, never the password."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the database named by SHAREWISE_DATABASE_URL"
+    host = info.get("host") or "localhost"
+    return f"postgresql://{host}/{info.get('dbname') or ''}"
+
+
+def _where(filters: Filters) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if filters.date_from is not None:
+        clauses.append("e.created >= %s")
+        params.append(filters.date_from.isoformat())
+    if filters.date_to is not None:
+        clauses.append("e.created < %s")
+        params.append(filters.date_to.isoformat() + "T99")
+    if filters.decision is not None:
+        clauses.append(decision_clause("%s"))
+        params += [filters.decision, filters.decision]
+    if filters.case is not None:
+        clauses.append(case_clause("%s"))
+        params += [filters.case, filters.case]
+    if filters.kinds:
+        clauses.append("e.kind = ANY(%s)")
+        params.append(list(filters.kinds))
+    if filters.seqs is not None:
+        clauses.append("e.seq = ANY(%s)")
+        params.append(list(filters.seqs))
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _split(raw: Any) -> tuple[Row, PersonalRow | None]:
+    row = Row(int(raw[0]), raw[1], raw[2], raw[3], raw[4], raw[5], bytes(raw[6]), raw[7])
+    if raw[8] is None:
+        return row, None
+    salt = None if raw[9] is None else bytes(raw[9])
+    data = None if raw[10] is None else bytes(raw[10])
+    erased_by = None if raw[12] is None else int(raw[12])
+    return row, PersonalRow(int(raw[8]), salt, data, raw[11], erased_by)
+
+
+def _translate(exc: psycopg.Error, location: str, action: str) -> StoreError:
+    own = exc.diag.message_primary or ""
+    if isinstance(exc, pgerr.RaiseException) and own.startswith("sharewise: "):
+        # One of the ledger's own guards refused (our text, never a record's contents).
+        return LedgerCorrupt(
+            f"the ledger in {location} refused to {action}: {own.removeprefix('sharewise: ')}"
+        )
+    if isinstance(exc, pgerr.DiskFull | pgerr.OutOfMemory):
+        return LedgerFull(
+            f"the database server holding the ledger ({location}) is out of space, so "
+            "nothing was recorded; ask its administrator to free space"
+        )
+    if isinstance(exc, pgerr.LockNotAvailable):
+        return LedgerLocked(f"the ledger in {location} is locked by another program")
+    if isinstance(exc, pgerr.DataCorrupted | pgerr.IndexCorrupted):
+        return LedgerCorrupt(f"the database server reports the ledger in {location} damaged")
+    if isinstance(exc, pgerr.InsufficientPrivilege):
+        return StoreError(f"not allowed to {action} the ledger in {location}; check the role")
+    return StoreError(f"cannot {action} the ledger in {location} ({exc.__class__.__name__})")
