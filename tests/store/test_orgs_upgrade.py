@@ -22,7 +22,6 @@ from sharewise.domain.record import Verdict
 from sharewise.store.ledger import Ledger
 from sharewise.store.verify import verify
 
-
 EXAMPLE = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "trees" / "example.yaml"
 FACTS = {"immediate_danger": "no", "identifiable": "yes", "sharer": "public_authority"}
 
