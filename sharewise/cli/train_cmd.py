@@ -108,7 +108,14 @@ def _bank(args: argparse.Namespace) -> Bank:
         raise InputError(
             Problem(Location(str(folder)), "no such folder", "name a folder of scenario files")
         )
-    return load_bank(folder).only(_only(args))
+    chosen = _only(args)
+    if not chosen and args.session:
+        # The scenarios the trainer chose for this session on this machine (c in the UI).
+        from sharewise.domain.session import clean_name
+        from sharewise.store.training import scenario_set
+
+        chosen = scenario_set(args.data_dir, clean_name(args.session, "session name"))
+    return load_bank(folder).only(chosen)
 
 
 def _only(args: argparse.Namespace) -> list[str]:

@@ -167,3 +167,69 @@ async def test_three_trainees_two_scenarios_and_the_trainers_summary(
         await pilot.pause()
     (report,) = (desk / "exports").glob("training-*.html")
     assert "Ann Example" in report.read_text(encoding="utf-8")
+
+
+async def test_a_trainer_chooses_the_sessions_scenarios_on_the_training_screen(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """c on the training screen: the trainer names the session and ticks its scenarios; a
+    trainee who joins it later on this machine (UI or plain) is offered only those."""
+    import io
+    import json
+    import sys
+
+    from textual.widgets import SelectionList
+
+    from sharewise.tui.screens.session import StartSessionScreen
+
+    data = tmp_path / "laptop"
+    app = create_app(data, ENGLAND, training="")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        training = pilot.app.screen
+        assert isinstance(training, TrainingScreen)
+        whole = len(training.scenarios)
+        await pilot.press("c")
+        await pilot.pause()
+        start = pilot.app.screen
+        assert isinstance(start, StartSessionScreen)
+        await type_into(pilot, "#start-session", SESSION)
+        await pilot.press("ctrl+s")  # nothing ticked yet: said, not started
+        await pilot.pause()
+        assert "Tick at least one scenario" in plain(start.query_one("#start-error").content)
+        ticks = start.query_one("#start-scenarios", SelectionList)
+        ids = [s.id for s in training.bank]
+        for sid in ONLY:
+            ticks.highlighted = ids.index(sid)
+            await pilot.press("space")
+        await pilot.press("ctrl+s")
+        await ready(pilot)
+        assert pilot.app.screen is training
+        assert {s.id for s in training.scenarios} == set(ONLY)
+        status = plain(training.query_one("#training-status", Static).content)
+        assert f"2 scenarios (chosen for this session, of {whole})" in status
+        line = plain(training.query_one("#training-session", Static).content)
+        assert f"Session: {SESSION} · n to give your name" in line
+    (kept,) = (data / "training").glob("*.scenarios.json")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert json.loads(kept.read_text())["scenarios"] == [i for i in ids if i in ONLY]
+
+    # Later, on the same machine, a trainee joins the session by name.
+    app = create_app(data, ENGLAND, training="")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        training = pilot.app.screen
+        assert isinstance(training, TrainingScreen)
+        assert len(training.scenarios) == whole, "outside the session: the whole bank"
+        await join(pilot, "Dan Example", session=SESSION)
+        await ready(pilot)
+        assert {s.id for s in training.scenarios} == set(ONLY)
+
+    # And `train --plain --session` offers the same two.
+    monkeypatch.setattr(sys, "stdin", io.StringIO("quit\n"))
+    argv = ["--data-dir", str(data), "train", "--plain", "--session", SESSION]
+    assert main([*argv, "--trainee", "Dan Example"]) == 1
+    listed = [
+        line for line in capsys.readouterr().out.splitlines() if line[:4].strip(" .").isdigit()
+    ]
+    assert len(listed) == 2, listed

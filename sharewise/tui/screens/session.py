@@ -291,3 +291,100 @@ def question_text(s: Summary) -> Text:
         out.append(f"   The model answer: {safe_line(q.model_label or 'not set')}\n")
         out.append(f"   Why we ask: {safe_line(q.why)}\n", style="dim")
     return out
+
+
+class StartSessionScreen(ModalScreen[tuple[str, list[str]] | None]):
+    """The trainer starts a named session and ticks its scenarios (space), then ctrl+s.
+
+    Dismisses with (session, chosen ids in the bank's order), or None on Escape. The
+    caller keeps the choice with the session on this machine (`save_scenario_set`), so a
+    trainee who joins the session here is offered only those scenarios.
+    """
+
+    DEFAULT_CSS = """
+    StartSessionScreen { align: center middle; }
+    #start-box { width: 90%; max-width: 110; height: 90%; border: thick $accent;
+                 padding: 0 1; background: $panel; }
+    #start-box Input { margin-bottom: 1; }
+    #start-scenarios { height: 1fr; min-height: 5; }
+    #start-error { color: $error; height: auto; }
+    #start-buttons { height: auto; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "start", "Start the session", priority=True),
+    ]
+
+    def __init__(
+        self, scenarios: list[Scenario], session: str | None = None, chosen: list[str] | None = None
+    ) -> None:
+        super().__init__()
+        self.scenarios = scenarios
+        self.session = session or ""
+        self.chosen = set(chosen or [])
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import SelectionList
+        from textual.widgets.selection_list import Selection
+
+        with Vertical(id="start-box"):
+            yield Static(
+                "START A TRAINING SESSION: name it and tick its scenarios (space). Trainees "
+                "who join it on this computer are offered only these; their answers are kept "
+                "for you, never as real decisions.",
+                classes="training-banner",
+            )
+            yield Label("Session name (tell your trainees)")
+            yield Input(self.session, id="start-session", max_length=80)
+            yield Label("Scenarios (↑ ↓ to move, space to tick)")
+            yield SelectionList[str](
+                *(
+                    Selection(
+                        Text(f"{safe_line(s.title)} · {safe_line(s.theme)}"),
+                        s.id,
+                        s.id in self.chosen,
+                    )
+                    for s in self.scenarios
+                ),
+                id="start-scenarios",
+            )
+            yield Static("", id="start-error")
+            with Horizontal(id="start-buttons"):
+                yield Button("Start (ctrl+s)", id="start-ok", variant="primary")
+                yield Button("Cancel (Esc)", id="start-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#start-session", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one("#start-scenarios").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "start-ok":
+            self.action_start()
+        else:
+            self.dismiss(None)
+
+    def action_start(self) -> None:
+        from textual.widgets import SelectionList
+
+        error = self.query_one("#start-error", Static)
+        try:
+            session = clean_name(self.query_one("#start-session", Input).value, "session name")
+        except InputError as exc:
+            problem = exc.problems[0]
+            error.update(Text(f"{problem.message.capitalize()}: {problem.fix}."))
+            self.query_one("#start-session", Input).focus()
+            return
+        ticked = set(self.query_one("#start-scenarios", SelectionList).selected)
+        chosen = [s.id for s in self.scenarios if s.id in ticked]
+        if not chosen:
+            error.update("Tick at least one scenario (space on it).")
+            self.query_one("#start-scenarios").focus()
+            return
+        self.dismiss((session, chosen))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

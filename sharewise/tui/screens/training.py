@@ -39,14 +39,20 @@ class TrainingScreen(Screen[None]):
     in_training = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("n", "join", "Join a session"),
-        Binding("s", "summary", "Session summary"),
+        # Short words, so that every key fits at 80 columns; the session line says more.
+        Binding("n", "join", "Join"),
+        Binding("s", "summary", "Summary"),
+        Binding("c", "start_session", "New session"),
     ]
 
     def __init__(self, open_id: str | None = None) -> None:
         super().__init__()
         self.open_id = open_id
         self.scenarios: list[Scenario] = []
+        #: The whole bank, before a session's choice narrows it (what a trainer picks from).
+        self.bank: list[Scenario] = []
+        #: The scenarios the trainer chose for the session joined here ([]: the whole bank).
+        self.session_set: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -73,8 +79,49 @@ class TrainingScreen(Screen[None]):
             if names is not None:
                 app.training_session, app.trainee = names
                 self._show_session()
+                self._load()  # the session may have its own scenarios
 
         self.app.push_screen(JoinSessionScreen(app.training_session, app.trainee), joined)
+
+    def action_start_session(self) -> None:
+        """The trainer names a session and chooses its scenarios, kept on this computer so
+        that trainees who join it here are offered only those."""
+        from sharewise.tui.screens.session import StartSessionScreen
+
+        app = sw_app(self)
+
+        def started(choice: tuple[str, list[str]] | None) -> None:
+            if choice is not None:
+                self._keep_set(*choice)
+
+        # The session's own choice ticked again; a new session starts with none ticked.
+        self.app.push_screen(
+            StartSessionScreen(self.bank, app.training_session, self.session_set), started
+        )
+
+    @work(thread=True, exclusive=True, group="session-set")
+    def _keep_set(self, session: str, ids: list[str]) -> None:
+        from sharewise.domain.errors import SharewiseError
+        from sharewise.store.training import save_scenario_set
+
+        try:
+            save_scenario_set(sw_app(self).data_dir, session, ids)
+        except SharewiseError as exc:
+            self.app.call_from_thread(
+                self.notify, f"The session was not started: {exc.render()}", severity="error"
+            )
+            return
+        self.app.call_from_thread(self._started, session, len(ids))
+
+    def _started(self, session: str, count: int) -> None:
+        app = sw_app(self)
+        app.training_session, app.trainee = session, None
+        self.notify(
+            f"Session {safe_line(session)} started with {count} scenario(s). Each trainee "
+            "presses n and gives their name.",
+            title="Training session",
+        )
+        self._load()
 
     def action_summary(self) -> None:
         """The trainer's summary of the session joined here (or asks which session)."""
@@ -105,7 +152,12 @@ class TrainingScreen(Screen[None]):
                 )
             )
         else:
-            line.update(Text("Not in a session: n joins one, so your trainer sees your answers."))
+            line.update(
+                Text(
+                    "Not in a session: n joins one, so your trainer sees your answers; "
+                    "c starts one (trainers)."
+                )
+            )
 
     @work(thread=True, exclusive=True, group="scenarios")
     def _load(self) -> None:
@@ -114,14 +166,23 @@ class TrainingScreen(Screen[None]):
         from sharewise.domain.exercise import load_bank
 
         folder = getattr(self.app, "scenarios_dir", None) or paths.scenarios_dir()
-        bank = load_bank(folder)
+        whole = load_bank(folder)
+        bank, chosen = whole, []
         try:
-            bank = bank.only(getattr(self.app, "training_only", []))
+            # `train --only` first; else the scenarios the trainer chose for the session.
+            chosen = list(getattr(self.app, "training_only", []))
+            session = getattr(self.app, "training_session", None)
+            if not chosen and session:
+                from sharewise.store.training import scenario_set
+
+                chosen = scenario_set(getattr(self.app, "data_dir", None), session)
+            bank = whole.only(chosen)
         except InputError as exc:
             bank.problems.append(exc.render())
-        self.app.call_from_thread(self._show, bank)
+        self.app.call_from_thread(self._show, bank, whole.scenarios, chosen)
 
-    def _show(self, bank: Bank) -> None:
+    def _show(self, bank: Bank, whole: list[Scenario], chosen: list[str]) -> None:
+        self.bank, self.session_set = whole, chosen
         self._show_session()
         self.scenarios = bank.scenarios
         options = self.query_one("#training-list", OptionList)
@@ -131,7 +192,10 @@ class TrainingScreen(Screen[None]):
             line.append(safe_line(s.title), style="bold")
             line.append(f"\n  {safe_line(s.theme)}", style="dim")
             options.add_option(Option(line, id=s.id))
-        status = f"{len(bank.scenarios)} scenarios. ↑ ↓ to choose, Enter to read one."
+        status = f"{len(bank.scenarios)} scenarios"
+        if chosen and len(bank.scenarios) < len(whole):
+            status += f" (chosen for this session, of {len(whole)})"
+        status += ". ↑ ↓ to choose, Enter to read one."
         if bank.problems:
             status += f" {len(bank.problems)} file(s) could not be read: " + "; ".join(
                 safe_line(p) for p in bank.problems[:3]
