@@ -108,7 +108,48 @@ def _shipped_scenarios() -> list[Any]:
     found = sorted(paths.scenarios_dir().glob("*.yaml"))
     if not found:
         return [pytest.param(None, marks=pytest.mark.skip("no shipped scenarios yet"))]
-    return [pytest.param(p, id=p.stem) for p in found]
+    return [pytest.param(p, id=p.stem) for p in ui_sample(found)]
+
+
+def ui_sample(found: list[Path]) -> list[Path]:
+    """The scenarios walked through the UI: the first of each practice theme, then the first
+    reaching each decision the others do not (and the child-disclosure case). Every scenario
+    is decided by the tree in tests/tree/test_scenarios.py; walking all ~55 by keyboard here
+    too took minutes and tested the same screens again and again."""
+    chosen: dict[Path, None] = {}
+    themes: set[str] = set()
+    for path in found:
+        theme = _load_scenario(path)["theme"]
+        if theme not in themes:
+            themes.add(theme)
+            chosen[path] = None
+    decisions = {d for p in chosen for d in _load_scenario(p)["expect"]["decision"]}
+    for path in found:
+        wanted = set(_load_scenario(path)["expect"]["decision"])
+        if not wanted <= decisions:
+            decisions |= wanted
+            chosen[path] = None
+    chosen.update(dict.fromkeys(p for p in found if p.stem == "child-disclosure-at-school"))
+    return sorted(chosen)
+
+
+def test_the_ui_sample_covers_every_theme_and_decision() -> None:
+    """The sample stays honest as the bank grows: each theme and each expected decision of
+    the bank is walked through the UI by at least one scenario."""
+    from sharewise import paths
+
+    found = sorted(paths.scenarios_dir().glob("*.yaml"))
+    sample = ui_sample(found)
+    assert len(sample) < len(found)
+
+    def themes(paths_: list[Path]) -> set[str]:
+        return {_load_scenario(p)["theme"] for p in paths_}
+
+    def decisions(paths_: list[Path]) -> set[str]:
+        return {d for p in paths_ for d in _load_scenario(p)["expect"]["decision"]}
+
+    assert themes(sample) == themes(found)
+    assert decisions(sample) == decisions(found)
 
 
 def _load_scenario(path: Path) -> dict[str, Any]:
