@@ -34,7 +34,7 @@ class PlainEmergency:
         self.plain = plain
         self.data_dir = data_dir
 
-    def run(self) -> int:
+    def run(self, *, goes_on: bool = False) -> int:
         from sharewise.cli.walk_cmd import _Quit
         from sharewise.profile import load_profile
 
@@ -59,10 +59,11 @@ class PlainEmergency:
             ref = ledger.record_emergency(details)
         p.emergency_ref, p.emergency_details = ref.id, details
         p.say(f"Emergency record saved as {ref.id} (entry {ref.seq} in the ledger).")
-        p.say(
-            "Complete it as soon as you can: in the app (Records, then k), or with "
-            f"sharewise records complete {ref.id} --record DETAILS-FILE"
-        )
+        if not goes_on:
+            p.say(
+                "Complete it as soon as you can: in the app (Records, then k), or with "
+                f"sharewise records complete {ref.id} --record DETAILS-FILE"
+            )
         who = details.practitioner
         kept = {"name": who.name or "", "role": who.role, "organisation": who.organisation}
         with contextlib.suppress(OSError):

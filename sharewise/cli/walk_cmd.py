@@ -240,12 +240,13 @@ class PlainWalk:
         except (UnicodeDecodeError, LookupError):
             return None
 
-    def emergency(self) -> int:
-        """`emergency` was typed: act now, and file the short emergency record."""
+    def emergency(self, *, goes_on: bool = False) -> int:
+        """`emergency` was typed: act now, and file the short emergency record. `goes_on`:
+        the walk continues after it, to complete it (so "complete it later" is not said)."""
         from sharewise.cli.plain_emergency import PlainEmergency
 
         self.emergency_filed = True
-        return PlainEmergency(self, self.data_dir).run()
+        return PlainEmergency(self, self.data_dir).run(goes_on=goes_on)
 
     @property
     def for_the_record(self) -> bool:
@@ -294,7 +295,7 @@ class PlainWalk:
                     if not self._settled_at_the_end():
                         break
                 except Emergency:
-                    code = self.emergency()
+                    code = self.emergency(goes_on=self.go_on_after_emergency)
                     if code != 0 or not self._after_emergency():
                         return code
         except EOFError:

@@ -25,7 +25,7 @@ screens). Call 999 first; the form afterwards takes a minute.
 | anywhere | F1 | this help |
 | anywhere | ctrl+p | the command palette: every action, and the themes |
 | anywhere | ctrl+q | quit |
-| home | s, e, r, t, g, h | start, emergency, records, training, settings, help |
+| home | s, e, r, d, t, g, h | start, emergency, records, dashboard, training, settings, help |
 | question | 1 to 9 | answer |
 | question | ↑ ↓ Enter | choose an answer |
 | question | b or Backspace | back one question |
@@ -37,11 +37,12 @@ screens). Call 999 first; the form afterwards takes a minute.
 | record form | Space | switch yes / no |
 | record form | ctrl+s | save |
 | saved | c, x, d | copy as text, export, done (to Records, if you completed or amended there) |
-| records | f | filter by date, decision or case |
+| records | f, g, n | filter by date, decision or case; read again; decided otherwise since |
 | a record | c, v, m | copy as text, review, amend |
 | a record | k, w | complete an emergency record; walk the questions first, then complete |
 | other case reference | k, n, Esc | keep the emergency's; save with the new one; back to the form |
-| training debrief | x, a, b | export as Markdown, try again, change the last answer |
+| training list | n, s, c | join a session (or change name), its summary, new session |
+| training debrief | x, a, b, Esc | export, try again, change the last answer, other scenarios |
 
 ## Suggestions and your details
 Fields marked SUGGESTED come from your answers: check each one. Your name, role and
