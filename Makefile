@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint format types bench clean postgres chromium
+.PHONY: run test check lint format types bench clean postgres chromium nginx
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/sharewise
 
-test: $(STAMP) postgres chromium
+test: $(STAMP) postgres chromium nginx
 	$(BIN)/python -m pytest -n 2 -q
 
 # The storage suite also runs on PostgreSQL; this installs the server if it can.
@@ -26,6 +26,10 @@ postgres:
 # The HTML report is rendered in Debian's Chromium (never a downloaded browser).
 chromium:
 	@sh scripts/ensure-chromium
+
+# The browser test signs in through the documented reverse proxy: Debian's nginx.
+nginx:
+	@sh scripts/ensure-nginx
 
 format: $(STAMP)
 	$(BIN)/ruff format sharewise tests bench decision_trees/england

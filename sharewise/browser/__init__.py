@@ -16,11 +16,19 @@ behind a proxy) and loads its font from a public font host.
 - the page is our copy of textual-serve's template with the font served from here, and every
   response says so in a Content-Security-Policy (nothing but this origin), and may not be
   framed by another site.
+
+Behind a sign-in proxy, `user_header` names the one request header that says who is signed
+in (see `sharewise.signed_in`): then the page and every session need it, the name is
+checked (no control characters, a login the database knows and lets this server act as),
+and each session's process is told whose it is. Without `user_header` no header is trusted.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,7 +36,17 @@ from urllib.parse import urlsplit
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
+
+from sharewise.domain.safe_text import safe_line
+from sharewise.signed_in import SIGNED_IN_ENV, DatabaseUnavailable, login_problem
+
+log = logging.getLogger("textual-serve")
+
+#: Asks whether the signed-in name is a login this server may act as: None if so, else why
+#: not (raises DatabaseUnavailable when it cannot ask).
+LoginCheck = Callable[[str], Awaitable[str | None]]
 
 TEMPLATES = Path(__file__).resolve().parent
 
@@ -87,7 +105,15 @@ class BrowserServer(Server):
     """textual-serve's server, refusing WebSockets from other origins (module docstring)."""
 
     def __init__(
-        self, command: str, *, host: str, port: int, public_url: str | None, title: str
+        self,
+        command: str,
+        *,
+        host: str,
+        port: int,
+        public_url: str | None,
+        title: str,
+        user_header: str | None = None,
+        check_login: LoginCheck | None = None,
     ) -> None:
         if public_url is None:
             if not is_loopback(host):
@@ -104,6 +130,8 @@ class BrowserServer(Server):
         )
         self.loopback = public_url is None
         self.allowed_origins = frozenset(allowed)
+        self.user_header = user_header
+        self.check_login = check_login
 
     # -- the page ---------------------------------------------------------------------------
 
@@ -133,7 +161,10 @@ class BrowserServer(Server):
         return str(self.public_url)
 
     async def handle_index(self, request: web.Request) -> web.Response:
-        """textual-serve's page (our copy of its template), its URLs from `base_url`."""
+        """textual-serve's page (our copy of its template), its URLs from `base_url`; behind
+        a sign-in proxy, only for a signed-in person this server may act as (so that anyone
+        else reads why here, not a session that ends at once)."""
+        await self.signed_in(request)
         base = self.base_url(request)
         scheme, rest = base.split(":", 1)
         font_size = to_int(request.query.get("fontsize", "16"), 16)
@@ -156,7 +187,77 @@ class BrowserServer(Server):
             raise web.HTTPForbidden(
                 text="sharewise: this page may not open a session (its origin is not allowed)\n"
             )
-        return await super().handle_websocket(request)
+        login = await self.signed_in(request)
+        return await self._session(request, login)
+
+    async def signed_in(self, request: web.Request) -> str | None:
+        """The signed-in person's login, from the trusted header, or None when no header is
+        trusted. Refuses (401, 400, 403, 503, saying why) a request without one name in the
+        header, a name that cannot be a login, and a login this server may not act as."""
+        if self.user_header is None:
+            return None
+        header = self.user_header
+        values = request.headers.getall(header, [])
+        if not values or not values[0].strip():
+            raise web.HTTPUnauthorized(
+                text=f"sharewise: nobody is signed in (no {header} header from the sign-in "
+                "proxy). Open sharewise through your organisation's sign-in address.\n"
+            )
+        if len(values) > 1:
+            raise web.HTTPBadRequest(text=f"sharewise: more than one {header} header\n")
+        login = values[0]
+        problem = login_problem(login)
+        if problem is not None:
+            raise web.HTTPBadRequest(
+                text=f"sharewise: the signed-in name in {header} cannot be a login: {problem}. "
+                "Tell whoever runs the sign-in proxy.\n"
+            )
+        if self.check_login is not None:
+            try:
+                refusal = await self.check_login(login)
+            except DatabaseUnavailable:
+                raise web.HTTPServiceUnavailable(
+                    text="sharewise: the ledger's database cannot be reached; try again in a "
+                    "minute, and tell your administrator if it goes on.\n"
+                ) from None
+            if refusal is not None:
+                raise web.HTTPForbidden(
+                    text=f"sharewise: you are signed in as {safe_line(login)!r}, but {refusal}. "
+                    "Ask your sharewise administrator to add your login (docs/deploy.md).\n"
+                )
+        return login
+
+    async def _session(self, request: web.Request, login: str | None) -> web.WebSocketResponse:
+        """textual-serve's session (its `handle_websocket`), with the process told whose
+        session it is."""
+        websocket = web.WebSocketResponse(heartbeat=15)
+        width = to_int(request.query.get("width", "80"), 80)
+        height = to_int(request.query.get("height", "24"), 24)
+        app_service: AppService | None = None
+        try:
+            await websocket.prepare(request)
+            app_service = SessionService(
+                self.command,
+                login=login,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,
+                download_manager=self.download_manager,
+                debug=self.debug,
+            )
+            await app_service.start(width, height)
+            try:
+                await self._process_messages(websocket, app_service)
+            finally:
+                await app_service.stop()
+        except asyncio.CancelledError:
+            await websocket.close()
+        except Exception as error:
+            log.exception(error)
+        finally:
+            if app_service is not None:
+                await app_service.stop()
+        return websocket
 
     @web.middleware
     async def _security_headers(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -171,6 +272,22 @@ class BrowserServer(Server):
             response.headers["X-Content-Type-Options"] = "nosniff"
             response.headers["Referrer-Policy"] = "no-referrer"
         return response
+
+
+class SessionService(AppService):
+    """One session's `sharewise` process, told whose session it is (or, with no sign-in in
+    front, that it is nobody's in particular: the variable is removed, never inherited)."""
+
+    def __init__(self, command: str, *, login: str | None, **kwargs: Any) -> None:
+        super().__init__(command, **kwargs)
+        self.login = login
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        environment = super()._build_environment(width=width, height=height)
+        environment.pop(SIGNED_IN_ENV, None)
+        if self.login is not None:
+            environment[SIGNED_IN_ENV] = self.login
+        return environment
 
 
 def connect_sources(origins: frozenset[str]) -> str:

@@ -1,10 +1,15 @@
 """`sharewise serve`: the same terminal UI in a browser (textual-serve), on loopback by default.
 
-Each browser session runs its own `sharewise` process. There is no login: anyone who can reach
-the address can use the app and read the records, so it listens on 127.0.0.1 unless told
-otherwise, and says so loudly when told otherwise. Only pages served from here may open a
-session (see `sharewise.browser`); behind a reverse proxy, `--public-url` names the address
-people open, which is then the only origin allowed.
+Each browser session runs its own `sharewise` process. There is no login of its own: anyone
+who can reach the address can use the app and read the records, so it listens on 127.0.0.1
+unless told otherwise, and says so loudly when told otherwise. Only pages served from here may
+open a session (see `sharewise.browser`); behind a reverse proxy, `--public-url` names the
+address people open, which is then the only origin allowed.
+
+Behind a sign-in proxy on the shared ledger, `--user-header NAME` trusts that one header to
+name the signed-in person, and each session acts as that person's database login (see
+`sharewise.signed_in`). It is never trusted by default, and only on loopback: anyone who could
+reach `serve` without going through the proxy could send the header themselves.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from sharewise.domain.errors import InputError, Location, Problem
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 PUBLIC_URL_ENV = "SHAREWISE_PUBLIC_URL"
+USER_HEADER_ENV = "SHAREWISE_USER_HEADER"
 
 
 def _port(text: str) -> int:
@@ -42,6 +48,14 @@ def register(sub: Any) -> None:
         help="the address people open, when a reverse proxy is in front "
         f"(e.g. https://sharewise.example.org); env {PUBLIC_URL_ENV}",
     )
+    p.add_argument(
+        "--user-header",
+        metavar="HEADER",
+        default=os.environ.get(USER_HEADER_ENV) or None,
+        help="trust this header from the sign-in proxy in front to name the signed-in person "
+        "(e.g. X-Auth-Request-Email); each session then acts as that person's login on the "
+        f"shared ledger. Never trusted without this; env {USER_HEADER_ENV}",
+    )
     p.set_defaults(handler=run)
 
 
@@ -53,7 +67,12 @@ def command_for(data_dir: str | None) -> str:
     return shlex.join(argv)
 
 
-def warning(host: str) -> str:
+def warning(host: str, user_header: str | None = None) -> str:
+    if user_header is not None:
+        return (
+            f"sharewise serve trusts the {user_header} header to say who is signed in: only "
+            "the sign-in proxy may reach this port (docs/deploy.md)."
+        )
     text = "sharewise serve has no login of its own: anyone who can open the page can use it."
     if host not in LOOPBACK:
         text += (
@@ -63,11 +82,56 @@ def warning(host: str) -> str:
     return text
 
 
+def _sign_in(user_header: str, host: str) -> Any:
+    """The login check for `--user-header`, after refusing what would make the header
+    forgeable or meaningless (a bad name, a public bind, a ledger without logins)."""
+    import asyncio
+
+    from sharewise.signed_in import header_problem, login_refusal
+    from sharewise.store import DATABASE_URL_ENV
+
+    problem = header_problem(user_header)
+    if problem is not None:
+        raise InputError(
+            Problem(
+                Location("--user-header"),
+                problem,
+                "give the header your proxy sets, e.g. X-Auth-Request-Email",
+            )
+        )
+    if host not in LOOPBACK:
+        raise InputError(
+            Problem(
+                Location("--user-header"),
+                f"the signed-in header is trusted only on loopback, and --host is {host}: "
+                "anyone who reached this port directly could name themselves anyone",
+                "listen on 127.0.0.1 and let the proxy on this computer reach it",
+            )
+        )
+    url = os.environ.get(DATABASE_URL_ENV)
+    if not url:
+        raise InputError(
+            Problem(
+                Location("--user-header"),
+                "signed-in people need the shared ledger on PostgreSQL, where each has a "
+                "login; the SQLite ledger is one person's and cannot tell people apart",
+                f"set {DATABASE_URL_ENV} to the gateway's connection (docs/deploy.md)",
+            )
+        )
+
+    async def check(login: str) -> str | None:
+        return await asyncio.to_thread(login_refusal, url, login)
+
+    return check
+
+
 def run(args: argparse.Namespace) -> int:
     import socket
 
     from sharewise.browser import BrowserServer, PublicUrlError
 
+    user_header = args.user_header
+    check = _sign_in(user_header, args.host) if user_header is not None else None
     try:
         server = BrowserServer(
             command_for(args.data_dir),
@@ -75,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
             port=args.port,
             public_url=args.public_url,
             title="sharewise",
+            user_header=user_header,
+            check_login=check,
         )
     except PublicUrlError as exc:
         raise InputError(
@@ -97,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
                 "choose another --port, or stop the program using it",
             )
         ) from None
-    print(f"sharewise: {warning(args.host)}", file=sys.stderr)
+    print(f"sharewise: {warning(args.host, user_header)}", file=sys.stderr)
     print(f"sharewise: open {server.public_url} in your browser", file=sys.stderr)
     try:
         server.serve()

@@ -26,6 +26,7 @@ __all__ = [
     "Ledger",
     "LedgerMissing",
     "append_decision",
+    "database_url",
     "ledger_path",
     "open_ledger",
     "say_waiting",
@@ -60,6 +61,41 @@ def say_waiting() -> None:
     )
 
 
+def database_url() -> str | None:
+    """The PostgreSQL server to use (SHAREWISE_DATABASE_URL), or None for the SQLite file.
+
+    In a browser session started by `sharewise serve --user-header`, SHAREWISE_SIGNED_IN_AS
+    names the signed-in person, and the connection acts as their login (see
+    `sharewise.signed_in`): the database, not this program, then decides what they may see
+    and do. That name is refused, never ignored, where it cannot be used: a name that is not
+    a login, or an SQLite ledger, which has no logins."""
+    from sharewise.signed_in import SIGNED_IN_ENV, login_problem, with_login
+
+    url = os.environ.get(DATABASE_URL_ENV) or None
+    login = os.environ.get(SIGNED_IN_ENV)
+    if login is None:
+        return url
+    from sharewise.domain.errors import InputError, Location, Problem
+
+    if url is None:
+        raise InputError(
+            Problem(
+                Location(SIGNED_IN_ENV),
+                "a signed-in person needs the shared ledger; the SQLite ledger is one "
+                "person's and has no logins",
+                f"set {DATABASE_URL_ENV}, or unset {SIGNED_IN_ENV}",
+            )
+        )
+    problem = login_problem(login)
+    if problem is not None:
+        raise InputError(
+            Problem(
+                Location(SIGNED_IN_ENV), f"cannot act as that login: {problem}", "sign in again"
+            )
+        )
+    return with_login(url, login)
+
+
 def open_ledger(
     data_dir: str | os.PathLike[str] | None,
     *,
@@ -79,7 +115,7 @@ def open_ledger(
     (`SET ROLE`: everything read and appended is that person's). SQLite is a single-user
     ledger and takes neither."""
     timeout = lock_timeout if lock_timeout is not None else _env_timeout()
-    url = os.environ.get(DATABASE_URL_ENV)
+    url = database_url()
     if url:
         from sharewise.store.postgres import PostgresBackend
 

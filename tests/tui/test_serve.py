@@ -237,3 +237,179 @@ def test_serve_on_a_port_in_use_says_so(capsys: pytest.CaptureFixture[str]) -> N
         assert main(["serve", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert f"cannot listen on 127.0.0.1 port {port}" in err and "Traceback" not in err
+
+
+# -- the signed-in person, from the header the sign-in proxy sets ----------------------------
+
+
+def _env_writer(path: Path) -> str:
+    """A session command that writes the signed-in name it was given (or `<none>`) to
+    `path`, then ends."""
+    code = (
+        "import os, pathlib; pathlib.Path(os.environ['SW_OUT']).write_text("
+        "os.environ.get('SHAREWISE_SIGNED_IN_AS', '<none>'))"
+    )
+    return shlex.join(["env", f"SW_OUT={path}", sys.executable, "-c", code])
+
+
+async def _session_login(url: str, out: Path, **headers: str) -> str:
+    assert await _handshake(url, url, **headers) == 101
+    async with asyncio.timeout(30):
+        while not out.exists() or not out.read_text():
+            await asyncio.sleep(0.02)
+    return out.read_text()
+
+
+async def test_without_user_header_no_header_is_trusted(tmp_path: Path) -> None:
+    """A server not told to trust a header ignores it: the session is nobody's, even when
+    the header is sent, and even when serve itself was started with the variable set."""
+    out = tmp_path / "who"
+    port = _free_port()
+    server = BrowserServer(
+        _env_writer(out), host="127.0.0.1", port=port, public_url=None, title="sw"
+    )
+    import os
+
+    os.environ["SHAREWISE_SIGNED_IN_AS"] = "inherited"
+    try:
+        async for url in _running(server):
+            login = await _session_login(url, out, **{"X-Auth-Request-Email": "ann@a.example"})
+    finally:
+        del os.environ["SHAREWISE_SIGNED_IN_AS"]
+    assert login == "<none>"
+
+
+@pytest.fixture()
+async def signed_in(tmp_path: Path) -> AsyncIterator[tuple[str, list[str]]]:
+    """A server trusting X-Auth-Request-Email, whose database knows ann@a.example only
+    (and is down for down@a.example); yields its URL and the names it was asked about."""
+    from sharewise.signed_in import DatabaseUnavailable
+
+    asked: list[str] = []
+
+    async def check(login: str) -> str | None:
+        asked.append(login)
+        if login == "down@a.example":
+            raise DatabaseUnavailable
+        return None if login == "ann@a.example" else "there is no such login"
+
+    port = _free_port()
+    server = BrowserServer(
+        _env_writer(tmp_path / "who"),
+        host="127.0.0.1",
+        port=port,
+        public_url=None,
+        title="sw",
+        user_header="X-Auth-Request-Email",
+        check_login=check,
+    )
+    async for url in _running(server):
+        yield url, asked
+
+
+async def test_the_session_is_the_signed_in_persons(
+    signed_in: tuple[str, list[str]], tmp_path: Path
+) -> None:
+    url, asked = signed_in
+    login = await _session_login(url, tmp_path / "who", **{"X-Auth-Request-Email": "ann@a.example"})
+    assert login == "ann@a.example" and asked == ["ann@a.example"]
+
+
+async def _page(
+    url: str, headers: dict[str, str] | list[tuple[str, str]], path: str = "/"
+) -> tuple[int, str]:
+    """GET `path` with `headers` written byte for byte (HTTP clients refuse to send a
+    control character in a header; a misbehaving proxy or a hand-made request may)."""
+    given = list(headers.items()) if isinstance(headers, dict) else headers
+    port = int(url.rsplit(":", 1)[1])
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in given]
+    writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+    answer = (await reader.read()).decode(errors="replace")
+    writer.close()
+    head, _, body = answer.partition("\r\n\r\n")
+    return int(head.split()[1]), body
+
+
+async def _upgrade(url: str, headers: dict[str, str] | list[tuple[str, str]]) -> int:
+    """The status of a WebSocket handshake from the page's origin, sent as plain headers
+    (aiohttp's WebSocket client will not send some of the names tested)."""
+    handshake = [
+        ("Origin", url),
+        ("Connection", "Upgrade"),
+        ("Upgrade", "websocket"),
+        ("Sec-WebSocket-Version", "13"),
+        ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+    ]
+    given = list(headers.items()) if isinstance(headers, dict) else headers
+    return (await _page(url, handshake + given, "/ws"))[0]
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "says"),
+    [
+        ({}, 401, "nobody is signed in (no X-Auth-Request-Email header"),
+        ({"X-Auth-Request-Email": "  "}, 401, "nobody is signed in"),
+        # aiohttp refuses an escape in any header before sharewise sees it; a tab it passes.
+        ({"X-Auth-Request-Email": "ann@a.example\x1b[2J"}, 400, ""),
+        ({"X-Auth-Request-Email": "ann@a.example\tx"}, 400, "control or formatting"),
+        ({"X-Auth-Request-Email": "ann@a.example\u202e"}, 400, "control or formatting"),
+        ({"X-Auth-Request-Email": "a" * 64}, 400, "longer than a PostgreSQL login"),
+        ({"X-Auth-Request-Email": "pg_read_all_data"}, 400, "PostgreSQL's own roles"),
+        ({"X-Auth-Request-Email": "mallory@a.example"}, 403, "'mallory@a.example', but there"),
+        ({"X-Auth-Request-Email": "down@a.example"}, 503, "cannot be reached"),
+        (
+            [("X-Auth-Request-Email", "ann@a.example"), ("X-Auth-Request-Email", "x@a.example")],
+            400,
+            "more than one",
+        ),
+    ],
+)
+async def test_the_signed_in_name_is_refused_with_a_reason(
+    signed_in: tuple[str, list[str]],
+    headers: dict[str, str] | list[tuple[str, str]],
+    status: int,
+    says: str,
+) -> None:
+    url, asked = signed_in
+    got, text = await _page(url, headers)
+    assert (got, says in text) == (status, True), text
+    assert "\x1b" not in text and "\u202e" not in text
+    # The page and the session are refused alike, before any process starts.
+    assert await _upgrade(url, headers) == status
+    if status in (400, 401):
+        assert asked == []
+
+
+async def test_the_page_is_served_to_a_known_login(signed_in: tuple[str, list[str]]) -> None:
+    url, _ = signed_in
+    status, page = await _page(url, {"X-Auth-Request-Email": "ann@a.example"})
+    assert status == 200 and "textual-terminal" in page
+
+
+def test_user_header_needs_loopback_the_shared_ledger_and_a_header_name(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sharewise.cli import main
+
+    monkeypatch.delenv("SHAREWISE_DATABASE_URL", raising=False)
+    assert main(["serve", "--user-header", "X-Auth-Request-Email"]) == 2
+    assert "SQLite ledger is one person's" in capsys.readouterr().err
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", "host=/nonexistent dbname=x")
+    public = ["--public-url", "https://sharewise.example.org"]
+    assert (
+        main(["serve", "--host", "0.0.0.0", *public, "--user-header", "X-Auth-Request-Email"]) == 2
+    )
+    assert "trusted only on loopback" in capsys.readouterr().err
+    for bad in ("X Auth", "Cookie", "X-Auth:", ""):
+        assert main(["serve", "--user-header", bad]) == 2, bad
+        err = capsys.readouterr().err
+        assert "--user-header" in err and "Traceback" not in err
+
+
+def test_user_header_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHAREWISE_USER_HEADER", "X-Auth-Request-Email")
+    assert build_parser().parse_args(["serve"]).user_header == "X-Auth-Request-Email"
+    monkeypatch.delenv("SHAREWISE_USER_HEADER")
+    assert build_parser().parse_args(["serve"]).user_header is None

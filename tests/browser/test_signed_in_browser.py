@@ -1,0 +1,320 @@
+"""The browser deployment end to end: Chromium -> nginx (docs/deploy.md's configuration) ->
+the sign-in stand-in -> `sharewise serve --user-header` -> one `sharewise` per session ->
+PostgreSQL, each session acting as the signed-in person's login.
+
+A practitioner of organisation A signs in, walks a decision, files it and finds it in the
+register; a practitioner of organisation B signs in and does not. Everything is real but the
+identity provider (tests/browser/signin_stub.py stands in for oauth2-proxy and the provider
+behind it) and the certificate (self-signed, for this run). Debian's Chromium, nginx and
+PostgreSQL are installed by `make test` (scripts/ensure-*); without one, the test skips and
+says which.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import ssl
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.proxy import (
+    NGINX,
+    OPENSSL,
+    Nginx,
+    documented_nginx,
+    free_port,
+    make_certificate,
+    runnable_config,
+    wait_for_port,
+)
+from tests.browser.signin_stub import Person, SignInStub
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+EXAMPLE_TREE = ROOT / "tests" / "fixtures" / "trees" / "example.yaml"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="no /usr/bin/chromium (make test installs it: scripts/ensure-chromium)",
+    ),
+    pytest.mark.skipif(
+        not NGINX.exists(),
+        reason="no /usr/sbin/nginx (make test installs it: scripts/ensure-nginx)",
+    ),
+    pytest.mark.skipif(not OPENSSL.exists(), reason="no /usr/bin/openssl for the test certificate"),
+]
+
+#: Made-up people. Ann and Bo have logins; Cy signs in at the proxy but has none.
+ANN = Person("ann", "ann.practitioner@council-a.example", "ann-pass")
+BO = Person("bo", "bo.practitioner@trust-b.example", "bo-pass")
+CY = Person("cy", "cy.visitor@council-a.example", "cy-pass")
+GATEWAY = "sharewise_gateway"
+HEADER = "X-Auth-Request-Email"
+
+
+@dataclass
+class Deployment:
+    url: str  # what people open: nginx
+    stub: SignInStub
+    admin_url: str
+    gateway_url: str
+
+
+def _cluster() -> Any:
+    from tests.store.pg_harness import Cluster
+
+    return Cluster.start(Path())
+
+
+def _prepare_database(admin_url: str) -> str:
+    """The ledger, a login for Ann and Bo, and the gateway that may act as each (and has no
+    rights of its own): returns the gateway's connection string."""
+    import psycopg
+    from psycopg import sql
+
+    from sharewise.store.ledger import Ledger
+    from sharewise.store.postgres import PostgresBackend, grants_sql
+
+    Ledger(PostgresBackend(admin_url)).close()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT").format(sql.Identifier(GATEWAY)))
+        conn.execute("CREATE ROLE sharewise_app")
+        for statement in grants_sql("sharewise_app").split(";\n"):
+            if statement.strip():
+                conn.execute(statement)  # type: ignore[arg-type]
+        for person in (ANN, BO):
+            login = sql.Identifier(person.email)
+            conn.execute(sql.SQL("CREATE ROLE {} IN ROLE sharewise_app").format(login))
+            conn.execute(sql.SQL("GRANT {} TO {}").format(login, sql.Identifier(GATEWAY)))
+    return admin_url.replace("user=sw_admin", f"user={GATEWAY}")
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    cluster = _cluster()
+    folder = tmp_path_factory.mktemp("proxy")
+    serve_process: subprocess.Popen[bytes] | None = None
+    try:
+        admin_url = cluster.new_database()
+        gateway_url = _prepare_database(admin_url)
+        make_certificate(folder)
+        port, serve_port = free_port(), free_port()
+        public = f"https://127.0.0.1:{port}"
+        with SignInStub([ANN, BO, CY]) as stub:
+            env = {
+                **os.environ,
+                "SHAREWISE_DATABASE_URL": gateway_url,
+                "SHAREWISE_TREE": str(EXAMPLE_TREE),
+            }
+            env.pop("SHAREWISE_SIGNED_IN_AS", None)
+            log = folder / "serve.log"
+            with log.open("wb") as out:
+                serve_process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "sharewise",
+                        "--data-dir",
+                        str(folder / "data"),
+                        "serve",
+                        "--port",
+                        str(serve_port),
+                        "--public-url",
+                        public,
+                        "--user-header",
+                        HEADER,
+                    ],
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                )
+            wait_for_port(serve_port, serve_process, "sharewise serve", log)
+            config = runnable_config(
+                documented_nginx(),
+                folder=folder,
+                port=port,
+                serve_port=serve_port,
+                signin_port=stub.port,
+            )
+            with Nginx(folder, config, port):
+                yield Deployment(public, stub, admin_url, gateway_url)
+    finally:
+        if serve_process is not None:
+            serve_process.terminate()
+            serve_process.wait(timeout=20)
+        cluster.stop()
+
+
+# -- the proxy decides who is signed in -------------------------------------------------------
+
+
+def _get(url: str, **headers: str) -> tuple[int, str]:
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, context=context, timeout=20) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_nobody_reaches_serve_without_signing_in(deployment: Deployment) -> None:
+    # A browser that has not signed in gets the sign-in page, header or not.
+    for headers in ({}, {HEADER: ANN.email}):
+        status, page = _get(deployment.url + "/", **headers)
+        assert status == 200 and "Sign in to sharewise" in page
+        assert "textual-terminal" not in page
+
+
+def test_the_proxy_not_the_browser_names_the_person(deployment: Deployment) -> None:
+    """Signed in as Ann, a browser that sends the header itself is still Ann: nginx sets the
+    header from the sign-in answer, replacing the browser's. (Were the browser's name used,
+    serve would refuse it: there is no such login.)"""
+    cookie = deployment.stub.cookie_for(ANN)
+    status, page = _get(deployment.url + "/", Cookie=cookie, **{HEADER: "mallory@evil.example"})
+    assert status == 200 and "textual-terminal" in page
+    status, page = _get(deployment.url + "/", Cookie=cookie)
+    assert status == 200 and "textual-terminal" in page
+
+
+def test_a_person_without_a_login_is_told_so(deployment: Deployment) -> None:
+    status, page = _get(deployment.url + "/", Cookie=deployment.stub.cookie_for(CY))
+    assert status == 403
+    assert f"you are signed in as '{CY.email}', but there is no such login" in page
+    assert "textual-terminal" not in page
+
+
+def test_the_gateway_acts_only_as_the_logins_granted_to_it(deployment: Deployment) -> None:
+    from sharewise.signed_in import login_refusal
+
+    assert login_refusal(deployment.gateway_url, ANN.email) is None
+    assert login_refusal(deployment.gateway_url, "nobody@council-a.example") == (
+        "there is no such login on the ledger's database"
+    )
+    # A role that exists but is not a person's login granted to the gateway: the group
+    # that holds the application's privileges, and the administrator.
+    for role in ("sharewise_app", "sw_admin"):
+        assert login_refusal(deployment.gateway_url, role) == (
+            "this server may not act as that login"
+        )
+
+
+# -- the browser ------------------------------------------------------------------------------
+
+
+def _sign_in(browser: Any, deployment: Deployment, person: Person) -> Any:
+    """A fresh browser context (no cookies) signed in as `person` at the proxy."""
+    from tests.browser.terminal import CATCH_TERMINAL
+
+    context = browser.new_context(
+        ignore_https_errors=True, viewport={"width": 1300, "height": 1500}
+    )
+    context.add_init_script(CATCH_TERMINAL)
+    page = context.new_page()
+    page.goto(deployment.url + "/")
+    page.get_by_label("Name").fill(person.user)
+    page.get_by_label("Password").fill(person.password)
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+def _app(page: Any) -> Any:
+    from tests.browser.terminal import Terminal
+
+    terminal = Terminal(page)
+    terminal.wait_for("Start a decision")
+    terminal.focus()
+    return terminal
+
+
+def _walk_and_file(terminal: Any) -> str:
+    """Start a decision, answer the example tree's three questions, fill in the record form
+    as a person would (waiting for each field to have the focus) and save. Returns the
+    record's id from the confirmation screen."""
+    terminal.wait_for("Start a decision")
+    terminal.press("s")
+    terminal.wait_for("Is anyone in immediate danger?")
+    terminal.press("2")
+    terminal.wait_for("Does the information identify a living person?")
+    terminal.press("1")
+    terminal.wait_for("Who is sharing?")
+    terminal.press("1")
+    terminal.wait_for("Share under public task", "Record this decision (r)")
+    terminal.press("r")
+    terminal.wait_for("Record the decision: Share under public task")
+    fields = [
+        ("Case reference", "CS-2026-00417"),
+        ("Your name", "A. Practitioner"),
+        ("Your role", "Designated safeguarding lead"),
+        ("Your organisation", "Council A"),
+        ("Shared with: organisation", "Children's social care"),
+        ("Their role", "Duty social worker"),
+        ("Their name", ""),
+        ("What information", "Disclosure of being hit at home"),
+        ("How it was shared", "Secure email"),
+        ("Was consent sought?", "n"),
+        ("Why consent was", "Seeking consent would put the child at greater risk"),
+        ("Was the person told about the sharing?", "n"),
+        ("Why they were", "Telling the family could increase the risk"),
+        ("Identities protected", ""),
+        ("Advice sought", ""),
+        ("Your reasons", " a referral is needed today"),
+    ]
+    for label, value in fields:
+        if label.endswith("?"):  # a yes-or-no switch: y or n answers it
+            terminal.press(value)
+            terminal.wait_for_row(label, ": no" if value == "n" else ": yes")
+        elif value:
+            # Typed only once the field has the focus: keys that arrive while it moves can
+            # land before the field selects its text on arrival, and be typed over.
+            terminal.wait_for_focus(label)
+            terminal.type(value)
+            terminal.wait_for_row(label, value.strip()[:30])
+        if label != "Your reasons":
+            terminal.press("Enter")
+    terminal.press("Control+s")
+    terminal.wait_for("Record ID:")
+    found = re.search(r"Record ID: (\S+)", terminal.screen())
+    assert found is not None
+    return found.group(1)
+
+
+def test_a_practitioner_files_a_decision_and_only_their_organisation_sees_it(
+    deployment: Deployment,
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            ann = _app(_sign_in(browser, deployment, ANN))
+            record_id = _walk_and_file(ann)
+            ann.press("d")
+            ann.wait_for("Start a decision")
+            ann.press("r")
+            ann.wait_for_row("CS-2026-00417")
+            print(ann.screen())
+        finally:
+            browser.close()
+    assert record_id
