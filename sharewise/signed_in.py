@@ -7,9 +7,9 @@ copy the browser sent. Without the option no header is trusted, whatever it says
 The name is a PostgreSQL login: each person has one, made by the ledger's administrator
 (their organisation and role are the groups it belongs to), and `serve` connects as one
 gateway role that may act as each person's login and nothing else. Each browser session's
-`sharewise` process is given the name in `SHAREWISE_SIGNED_IN_AS` and opens the ledger as
-that login (`SET ROLE` at connection start: `sharewise.store.database_url`), so that the
-database's own rules decide what the person may read and write, and who appended an entry.
+`sharewise` process is given the name in `SHAREWISE_SIGNED_IN_AS` and opens the ledger acting
+for that login (`SET ROLE`: `sharewise.store.open_ledger`'s `act_as`), so that the database's
+own rules decide what the person may read and write, and who appended an entry.
 
 Nothing here imports Textual or aiohttp: the CLI and the store use it too.
 """
@@ -23,9 +23,11 @@ from sharewise.domain.safe_text import line_problem, safe_line
 #: The environment variable that tells a session's process whose it is.
 SIGNED_IN_ENV = "SHAREWISE_SIGNED_IN_AS"
 
-#: PostgreSQL cuts names longer than this (NAMEDATALEN - 1): two long names that share
-#: their first 63 bytes would become one login, so a longer name is refused, never cut.
-MAX_LOGIN_BYTES = 63
+#: A sharewise login, as `sharewise db member add` makes them (lower-case letters, digits and
+#: '_', at most 63: PostgreSQL would cut a longer name, making two people one login).
+LOGIN_RULE = (
+    "a sharewise login is 1 to 63 lower-case letters, digits and '_', not starting with a digit"
+)
 
 # An HTTP header name (RFC 9110 token).
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -42,8 +44,10 @@ def header_problem(name: str) -> str | None:
 
 def login_problem(login: str) -> str | None:
     """Why `login`, as the proxy sent it, cannot name a person's login, or None."""
+    from sharewise.store.migrations_pg import IDENT
+
     try:
-        size = len(login.encode("utf-8"))
+        login.encode("utf-8")
     except UnicodeEncodeError:
         return "it is not UTF-8 text"
     problem = line_problem(login)
@@ -51,24 +55,11 @@ def login_problem(login: str) -> str | None:
         return problem
     if login != login.strip():
         return "it has spaces at the start or the end"
-    if size > MAX_LOGIN_BYTES:
-        return f"it is longer than a PostgreSQL login can be ({MAX_LOGIN_BYTES} bytes)"
-    if login.lower().startswith("pg_"):
+    if not IDENT.fullmatch(login):
+        return f"{LOGIN_RULE}, and {safe_line(login)!r} is not one"
+    if login.startswith("pg_"):
         return "names beginning pg_ are PostgreSQL's own roles"
     return None
-
-
-def with_login(url: str, login: str) -> str:
-    """`url` (a libpq URL or key=value string) connecting as the gateway and then acting as
-    `login`: PostgreSQL sets the role at connection start (`options=-c role=...`), refusing
-    the connection if the gateway may not act as that login."""
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-    # In `options`, a space separates arguments and a backslash escapes the next character.
-    escaped = re.sub(r"([\\ ])", r"\\\1", login)
-    given = conninfo_to_dict(url).get("options")
-    options = f"{given} -c role={escaped}" if given else f"-c role={escaped}"
-    return make_conninfo(url, options=options)
 
 
 class DatabaseUnavailable(Exception):

@@ -26,10 +26,10 @@ __all__ = [
     "Ledger",
     "LedgerMissing",
     "append_decision",
-    "database_url",
     "ledger_path",
     "open_ledger",
     "say_waiting",
+    "signed_in_login",
 ]
 
 DATABASE_URL_ENV = "SHAREWISE_DATABASE_URL"
@@ -61,39 +61,27 @@ def say_waiting() -> None:
     )
 
 
-def database_url() -> str | None:
-    """The PostgreSQL server to use (SHAREWISE_DATABASE_URL), or None for the SQLite file.
+def signed_in_login() -> str | None:
+    """The signed-in person a browser session acts for (SHAREWISE_SIGNED_IN_AS, which
+    `sharewise serve --user-header` gives each session's process), or None.
 
-    In a browser session started by `sharewise serve --user-header`, SHAREWISE_SIGNED_IN_AS
-    names the signed-in person, and the connection acts as their login (see
-    `sharewise.signed_in`): the database, not this program, then decides what they may see
-    and do. That name is refused, never ignored, where it cannot be used: a name that is not
-    a login, or an SQLite ledger, which has no logins."""
-    from sharewise.signed_in import SIGNED_IN_ENV, login_problem, with_login
+    The database, not this program, then decides what they may see and do (see
+    `sharewise.signed_in`). A name that cannot be a login is refused, never ignored."""
+    from sharewise.signed_in import SIGNED_IN_ENV, login_problem
 
-    url = os.environ.get(DATABASE_URL_ENV) or None
     login = os.environ.get(SIGNED_IN_ENV)
     if login is None:
-        return url
-    from sharewise.domain.errors import InputError, Location, Problem
-
-    if url is None:
-        raise InputError(
-            Problem(
-                Location(SIGNED_IN_ENV),
-                "a signed-in person needs the shared ledger; the SQLite ledger is one "
-                "person's and has no logins",
-                f"set {DATABASE_URL_ENV}, or unset {SIGNED_IN_ENV}",
-            )
-        )
+        return None
     problem = login_problem(login)
     if problem is not None:
+        from sharewise.domain.errors import InputError, Location, Problem
+
         raise InputError(
             Problem(
-                Location(SIGNED_IN_ENV), f"cannot act as that login: {problem}", "sign in again"
+                Location(SIGNED_IN_ENV), f"cannot act for that login: {problem}", "sign in again"
             )
         )
-    return with_login(url, login)
+    return login
 
 
 def open_ledger(
@@ -113,9 +101,14 @@ def open_ledger(
     On PostgreSQL, SHAREWISE_ORG names the organisation whose register to read (one the
     login may read; default its own), and `act_as` the person's login a gateway acts for
     (`SET ROLE`: everything read and appended is that person's). SQLite is a single-user
-    ledger and takes neither."""
+    ledger and takes neither.
+
+    In a browser session of `sharewise serve --user-header`, `act_as` defaults to the
+    signed-in person (`signed_in_login`)."""
     timeout = lock_timeout if lock_timeout is not None else _env_timeout()
-    url = database_url()
+    if act_as is None:
+        act_as = signed_in_login()
+    url = os.environ.get(DATABASE_URL_ENV)
     if url:
         from sharewise.store.postgres import PostgresBackend
 

@@ -63,12 +63,13 @@ pytestmark = [
     pytest.mark.skipif(not OPENSSL.exists(), reason="no /usr/bin/openssl for the test certificate"),
 ]
 
-#: Made-up people. Ann and Bo have logins; Cy signs in at the proxy but has none.
-ANN = Person("ann", "ann.practitioner@council-a.example", "ann-pass")
-BO = Person("bo", "bo.practitioner@trust-b.example", "bo-pass")
-CY = Person("cy", "cy.visitor@council-a.example", "cy-pass")
+#: Made-up people, by their sharewise login (what the identity provider gives as the user
+#: name). Ann works for council-a, Bo for trust-b; Cy signs in at the proxy but has no login.
+ANN = Person("ann_a", "ann.practitioner@council-a.example", "ann-pass")
+BO = Person("bo_b", "bo.practitioner@trust-b.example", "bo-pass")
+CY = Person("cy_visitor", "cy.visitor@council-a.example", "cy-pass")
 GATEWAY = "sharewise_gateway"
-HEADER = "X-Auth-Request-Email"
+HEADER = "X-Auth-Request-User"
 
 
 @dataclass
@@ -86,25 +87,19 @@ def _cluster() -> Any:
 
 
 def _prepare_database(admin_url: str) -> str:
-    """The ledger, a login for Ann and Bo, and the gateway that may act as each (and has no
-    rights of its own): returns the gateway's connection string."""
-    import psycopg
-    from psycopg import sql
+    """The ledger with two organisations, as docs/deploy.md sets one up (`sharewise db`
+    as the owner): Ann a practitioner of council-a, Bo of trust-b, and the gateway `serve`
+    connects as, which may act for each. Returns the gateway's connection string."""
+    from sharewise.cli import main
 
-    from sharewise.store.ledger import Ledger
-    from sharewise.store.postgres import PostgresBackend, grants_sql
-
-    Ledger(PostgresBackend(admin_url)).close()
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOINHERIT").format(sql.Identifier(GATEWAY)))
-        conn.execute("CREATE ROLE sharewise_app")
-        for statement in grants_sql("sharewise_app").split(";\n"):
-            if statement.strip():
-                conn.execute(statement)  # type: ignore[arg-type]
-        for person in (ANN, BO):
-            login = sql.Identifier(person.email)
-            conn.execute(sql.SQL("CREATE ROLE {} IN ROLE sharewise_app").format(login))
-            conn.execute(sql.SQL("GRANT {} TO {}").format(login, sql.Identifier(GATEWAY)))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHAREWISE_DATABASE_URL", admin_url)
+        patch.delenv("SHAREWISE_SIGNED_IN_AS", raising=False)
+        assert main(["db", "init", "--org", "council-a"]) == 0
+        assert main(["db", "org", "add", "trust-b"]) == 0
+        for person, org in ((ANN, "council-a"), (BO, "trust-b")):
+            argv = ["member", "add", person.user, "--org", org, "--role", "practitioner"]
+            assert main(["db", *argv, "--gateway", GATEWAY]) == 0
     return admin_url.replace("user=sw_admin", f"user={GATEWAY}")
 
 
@@ -192,7 +187,7 @@ def test_the_proxy_not_the_browser_names_the_person(deployment: Deployment) -> N
     header from the sign-in answer, replacing the browser's. (Were the browser's name used,
     serve would refuse it: there is no such login.)"""
     cookie = deployment.stub.cookie_for(ANN)
-    status, page = _get(deployment.url + "/", Cookie=cookie, **{HEADER: "mallory@evil.example"})
+    status, page = _get(deployment.url + "/", Cookie=cookie, **{HEADER: "mallory"})
     assert status == 200 and "textual-terminal" in page
     status, page = _get(deployment.url + "/", Cookie=cookie)
     assert status == 200 and "textual-terminal" in page
@@ -201,20 +196,20 @@ def test_the_proxy_not_the_browser_names_the_person(deployment: Deployment) -> N
 def test_a_person_without_a_login_is_told_so(deployment: Deployment) -> None:
     status, page = _get(deployment.url + "/", Cookie=deployment.stub.cookie_for(CY))
     assert status == 403
-    assert f"you are signed in as '{CY.email}', but there is no such login" in page
+    assert f"you are signed in as '{CY.user}', but there is no such login" in page
     assert "textual-terminal" not in page
 
 
 def test_the_gateway_acts_only_as_the_logins_granted_to_it(deployment: Deployment) -> None:
     from sharewise.signed_in import login_refusal
 
-    assert login_refusal(deployment.gateway_url, ANN.email) is None
-    assert login_refusal(deployment.gateway_url, "nobody@council-a.example") == (
+    assert login_refusal(deployment.gateway_url, ANN.user) is None
+    assert login_refusal(deployment.gateway_url, "nobody") == (
         "there is no such login on the ledger's database"
     )
-    # A role that exists but is not a person's login granted to the gateway: the group
-    # that holds the application's privileges, and the administrator.
-    for role in ("sharewise_app", "sw_admin"):
+    # Roles that exist but are not a person's login granted to the gateway: the group of
+    # practitioners (which the gateway reaches through Ann's grants) and the administrator.
+    for role in ("sharewise_practitioner", "sw_admin"):
         assert login_refusal(deployment.gateway_url, role) == (
             "this server may not act as that login"
         )
@@ -313,8 +308,24 @@ def test_a_practitioner_files_a_decision_and_only_their_organisation_sees_it(
             ann.press("d")
             ann.wait_for("Start a decision")
             ann.press("r")
-            ann.wait_for_row("CS-2026-00417")
-            print(ann.screen())
+            ann.wait_for("1 record(s).")
+            ann.wait_for_row("CS-2026-00417", "Share")
+            ann.press("Enter")
+            ann.wait_for(f"Record {record_id} (entry 1", "Decided by: A. Practitioner")
+
+            bo = _app(_sign_in(browser, deployment, BO))
+            bo.press("r")
+            bo.wait_for("No records yet.")
+            assert "CS-2026-00417" not in bo.screen()
+            assert record_id not in bo.screen()
         finally:
             browser.close()
-    assert record_id
+    # What the database holds: one decision, in council-a's chain, appended by Ann's login
+    # (the trigger checks it against the connection's own), none in trust-b's.
+    import psycopg
+
+    with psycopg.connect(deployment.admin_url) as conn:
+        rows = conn.execute("SELECT org, id, kind FROM entries ORDER BY org, seq").fetchall()
+        assert rows == [("council-a", record_id, "decision")]
+        body = conn.execute("SELECT body FROM entries WHERE id = %s", (record_id,)).fetchone()
+    assert body is not None and ANN.user in bytes(body[0]).decode()
