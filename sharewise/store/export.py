@@ -406,6 +406,7 @@ def sections(
             [
                 ("Verdict", rv.verdict.value),
                 ("Reviewer", rv.reviewer or erased),
+                *([("Reviewer's login", entry.recorded_by)] if entry.recorded_by else []),
                 ("Comment", rv.comment or erased),
             ],
         )
@@ -435,7 +436,8 @@ def _link_text(entry: Entry) -> str:
     if entry.kind.value == "decision" and entry.decision is not None:
         return f"reassessment: {entry.decision.value}"
     if entry.review is not None:
-        return f"review: {entry.review.verdict.value}"
+        by = f" (login {entry.recorded_by})" if entry.recorded_by else ""
+        return f"review: {entry.review.verdict.value}{by}"
     if entry.kind.value == "completion" and entry.decision is not None:
         return f"completion: {entry.decision.value}"
     return entry.kind.value

@@ -23,12 +23,14 @@ def record_text(
     seq: int,
     emergency: bool = False,
     completed_by: Entry | None = None,
+    recorded_by: str | None = None,
 ) -> str:
     """The record as a case note: who decided what, why, on which law, and where it is filed.
 
     An emergency record's `completed_by` (its completion) changes the heading from "to be
     completed" to which entry completed it and with what decision, and gives that decision
-    when the emergency record was filed without one.
+    when the emergency record was filed without one. `recorded_by` is the database login
+    that appended it (a shared PostgreSQL ledger), shown beside the name typed.
     """
     d = details
     done = completed_by if emergency else None
@@ -56,6 +58,8 @@ def record_text(
         )
     p = d.practitioner
     who = ", ".join(safe_line(x) for x in (p.name or "", p.role, p.organisation) if x)
+    if recorded_by:
+        who += f" (recorded by database login {safe_line(recorded_by)})"
     lines.append(f"Decided by: {who}")
     if d.recipient is not None:
         r = d.recipient

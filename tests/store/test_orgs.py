@@ -246,6 +246,14 @@ def test_the_record_shows_the_login_beside_the_typed_name(
     assert main(["records", "show", "1"]) == 0
     text = capsys.readouterr().out
     assert f"Recorded by login: {orgs.login('a_prac')} (organisation a)" in text
+    with orgs.open("a_lead") as ledger:
+        review = ledger.review("1", Verdict.AGREE, "Ida Lead").id
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", orgs.urls["a_audit"])
+    assert main(["records", "show", review]) == 0
+    text = capsys.readouterr().out
+    assert "Reviewer: Ida Lead" in text and f"Reviewer's login: {orgs.login('a_lead')}" in text
+    assert main(["records", "show", "1"]) == 0  # the reviewed record names the login too
+    assert f"review: agree (login {orgs.login('a_lead')})" in capsys.readouterr().out
 
 
 def test_a_gateway_acts_for_a_person_only_by_set_role(
@@ -339,3 +347,15 @@ def test_a_superuser_is_refused_once_there_are_several_organisations(
         "roles": ["reviewer"],
         "reads": ["b"],
     }
+
+
+def test_the_record_text_names_the_login_beside_the_typed_name() -> None:
+    from ledger_harness import make_details
+
+    from sharewise.tui.record_text import record_text
+
+    text = record_text(make_details(), None, None, record_id="r", seq=1, recorded_by="asmith")
+    decided = next(line for line in text.splitlines() if line.startswith("Decided by: "))
+    assert decided.endswith(" (recorded by database login asmith)")
+    plain = record_text(make_details(), None, None, record_id="r", seq=1)  # SQLite
+    assert "database login" not in plain

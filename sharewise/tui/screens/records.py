@@ -360,6 +360,7 @@ class RecordViewScreen(Screen[None]):
             seq=e.seq,
             emergency=e.kind is EntryKind.EMERGENCY,
             completed_by=self.completion,
+            recorded_by=e.recorded_by,
         )
 
     def completed_text(self) -> str | None:
