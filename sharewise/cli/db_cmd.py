@@ -101,7 +101,8 @@ def _url() -> str:
             Problem(
                 Location(DATABASE_URL_ENV),
                 "is not set",
-                "set it to the server's postgresql:// address",
+                "set it to the server's postgresql:// address (the default SQLite ledger "
+                "is a single-user ledger and needs no set-up)",
             )
         )
     return url
