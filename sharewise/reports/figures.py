@@ -20,7 +20,7 @@ import gc
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 
@@ -52,8 +52,8 @@ ALL = "records"  # every record in scope (item "")
 NOT_REVIEWED = "not_reviewed"
 NO_DECISION = "none"
 
-_RECORD_KINDS = ("decision", "emergency")
-_LINK_KINDS = ("completion", "amendment", "review")
+RECORD_KINDS = ("decision", "emergency")
+LINK_KINDS = ("completion", "amendment", "review")
 
 Key = tuple[str, str]
 
@@ -317,7 +317,7 @@ def read_later(backend: Backend) -> dict[str, _Later]:
     """
     later: dict[str, _Later] = {}
     root: dict[str, str] = {}
-    for _seq, eid, kind, created, target_id, body in backend.bodies(Filters(kinds=_LINK_KINDS)):
+    for _seq, eid, kind, created, target_id, body in backend.bodies(Filters(kinds=LINK_KINDS)):
         if target_id is None:
             continue
         try:
@@ -344,7 +344,8 @@ def read_later(backend: Backend) -> dict[str, _Later]:
     return later
 
 
-def _norm(text: str) -> str:
+def norm_team(text: str) -> str:
+    """A team as a filter matches it: case and runs of spaces ignored."""
     return " ".join(text.split()).casefold()
 
 
@@ -376,7 +377,7 @@ def view_of(filed: Filed, later: _Later | None, today: str) -> tuple[View, int |
     )
     minutes = None
     if decided is not None and decided.started:
-        minutes = _minutes_between(decided.started, filed.created)
+        minutes = minutes_between(decided.started, filed.created)
     view = View(
         filed.created[:10],
         filed.emergency,
@@ -391,21 +392,24 @@ def view_of(filed: Filed, later: _Later | None, today: str) -> tuple[View, int |
     return view, minutes
 
 
-def keys_of_view(view: View, scope: Scope) -> list[Key] | None:
-    """The figure keys a record with this view adds, or None when the scope leaves it out."""
-    decision = view.decision
+def in_scope(view: View, scope: Scope) -> bool:
+    """Whether a record with this view is among those `scope` counts."""
     if scope.date_from is not None and view.day < scope.date_from.isoformat():
-        return None
+        return False
     if scope.date_to is not None and view.day > scope.date_to.isoformat():
-        return None
-    if scope.decision is not None and decision != scope.decision:
-        return None
+        return False
+    if scope.decision is not None and view.decision != scope.decision:
+        return False
     if scope.emergency is not None and view.emergency != scope.emergency:
-        return None
+        return False
     if scope.reviewed is not None and (view.verdict is not None) != scope.reviewed:
-        return None
-    if scope.team is not None and _norm(view.team) != _norm(scope.team):
-        return None
+        return False
+    return scope.team is None or norm_team(view.team) == norm_team(scope.team)
+
+
+def keys_for(view: View) -> list[Key]:
+    """The figure keys a record with this view adds (its day may be only its month)."""
+    decision = view.decision
     month = view.day[:7]
     keys: list[Key] = [
         (ALL, ""),
@@ -429,6 +433,11 @@ def keys_of_view(view: View, scope: Scope) -> list[Key] | None:
     return keys
 
 
+def keys_of_view(view: View, scope: Scope) -> list[Key] | None:
+    """The figure keys a record with this view adds, or None when the scope leaves it out."""
+    return keys_for(view) if in_scope(view, scope) else None
+
+
 def keys_of(filed: Filed, later: _Later | None, scope: Scope, today: str) -> list[Key] | None:
     """The figure keys one record adds, or None when the scope leaves it out."""
     view, minutes = view_of(filed, later, today)
@@ -438,7 +447,7 @@ def keys_of(filed: Filed, later: _Later | None, scope: Scope, today: str) -> lis
     return keys
 
 
-def _minutes_between(start: str, end: str) -> int | None:
+def minutes_between(start: str, end: str) -> int | None:
     try:
         began = dt.datetime.fromisoformat(start.replace("Z", "+00:00"))
         filed = dt.datetime.fromisoformat(end.replace("Z", "+00:00"))
@@ -451,7 +460,7 @@ def _minutes_between(start: str, end: str) -> int | None:
 def read_filed(backend: Backend, scope: Scope) -> Iterator[Filed | int]:
     """The records of the scope's period, compact, in chain order; the seq of any whose
     stored body cannot be read (counted nowhere, shown loudly)."""
-    period = Filters(date_from=scope.date_from, date_to=scope.date_to, kinds=_RECORD_KINDS)
+    period = Filters(date_from=scope.date_from, date_to=scope.date_to, kinds=RECORD_KINDS)
     for seq, eid, kind, created, _target, body in backend.bodies(period):
         try:
             yield filed_of(seq, eid, kind, created, body)
@@ -496,6 +505,17 @@ def count(backend: Backend, scope: Scope | None = None, today: dt.date | None = 
     scope = scope or Scope()
     today = today or dt.datetime.now(dt.UTC).date()
     return tally(read_filed(backend, scope), read_later(backend), scope, today)
+
+
+class Counted(Protocol):
+    """What the dashboard counts with: `Held` (in memory) or `figures_cache.Cached`."""
+
+    today: dt.date
+    unreadable: list[int]
+
+    def figures(self, scope: Scope) -> Figures: ...
+
+    def behind(self, scope: Scope, key: Key) -> list[int]: ...
 
 
 @dataclass

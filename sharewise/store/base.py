@@ -100,6 +100,8 @@ class Filters:
     kinds: tuple[str, ...] | None = None
     #: Only these entries, by number: the records behind a figure on the IG dashboard.
     seqs: tuple[int, ...] | None = None
+    #: Only the entries numbered after this one: what a cache has not read yet.
+    after: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1021,6 +1021,9 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
     if filters.seqs is not None:
         clauses.append("e.seq = ANY(%s)")
         params.append(list(filters.seqs))
+    if filters.after is not None:
+        clauses.append("e.seq > %s")
+        params.append(filters.after)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

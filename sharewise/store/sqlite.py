@@ -753,6 +753,9 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
         # One parameter however many: a JSON array, read by SQLite's json_each.
         clauses.append("e.seq IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(list(filters.seqs)))
+    if filters.after is not None:
+        clauses.append("e.seq > ?")
+        params.append(filters.after)
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

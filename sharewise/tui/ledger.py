@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sharewise.domain.graph import CompiledTree
     from sharewise.domain.record import Entry, RecordDetails, Verdict
     from sharewise.domain.result import DecisionResult
-    from sharewise.reports.figures import Held
+    from sharewise.reports.figures import Counted
     from sharewise.store.base import Filters
     from sharewise.store.ledger import Listed
     from sharewise.store.revisit import RevisitList
@@ -84,7 +84,7 @@ class RecordStore(Protocol):
 
     def due(self, today: dt.date) -> list[tuple[Entry, str]]: ...
 
-    def held(self) -> Held: ...
+    def held(self, fresh: bool = False) -> Counted: ...
 
     def chain_breaks(self) -> list[tuple[int, str]]: ...
     def would_change(self, tree: CompiledTree) -> RevisitList: ...
@@ -183,17 +183,29 @@ class LedgerStore:
             linked = ledger.links(among={item.entry.id for item in listed})
         return Listing(listed, tally.total, tally.waiting, linked)
 
-    def held(self) -> Held:
-        """Every record, compactly, for the dashboard to count under its filters."""
+    def held(self, fresh: bool = False) -> Counted:
+        """Every record, compactly, for the dashboard to count under its filters: from the
+        figures' cache beside a SQLite ledger, brought up to date (rebuilt when `fresh`),
+        else read into memory (PostgreSQL, or a cache that cannot be written)."""
+        import sqlite3
+
         from sharewise.reports.figures import Held
+        from sharewise.reports.figures_cache import cached
         from sharewise.store import LedgerMissing
+        from sharewise.store.sqlite import SQLiteBackend
 
         try:
             ledger = self._open(create=False)
         except LedgerMissing:
             return Held(None)
         with ledger:
-            return Held(ledger.backend)
+            backend = ledger.backend
+            if isinstance(backend, SQLiteBackend) and not backend.readonly:
+                try:
+                    return cached(backend, backend.path.parent, fresh=fresh)
+                except (sqlite3.Error, OSError):
+                    pass  # a copy that cannot be kept: count from the ledger itself
+            return Held(backend)
 
     def chain_breaks(self) -> list[tuple[int, str]]:
         """(entry number, what is wrong) for every break `records verify` finds; empty if

@@ -139,7 +139,7 @@ class FakeStore:
     def due(self, today: dt.date) -> list[tuple[Entry, str]]:
         return []
 
-    def held(self) -> Any:
+    def held(self, fresh: bool = False) -> Any:
         from sharewise.reports.figures import Held
 
         return Held(None)

@@ -75,7 +75,7 @@ class DashboardScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.held: F.Held | None = None
+        self.held: F.Counted | None = None
         self.figures: F.Figures | None = None
         self.scope = F.Scope()
         #: The figure key of each table row, by table id and row key.
@@ -123,18 +123,18 @@ class DashboardScreen(Screen[None]):
     def action_reload(self) -> None:
         self._status("Reading the records…")
         self._verified = False
-        self._read()
+        self._read(fresh=True)
 
     @work(thread=True, exclusive=True, group="dashboard-read")
-    def _read(self) -> None:
+    def _read(self, fresh: bool = False) -> None:
         try:
-            held = sw_app(self).store.held()
+            held = sw_app(self).store.held(fresh)
         except SharewiseError as exc:
             self.app.call_from_thread(self._status, "Could not read the records: " + exc.render())
             return
         self.app.call_from_thread(self._held, held)
 
-    def _held(self, held: F.Held) -> None:
+    def _held(self, held: F.Counted) -> None:
         self.held = held
         self.call_later(self.apply_filters)
 
