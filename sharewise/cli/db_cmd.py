@@ -87,6 +87,17 @@ def register(sub: Any) -> None:
         "`sharewise serve` behind a proxy does",
     )
     madd.set_defaults(handler=run_member_add)
+    mrm = msub.add_parser(
+        "remove",
+        help="take a login out of an organisation, or out of the ledger (its records stay)",
+    )
+    mrm.add_argument("login", metavar="LOGIN", help="the person's database login")
+    mrm.add_argument(
+        "--org",
+        metavar="NAME",
+        help="only this organisation (default: every one, and its sharewise roles)",
+    )
+    mrm.set_defaults(handler=run_member_remove)
     mlist = msub.add_parser("list", help="every login, its organisations and roles")
     mlist.add_argument("--json", action="store_true", help="print them as JSON")
     mlist.set_defaults(handler=run_member_list)
@@ -248,6 +259,18 @@ def run_member_add(args: argparse.Namespace) -> int:
         )
     with _admin(_url(), create=False) as backend:
         said = add_member(backend.connection, login, org, args.role, gateway=gateway)
+    for line in said:
+        print(line)
+    return 0
+
+
+def run_member_remove(args: argparse.Namespace) -> int:
+    from sharewise.store.postgres import remove_member
+
+    login = _login_name(args.login, "LOGIN")
+    org = _org_name(args.org, "--org") if args.org else None
+    with _admin(_url(), create=False) as backend:
+        said = remove_member(backend.connection, login, org)
     for line in said:
         print(line)
     return 0

@@ -322,9 +322,10 @@ def set_up_roles(conn: psycopg.Connection[Any]) -> None:
             conn.execute(grants_sql(schema=name).encode())
     except pgerr.InsufficientPrivilege:
         raise StoreError(
-            "the ledger's owner may not create roles: run `sharewise db init` once as a "
-            "superuser (or give the owner CREATEROLE), or have a DBA run what "
-            "`sharewise db grants` prints after creating the roles it names"
+            "this login may not create the ledger's roles or grant on its tables: run "
+            "`sharewise db init` as the ledger's owner with CREATEROLE (or as a superuser), "
+            "or have a DBA run what `sharewise db grants` prints after creating the roles "
+            "it names"
         ) from None
 
 
@@ -429,6 +430,46 @@ def add_member(
     except psycopg.Error as exc:
         raise _translate(exc, "the ledger", "add a member to") from None
     return said
+
+
+def remove_member(conn: psycopg.Connection[Any], login: str, org: str | None) -> list[str]:
+    """Take `login` out of `org` (a reader's row), or out of the ledger altogether (its
+    organisation, every organisation it reads, and its sharewise roles). Its records keep
+    naming it: they are the chain's. What was done, in lines."""
+    from psycopg import sql
+
+    from sharewise.store.migrations_pg import ROLES
+
+    try:
+        with conn.transaction():
+            if org is not None:
+                gone = conn.execute(
+                    "DELETE FROM staff WHERE login = %s AND org = %s RETURNING home",
+                    (login, org),
+                ).fetchall()
+                if not gone:
+                    return [f"{login} was not a member of {org}"]
+                if not gone[0][0]:
+                    return [f"{login} no longer reads {org}'s register"]
+            else:
+                gone = conn.execute(
+                    "DELETE FROM staff WHERE login = %s RETURNING org", (login,)
+                ).fetchall()
+                if not gone:
+                    return [f"{login} was not a member of any organisation"]
+            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (login,))
+            if exists.fetchone() is not None:
+                for group in ROLES.values():
+                    conn.execute(
+                        sql.SQL("REVOKE {} FROM {}").format(
+                            sql.Identifier(group), sql.Identifier(login)
+                        )
+                    )
+            if org is not None:
+                return [f"{login} no longer works for {org} (and keeps no sharewise role)"]
+            return [f"{login} no longer works for or reads any organisation in the ledger"]
+    except psycopg.Error as exc:
+        raise _translate(exc, "the ledger", "remove a member from") from None
 
 
 def members(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
@@ -871,9 +912,26 @@ class PostgresBackend(Backend):
         """The head row against the last entry, then the schema against this version's DDL
         (`schema_differences`)."""
         ddl = "\n".join(script(self._conn) for v, script in DDL.items() if v <= self.version)
-        return self._head_problems() + schema_differences(
-            self._actual_schema(), expected_schema(ddl)
+        return (
+            self._head_problems()
+            + schema_differences(self._actual_schema(), expected_schema(ddl))
+            + (self._unguarded_tables() if self.version >= 4 else [])
         )
+
+    def _unguarded_tables(self) -> list[str]:
+        """Tables whose row-level security was turned off, or no longer forced on the owner
+        (schema 4 turns both on for every table: `migrations_pg`)."""
+        found = self._select(
+            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind = 'r' ORDER BY c.relname"
+        )
+        return [
+            f"row-level security on the table {name} was turned off or is no longer forced: "
+            "not what sharewise wrote (organisations may read each other's rows)"
+            for name, on, forced in found
+            if not (on and forced)
+        ]
 
     def _actual_schema(self) -> dict[str, dict[str, str]]:
         """What the ledger's schema holds, as `expected_schema` describes the DDL."""
@@ -893,13 +951,18 @@ class PostgresBackend(Backend):
             f" ON n.oid = p.pronamespace WHERE {here}",
             "rule": "SELECT r.rulename, r.tablename FROM pg_rules r JOIN pg_namespace n ON"
             f" n.nspname = r.schemaname WHERE {here}",
-            "policy": "SELECT p.policyname, p.tablename FROM pg_policies p JOIN pg_namespace n"
-            f" ON n.nspname = p.schemaname WHERE {here}",
+            "policy": "SELECT p.policyname, concat_ws('|', p.tablename, p.cmd,"
+            " array_to_string(p.roles, ','), COALESCE(p.qual, ''), COALESCE(p.with_check, ''))"
+            f" FROM pg_policies p JOIN pg_namespace n ON n.nspname = p.schemaname WHERE {here}",
         }
-        return {
+        found = {
             kind: {str(name): str(detail) for name, detail in self._select(sql)}
             for kind, sql in queries.items()
         }
+        found["policy"] = {
+            name: _policy_detail(*detail.split("|", 4)) for name, detail in found["policy"].items()
+        }
+        return found
 
     def _head_problems(self) -> list[str]:
         found = self._select(
@@ -968,8 +1031,51 @@ def expected_schema(ddl: str) -> dict[str, dict[str, str]]:
             for n, body in re.findall(function, ddl, flags=re.S)
         },
         "rule": dict(re.findall(r"CREATE (?:OR REPLACE )?RULE (\w+) AS ON \w+ TO (\w+)", flat)),
-        "policy": dict(re.findall(r"CREATE POLICY (\w+) ON (\w+)", flat)),
+        "policy": {
+            name: _policy_detail(table, *_policy_clauses(rest))
+            for name, table, rest in re.findall(r"CREATE POLICY (\w+) ON (\w+)([^;]*);", flat)
+        },
     }
+
+
+def _policy_clauses(text: str) -> tuple[str, str, str, str]:
+    """(command, roles, USING, WITH CHECK) of a CREATE POLICY statement's tail, with the
+    defaults PostgreSQL gives (ALL, public)."""
+    cmd = re.match(r"\s*(?:AS \w+ )?\s*FOR (\w+)", text)
+    roles = re.search(r"\bTO ([\w, ]+?)(?= USING| WITH|$)", text)
+    return (
+        cmd.group(1) if cmd else "ALL",
+        roles.group(1).replace(" ", "") if roles else "public",
+        _parenthesised(text, "USING"),
+        _parenthesised(text, "WITH CHECK"),
+    )
+
+
+def _parenthesised(text: str, keyword: str) -> str:
+    """The balanced (...) after `keyword` in `text`, without its outer parentheses."""
+    at = text.find(f"{keyword} (")
+    if at < 0:
+        return ""
+    start = at + len(keyword) + 1
+    depth = 0
+    for i in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[start + 1 : i]
+    return text[start + 1 :]
+
+
+def _policy_detail(table: str, cmd: str, roles: str, using: str, check: str) -> str:
+    """A policy as `verify` compares it: its table, command, roles and both expressions,
+    normalised so that the code's text and the catalog's deparsed text compare equal
+    (case, spacing, parentheses and the catalog's `AS name` aliases set aside): a policy
+    weakened by hand (`USING (true)`) is then a difference, not the same name."""
+
+    def norm(expr: str) -> str:
+        expr = re.sub(r"\s+AS\s+\w+", "", expr, flags=re.IGNORECASE)
+        return re.sub(r"[\s()]", "", expr).lower()
+
+    return f"{table} {cmd.upper()} {roles.lower()} using:{norm(using)} check:{norm(check)}"
 
 
 def schema_differences(

@@ -359,3 +359,72 @@ def test_the_record_text_names_the_login_beside_the_typed_name() -> None:
     assert decided.endswith(" (recorded by database login asmith)")
     plain = record_text(make_details(), None, None, record_id="r", seq=1)  # SQLite
     assert "database login" not in plain
+
+
+def test_a_purge_erases_only_its_own_organisations_details(orgs: Orgs) -> None:
+    import datetime as dt
+
+    with orgs.open("a_prac") as ledger:
+        fill(ledger, 2)
+    with orgs.open("b_prac") as ledger:
+        fill(ledger, 3)
+    tomorrow = dt.date.today() + dt.timedelta(days=2)
+    with orgs.open("a_purge") as ledger:
+        _ref, count = ledger.purge(tomorrow)
+        assert count == 2
+        assert verify(ledger.backend).intact
+    with orgs.raw("b_prac") as conn:
+        assert _count(conn, "SELECT COUNT(*) FROM personal WHERE data IS NOT NULL") == 3
+    with orgs.raw("a_purge") as conn:  # nor by hand: b's rows are not there to update
+        moved = conn.execute(
+            "UPDATE personal SET salt = NULL, data = NULL, case_ref = NULL, erased_by = 99"
+            " WHERE org = 'b'"
+        ).rowcount
+        assert moved == 0
+    with orgs.open("b_lead") as ledger:
+        assert verify(ledger.backend).intact
+
+
+def test_a_member_removed_sees_nothing_and_their_records_still_name_them(
+    orgs: Orgs, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with orgs.open("a_prac") as ledger:
+        fill(ledger, 1)
+    assert _db(orgs.pg, monkeypatch, "member", "remove", orgs.login("a_prac")) == 0
+    assert "no longer works for or reads any organisation" in capsys.readouterr().out
+    with pytest.raises(StoreError, match="not allowed to open"):  # no role, no organisation
+        orgs.open("a_prac")
+    with orgs.raw("a_prac") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT COUNT(*) FROM entries")  # its roles went too
+    with orgs.open("a_audit") as ledger:
+        assert ledger.get("1").recorded_by == orgs.login("a_prac")
+    lead = orgs.login("a_lead")
+    assert _db(orgs.pg, monkeypatch, "member", "remove", lead, "--org", "b") == 0
+    assert f"{lead} no longer reads b's register" in capsys.readouterr().out
+    with pytest.raises(StoreError, match="may not read"):
+        orgs.open("a_lead", org="b")
+    with orgs.open("a_lead") as ledger:  # still a's reviewer
+        assert ledger.count() == 1
+
+
+def test_every_table_forces_row_level_security_and_verify_says_when_it_does_not(
+    orgs: Orgs,
+) -> None:
+    tables = orgs.pg.sql(
+        "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity FROM pg_class c"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 1"
+    )
+    assert [t[0] for t in tables] == [
+        "entries", "head", "meta", "orgs", "personal", "staff", "trees",
+    ]  # fmt: skip
+    assert all(on and forced for _name, on, forced in tables)
+    with orgs.open("a_audit") as ledger:
+        assert verify(ledger.backend).intact
+    orgs.pg.sql("ALTER TABLE personal NO FORCE ROW LEVEL SECURITY")
+    orgs.pg.sql("DROP POLICY entries_read ON entries")
+    orgs.pg.sql("CREATE POLICY entries_read ON entries FOR SELECT USING (true)")
+    with orgs.open("a_audit") as ledger:
+        messages = [b.render() for b in verify(ledger.backend).breaks]
+    assert any("row-level security on the table personal" in m for m in messages), messages
+    assert any("the policy entries_read was changed" in m for m in messages), messages
