@@ -130,3 +130,31 @@ def test_fit_drops_the_screens_last_keys_first_and_keeps_the_order() -> None:
     assert [k.binding.key for k in fit(keys, 30)] == ["f2", "ctrl+q", "f1"]
     # Even the essential ones give way at last, Quit before Danger now.
     assert [k.binding.key for k in fit(keys, 14)] == ["f2"]
+
+
+@pytest.mark.parametrize("keys", [("f2",), ("s", "1")], ids=["f2", "yes-to-danger"])
+async def test_the_act_now_advice_opens_in_sight(make_app: MakeApp, keys: tuple[str, ...]) -> None:
+    """The emergency screen scrolled to its first field, so at 80x24 "ACT NOW ... call 999"
+    and what to tell them were above the top of the screen. It opens at the top now, the
+    cursor waiting in the first field, which comes into view as soon as one types."""
+    from textual.widgets import Input
+
+    from sharewise.tui.screens.emergency import EmergencyScreen
+
+    async with make_app().run_test(size=SMALL) as pilot:
+        await ready(pilot)
+        await pilot.press(*keys)
+        await ready(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, EmergencyScreen)
+        banner = screen.query_one("#emergency-banner", Static)
+        assert "call 999" in str(banner.render())
+        await pilot.pause(0.3)  # any scroll to the focused field has happened by now
+        body = screen.query_one("#emergency-body")
+        assert body.scroll_offset.y == 0, "the act-now box is scrolled out of sight"
+        assert in_sight(pilot, banner)
+        case = screen.query_one("#field-case_ref Input", Input)
+        assert case.has_focus
+        await pilot.press(*"NEW-1")
+        await pilot.pause()
+        assert case.value == "NEW-1" and in_sight(pilot, case)

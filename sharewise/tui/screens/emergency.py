@@ -133,7 +133,15 @@ class EmergencyScreen(Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#field-case_ref Input", Input).focus()
+        # The cursor waits in the first field, but the screen opens at the top: at 80x24,
+        # scrolling to the field hid "ACT NOW ... call 999" and what to tell them.
+        self.query_one("#field-case_ref Input", Input).focus(scroll_visible=False)
+        self.query_one("#emergency-body", VerticalScroll).scroll_home(animate=False)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Typing in a field out of sight brings it into view (the first one starts below
+        the act-now advice on a small terminal)."""
+        event.input.scroll_visible(animate=False)
 
     def action_not_me(self) -> None:
         clear_not_me(self)
