@@ -175,11 +175,24 @@ def _get(url: str, **headers: str) -> tuple[int, str]:
 
 
 def test_nobody_reaches_serve_without_signing_in(deployment: Deployment) -> None:
+    before = len(deployment.stub.asked)
     # A browser that has not signed in gets the sign-in page, header or not.
     for headers in ({}, {HEADER: ANN.email}):
         status, page = _get(deployment.url + "/", **headers)
         assert status == 200 and "Sign in to sharewise" in page
         assert "textual-terminal" not in page
+    # Nor does a session: the WebSocket handshake gets the sign-in page, not a 101.
+    status, page = _get(
+        deployment.url + "/ws",
+        Origin=deployment.url,
+        Connection="Upgrade",
+        Upgrade="websocket",
+        **{"Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="},
+    )
+    assert status == 200 and "Sign in to sharewise" in page
+    # nginx asked the sign-in service each time, and was told no each time.
+    asked = deployment.stub.asked[before:]
+    assert len(asked) == 3 and all(status == 401 for _, status in asked)
 
 
 def test_the_proxy_not_the_browser_names_the_person(deployment: Deployment) -> None:
