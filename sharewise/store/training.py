@@ -49,13 +49,13 @@ class TrainingStore(Protocol):
 def open_training(data_dir: str | os.PathLike[str] | None) -> TrainingStore:
     """Where training sessions are kept: the PostgreSQL server SHAREWISE_DATABASE_URL names
     (every machine in the room writes to it), or else files in this machine's data folder."""
-    from sharewise.store import DATABASE_URL_ENV
+    from sharewise.store import DATABASE_URL_ENV, signed_in_login
 
     url = os.environ.get(DATABASE_URL_ENV)
     if url:
         from sharewise.store.training_pg import PostgresSessions
 
-        return PostgresSessions(url)
+        return PostgresSessions(url, act_as=signed_in_login())
     return SessionFiles(training_folder(data_dir))
 
 

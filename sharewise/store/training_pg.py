@@ -36,16 +36,28 @@ WHERE = "the training sessions on the PostgreSQL server"
 class PostgresSessions:
     """The same operations as `SessionFiles`, on one shared table."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, act_as: str | None = None) -> None:
         self.url = url
+        #: The signed-in person a gateway acts for (`sharewise serve --user-header`), as the
+        #: ledger does: attempts are written with that person's rights, not the gateway's.
+        self.act_as = act_as
 
     def _connect(self) -> Any:
         import psycopg
+        from psycopg import sql
 
         try:
             conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
             raise StoreError(f"could not reach {WHERE} ({_reason(exc)})") from None
+        if self.act_as is not None:
+            try:
+                conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(self.act_as)))
+            except psycopg.Error:
+                conn.close()
+                raise StoreError(
+                    f"could not act for {self.act_as!r} on {WHERE}: the gateway may not"
+                ) from None
         try:
             exists = conn.execute("SELECT to_regclass(%s)", (TABLE,)).fetchone()
             if exists is None or exists[0] is None:

@@ -342,3 +342,28 @@ def test_a_practitioner_files_a_decision_and_only_their_organisation_sees_it(
         assert rows == [("council-a", record_id, "decision")]
         body = conn.execute("SELECT body FROM entries WHERE id = %s", (record_id,)).fetchone()
     assert body is not None and ANN.user in bytes(body[0]).decode()
+
+
+def test_training_in_a_browser_session_is_the_persons_too(
+    deployment: Deployment, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Training attempts, like records, are written acting for the signed-in person: the
+    gateway itself may write nothing."""
+    import psycopg
+
+    from sharewise.store.training import open_training
+
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", deployment.gateway_url)
+    monkeypatch.setenv("SHAREWISE_SIGNED_IN_AS", ANN.user)
+    sessions = open_training(None)
+    conn = sessions._connect()  # type: ignore[union-attr]
+    try:
+        assert conn.execute("SELECT current_user").fetchone() == (ANN.user,)
+        conn.execute("SELECT COUNT(*) FROM sharewise_training.attempts")
+    finally:
+        conn.close()
+    with (
+        psycopg.connect(deployment.gateway_url) as gateway,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        gateway.execute("SELECT COUNT(*) FROM sharewise_training.attempts")
