@@ -150,36 +150,25 @@ def _login_name(name: str, where: str) -> str:
 
 def run_init(args: argparse.Namespace) -> int:
     from sharewise.store.migrations_pg import DEFAULT_ORG
-    from sharewise.store.postgres import SCHEMA_VERSION, org_counts, set_up_roles
-    from sharewise.store.verify import verify
+    from sharewise.store.postgres import (
+        SCHEMA_VERSION,
+        UpgradeRefused,
+        org_counts,
+        set_up_roles,
+    )
 
     url = _url()
     org = _org_name(args.org, "--org") if args.org else DEFAULT_ORG
-    upgraded: int | None = None
-    with _admin(url, upgrade=False, upgrade_org=org) as old:
-        if old.version < SCHEMA_VERSION:
-            before = verify(old)
-            if not before.intact:
-                for b in before.breaks:
-                    print(b.render())
-                print(
-                    f"ledger {old.location}: schema {old.version}, {len(before.breaks)} "
-                    "problem(s) found, so it was not upgraded; restore it from a backup"
-                )
-                return 1
-            upgraded = old.version
-    with _admin(url, create=True, upgrade_org=org) as backend:
-        set_up_roles(backend.connection)
-        after = None
-        if upgraded is not None:
-            with _admin(url, org=org) as again:
-                after = verify(again)
-        counts = org_counts(backend.connection)
-        location = backend.location
-    if after is not None and not after.intact:
-        for b in after.breaks:
+    try:
+        with _admin(url, create=True, upgrade_org=org) as backend:
+            set_up_roles(backend.connection)
+            counts = org_counts(backend.connection)
+            location = backend.location
+            upgraded = backend.upgraded
+    except UpgradeRefused as exc:
+        for b in exc.report.breaks:
             print(b.render())
-        print(f"ledger {location}: upgraded, but {len(after.breaks)} problem(s) found")
+        print(f"sharewise: {exc}", file=sys.stderr)
         return 1
     if args.json:
         from sharewise.cli.common import print_json
@@ -188,7 +177,7 @@ def run_init(args: argparse.Namespace) -> int:
             {
                 "ledger": location,
                 "schema": SCHEMA_VERSION,
-                "upgraded_from": upgraded,
+                "upgraded_from": upgraded[0] if upgraded else None,
                 "entries": sum(counts.values()),
                 "organisations": counts,
             }
@@ -196,9 +185,9 @@ def run_init(args: argparse.Namespace) -> int:
         return 0
     if upgraded is not None:
         print(
-            f"upgraded the ledger on {location} from schema {upgraded} to {SCHEMA_VERSION}: "
-            f"its {counts.get(org, 0)} entries are organisation {org}'s chain, verified "
-            "intact before and after"
+            f"upgraded the ledger on {location} from schema {upgraded[0]} to "
+            f"{SCHEMA_VERSION}: its {upgraded[1]} entries are organisation {org}'s chain, "
+            "verified intact before and after"
         )
     if args.org and org not in counts:
         print(f"note: this ledger has no organisation {org}; add it with `sharewise db org add`")

@@ -281,6 +281,14 @@ def _v4_text(conn: psycopg.Connection[Any], org: str) -> str:
     )
 
 
+class UpgradeRefused(LedgerCorrupt):
+    """An upgrade not made (or undone) because the chain did not verify; `report` says why."""
+
+    def __init__(self, message: str, report: Any) -> None:
+        super().__init__(message)
+        self.report = report
+
+
 ORG_RULE = (
     "an organisation's name is 1 to 40 lower-case letters, digits, '-' or '_', starting "
     "with a letter (for example `council` or `st-marys-school`)"
@@ -541,6 +549,8 @@ class PostgresBackend(Backend):
         self.org: str | None = None
         self.home: str | None = None
         self.version = SCHEMA_VERSION
+        #: (the schema it had, its number of entries) when this opening upgraded it.
+        self.upgraded: tuple[int, int] | None = None
         try:
             self._conn: psycopg.Connection[Any] = psycopg.connect(url, autocommit=True)
         except psycopg.Error as exc:
@@ -594,7 +604,7 @@ class PostgresBackend(Backend):
                 version = _version(meta)
                 if 0 < version < SCHEMA_VERSION and "ledger_id" in meta:
                     if upgrade:
-                        self._migrate(version, upgrade_org)
+                        self._upgrade_verified(version, upgrade_org, meta["ledger_id"])
                         version = SCHEMA_VERSION
                     else:
                         self.version = version
@@ -652,6 +662,43 @@ class PostgresBackend(Backend):
             )
         self.org, self.home, self.ledger_id = str(name), home, str(ledger_id)
         self.location = f"{self.location} (organisation {self.org})"
+
+    def _upgrade_verified(self, version: int, org: str, ledger_id: str) -> None:
+        """Verify the chain as it is, upgrade, verify again, all in `_prepare`'s transaction:
+        problems before leave the ledger untouched, and problems after undo the upgrade
+        (`UpgradeRefused` carries the report). Only the owner can upgrade, so anyone else is
+        told so before the chain is read."""
+        from sharewise.store.verify import verify
+
+        owner = self._conn.execute(
+            "SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c"
+            " WHERE c.oid = 'entries'::regclass"
+        ).fetchone()
+        if not (owner and owner[0]):
+            raise StoreError(
+                f"the ledger in {self.location} was made by an earlier sharewise and must be "
+                "brought up to date by its owner: run `sharewise db init --org NAME` as the "
+                "owner once (docs/deploy.md)"
+            )
+        self.version, self.ledger_id = version, ledger_id
+        before = verify(self, parallel_from=-1)
+        if not before.intact:
+            raise UpgradeRefused(
+                f"the ledger in {self.location} (schema {version}) has problems, so it was "
+                "not upgraded; run `sharewise records verify` and restore it from a backup",
+                before,
+            )
+        self._migrate(version, org)
+        self.version = SCHEMA_VERSION
+        self.org = self.home = org
+        after = verify(self, parallel_from=-1)
+        if not after.intact:
+            raise UpgradeRefused(
+                f"the ledger in {self.location} did not verify once upgraded, so the upgrade "
+                "was undone; report this to sharewise's maintainers",
+                after,
+            )
+        self.upgraded = (version, after.count)
 
     def _migrate(self, version: int, org: str) -> None:
         """Bring a ledger written by an older sharewise up to date (inside `_prepare`'s
@@ -884,6 +931,8 @@ class PostgresBackend(Backend):
         return None if found is None else bytes(found[0])
 
     def tree_digests(self) -> dict[str, int]:
+        if self.version < 2:  # verified before an upgrade: no tree copies before schema 2
+            return {}
         return {str(a): int(b) for a, b in self._select("SELECT sha256, seq FROM trees")}
 
     def orphan_personal(self) -> list[int]:

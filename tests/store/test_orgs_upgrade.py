@@ -99,8 +99,9 @@ def test_a_damaged_ledger_is_not_upgraded(
     pg.sql("ALTER TABLE entries ENABLE TRIGGER entries_append_only")
     monkeypatch.setenv("SHAREWISE_DATABASE_URL", pg.url)
     assert main(["db", "init", "--org", "council"]) == 1
-    out = capsys.readouterr().out
-    assert "entry 3" in out and "so it was not upgraded" in out
+    captured = capsys.readouterr()
+    assert captured.out.startswith("entry 3 ")
+    assert "has problems, so it was not upgraded" in captured.err
     assert pg.sql("SELECT to_regclass('orgs')") == [(None,)]  # still schema 3, untouched
 
 
@@ -113,3 +114,25 @@ def test_without_an_organisation_named_the_entries_become_the_default_ones(
     assert "organisations: default (9 entries)" in capsys.readouterr().out
     assert main(["records", "verify"]) == 0
     assert "9 entries, chain intact" in capsys.readouterr().out
+
+
+def test_the_owners_first_opening_upgrades_only_a_ledger_that_verifies(
+    pg: PostgresHarness,
+) -> None:
+    """Any upgrade, not only `db init`'s, verifies before and after (or does nothing)."""
+    from sharewise.store.postgres import UpgradeRefused
+
+    _old_ledger(pg)
+    pg.sql("ALTER TABLE personal DISABLE TRIGGER personal_erase_only")
+    pg.sql("UPDATE personal SET data = data || '\\x20'::bytea WHERE seq = 2")
+    pg.sql("ALTER TABLE personal ENABLE TRIGGER personal_erase_only")
+    with pytest.raises(UpgradeRefused) as refused:
+        pg.open(create=False)
+    assert [b.seq for b in refused.value.report.breaks] == [2]
+    assert pg.sql("SELECT to_regclass('orgs')") == [(None,)]
+    pg.sql("ALTER TABLE personal DISABLE TRIGGER personal_erase_only")
+    pg.sql("UPDATE personal SET data = substring(data FROM 1 FOR length(data) - 1) WHERE seq = 2")
+    pg.sql("ALTER TABLE personal ENABLE TRIGGER personal_erase_only")
+    with pg.open(create=False) as ledger:
+        assert ledger.backend.upgraded == (3, 9)  # type: ignore[attr-defined]
+        assert verify(ledger.backend).intact
