@@ -17,6 +17,7 @@ Nothing here imports Textual or aiohttp: the CLI and the store use it too.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sharewise.domain.safe_text import line_problem, safe_line
 
@@ -75,29 +76,50 @@ def login_refusal(url: str, login: str) -> str | None:
     belongs to: an organisation, the practitioners); those are refused, so that a name at
     the identity provider can never make a session act as a whole group."""
     import psycopg
-    from psycopg import sql
 
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error:
         raise DatabaseUnavailable from None
     try:
-        found = conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_auth_members m"
-            " WHERE m.roleid = r.oid AND m.member = (SELECT oid FROM pg_roles"
-            " WHERE rolname = session_user)) FROM pg_roles r WHERE r.rolname = %s",
-            (login,),
-        ).fetchone()
-        if found is None:
-            return "there is no such login on the ledger's database"
-        if not found[0]:
-            return "this server may not act as that login"
-        # And PostgreSQL agrees (it is what each session will do).
-        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(login)))
-    except psycopg.errors.InsufficientPrivilege:
-        return "this server may not act as that login"
+        return _refusal(conn, login)
     except psycopg.Error:
         raise DatabaseUnavailable from None
     finally:
         conn.close()
+
+
+def _refusal(conn: Any, login: str) -> str | None:
+    import psycopg
+    from psycopg import sql
+
+    found = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM pg_auth_members m"
+        " WHERE m.roleid = r.oid AND m.member = (SELECT oid FROM pg_roles"
+        " WHERE rolname = session_user)) FROM pg_roles r WHERE r.rolname = %s",
+        (login,),
+    ).fetchone()
+    if found is None:
+        return "there is no such login on the ledger's database"
+    if not found[0]:
+        return "this server may not act as that login"
+    try:
+        # And PostgreSQL agrees (it is what each session will do).
+        conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(login)))
+    except psycopg.errors.InsufficientPrivilege:
+        return "this server may not act as that login"
+    # A login taken out of the ledger (`db member remove`) may still be granted to the
+    # gateway: it works for no organisation (and has no sharewise role left to read with),
+    # so it is refused here rather than left to find an empty register. `staff` shows a
+    # login its own rows.
+    try:
+        member = conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM staff WHERE login = current_user)"
+        ).fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None  # a ledger of one organisation, from before organisations
+    except psycopg.errors.InsufficientPrivilege:
+        return "that login works for no organisation in the ledger"
+    if member is None or not member[0]:
+        return "that login works for no organisation in the ledger"
     return None

@@ -228,6 +228,31 @@ def test_the_gateway_acts_only_as_the_logins_granted_to_it(deployment: Deploymen
         )
 
 
+def test_taking_access_away_is_refused_at_the_next_page(deployment: Deployment) -> None:
+    """`db member remove` (the login works for nobody) and revoking the gateway's grant
+    (it may not act for the login) each refuse the person's next page, saying why."""
+    from sharewise.cli import main
+    from sharewise.signed_in import login_refusal
+
+    dee = Person("dee_a", "dee@council-a.example", "dee-pass")
+    cookie = deployment.stub.cookie_for(dee)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHAREWISE_DATABASE_URL", deployment.admin_url)
+        argv = ["member", "add", dee.user, "--org", "council-a", "--role", "practitioner"]
+        assert main(["db", *argv, "--gateway", GATEWAY]) == 0
+        assert _get(deployment.url + "/", Cookie=cookie)[0] == 200
+        assert main(["db", "member", "remove", dee.user]) == 0
+    status, page = _get(deployment.url + "/", Cookie=cookie)
+    assert status == 403 and "dee_a', but that login works for no organisation" in page
+    import psycopg
+
+    with psycopg.connect(deployment.admin_url, autocommit=True) as conn:
+        conn.execute(f"REVOKE {dee.user} FROM {GATEWAY}")  # type: ignore[arg-type]
+    assert login_refusal(deployment.gateway_url, dee.user) == (
+        "this server may not act as that login"
+    )
+
+
 # -- the browser ------------------------------------------------------------------------------
 
 

@@ -414,3 +414,9 @@ def test_user_header_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> No
     assert build_parser().parse_args(["serve"]).user_header == "X-Auth-Request-Email"
     monkeypatch.delenv("SHAREWISE_USER_HEADER")
     assert build_parser().parse_args(["serve"]).user_header is None
+
+
+def test_serve_with_a_user_header_says_what_it_trusts() -> None:
+    said = warning("127.0.0.1", "X-Auth-Request-User")
+    assert "trusts the X-Auth-Request-User header" in said and "sign-in proxy" in said
+    assert "no login of its own" not in said
