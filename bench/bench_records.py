@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bench.figures import Figure, attempt, mib, ms
 from bench.measure import (
@@ -188,6 +189,106 @@ for seq, body, hash_, pdata, erased_by in c.execute(@ROWS@):
                 for x in cells])
 """.replace("@COLUMNS@", repr(CSV_COLUMNS)).replace("@ROWS@", repr(_ROWS))
 
+# The JSON array an IG lead's script reads, written straight from the stored JSON: each
+# entry's object in the published record's shape (every field in order, defaults filled in,
+# `org` and `recorded_by` only where set), from a description of that shape the runner
+# writes (`_json_spec`), and control and formatting characters escaped as every JSON
+# output escapes them.
+FLOOR_JSON = """
+import json, re, sqlite3, sys, orjson
+SPEC = json.loads(open(sys.argv[3], encoding="utf-8").read())
+UNSAFE = re.compile(
+    "[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u061c\\u200b-\\u200f\\u2028\\u2029\\u202a-\\u202e"
+    "\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ufff9-\\ufffb]")
+
+
+def shape(spec, given):
+    out = {**spec["t"], **given}
+    for key, (many, inner) in spec["n"].items():
+        value = out[key]
+        if value is not None:
+            out[key] = [shape(inner, v) for v in value] if many else shape(inner, value)
+    for key in spec["x"]:
+        if out[key] is None:
+            del out[key]
+    return out
+
+
+def merged(public, texts):
+    for path, value in (texts or {}).items():
+        *parents, leaf = path.split(".")
+        node = public
+        for part in parents:
+            node = node.get(part)
+            if not isinstance(node, dict):
+                break
+        else:
+            node[leaf] = value
+    return public
+
+
+c = sqlite3.connect(sys.argv[1])
+out = open(sys.argv[2], "w", encoding="utf-8")
+out.write("[")
+n = 0
+for seq, body, hash_, pdata, erased_by in c.execute(@ROWS@):
+    b = orjson.loads(body)
+    t = orjson.loads(pdata) if pdata is not None else None
+    erased = erased_by is not None or (pdata is None and b.get("personal") is not None)
+    data = b.get("data") or {}
+    created = b["created"]
+    if created.endswith(".000000Z"):
+        created = created[:19] + "Z"
+    entry = {"seq": b["seq"], "id": b["id"], "kind": b["kind"], "created": created,
+             "alg": b["alg"], "prev_hash": b["prev_hash"], "hash": hash_,
+             "target": b.get("target"), "decision": b.get("decision"),
+             "result": data.get("result"),
+             "details": merged(data["details"], t) if "details" in data else None,
+             "review": merged(data["review"], t) if "review" in data else None,
+             "purge": data.get("purge"), "erased": erased,
+             "org": b.get("org"), "recorded_by": b.get("recorded_by")}
+    text = json.dumps(shape(SPEC, entry), ensure_ascii=False)
+    out.write(",\\n" if n else "\\n")
+    out.write(UNSAFE.sub(lambda m: "\\\\u%04x" % ord(m.group()), text))
+    n += 1
+out.write("\\n]\\n" if n else "]\\n")
+""".replace("@ROWS@", repr(_ROWS))
+
+
+def _json_spec() -> Path:
+    """The published record's shape, for the JSON floor: for each model, its fields in
+    order with their defaults, which hold nested models, and which are left out when None."""
+    from pydantic import BaseModel, TypeAdapter
+
+    from sharewise.domain.record import Entry
+
+    def spec(model: type[BaseModel]) -> dict[str, Any]:
+        import types
+        import typing
+
+        template, nested, dropped = {}, {}, []
+        for name, info in model.model_fields.items():
+            default = None
+            if not info.is_required():
+                value = info.get_default(call_default_factory=True)
+                default = TypeAdapter(info.annotation).dump_python(value, mode="json")
+            template[name] = default
+            if info.exclude_if is not None:
+                dropped.append(name)
+            kind = info.annotation
+            if typing.get_origin(kind) in (typing.Union, types.UnionType):
+                kind = next(a for a in typing.get_args(kind) if a is not type(None))
+            many = typing.get_origin(kind) is list
+            inner = typing.get_args(kind)[0] if many else kind
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                nested[name] = [many, spec(inner)]
+        return {"t": template, "n": nested, "x": dropped}
+
+    path = WORK / "entry-spec.json"
+    path.write_text(json.dumps(spec(Entry)), encoding="utf-8")
+    return path
+
+
 # Every check verify makes of an entry: parse, canonical form, link, hash, commitment.
 FLOOR_VERIFY = """
 import hashlib, sqlite3, sys, orjson
@@ -342,6 +443,13 @@ COMMANDS = (
         "the same CSV bytes from sqlite3, orjson and csv",
     ),
     Command(
+        "`records export --format json`",
+        lambda d, o: ["records", "export", "--format", "json", "--out", str(o)],
+        lambda d, o: _python(FLOOR_JSON, str(_sqlite_file(d)), str(o), str(_json_spec())),
+        1.5,
+        "the same JSON bytes from sqlite3 and orjson, in the record's published shape",
+    ),
+    Command(
         "`records verify`",
         lambda d, o: ["records", "verify"],
         lambda d, o: _python(FLOOR_VERIFY, str(_sqlite_file(d))),
@@ -371,10 +479,6 @@ MEMORY_ONLY = (
     ("`records list`", lambda d, o: ["records", "list"]),
     ("`records list --case`", lambda d, o: ["records", "list", "--case", CASE]),
     ("`records show` (an early entry)", lambda d, o: ["records", "show", "3"]),
-    (
-        "`records export --format json`",
-        lambda d, o: ["records", "export", "--format", "json", "--out", str(o)],
-    ),
     ("`records replay --all`", lambda d, o: ["records", "replay", "--all"]),
 )
 

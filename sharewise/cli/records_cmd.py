@@ -439,7 +439,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from sharewise.cli.common import is_stdio, note, output
-    from sharewise.store.export import csv_rows, export
+    from sharewise.store.export import csv_rows, export, json_rows
 
     filters = _filters(args)
     ledger = _open(args)
@@ -450,9 +450,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     newline = "" if args.format == "csv" and not is_stdio(args.out) else None
     try:
         with output(args.out, newline=newline) as out:
-            if args.format == "csv" and ledger is not None:
+            if args.format in ("csv", "json") and ledger is not None:
                 # Straight from the stored rows: the same bytes, no models rebuilt.
-                count = csv_rows(ledger.backend.rows(filters), out)
+                write = csv_rows if args.format == "csv" else json_rows
+                count = write(ledger.backend.rows(filters), out)
             else:
                 count = export(entries, args.format, out, links=links)
     finally:

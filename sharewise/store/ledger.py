@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -648,36 +648,11 @@ def _listed(entry: Entry, links: Links) -> Listed:
 def to_entry(row: Row, personal: PersonalRow | None) -> Entry:
     """Rebuild the readable entry from stored bytes (personal text merged back in)."""
     try:
-        body = json.loads(row.body)
-        texts: dict[str, Any] | None = None
-        erased = bool(personal and personal.erased_by is not None)
-        if personal is not None and personal.data is not None:
-            texts = json.loads(personal.data)
-        elif body.get("personal") is not None:
-            erased = True
-        data = body.get("data") or {}
-        fields: dict[str, Any] = {
-            "seq": body["seq"],
-            "id": body["id"],
-            "kind": body["kind"],
-            "created": chain.parse_utc(body["created"]),
-            "alg": body["alg"],
-            "prev_hash": body["prev_hash"],
-            "hash": row.hash,
-            "target": body.get("target"),
-            "decision": body.get("decision"),
-            "result": data.get("result"),
-            "details": merge_personal(data["details"], texts) if "details" in data else None,
-            "review": merge_personal(data["review"], texts) if "review" in data else None,
-            "purge": data.get("purge"),
-            "erased": erased,
-            "org": body.get("org"),
-            "recorded_by": body.get("recorded_by"),
-        }
+        fields = entry_fields(row, personal)
         # The context relaxes "required" for what a purge erased or an emergency left out.
         context = {
-            "erased": erased,
-            "emergency": body["kind"] == EntryKind.EMERGENCY.value,
+            "erased": fields["erased"],
+            "emergency": fields["kind"] == EntryKind.EMERGENCY.value,
             "stored": True,
         }
         return Entry.model_validate(fields, context=context)
@@ -686,3 +661,57 @@ def to_entry(row: Row, personal: PersonalRow | None) -> Entry:
             f"entry {row.seq} cannot be read back ({exc.__class__.__name__}); "
             "run `sharewise records verify` to see what is wrong"
         ) from None
+
+
+def entry_fields(
+    row: Row, personal: PersonalRow | None, loads: Callable[[bytes], Any] = json.loads
+) -> dict[str, Any]:
+    """The stored JSON as the fields `to_entry` validates into an `Entry` (the JSON export
+    puts them in the model's shape without validating). Raises ValueError, KeyError or
+    TypeError for an entry that cannot be read back."""
+    body = loads(row.body)
+    texts: dict[str, Any] | None = None
+    erased = bool(personal and personal.erased_by is not None)
+    if personal is not None and personal.data is not None:
+        texts = loads(personal.data)
+    elif body.get("personal") is not None:
+        erased = True
+    data = body.get("data") or {}
+    fields: dict[str, Any] = {
+        "seq": body["seq"],
+        "id": body["id"],
+        "kind": body["kind"],
+        "created": chain.parse_utc(body["created"]),
+        "alg": body["alg"],
+        "prev_hash": body["prev_hash"],
+        "hash": row.hash,
+        "target": body.get("target"),
+        "decision": body.get("decision"),
+        "result": data.get("result"),
+        # `merge_personal` would copy the details first; these were parsed just now.
+        "details": _merged(data["details"], texts) if "details" in data else None,
+        "review": _merged(data["review"], texts) if "review" in data else None,
+        "purge": data.get("purge"),
+        "erased": erased,
+        "org": body.get("org"),
+        "recorded_by": body.get("recorded_by"),
+    }
+    return fields
+
+
+def _merged(public: Any, personal: dict[str, Any] | None) -> Any:
+    """`merge_personal(public, personal)` into `public` itself (parsed for this alone):
+    the same result without copying every nested mapping first."""
+    if not isinstance(public, dict):
+        return merge_personal(public, personal)  # as before: its error, its message
+    for path, value in (personal or {}).items():
+        *parents, leaf = path.split(".")
+        node = public
+        for part in parents:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            node[leaf] = value
+    return public
