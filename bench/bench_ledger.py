@@ -58,7 +58,7 @@ def append_rate(folder: Path, writers: int, per_writer: int) -> float:
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--appends", type=int, default=100, help="appends per writer a round")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds of 1 writer, then 4")
+    parser.add_argument("--rounds", type=int, default=9, help="rounds of 1 writer, then 4")
     args = parser.parse_args(argv if argv is not None else [])
     # The disk's commit rate on this shared machine swings several times over within
     # seconds (the other people's work), so one long run of each says little: short rounds
