@@ -185,7 +185,8 @@ async def test_emergency_from_training_says_it_is_an_exercise() -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert "training exercise" in shown(app, "#emergency-training")
-        assert "nothing from an exercise is recorded" in shown(app, "#emergency-training")
+        assert "an exercise is never a real decision" in shown(app, "#emergency-training")
+        assert "this form files a real emergency record" in shown(app, "#emergency-training")
 
 
 async def test_saved_alone_copies_and_finishes() -> None:
