@@ -370,7 +370,7 @@ def grants_sql(role: str | None = None, *, schema: str = "public") -> str:
             out.append(f"GRANT UPDATE (hash) ON head TO {r};")
         if name == "purger":
             out.append(f"GRANT UPDATE (salt, data, case_ref, erased_by) ON personal TO {r};")
-        if name == "practitioner":
+        if name in ("practitioner", "reviewer"):  # trainees and trainers
             out.append(f"GRANT USAGE ON SCHEMA sharewise_training TO {r};")
             out.append(f"GRANT SELECT, INSERT ON sharewise_training.attempts TO {r};")
         if name == "auditor":

@@ -428,3 +428,19 @@ def test_every_table_forces_row_level_security_and_verify_says_when_it_does_not(
         messages = [b.render() for b in verify(ledger.backend).breaks]
     assert any("row-level security on the table personal" in m for m in messages), messages
     assert any("the policy entries_read was changed" in m for m in messages), messages
+
+
+def test_practitioners_and_reviewers_use_the_training_table_the_auditor_reads_it(
+    orgs: Orgs,
+) -> None:
+    from sharewise.domain.graph import load_tree
+    from sharewise.store.training_pg import PostgresSessions
+    from tests.unit.test_training_session import SESSION, pilot_attempts
+
+    tried = pilot_attempts(load_tree(Path(__file__).parents[2] / "tests" / "fixtures" /
+                                     "trees" / "example.yaml"))  # fmt: skip
+    PostgresSessions(orgs.urls["a_prac"]).add(tried[0])
+    PostgresSessions(orgs.urls["b_lead"]).add(tried[1])
+    assert len(PostgresSessions(orgs.urls["a_audit"]).read(SESSION).attempts) == 2
+    with pytest.raises(StoreError, match="could not save"):
+        PostgresSessions(orgs.urls["a_audit"]).add(tried[2])
