@@ -37,3 +37,21 @@ def _frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture()
 def example_tree_path() -> Path:
     return EXAMPLE_TREE
+
+
+@pytest.fixture(scope="session")
+def bank_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder whose ledger holds the scenario bank as an IG lead's quarter (see
+    tests/store/bank_ledger.py), built once per test process. Read it, or copy it before
+    writing to it: other tests share it."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "store"))
+    from bank_ledger import build
+
+    from sharewise.store import open_ledger
+
+    folder = tmp_path_factory.mktemp("bank")
+    with open_ledger(folder) as ledger:
+        build(ledger)
+    return folder

@@ -37,37 +37,38 @@ from sharewise.reports import figures as F
 from sharewise.store.base import Backend, Filters
 
 FILE_NAME = "figures-cache.sqlite3"
-#: Bump when what a row holds, or how it is derived, changes: an older file is rebuilt.
-FORMAT = "1"
+#: Bump when what a row holds, or how it is derived, changes: a file of another format is
+#: deleted and made again (kept as SQLite's user_version, and in the state table).
+FORMAT = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS keyset (id INTEGER PRIMARY KEY, keys TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS root (id TEXT PRIMARY KEY, target TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS unreadable (seq INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS grp (
+    id INTEGER PRIMARY KEY, emergency INTEGER NOT NULL, decision TEXT NOT NULL,
+    keyset INTEGER, team TEXT NOT NULL, team_norm TEXT NOT NULL, consent INTEGER,
+    verdict TEXT, completed INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS rec (
     seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, emergency INTEGER NOT NULL,
-    created TEXT NOT NULL, day TEXT NOT NULL,
+    created TEXT NOT NULL,
     o_decision TEXT, o_keyset INTEGER, o_started TEXT,
     o_team TEXT NOT NULL, o_consent INTEGER, o_review_by TEXT,
     l_details INTEGER NOT NULL DEFAULT 0, l_team TEXT, l_consent INTEGER, l_review_by TEXT,
     l_decision TEXT, l_keyset INTEGER, l_started TEXT,
     completed INTEGER NOT NULL DEFAULT 0, verdict TEXT, reviewed_on TEXT,
     amendments INTEGER NOT NULL DEFAULT 0,
-    decision TEXT NOT NULL, keyset INTEGER, team TEXT NOT NULL, team_norm TEXT NOT NULL,
-    consent INTEGER, review_by TEXT, minutes INTEGER
+    gid INTEGER, month TEXT NOT NULL, day TEXT NOT NULL, due_from TEXT, minutes INTEGER
 );
 """
+_INDEX = (
+    "CREATE INDEX IF NOT EXISTS rec_counted ON rec (gid, month, day, due_from, amendments, minutes)"
+)
 
-#: A record's review has fallen due by :today and no review was filed on or after its date
-#: (`figures.view_of`'s rule, with Python's truthiness of '' spelled out).
-_DUE = (
-    "(review_by IS NOT NULL AND review_by != '' AND review_by <= :today AND NOT "
-    "(reviewed_on IS NOT NULL AND reviewed_on != '' AND reviewed_on >= review_by))"
-)
-_GROUP = (
-    f"substr(day, 1, 7), emergency, decision, keyset, team, consent, {_DUE}, verdict, completed"
-)
+#: What every record of one group shares (`figures.View` but for its day and review).
+_GROUP_COLUMNS = "emergency, decision, keyset, team, team_norm, consent, verdict, completed"
 
 
 def _bool(value: bool | None) -> int | None:
@@ -83,7 +84,8 @@ class Cached:
 
     Offers what the dashboard uses of `figures.Held`: `today`, `unreadable`, `figures` and
     `behind`. Each call opens its own connection, so a worker thread may build it and the
-    screen's thread count with it.
+    screen's thread count with it. The groups (what records share but their day and review)
+    are few and read once; each count is then one scan of a covering index.
     """
 
     def __init__(self, path: Path, today: dt.date | None = None) -> None:
@@ -91,10 +93,25 @@ class Cached:
         self.today = today or F.today()
         with self._connect() as conn:
             self.unreadable = [int(s) for (s,) in conn.execute("SELECT seq FROM unreadable")]
-            self._keysets = {
+            keysets = {
                 int(i): tuple((f, item) for f, item in orjson.loads(keys))
                 for i, keys in conn.execute("SELECT id, keys FROM keyset")
             }
+            #: gid -> (emergency, decision, keys, team, team_norm, consent, verdict, completed)
+            self._groups: dict[int, tuple[Any, ...]] = {
+                int(row[0]): (
+                    bool(row[1]),
+                    row[2],
+                    keysets[row[3]] if row[3] is not None else (),
+                    row[4],
+                    row[5],
+                    _unbool(row[6]),
+                    row[7],
+                    bool(row[8]),
+                )
+                for row in conn.execute(f"SELECT id, {_GROUP_COLUMNS} FROM grp")
+            }
+        self._keys: dict[tuple[int, str, bool], list[F.Key]] = {}
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -104,64 +121,83 @@ class Cached:
         finally:
             conn.close()
 
-    def _where(self, scope: F.Scope) -> tuple[str, dict[str, Any]]:
+    def _gids(self, scope: F.Scope) -> list[int] | None:
+        """The groups the scope keeps (None: every group)."""
+        if (scope.decision, scope.emergency, scope.reviewed, scope.team) == (None,) * 4:
+            return None
+        team = None if scope.team is None else F.norm_team(scope.team)
+        return [
+            gid
+            for gid, (
+                emergency,
+                decision,
+                _k,
+                _t,
+                team_norm,
+                _c,
+                verdict,
+                _d,
+            ) in self._groups.items()
+            if (scope.decision is None or decision == scope.decision)
+            and (scope.emergency is None or emergency == scope.emergency)
+            and (scope.reviewed is None or (verdict is not None) == scope.reviewed)
+            and (team is None or team_norm == team)
+        ]
+
+    def _where(self, scope: F.Scope) -> tuple[str, list[Any]]:
         clauses: list[str] = []
-        params: dict[str, Any] = {"today": self.today.isoformat()}
+        params: list[Any] = []
+        gids = self._gids(scope)
+        if gids is not None:
+            clauses.append("gid IN (SELECT value FROM json_each(?))")
+            params.append(orjson.dumps(gids).decode())
         if scope.date_from is not None:
-            clauses.append("day >= :date_from")
-            params["date_from"] = scope.date_from.isoformat()
+            clauses.append("day >= ?")
+            params.append(scope.date_from.isoformat())
         if scope.date_to is not None:
-            clauses.append("day <= :date_to")
-            params["date_to"] = scope.date_to.isoformat()
-        if scope.decision is not None:
-            clauses.append("decision = :decision")
-            params["decision"] = scope.decision
-        if scope.emergency is not None:
-            clauses.append("emergency = :emergency")
-            params["emergency"] = int(scope.emergency)
-        if scope.reviewed is not None:
-            clauses.append("(verdict IS NOT NULL) = :reviewed")
-            params["reviewed"] = int(scope.reviewed)
-        if scope.team is not None:
-            clauses.append("team_norm = :team")
-            params["team"] = F.norm_team(scope.team)
+            clauses.append("day <= ?")
+            params.append(scope.date_to.isoformat())
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
-    def _view(self, row: tuple[Any, ...]) -> F.View:
-        month, emergency, decision, keyset, team, consent, due, verdict, completed = row[:9]
-        keys = self._keysets[keyset] if keyset is not None else ()
-        return F.View(
-            month, bool(emergency), decision, keys, team, _unbool(consent), bool(due),
-            verdict, bool(completed),
-        )  # fmt: skip
+    def _keys_of(self, gid: int, month: str, due: bool) -> list[F.Key]:
+        found = self._keys.get((gid, month, due))
+        if found is None:
+            emergency, decision, keys, team, _norm, consent, verdict, completed = self._groups[gid]
+            view = F.View(month, emergency, decision, keys, team, consent, due, verdict, completed)
+            found = self._keys[(gid, month, due)] = F.keys_for(view)
+        return found
 
     def figures(self, scope: F.Scope) -> F.Figures:
         figures = F.Figures(scope, self.today)
         figures.unreadable = list(self.unreadable)
         counts = figures.counts
         where, params = self._where(scope)
+        also = " AND" if where else " WHERE"
         with self._connect() as conn:
-            groups = conn.execute(
-                f"SELECT {_GROUP}, COUNT(*), SUM(amendments) FROM rec{where} GROUP BY {_GROUP}",
-                params,
+            rows = conn.execute(
+                "SELECT gid, month, COUNT(*), TOTAL(due_from <= ?), SUM(amendments) "
+                f"FROM rec{where} GROUP BY gid, month",
+                [self.today.isoformat(), *params],
             ).fetchall()
-            for row in groups:
-                n = row[9]
-                for key in F.keys_for(self._view(row)):
-                    counts[key] += n
-                figures.amendments += row[10]
+            for gid, month, n, due, amendments in rows:
+                for flag, m in ((True, int(due)), (False, n - int(due))):
+                    if m:
+                        for key in self._keys_of(gid, month, flag):
+                            counts[key] += m
+                figures.amendments += amendments
             for minutes, n in conn.execute(
-                f"SELECT minutes, COUNT(*) FROM rec{where}"
-                f"{' AND' if where else ' WHERE'} minutes IS NOT NULL GROUP BY minutes",
+                f"SELECT minutes, COUNT(*) FROM rec{where}{also} minutes IS NOT NULL "
+                "GROUP BY minutes",
                 params,
             ):
                 counts[(F.FILING, str(minutes))] += n
+            waiting = [g for g, v in self._groups.items() if v[0] and not v[7]]
             figures.awaiting = [
                 eid
                 for (eid,) in conn.execute(
-                    f"SELECT id FROM rec{where}{' AND' if where else ' WHERE'} "
-                    "emergency = 1 AND completed = 0 ORDER BY seq",
-                    params,
+                    f"SELECT id FROM rec{where}{also} gid IN (SELECT value FROM json_each(?)) "
+                    "ORDER BY seq",
+                    [*params, orjson.dumps(waiting).decode()],
                 )
             ]
         return figures
@@ -170,15 +206,13 @@ class Cached:
         """The seqs of the records a figure counts, oldest first."""
         where, params = self._where(scope)
         found: list[int] = []
-        memo: dict[tuple[Any, ...], bool] = {}
         with self._connect() as conn:
-            for row in conn.execute(f"SELECT {_GROUP}, seq FROM rec{where} ORDER BY seq", params):
-                group = row[:9]
-                hit = memo.get(group)
-                if hit is None:
-                    hit = memo[group] = key in F.keys_for(self._view(group))
-                if hit:
-                    found.append(int(row[9]))
+            for seq, gid, month, due in conn.execute(
+                f"SELECT seq, gid, month, due_from <= ? FROM rec{where} ORDER BY seq",
+                [self.today.isoformat(), *params],
+            ):
+                if key in self._keys_of(gid, month, bool(due)):
+                    found.append(int(seq))
         return found
 
 
@@ -211,8 +245,17 @@ def _open(path: Path) -> sqlite3.Connection:
         with contextlib.suppress(FileExistsError):  # another session made it first
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version != int(FORMAT):
+        tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        if tables:  # another format's file: its tables are not these
+            conn.close()
+            _remove(path)
+            return _open(path)
+        conn.executescript(_SCHEMA)
+        conn.execute(_INDEX)
+        conn.execute(f"PRAGMA user_version = {int(FORMAT)}")
     conn.execute("PRAGMA synchronous = NORMAL")
-    conn.executescript(_SCHEMA)
     return conn
 
 
@@ -223,10 +266,13 @@ def _update(backend: Backend, path: Path) -> None:
         state = dict(conn.execute("SELECT key, value FROM state").fetchall())
         seq = int(state.get("seq", "0"))
         if not _still_valid(backend, state, seq):
-            for table in ("state", "keyset", "root", "unreadable", "rec"):
+            for table in ("state", "keyset", "grp", "root", "unreadable", "rec"):
                 conn.execute(f"DELETE FROM {table}")  # the names are fixed above
             seq = 0
+        if seq == 0:  # a whole ledger to read: index it once at the end, not row by row
+            conn.execute("DROP INDEX IF EXISTS rec_counted")
         last = _apply(conn, backend.bodies(Filters(after=seq)))
+        conn.execute(_INDEX)
         if last is not None:
             (hash_,) = [row.hash for row, _ in backend.rows(Filters(seqs=(last,)))]
             conn.executemany(
@@ -259,18 +305,7 @@ def _apply(
     conn: sqlite3.Connection, entries: Iterator[tuple[int, str, str, str, str | None, bytes]]
 ) -> int | None:
     """Add `entries` (in chain order) to the cache; returns the last one's number."""
-    keysets = {str(keys): int(i) for keys, i in conn.execute("SELECT keys, id FROM keyset")}
-
-    def keyset(decided: F.Decided | None) -> int | None:
-        if decided is None:
-            return None
-        text = orjson.dumps([list(k) for k in decided.keys]).decode()
-        found = keysets.get(text)
-        if found is None:
-            cursor = conn.execute("INSERT INTO keyset (keys) VALUES (?)", (text,))
-            found = keysets[text] = int(cursor.lastrowid or 0)
-        return found
-
+    writer = _Writer(conn)
     last_seq: int | None = None
     for seq, eid, kind, created, target_id, body in entries:
         last_seq = seq
@@ -280,20 +315,7 @@ def _apply(
             except (orjson.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError):
                 conn.execute("INSERT OR IGNORE INTO unreadable (seq) VALUES (?)", (seq,))
                 continue
-            own = filed.decided
-            d = filed.details
-            conn.execute(
-                "INSERT INTO rec (seq, id, emergency, created, day, o_decision, o_keyset, "
-                "o_started, o_team, o_consent, o_review_by, decision, keyset, team, "
-                "team_norm, consent, review_by, minutes) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', NULL, '', '', NULL, NULL, NULL)",
-                (
-                    seq, eid, int(filed.emergency), created, created[:10],
-                    own.decision if own else None, keyset(own), own.started if own else None,
-                    d.team, _bool(d.consent_sought), d.review_by,
-                ),
-            )  # fmt: skip
-            _derive(conn, eid)
+            writer.add(filed)
         elif kind in F.LINK_KINDS and target_id is not None:
             try:
                 data = orjson.loads(body).get("data") or {}
@@ -302,74 +324,164 @@ def _apply(
             found = conn.execute("SELECT target FROM root WHERE id = ?", (target_id,)).fetchone()
             target = found[0] if found else target_id
             conn.execute("INSERT OR REPLACE INTO root (id, target) VALUES (?, ?)", (eid, target))
-            _credit(conn, target, kind, created, data, keyset)
+            writer.credit(target, kind, created, data)
+    writer.flush()
     return last_seq
 
 
-def _credit(
-    conn: sqlite3.Connection,
-    target: str,
-    kind: str,
-    created: str,
-    data: dict[str, Any],
-    keyset: Any,
-) -> None:
-    """What one completion, amendment or review says about the record `target`."""
-    row = conn.execute("SELECT completed FROM rec WHERE id = ?", (target,)).fetchone()
-    if row is None:
-        return  # a record that could not be read: counted nowhere
-    if kind == "review":
-        verdict = (data.get("review") or {}).get("verdict")
-        conn.execute(
-            "UPDATE rec SET verdict = ?, reviewed_on = ? WHERE id = ?",
-            (verdict, created[:10], target),
-        )
-        _derive(conn, target)
-        return
-    if kind == "amendment":
-        conn.execute("UPDATE rec SET amendments = amendments + 1 WHERE id = ?", (target,))
-    elif not row[0]:
-        decided = F.decided_of(data["result"]) if data.get("result") else None
-        conn.execute("UPDATE rec SET completed = 1 WHERE id = ?", (target,))
-        if decided is not None:
-            conn.execute(
-                "UPDATE rec SET l_decision = ?, l_keyset = ?, l_started = ? WHERE id = ?",
-                (decided.decision, keyset(decided), decided.started, target),
+class _Writer:
+    """Rows written within one update, with the keysets and groups known so far."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.keysets = {str(k): int(i) for k, i in conn.execute("SELECT keys, id FROM keyset")}
+        self.groups: dict[tuple[Any, ...], int] = {
+            tuple(row[1:]): int(row[0])
+            for row in conn.execute(f"SELECT id, {_GROUP_COLUMNS} FROM grp")
+        }
+        self.by_keys: dict[tuple[F.Key, ...], int] = {}
+        #: New records' rows, written together (a later entry about one flushes them first).
+        self.pending: list[tuple[Any, ...]] = []
+
+    def keyset(self, decided: F.Decided | None) -> int | None:
+        if decided is None:
+            return None
+        known = self.by_keys.get(decided.keys)
+        if known is not None:
+            return known
+        text = orjson.dumps([list(k) for k in decided.keys]).decode()
+        found = self.keysets.get(text)
+        if found is None:
+            cursor = self.conn.execute("INSERT INTO keyset (keys) VALUES (?)", (text,))
+            found = self.keysets[text] = int(cursor.lastrowid or 0)
+        self.by_keys[decided.keys] = found
+        return found
+
+    def gid(self, group: tuple[Any, ...]) -> int:
+        found = self.groups.get(group)
+        if found is None:
+            cursor = self.conn.execute(
+                f"INSERT INTO grp ({_GROUP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", group
             )
-    if data.get("details") is not None:
-        d = F.details_of(data["details"])
-        conn.execute(
-            "UPDATE rec SET l_details = 1, l_team = ?, l_consent = ?, l_review_by = ? WHERE id = ?",
-            (d.team, _bool(d.consent_sought), d.review_by, target),
+            found = self.groups[group] = int(cursor.lastrowid or 0)
+        return found
+
+    def add(self, filed: F.Filed) -> None:
+        own, d = filed.decided, filed.details
+        own_keyset = self.keyset(own)
+        gid, due_from, minutes = self.counted(
+            filed.emergency, filed.created, own.decision if own else None, own_keyset,
+            own.started if own else None, d.team, _bool(d.consent_sought), d.review_by,
+            0, None, None, None, None, None, None, 0, None, None,
+        )  # fmt: skip
+        self.pending.append(
+            (
+                filed.seq, filed.id, int(filed.emergency), filed.created,
+                own.decision if own else None, own_keyset, own.started if own else None,
+                d.team, _bool(d.consent_sought), d.review_by,
+                filed.created[:7], filed.created[:10], gid, due_from, minutes,
+            )
+        )  # fmt: skip
+        if len(self.pending) >= 1000:
+            self.flush()
+
+    def flush(self) -> None:
+        self.conn.executemany(
+            "INSERT INTO rec (seq, id, emergency, created, o_decision, o_keyset, o_started, "
+            "o_team, o_consent, o_review_by, month, day, gid, due_from, minutes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.pending,
         )
-    _derive(conn, target)
+        self.pending.clear()
 
+    def credit(self, target: str, kind: str, created: str, data: dict[str, Any]) -> None:
+        """What one completion, amendment or review says about the record `target`, as
+        `figures.read_later` credits it."""
+        conn = self.conn
+        self.flush()
+        row = conn.execute("SELECT completed FROM rec WHERE id = ?", (target,)).fetchone()
+        if row is None:
+            return  # a record that could not be read: counted nowhere
+        if kind == "review":
+            verdict = (data.get("review") or {}).get("verdict")
+            conn.execute(
+                "UPDATE rec SET verdict = ?, reviewed_on = ? WHERE id = ?",
+                (verdict, created[:10], target),
+            )
+            self.derive(target)
+            return
+        if kind == "amendment":
+            conn.execute("UPDATE rec SET amendments = amendments + 1 WHERE id = ?", (target,))
+        elif not row[0]:
+            decided = F.decided_of(data["result"]) if data.get("result") else None
+            conn.execute("UPDATE rec SET completed = 1 WHERE id = ?", (target,))
+            if decided is not None:
+                conn.execute(
+                    "UPDATE rec SET l_decision = ?, l_keyset = ?, l_started = ? WHERE id = ?",
+                    (decided.decision, self.keyset(decided), decided.started, target),
+                )
+        if data.get("details") is not None:
+            d = F.details_of(data["details"])
+            conn.execute(
+                "UPDATE rec SET l_details = 1, l_team = ?, l_consent = ?, l_review_by = ? "
+                "WHERE id = ?",
+                (d.team, _bool(d.consent_sought), d.review_by, target),
+            )
+        self.derive(target)
 
-def _derive(conn: sqlite3.Connection, eid: str) -> None:
-    """A record's counted columns from what it says and what later entries say of it
-    (`figures.view_of`: its own decision or its completion's; the latest details)."""
-    (
-        created, o_decision, o_keyset, o_started, o_team, o_consent, o_review_by,
-        l_details, l_team, l_consent, l_review_by, l_decision, l_keyset, l_started,
-    ) = conn.execute(
-        "SELECT created, o_decision, o_keyset, o_started, o_team, o_consent, o_review_by, "
-        "l_details, l_team, l_consent, l_review_by, l_decision, l_keyset, l_started "
-        "FROM rec WHERE id = ?",
-        (eid,),
-    ).fetchone()  # fmt: skip
-    if o_decision is not None:
-        decision, keyset, started = o_decision, o_keyset, o_started
-    elif l_decision is not None:
-        decision, keyset, started = l_decision, l_keyset, l_started
-    else:
-        decision, keyset, started = F.NO_DECISION, None, None
-    if l_details:
-        team, consent, review_by = l_team, l_consent, l_review_by
-    else:
-        team, consent, review_by = o_team, o_consent, o_review_by
-    minutes = F.minutes_between(started, created) if started else None
-    conn.execute(
-        "UPDATE rec SET decision = ?, keyset = ?, team = ?, team_norm = ?, consent = ?, "
-        "review_by = ?, minutes = ? WHERE id = ?",
-        (decision, keyset, team, F.norm_team(team), consent, review_by, minutes, eid),
-    )
+    def derive(self, eid: str) -> None:
+        """Count the record `eid` again after a later entry changed what is known of it."""
+        row = self.conn.execute(
+            "SELECT emergency, created, o_decision, o_keyset, o_started, o_team, o_consent, "
+            "o_review_by, l_details, l_team, l_consent, l_review_by, l_decision, l_keyset, "
+            "l_started, completed, verdict, reviewed_on FROM rec WHERE id = ?",
+            (eid,),
+        ).fetchone()
+        self.conn.execute(
+            "UPDATE rec SET gid = ?, due_from = ?, minutes = ? WHERE id = ?",
+            (*self.counted(*row), eid),
+        )
+
+    def counted(
+        self,
+        emergency: int,
+        created: str,
+        o_decision: str | None,
+        o_keyset: int | None,
+        o_started: str | None,
+        o_team: str,
+        o_consent: int | None,
+        o_review_by: str | None,
+        l_details: int,
+        l_team: str | None,
+        l_consent: int | None,
+        l_review_by: str | None,
+        l_decision: str | None,
+        l_keyset: int | None,
+        l_started: str | None,
+        completed: int,
+        verdict: str | None,
+        reviewed_on: str | None,
+    ) -> tuple[int, str | None, int | None]:
+        """(group, the day it falls due, minutes to filing) of a record, from what it says
+        and what later entries say of it (`figures.view_of`: its own decision or its
+        completion's; the latest details)."""
+        if o_decision is not None:
+            decision, keyset, started = o_decision, o_keyset, o_started
+        elif l_decision is not None:
+            decision, keyset, started = l_decision, l_keyset, l_started
+        else:
+            decision, keyset, started = F.NO_DECISION, None, None
+        if l_details:
+            team, consent, review_by = l_team or "", l_consent, l_review_by
+        else:
+            team, consent, review_by = o_team, o_consent, o_review_by
+        # Due once `review_by` has come, unless a review was filed on or after that date:
+        # the day it falls due, or never.
+        due = review_by if review_by and not (reviewed_on and reviewed_on >= review_by) else None
+        minutes = F.minutes_between(started, created) if started else None
+        group = (
+            int(emergency), decision, keyset, team, F.norm_team(team), consent, verdict,
+            int(completed),
+        )  # fmt: skip
+        return self.gid(group), due, minutes

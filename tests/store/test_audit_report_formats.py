@@ -24,14 +24,6 @@ from sharewise.store import open_ledger
 NAMES = ("Alex Example", "Robin Reviewer", "Sam", "CS-2026-", "CS-E-1", "Looked at it")
 
 
-@pytest.fixture(scope="module")
-def bank_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("bank")
-    with open_ledger(folder) as ledger:
-        build(ledger)
-    return folder
-
-
 def report(folder: Path, fmt: str, *extra: str, capsys: pytest.CaptureFixture[str]) -> str:
     assert main(["--data-dir", str(folder), "audit", "report", "--format", fmt, *extra]) == 0
     return capsys.readouterr().out

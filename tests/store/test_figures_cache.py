@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from bank_ledger import TEAMS, TODAY, build, details_for
+from bank_ledger import TEAMS, TODAY, details_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ledger_harness import make_details, make_result
@@ -25,10 +25,10 @@ from sharewise.store.ledger import Ledger
 
 
 @pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("bank")
-    with open_ledger(folder) as ledger:
-        build(ledger)
+def bank(bank_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared bank, copied: these tests write the cache beside its ledger."""
+    folder = tmp_path_factory.mktemp("bank") / "data"
+    shutil.copytree(bank_dir, folder)
     return folder
 
 

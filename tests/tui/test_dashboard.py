@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,31 +13,20 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Input, Select, Static
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
-
-from bank_ledger import build
-
 from sharewise.reports import figures as F
 from sharewise.store import ledger_path, open_ledger
 from sharewise.tui.app import SharewiseApp
 from sharewise.tui.screens.dashboard import DashboardScreen
 from sharewise.tui.screens.records import RecordsScreen
+from tests.store.ledger_harness import make_details, make_result
 from tests.tui.conftest import ready
 
 SIZE = (130, 50)
 
 
-@pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("bank")
-    with open_ledger(folder) as ledger:
-        build(ledger)
-    return folder
-
-
 @pytest.fixture
-def filled(bank: Path, data_dir: Path) -> Path:
-    shutil.copytree(bank, data_dir, dirs_exist_ok=True)
+def filled(bank_dir: Path, data_dir: Path) -> Path:
+    shutil.copytree(bank_dir, data_dir, dirs_exist_ok=True)
     return data_dir
 
 
@@ -63,6 +51,21 @@ def status(screen: DashboardScreen) -> str:
 def cells(screen: DashboardScreen, table_id: str) -> list[list[str]]:
     table = screen.query_one(f"#{table_id}", DataTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def in_order(screen: DashboardScreen) -> None:
+    """What a filter left on screen is what a fresh mount of its parts would show, in order
+    (a filter removes and mounts only the parts that differ)."""
+    body = screen.query_one("#dashboard-body")
+    assert list(body.children) == screen._mounted
+    assert screen.figures is not None
+    fresh = [shape for shape, _ in screen._parts(screen.figures)]
+    assert fresh == screen._shapes
+    for widget, (kind, ident) in zip(body.children, fresh, strict=True):
+        if kind in ("table", "cells"):
+            assert widget.id == ident
+        elif kind == "label":
+            assert str(widget.render()) == ident
 
 
 async def test_opens_from_home_with_the_ledgers_figures(
@@ -109,6 +112,14 @@ async def test_filters_count_again(make_app: Callable[..., SharewiseApp], filled
         await ready(pilot)
         want = figures(filled, F.Scope(decision="share"))
         assert f"{want.total:,} record(s)" in status(screen) and want.total > 0
+        # the tables show the filtered figures too, not only the status line
+        overview = dict((r[0], r[1]) for r in cells(screen, "dash-table-overview"))
+        assert overview["Records in the period"] == f"{want.total:,}"
+        assert overview["Records due for review"] == str(want.count(F.DUE))
+        for table, figure in (("team", F.TEAM), ("sharer", F.SHARER), ("review", F.REVIEW)):
+            shown = [int(r[1]) for r in cells(screen, f"dash-table-{table}")]
+            assert shown == [n for _, n in want.by(figure)], table
+        in_order(screen)
         screen.query_one("#dash-decision", Select).clear()
         screen.query_one("#dash-emergency", Select).value = "yes"
         screen.query_one("#dash-from", Input).value = "2026-09-01"
@@ -117,11 +128,33 @@ async def test_filters_count_again(make_app: Callable[..., SharewiseApp], filled
         await ready(pilot)
         want = figures(filled, F.Scope(date_from=F.dt.date(2026, 9, 1), emergency=True))
         assert f"{want.total:,} record(s)" in status(screen)
+        in_order(screen)
         screen.query_one("#dash-team", Input).value = "Nobody's Team"
         screen.query_one("#dash-team", Input).focus()
         await pilot.press("enter")
         await ready(pilot)
         assert "No records" in status(screen)
+
+
+async def test_reading_again_updates_the_figures_in_place(
+    make_app: Callable[..., SharewiseApp], filled: Path
+) -> None:
+    """A filter or a fresh read that leaves the same sections updates the tables and charts
+    where they are (mounting them anew is what a filter used to wait for), with the new
+    figures in them."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        table = screen.query_one("#dash-table-overview", DataTable)
+        with open_ledger(filled, create=False) as ledger:
+            ledger.record_decision(make_result(), make_details("CS-NEW-1"))
+        await pilot.press("g")
+        await ready(pilot)
+        assert screen.query_one("#dash-table-overview", DataTable) is table
+        want = figures(filled, F.Scope())
+        overview = dict((r[0], r[1]) for r in cells(screen, "dash-table-overview"))
+        assert overview["Records in the period"] == f"{want.total:,}"
+        assert f"{want.total:,} record(s)" in status(screen)
 
 
 @pytest.mark.parametrize(

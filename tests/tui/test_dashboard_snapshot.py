@@ -16,25 +16,16 @@ from textual.pilot import Pilot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
 
-from bank_ledger import TODAY, build
+from bank_ledger import TODAY
 
 from sharewise import paths
 from sharewise.reports import figures as F
-from sharewise.store import open_ledger
 from sharewise.tui.app import create_app
 from sharewise.tui.screens.dashboard import DashboardScreen
 from tests.tui.conftest import ready
 
 Snap = Callable[..., bool]
 SIZE = (130, 60)
-
-
-@pytest.fixture(scope="module")
-def bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("bank")
-    with open_ledger(folder) as ledger:
-        build(ledger)
-    return folder
 
 
 async def open_dashboard(pilot: Pilot[Any]) -> None:
@@ -53,10 +44,10 @@ async def open_dashboard(pilot: Pilot[Any]) -> None:
 
 @pytest.mark.parametrize("theme", ["default", "high-contrast"])
 def test_dashboard(
-    snap_compare: Snap, bank: Path, tmp_path: Path, theme: str, monkeypatch: pytest.MonkeyPatch
+    snap_compare: Snap, bank_dir: Path, tmp_path: Path, theme: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(F, "today", lambda: TODAY)
     data = tmp_path / "data"
-    shutil.copytree(bank, data)
+    shutil.copytree(bank_dir, data)
     app = create_app(data, str(paths.default_tree_path()), theme=theme)
     assert snap_compare(app, terminal_size=SIZE, run_before=open_dashboard)

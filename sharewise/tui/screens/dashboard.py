@@ -9,7 +9,9 @@ naming the entries affected, and the figures stay on screen beneath it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -30,6 +32,18 @@ from sharewise.tui.words import decision_words
 
 if TYPE_CHECKING:
     from sharewise.domain.citations import Registry
+
+
+def _nothing(_widget: object) -> None:
+    """A part that never changes once mounted (a heading)."""
+
+
+def _text(text: str) -> Callable[[Any], None]:
+    def fill(widget: Any) -> None:
+        widget.update(Text(text))
+
+    return fill
+
 
 #: Sections drawn as charts as well as tables (the others are tables only).
 CHARTED = ("decision", "basis", "special", "criminal", "sharer", "review", "month")
@@ -81,6 +95,10 @@ class DashboardScreen(Screen[None]):
         #: The figure key of each table row, by table id and row key.
         self.keys: dict[str, dict[str, F.Key]] = {}
         self.registry: Registry | None = None
+        #: The body's parts as mounted (their shapes, and the widgets), for a filter that
+        #: only changes their contents.
+        self._shapes: list[tuple[str, str]] = []
+        self._mounted: list[Any] = []
         #: The chain's check has been started for what is shown (it runs after the first
         #: figures, so that reading every entry in full never delays them).
         self._verified = False
@@ -210,10 +228,60 @@ class DashboardScreen(Screen[None]):
     # -- showing -----------------------------------------------------------------------
 
     async def _show(self, figures: F.Figures) -> None:
+        self._status(self._summary(figures))
+        parts = self._parts(figures)
+        shapes = [shape for shape, _ in parts]
         body = self.query_one("#dashboard-body", VerticalScroll)
-        focused = self.focused.id if self.focused is not None else None
-        await body.remove_children()  # before mounting: the new tables reuse the ids
-        self.keys = {}
+        if not self._mounted:
+            widgets = [self._new(shape, fill) for shape, fill in parts]
+            await body.mount_all(widgets)
+        else:
+            widgets = await self._update(body, parts)
+        self._shapes, self._mounted = shapes, widgets
+        if not self._verified:
+            self._verified = True
+            self._verify()
+
+    async def _update(
+        self, body: VerticalScroll, parts: list[tuple[tuple[str, str], Callable[[Any], None]]]
+    ) -> list[Any]:
+        """The body brought to `parts`: a part of the same shape as one shown is filled
+        again where it is; only parts that differ are removed or mounted. A filter mostly
+        changes numbers, and mounting a few hundred widgets afresh (their styles worked out
+        again) is what it used to wait for."""
+        from difflib import SequenceMatcher
+
+        shapes = [shape for shape, _ in parts]
+        old = self._mounted
+        widgets: list[Any] = []
+        gone: list[Any] = []
+        plan: list[tuple[list[Any], int]] = []  # (new widgets, where they went among `old`)
+        matcher = SequenceMatcher(a=self._shapes, b=shapes, autojunk=False)
+        for op, a0, a1, b0, b1 in matcher.get_opcodes():
+            if op == "equal":
+                for widget, (_shape, fill) in zip(old[a0:a1], parts[b0:b1], strict=True):
+                    fill(widget)
+                    widgets.append(widget)
+                continue
+            gone += old[a0:a1]
+            made = [self._new(shape, fill) for shape, fill in parts[b0:b1]]
+            widgets += made
+            if made:
+                plan.append((made, a1))
+        if gone:
+            await body.remove_children(gone)
+        kept = {id(w) for w in widgets}
+        for made, at in plan:
+            # before the first widget after them that stays (at the end if none does)
+            before = next((w for w in old[at:] if id(w) in kept and w not in made), None)
+            if before is None:
+                await body.mount_all(made)
+            else:
+                await body.mount_all(made, before=before)
+        return widgets
+
+    @staticmethod
+    def _summary(figures: F.Figures) -> str:
         filtered = filters_text(figures.scope)
         summary = f"{figures.total:,} record(s), {period_text(figures.scope)}"
         summary += f" ({filtered})." if filtered else "."
@@ -224,52 +292,64 @@ class DashboardScreen(Screen[None]):
                 + (f" ({filtered})" if filtered else "")
                 + ". Change the period or the filters (f)."
             )
-        self._status(summary)
-        widgets: list[Static | Label | DataTable[str] | object] = []
+        return summary
+
+    def _new(self, shape: tuple[str, str], update: Callable[[Any], None]) -> Any:
+        """A widget of this shape (kind, id), filled by `update`."""
+        kind, ident = shape
+        widget: Any
+        if kind == "table":
+            widget = DataTable(id=ident, cursor_type="row", classes="dash-table")
+        elif kind == "cells":
+            widget = DataTable(id=ident, cursor_type="cell", classes="dash-table")
+        elif kind == "chart":
+            from textual_plotext import PlotextPlot
+
+            widget = PlotextPlot(classes="dash-chart")
+        elif kind == "label":
+            widget = Label(ident, classes="section-title")
+        else:
+            widget = Static("", classes=kind, id=ident or None)
+        update(widget)
+        return widget
+
+    def _parts(self, figures: F.Figures) -> list[tuple[tuple[str, str], Callable[[Any], None]]]:
+        """What the body shows, in order: each part's shape, and how to fill it."""
+        parts: list[tuple[tuple[str, str], Callable[[Any], None]]] = []
         if figures.unreadable:
             n = len(figures.unreadable)
-            widgets.append(
-                Static(
-                    f"!! {n} entr{'y' if n == 1 else 'ies'} could not be read and "
-                    f"{'is' if n == 1 else 'are'} not counted: "
-                    + ", ".join(str(s) for s in figures.unreadable),
-                    classes="dash-alarm",
-                )
+            alarm = (
+                f"!! {n} entr{'y' if n == 1 else 'ies'} could not be read and "
+                f"{'is' if n == 1 else 'are'} not counted: "
+                + ", ".join(str(s) for s in figures.unreadable)
             )
+            parts.append((("dash-alarm", ""), _text(alarm)))
         for section in sections(figures, self.registry):
-            widgets.append(Label(section.title, classes="section-title"))
+            parts.append((("label", section.title), _nothing))
             if not section.rows:
-                widgets.append(Static("No records.", classes="dash-none"))
+                parts.append((("dash-none", ""), _text("No records.")))
                 continue
             if section.slug.split("-")[0] in CHARTED:
-                widgets.append(self._chart(section))
-            widgets.append(self._table(section))
-        widgets += self._trend(figures)
-        widgets += self._filing(figures)
-        widgets += self._questions(figures)
-        await body.mount_all(widgets)  # type: ignore[arg-type]
-        if not self._verified:
-            self._verified = True
-            self._verify()
-        if focused is not None and focused.startswith("dash-table-"):
-            found = self.query(f"#{focused}")
-            if found:
-                found.first().focus()
+                parts.append((("chart", section.slug), partial(self._chart, section)))
+            table = f"dash-table-{section.slug}"
+            parts.append((("table", table), partial(self._table, section)))
+        parts += self._trend(figures)
+        parts += self._filing(figures)
+        parts += self._questions(figures)
+        return parts
 
-    def _chart(self, section: Section) -> object:
-        from textual_plotext import PlotextPlot
-
+    def _chart(self, section: Section, plot: Any) -> None:
         from sharewise.reports.charts import terminal_bars
 
-        plot = PlotextPlot(classes="dash-chart")
         plot.styles.height = 4 + 2 * len(section.rows)
         terminal_bars(plot.plt, section.title, section.bars())
-        return plot
+        plot.refresh()
 
-    def _table(self, section: Section) -> DataTable[str]:
+    def _table(self, section: Section, table: DataTable[str]) -> None:
         ident = f"dash-table-{section.slug}"
-        table: DataTable[str] = DataTable(id=ident, cursor_type="row", classes="dash-table")
-        table.add_columns(section.column, "Records")
+        if not table.columns:
+            table.add_columns(section.column, "Records")
+        table.clear()
         keys: dict[str, F.Key] = {}
         for i, row in enumerate(section.rows):
             label = (
@@ -280,27 +360,30 @@ class DashboardScreen(Screen[None]):
                 keys[str(i)] = row.key
         table.styles.height = len(section.rows) + 1
         self.keys[ident] = keys
-        return table
 
-    def _trend(self, figures: F.Figures) -> list[object]:
+    def _trend(self, figures: F.Figures) -> list[tuple[tuple[str, str], Callable[[Any], None]]]:
         trend = figures.trend()
         if not trend:
             return []
         columns = [v for v, _ in figures.by(F.DECISION)]
-        table: DataTable[str] = DataTable(
-            id="dash-table-trend", cursor_type="cell", classes="dash-table"
-        )
-        table.add_columns("Month", *(decision_label(v) for v in columns))
-        keys: dict[str, F.Key] = {}
-        for month, row in trend.items():
-            table.add_row(month, *(f"{row.get(v, 0):,}" for v in columns), key=month)
-            for i, v in enumerate(columns, start=1):
-                keys[f"{month}|{i}"] = (F.TREND, f"{month} {v}")
-        table.styles.height = len(trend) + 1
-        self.keys["dash-table-trend"] = keys
-        return [Label("Trend by month and decision", classes="section-title"), table]
 
-    def _filing(self, figures: F.Figures) -> list[object]:
+        def fill(table: DataTable[str]) -> None:
+            table.clear(columns=True)
+            table.add_columns("Month", *(decision_label(v) for v in columns))
+            keys: dict[str, F.Key] = {}
+            for month, row in trend.items():
+                table.add_row(month, *(f"{row.get(v, 0):,}" for v in columns), key=month)
+                for i, v in enumerate(columns, start=1):
+                    keys[f"{month}|{i}"] = (F.TREND, f"{month} {v}")
+            table.styles.height = len(trend) + 1
+            self.keys["dash-table-trend"] = keys
+
+        return [
+            (("label", "Trend by month and decision"), _nothing),
+            (("cells", "dash-table-trend"), fill),
+        ]
+
+    def _filing(self, figures: F.Figures) -> list[tuple[tuple[str, str], Callable[[Any], None]]]:
         filing = figures.filing_minutes()
         if not filing["records_timed"]:
             text = "No record in view carries the time its walk started."
@@ -310,30 +393,36 @@ class DashboardScreen(Screen[None]):
                 f"(over {filing['records_timed']:,} timed record(s))."
             )
         return [
-            Label("Time from starting the questions to filing", classes="section-title"),
-            Static(text, id="dash-filing"),
+            (("label", "Time from starting the questions to filing"), _nothing),
+            (("static", "dash-filing"), _text(text)),
         ]
 
-    def _questions(self, figures: F.Figures) -> list[object]:
+    def _questions(self, figures: F.Figures) -> list[tuple[tuple[str, str], Callable[[Any], None]]]:
         rows = figures.questions()
-        head = Label("Where practitioners struggle", classes="section-title")
-        if not rows:
-            return [head, Static("No question was answered “not sure”, revisited or changed.")]
-        table: DataTable[str] = DataTable(
-            id="dash-table-questions", cursor_type="cell", classes="dash-table"
+        head: tuple[tuple[str, str], Callable[[Any], None]] = (
+            ("label", "Where practitioners struggle"),
+            _nothing,
         )
-        table.add_columns("Question", "Not sure", "Revisited", "Changed")
-        keys: dict[str, F.Key] = {}
-        for i, q in enumerate(rows):
-            table.add_row(
-                q["question"], f"{q['not_sure']:,}", f"{q['revisited']:,}", f"{q['changed']:,}",
-                key=str(i),
-            )  # fmt: skip
-            for col, figure in ((1, F.NOT_SURE), (2, F.REVISITED), (3, F.CHANGED)):
-                keys[f"{i}|{col}"] = (figure, q["question"])
-        table.styles.height = len(rows) + 1
-        self.keys["dash-table-questions"] = keys
-        return [head, table]
+        if not rows:
+            none = "No question was answered “not sure”, revisited or changed."
+            return [head, (("static", ""), _text(none))]
+
+        def fill(table: DataTable[str]) -> None:
+            if not table.columns:
+                table.add_columns("Question", "Not sure", "Revisited", "Changed")
+            table.clear()
+            keys: dict[str, F.Key] = {}
+            for i, q in enumerate(rows):
+                table.add_row(
+                    q["question"], f"{q['not_sure']:,}", f"{q['revisited']:,}",
+                    f"{q['changed']:,}", key=str(i),
+                )  # fmt: skip
+                for col, figure in ((1, F.NOT_SURE), (2, F.REVISITED), (3, F.CHANGED)):
+                    keys[f"{i}|{col}"] = (figure, q["question"])
+            table.styles.height = len(rows) + 1
+            self.keys["dash-table-questions"] = keys
+
+        return [head, (("cells", "dash-table-questions"), fill)]
 
     # -- opening the records behind a figure --------------------------------------------
 
