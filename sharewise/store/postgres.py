@@ -964,8 +964,24 @@ class PostgresBackend(Backend):
         return (
             self._head_problems()
             + schema_differences(self._actual_schema(), expected_schema(ddl))
-            + (self._unguarded_tables() if self.version >= 4 else [])
+            + (self._unguarded_tables() + self._foreign_entries() if self.version >= 4 else [])
         )
+
+    def _foreign_entries(self) -> list[str]:
+        """Entries in this organisation's rows whose chained body names another organisation
+        (a whole chain relabelled would otherwise verify). The body is canonical, so the
+        key `org` is followed by `personal`; bodies that are not canonical are reported by
+        the chain's own checks."""
+        found = self._select(
+            "SELECT e.seq FROM entries e WHERE position('\"org\":'::bytea IN e.body) > 0"
+            " AND position(convert_to('\"org\":' || to_json(e.org)::text || ',\"personal\":',"
+            " 'UTF8') IN e.body) = 0 ORDER BY e.seq LIMIT 20"
+        )
+        return [
+            f"entry {seq} names another organisation in its chained body than the one whose "
+            "chain holds it (moved from another organisation's chain)"
+            for (seq,) in found
+        ]
 
     def _unguarded_tables(self) -> list[str]:
         """Tables whose row-level security was turned off, or no longer forced on the owner

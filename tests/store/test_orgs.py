@@ -361,6 +361,33 @@ def test_the_record_text_names_the_login_beside_the_typed_name() -> None:
     assert "database login" not in plain
 
 
+def test_a_chain_relabelled_as_another_organisations_is_found(orgs: Orgs) -> None:
+    """Someone who can drop the guards moves b's whole chain into a's rows: the chain still
+    links, but each body names b."""
+    with orgs.open("b_prac") as ledger:
+        fill(ledger, 2)
+    pg = orgs.pg
+    with orgs.open("a_audit") as ledger:
+        assert verify(ledger.backend).intact
+    pg.sql("ALTER TABLE entries DISABLE TRIGGER USER")
+    pg.sql("ALTER TABLE personal DISABLE TRIGGER USER")
+    pg.sql("ALTER TABLE head DISABLE TRIGGER USER")
+    pg.sql("ALTER TABLE personal DROP CONSTRAINT personal_seq_fkey")
+    pg.sql("UPDATE entries SET org = 'a' WHERE org = 'b'")
+    pg.sql("UPDATE personal SET org = 'a' WHERE org = 'b'")
+    pg.sql("UPDATE head SET seq = 2, hash = (SELECT hash FROM entries WHERE org = 'a' AND seq = 2)"
+           " WHERE org = 'a'")  # fmt: skip
+    pg.sql("ALTER TABLE personal ADD CONSTRAINT personal_seq_fkey FOREIGN KEY (org, seq)"
+           " REFERENCES entries (org, seq)")  # fmt: skip
+    for table in ("entries", "personal", "head"):
+        pg.sql(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+    with orgs.open("a_audit") as ledger:
+        report = verify(ledger.backend)
+    messages = [b.render() for b in report.breaks]
+    assert report.count == 2 and len(messages) == 2, messages
+    assert all("names another organisation" in m for m in messages)
+
+
 def test_a_purge_erases_only_its_own_organisations_details(orgs: Orgs) -> None:
     import datetime as dt
 
