@@ -475,7 +475,20 @@ def remove_member(conn: psycopg.Connection[Any], login: str, org: str | None) ->
                     )
             if org is not None:
                 return [f"{login} no longer works for {org} (and keeps no sharewise role)"]
-            return [f"{login} no longer works for or reads any organisation in the ledger"]
+            said = [f"{login} no longer works for or reads any organisation in the ledger"]
+            # Nor may a gateway act for them any more.
+            for (gateway,) in conn.execute(
+                "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid"
+                " JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = %s ORDER BY 1",
+                (login,),
+            ).fetchall():
+                conn.execute(
+                    sql.SQL("REVOKE {} FROM {}").format(
+                        sql.Identifier(login), sql.Identifier(gateway)
+                    )
+                )
+                said.append(f"{gateway} may no longer act for {login}")
+            return said
     except psycopg.Error as exc:
         raise _translate(exc, "the ledger", "remove a member from") from None
 

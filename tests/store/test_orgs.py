@@ -257,7 +257,7 @@ def test_the_record_shows_the_login_beside_the_typed_name(
 
 
 def test_a_gateway_acts_for_a_person_only_by_set_role(
-    orgs: Orgs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    orgs: Orgs, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     gateway = f"gw_{orgs.tag}"
     alice = orgs.login("a_prac")
@@ -279,6 +279,14 @@ def test_a_gateway_acts_for_a_person_only_by_set_role(
     monkeypatch.delenv("SHAREWISE_DATABASE_URL")
     with pytest.raises(StoreError, match="single-user"):
         open_ledger(str(tmp_path), act_as=alice)
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", orgs.pg.url)
+    assert main(["db", "member", "remove", alice]) == 0
+    assert f"{gateway} may no longer act for {alice}" in capsys.readouterr().out
+    with (
+        psycopg.connect(url, autocommit=True) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        conn.execute(f"SET ROLE {alice}")  # type: ignore[arg-type]
 
 
 def test_a_partnership_lead_verifies_each_organisation_from_the_command_line(
