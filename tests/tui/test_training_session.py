@@ -233,3 +233,21 @@ async def test_a_trainer_chooses_the_sessions_scenarios_on_the_training_screen(
         line for line in capsys.readouterr().out.splitlines() if line[:4].strip(" .").isdigit()
     ]
     assert len(listed) == 2, listed
+
+
+def test_a_broken_scenario_list_is_named_with_its_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A session's kept choice that cannot be read stops `train` with the file, line and
+    column and what to do, not a traceback (and not the whole bank, silently)."""
+    from sharewise.store.training import save_scenario_set, scenario_set, set_path
+
+    save_scenario_set(tmp_path, SESSION, [COURT])
+    assert scenario_set(tmp_path, SESSION) == [COURT]
+    assert scenario_set(tmp_path, "Another session") == []
+    set_path(tmp_path, SESSION).write_text('{"session": "Year 7 team",\n  "scenarios": [oops]}\n')
+    argv = ["--data-dir", str(tmp_path), "train", "--plain", "--session", SESSION]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert f"{set_path(tmp_path, SESSION)}:2:17" in err
+    assert "choose the scenarios again" in err and "Traceback" not in err
