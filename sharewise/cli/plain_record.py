@@ -172,9 +172,10 @@ class PlainRecord:
                 )
             p.say("Type each detail and press Enter. Type quit to stop without recording.")
             if self.offers:
+                where = "from the emergency record, " if completes else ""
                 p.say(
-                    "Some details are filled in: remembered from your last record on this "
-                    "computer, or suggested from your answers (check each one). "
+                    f"Some details are filled in: {where}remembered from your last record on "
+                    "this computer, or suggested from your answers (check each one). "
                     "Enter keeps one; typing replaces it."
                 )
             details = self._ask_details()

@@ -118,6 +118,8 @@ def test_after_an_emergency_record_the_walk_goes_on_for_the_record(
     assert completed.kind is EntryKind.COMPLETION
     assert f"Complete emergency record {emergency.id} with this decision now?" in out
     assert "Case reference: NEW-2026-11-29 (the emergency record's" in out
+    assert "Some details are filled in: from the emergency record, remembered" in out
+    assert "Your name, from the emergency record: A. Teacher (Enter keeps it" in out
     assert completed.result is not None and completed.result.decision.value == "share"
     assert completed.details is not None
     assert completed.details.case_ref == "NEW-2026-11-29"
