@@ -180,15 +180,27 @@ class PlainRecord:
                 )
             details = self._ask_details()
         except EOFError:
+            unrecorded = (
+                f"the completion was not recorded (emergency record {completes} stays to be "
+                "completed)"
+                if completes
+                else "nothing was recorded"
+            )
             raise InputError(
                 Problem(
                     Location("<stdin>"),
-                    "input ended before the record was complete; nothing was recorded",
+                    f"input ended before the record was complete; {unrecorded}",
                     "give every required detail, or use --no-record",
                 )
             ) from None
         except _Quit:
-            p.say("Stopped. Nothing was recorded.")
+            if completes:
+                p.say(
+                    f"Stopped. Emergency record {completes} is saved and stays to be completed "
+                    f"(in the app from Records, or `sharewise records complete {completes}`)."
+                )
+            else:
+                p.say("Stopped. Nothing was recorded.")
             return 0
         except Emergency:
             return p.emergency()

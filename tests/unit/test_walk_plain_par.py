@@ -138,6 +138,18 @@ def test_quit_after_an_emergency_record_says_it_is_saved(
     assert "Nothing was recorded" not in out
 
 
+def test_quit_while_completing_says_the_emergency_record_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = ["2", "emergency", *EMERGENCY, "1", "1", "yes", "quit"]
+    code, out = run(lines, tmp_path, monkeypatch, "--tree", TREE)
+    assert code == 0, out
+    with open_ledger(tmp_path, create=False) as ledger:
+        (entry,) = list(ledger.entries())
+    assert f"Stopped. Emergency record {entry.id} is saved and stays to be completed" in out
+    assert "Nothing was recorded" not in out
+
+
 def test_emergency_in_the_record_step_files_an_emergency_record(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
