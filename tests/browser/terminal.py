@@ -85,6 +85,17 @@ class Terminal:
                 f"{self.screen()}"
             ) from None
 
+    def caught(self) -> None:
+        """Until the page has made its terminal (and the init script has caught it)."""
+        try:
+            self.page.wait_for_function("() => !!window.__sharewiseTerminal", timeout=self.timeout)
+        except PlaywrightError:
+            raise AssertionError(
+                "the page made no xterm.js terminal that CATCH_TERMINAL could catch: if "
+                "textual-serve's page no longer assigns it to a `terminal` property, update "
+                f"tests/browser/terminal.py. The page says: {self.page.inner_text('body')[:500]!r}"
+            ) from None
+
     def wait_for(self, *texts: str) -> None:
         """Until every one of `texts` is on the screen."""
         self._wait(_HAS, list(texts), f"{texts!r} on the screen")

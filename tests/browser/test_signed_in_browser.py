@@ -277,6 +277,7 @@ def _app(page: Any) -> Any:
     from tests.browser.terminal import Terminal
 
     terminal = Terminal(page)
+    terminal.caught()
     terminal.wait_for("Start a decision")
     terminal.focus()
     return terminal
@@ -350,7 +351,9 @@ def test_a_practitioner_files_a_decision_and_only_their_organisation_sees_it(
             ann.wait_for("1 record(s).")
             ann.wait_for_row("CS-2026-00417", "Share")
             ann.press("Enter")
+            # The record names the login that appended it beside the name typed.
             ann.wait_for(f"Record {record_id} (entry 1", "Decided by: A. Practitioner")
+            ann.wait_for_row("Decided by: A. Practitioner", f"database login {ANN.user})")
 
             bo = _app(_sign_in(browser, deployment, BO))
             bo.press("r")
