@@ -1146,11 +1146,12 @@ def _parenthesised(text: str, keyword: str) -> str:
 def _policy_detail(table: str, cmd: str, roles: str, using: str, check: str) -> str:
     """A policy as `verify` compares it: its table, command, roles and both expressions,
     normalised so that the code's text and the catalog's deparsed text compare equal
-    (case, spacing, parentheses and the catalog's `AS name` aliases set aside): a policy
+    (case, spacing, parentheses, casts and the catalog's `AS name` aliases set aside): a policy
     weakened by hand (`USING (true)`) is then a difference, not the same name."""
 
     def norm(expr: str) -> str:
         expr = re.sub(r"\s+AS\s+\w+", "", expr, flags=re.IGNORECASE)
+        expr = re.sub(r"::\w+", "", expr)  # the catalog writes the casts it implies
         return re.sub(r"[\s()]", "", expr).lower()
 
     return f"{table} {cmd.upper()} {roles.lower()} using:{norm(using)} check:{norm(check)}"

@@ -479,3 +479,10 @@ def test_practitioners_and_reviewers_use_the_training_table_the_auditor_reads_it
     assert len(PostgresSessions(orgs.urls["a_audit"]).read(SESSION).attempts) == 2
     with pytest.raises(StoreError, match="could not save"):
         PostgresSessions(orgs.urls["a_audit"]).add(tried[2])
+
+
+def test_a_login_learns_no_other_organisations_name(orgs: Orgs) -> None:
+    with orgs.raw("b_prac") as conn:
+        assert _count(conn, "SELECT string_agg(name, ',') FROM orgs") == "b"
+        assert _count(conn, "SELECT COUNT(*) FROM meta WHERE value = 'a'") == 0
+        assert _count(conn, "SELECT COUNT(DISTINCT org) FROM staff") == 1
