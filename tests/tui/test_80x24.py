@@ -29,10 +29,18 @@ SMALL = (80, 24)
 
 
 def in_sight(pilot: Pilot[Any], widget: Widget) -> bool:
-    """Whether the whole widget lies on the screen, above the footer's row."""
+    """Whether the whole widget lies on the screen, above the footer's row, and is what is
+    drawn there (a widget scrolled out of its container is not)."""
     r = widget.region
     width, height = pilot.app.size
-    return r.height > 0 and r.x >= 0 and r.right <= width and r.bottom <= height - 1
+    if not (r.height > 0 and r.x >= 0 and r.right <= width and r.bottom <= height - 1):
+        return False
+    screen = pilot.app.screen
+    for y in (r.y, r.bottom - 1):
+        found, _ = screen.get_widget_at(r.x, y)
+        if found is not widget and widget not in found.ancestors:
+            return False
+    return True
 
 
 async def test_home_keeps_the_tree_line_and_what_is_due_in_sight(
@@ -158,3 +166,25 @@ async def test_the_act_now_advice_opens_in_sight(make_app: MakeApp, keys: tuple[
         await pilot.press(*"NEW-1")
         await pilot.pause()
         assert case.value == "NEW-1" and in_sight(pilot, case)
+
+
+async def test_the_training_banner_stays_in_sight_on_the_story(data_dir: Path) -> None:
+    """The story scrolled to its Start button at 80x24 and took the banner (what becomes of
+    the attempt) out of sight with it."""
+    from sharewise import paths
+    from sharewise.tui.app import create_app
+    from sharewise.tui.screens.scenario_brief import BriefScreen
+
+    app = create_app(
+        data_dir, str(paths.default_tree_path()), training="child-disclosure-at-school"
+    )
+    app.training_session, app.trainee = "Year 7 team", "Ann Example"
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.3)
+        screen = pilot.app.screen
+        assert isinstance(screen, BriefScreen)
+        banner = screen.query_one("#brief-banner", Static)
+        assert "kept for your trainer" in str(banner.render())
+        assert in_sight(pilot, banner)
+        assert in_sight(pilot, screen.query_one("#brief-start"))

@@ -37,13 +37,15 @@ class BriefScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         s = self.scenario
         yield Header()
+        # Above the scrolling story, as on the walk: at 80x24 the story scrolls to show the
+        # Start button, and took the banner out of sight with it.
+        session, trainee = session_names(self)
+        yield Static(
+            Text("TRAINING EXERCISE: " + training_kept(session, trainee)),
+            id="brief-banner",
+            classes="training-banner",
+        )
         with VerticalScroll(id="brief-body"):
-            session, trainee = session_names(self)
-            yield Static(
-                Text("TRAINING EXERCISE: " + training_kept(session, trainee)),
-                id="brief-banner",
-                classes="training-banner",
-            )
             yield Static(Text(safe_line(s.title)), id="brief-title")
             yield Static(Text(safe_line(s.theme)), id="brief-theme", classes="hint")
             yield Static(Text(safe_text(s.narrative.strip())), id="brief-narrative")
