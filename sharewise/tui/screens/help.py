@@ -38,7 +38,7 @@ screens). Call 999 first; the form afterwards takes a minute.
 | record form | ctrl+s | save |
 | saved | c, x, d | copy as text, export, done (to Records, if you completed or amended there) |
 | records | f, g, n | filter by date, decision or case; read again; decided otherwise since |
-| a record | c, v, m | copy as text, review, amend |
+| a record | c, v, m, a, t | copy as text, review, amend, reassess, case timeline |
 | a record | k, w | complete an emergency record; walk the questions first, then complete |
 | other case reference | k, n, Esc | keep the emergency's; save with the new one; back to the form |
 | training list | n, s, c | join a session (or change name), its summary, new session |
