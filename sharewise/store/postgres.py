@@ -313,6 +313,16 @@ DDL: dict[int, Callable[[psycopg.Connection[Any]], str]] = {
 }
 
 
+def _owners(exc: psycopg.Error, action: str) -> StoreError:
+    """A `db` command's failure: who may run it, if that was the reason."""
+    if isinstance(exc, pgerr.InsufficientPrivilege):
+        return StoreError(
+            f"only the ledger's owner may {action} the ledger: run this as the owner "
+            "(docs/deploy.md)"
+        )
+    return _translate(exc, "this database", action + " the ledger in")
+
+
 def set_up_roles(conn: psycopg.Connection[Any]) -> None:
     """The four group roles (once per server), the training table, and each role's grants
     (`migrations_pg.grants_sql`) on this ledger: what `sharewise db init` does as the owner."""
@@ -361,7 +371,7 @@ def add_org(conn: psycopg.Connection[Any], name: str) -> bool:
             (name, str(uuid.uuid4()), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
         )
     except psycopg.Error as exc:
-        raise _translate(exc, "the ledger", "add an organisation to") from None
+        raise _owners(exc, "add an organisation to") from None
     return found.rowcount == 1
 
 
@@ -436,7 +446,7 @@ def add_member(
                 conn.execute(sql.SQL("GRANT {} TO {}").format(ident, gw))
                 said.append(f"{gateway} may act for {login} (SET ROLE {login})")
     except psycopg.Error as exc:
-        raise _translate(exc, "the ledger", "add a member to") from None
+        raise _owners(exc, "add a member to") from None
     return said
 
 
@@ -490,7 +500,7 @@ def remove_member(conn: psycopg.Connection[Any], login: str, org: str | None) ->
                 said.append(f"{gateway} may no longer act for {login}")
             return said
     except psycopg.Error as exc:
-        raise _translate(exc, "the ledger", "remove a member from") from None
+        raise _owners(exc, "remove a member from") from None
 
 
 def members(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:

@@ -486,3 +486,18 @@ def test_a_login_learns_no_other_organisations_name(orgs: Orgs) -> None:
         assert _count(conn, "SELECT string_agg(name, ',') FROM orgs") == "b"
         assert _count(conn, "SELECT COUNT(*) FROM meta WHERE value = 'a'") == 0
         assert _count(conn, "SELECT COUNT(DISTINCT org) FROM staff") == 1
+
+
+def test_only_the_owner_sets_up_organisations_and_members(
+    orgs: Orgs, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", orgs.urls["a_lead"])
+    for argv in (
+        ["db", "org", "add", "c"],
+        ["db", "member", "add", orgs.login("a_prac"), "--org", "a", "--role", "reviewer"],
+        ["db", "member", "remove", orgs.login("a_prac")],
+    ):
+        assert main(argv) == 3
+        err = capsys.readouterr().err
+        assert "only the ledger's owner may" in err and "Traceback" not in err
+    assert orgs.pg.sql("SELECT name FROM orgs ORDER BY 1") == [("a",), ("b",)]
