@@ -230,8 +230,11 @@ def test_the_gateway_acts_only_as_the_logins_granted_to_it(deployment: Deploymen
 
 
 def test_taking_access_away_is_refused_at_the_next_page(deployment: Deployment) -> None:
-    """`db member remove` (the login works for nobody) and revoking the gateway's grant
-    (it may not act for the login) each refuse the person's next page, saying why."""
+    """`db member remove` takes back the gateway's grant too: the person's next page is
+    refused, saying why. A login the gateway may act for but that works for no
+    organisation (granted by hand, outside `db member add`) is refused as well."""
+    import psycopg
+
     from sharewise.cli import main
     from sharewise.signed_in import login_refusal
 
@@ -244,13 +247,12 @@ def test_taking_access_away_is_refused_at_the_next_page(deployment: Deployment) 
         assert _get(deployment.url + "/", Cookie=cookie)[0] == 200
         assert main(["db", "member", "remove", dee.user]) == 0
     status, page = _get(deployment.url + "/", Cookie=cookie)
-    assert status == 403 and "dee_a', but that login works for no organisation" in page
-    import psycopg
-
+    assert status == 403 and "dee_a', but this server may not act as that login" in page
     with psycopg.connect(deployment.admin_url, autocommit=True) as conn:
-        conn.execute(f"REVOKE {dee.user} FROM {GATEWAY}")  # type: ignore[arg-type]
-    assert login_refusal(deployment.gateway_url, dee.user) == (
-        "this server may not act as that login"
+        conn.execute("CREATE ROLE eve_a")
+        conn.execute(f"GRANT eve_a TO {GATEWAY}")  # type: ignore[arg-type]
+    assert login_refusal(deployment.gateway_url, "eve_a") == (
+        "that login works for no organisation in the ledger"
     )
 
 
