@@ -188,3 +188,34 @@ async def test_the_training_banner_stays_in_sight_on_the_story(data_dir: Path) -
         assert "kept for your trainer" in str(banner.render())
         assert in_sight(pilot, banner)
         assert in_sight(pilot, screen.query_one("#brief-start"))
+
+
+def test_help_names_every_key_a_footer_can_leave_out() -> None:
+    """At 80 columns a footer leaves out a screen's last keys, so Help must name them all:
+    every key any screen shows in its footer is in Help's table."""
+    import importlib
+    import pkgutil
+
+    from textual.screen import Screen
+
+    import sharewise.tui.screens as screens
+    from sharewise.tui.screens.help import HELP
+
+    named: set[str] = set()
+    for row in HELP.splitlines():
+        cells = [c.strip() for c in row.split("|")[1:-1]]
+        if len(cells) == 3:
+            named |= {k.strip() for k in cells[1].replace(" or ", ", ").split(",")}
+    spelled = {"question_mark": "?", "backspace": "Backspace", "escape": "Esc", "f2": "F2"}
+    missing = []
+    for info in pkgutil.iter_modules(screens.__path__):
+        module = importlib.import_module(f"{screens.__name__}.{info.name}")
+        for cls in vars(module).values():
+            if not (isinstance(cls, type) and issubclass(cls, Screen)):
+                continue
+            for b in cls.BINDINGS:
+                if isinstance(b, Binding) and b.show:
+                    k = b.key.split(",")[0]  # the one the footer shows
+                    if spelled.get(k, k) not in named:
+                        missing.append(f"{cls.__name__}: {k} ({b.description})")
+    assert not missing, missing

@@ -41,8 +41,15 @@ screens). Call 999 first; the form afterwards takes a minute.
 | a record | c, v, m, a, t | copy as text, review, amend, reassess, case timeline |
 | a record | k, w | complete an emergency record; walk the questions first, then complete |
 | other case reference | k, n, Esc | keep the emergency's; save with the new one; back to the form |
+| decided otherwise | g | read the records again |
+| dashboard | f, g | filter the period; read again |
+| settings | ctrl+s, f | save; forget me |
 | training list | n, s, c | join a session (or change name), its summary, new session |
+| story (training) | s | start the exercise |
+| question (training) | n | the story again |
 | training debrief | x, a, b, Esc | export, try again, change the last answer, other scenarios |
+| session summary | x, r | export the report (HTML); read again |
+| any screen | Esc | back (the footer says where) |
 
 ## Suggestions and your details
 Fields marked SUGGESTED come from your answers: check each one. Your name, role and
