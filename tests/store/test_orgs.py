@@ -118,6 +118,10 @@ def test_each_organisation_reads_and_verifies_its_own_chain_only(orgs: Orgs) -> 
         assert _count(conn, "SELECT COUNT(*) FROM trees WHERE org = 'b'") == 0
         assert _count(conn, "SELECT string_agg(name, ',') FROM orgs") == "a"
         assert _count(conn, "SELECT COUNT(*) FROM staff") == 1  # its own row only
+        # The planner's statistics of these tables are hidden too (row-level security).
+        orgs.pg.sql("ANALYZE entries")
+        assert orgs.pg.sql("SELECT COUNT(*) FROM pg_stats WHERE tablename = 'entries'")[0][0] > 0
+        assert _count(conn, "SELECT COUNT(*) FROM pg_stats WHERE tablename = 'entries'") == 0
         # Naming b as the organisation to read shows nothing at all, not an error.
         conn.execute("SET sharewise.org = 'b'")
         assert _count(conn, "SELECT COUNT(*) FROM entries") == 0
