@@ -2,7 +2,8 @@
 
 Typing your own name, role and organisation into every record is most of the typing a
 record takes, and the same every time. So they are kept in a small file in the data folder
-(`profile/profile.json`, 0600 in a 0700 folder). It holds only the practitioner's own
+(`profile/profile.json`, 0600 in a 0700 folder; a signed-in person's own file in a browser
+session, see `profile_path`). It holds only the practitioner's own
 details, never anything about a case, and "forget me" deletes it. A damaged or edited file
 is ignored (the form is simply empty), never an error that stands between a person and a
 record.
@@ -33,7 +34,18 @@ def data_folder(data_dir: str | os.PathLike[str] | None) -> Path:
 
 
 def profile_path(data_dir: str | os.PathLike[str] | None) -> Path:
-    return data_folder(data_dir) / FILE
+    """Where the details are remembered. In a browser session of `sharewise serve
+    --user-header` everyone signed in shares `serve`'s data folder, so each person's details
+    are kept under their login (`profile/people/LOGIN.json`): one person's name is never
+    offered to the next, who may work for another organisation."""
+    from sharewise.signed_in import SIGNED_IN_ENV, login_problem
+
+    login = os.environ.get(SIGNED_IN_ENV)
+    if login is None:
+        return data_folder(data_dir) / FILE
+    if login_problem(login) is not None:  # refused by the ledger too; never a shared file
+        raise ValueError(f"{SIGNED_IN_ENV} is not a login")
+    return data_folder(data_dir) / FILE.parent / "people" / f"{login}.json"
 
 
 def _clean(value: object) -> str | None:

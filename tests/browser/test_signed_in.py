@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import stat
+from pathlib import Path
+
 import pytest
 
 from sharewise.domain.errors import InputError, StoreError
@@ -78,3 +81,32 @@ def test_a_signed_in_name_is_never_ignored(monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(InputError, match="control or formatting") as refused:
         open_ledger(None)
     assert "\x1b" not in str(refused.value)
+
+
+def test_each_signed_in_person_has_their_own_remembered_details(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Everyone signed in shares serve's data folder: Ann's name, role and organisation are
+    remembered for Ann, never offered to Bo (who may work for another organisation), nor
+    put in the folder's own profile."""
+    from sharewise.profile import forget_profile, load_profile, profile_path, save_profile
+
+    ann = {"name": "A. Practitioner", "role": "DSL", "organisation": "Council A"}
+    monkeypatch.setenv("SHAREWISE_SIGNED_IN_AS", "ann_a")
+    saved = save_profile(tmp_path, ann)
+    assert saved == tmp_path / "profile" / "people" / "ann_a.json"
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert stat.S_IMODE(saved.parent.stat().st_mode) == 0o700
+    assert load_profile(tmp_path) == ann
+    monkeypatch.setenv("SHAREWISE_SIGNED_IN_AS", "bo_b")
+    assert load_profile(tmp_path) == {}
+    monkeypatch.delenv("SHAREWISE_SIGNED_IN_AS")
+    assert load_profile(tmp_path) == {} and profile_path(tmp_path) == (
+        tmp_path / "profile" / "profile.json"
+    )
+    monkeypatch.setenv("SHAREWISE_SIGNED_IN_AS", "../ann_a")
+    assert load_profile(tmp_path) == {}
+    with pytest.raises(ValueError):
+        save_profile(tmp_path, ann)
+    monkeypatch.setenv("SHAREWISE_SIGNED_IN_AS", "ann_a")
+    assert forget_profile(tmp_path) and load_profile(tmp_path) == {}
