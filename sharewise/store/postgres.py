@@ -1,18 +1,24 @@
-"""The shared ledger on a PostgreSQL server, for organisations with several workstations.
+"""The shared ledger on a PostgreSQL server, for one organisation or several sharing it.
 
 Same rows, same chain, same checks as SQLite; the concurrency is the server's:
-- every append locks the single `head` row `FOR UPDATE` (through `sharewise_lock_head()`,
-  which also gives the server's clock), so appends are serialised without locking readers;
-- the database, not the client, keeps the chain's head and the time: the insert trigger
-  checks each new entry against `head` (next seq, links to the head's hash, its hash is the
-  hash of its body, its time is the server's own within `CLOCK_SLACK`) and moves `head` on
-  itself. `head` refuses any other change, and the application's role has no UPDATE on it, so
-  it cannot be poisoned (an UPDATE of its hash would make every later genuine entry
-  unlinkable), nor can an entry be backdated;
+- each organisation has a chain of its own (schema 4, `migrations_pg`), and a connection
+  sees one organisation's rows at a time (row-level security): every query here reads that
+  one chain, unaware of the others;
+- every append locks its organisation's `head` row `FOR UPDATE` (through
+  `sharewise_lock_head()`, which also gives the server's clock, the organisation and the
+  login), so appends to one chain are serialised without locking readers, and appends to
+  different organisations' chains do not wait for each other;
+- the database, not the client, keeps the chain's head, the time and who appended: the insert
+  triggers check each new entry against `head` (next seq, links to the head's hash, its hash
+  is the hash of its body, its time is the server's own within `CLOCK_SLACK`, its body names
+  `current_user` and its organisation, its kind is one the login's role may record) and move
+  `head` on. `head` refuses any other change, so it cannot be poisoned (an UPDATE of its hash
+  would make every later genuine entry unlinkable), nor can an entry be backdated or forged
+  in another login's name;
 - serialization failures and deadlocks are retried a few times;
 - triggers refuse UPDATE, DELETE and TRUNCATE (statement level), and entries out of
-  sequence. The application's role gets only what `grants_sql` lists (printed for a DBA by
-  `sharewise db grants ROLE`; see docs/deploy.md).
+  sequence. Each role gets only what `migrations_pg.grants_sql` lists (printed for a DBA by
+  `sharewise db grants [ROLE]`; see docs/deploy.md).
 Reads page through the chain by `seq` so that a long verify never holds a transaction open.
 """
 
