@@ -203,7 +203,7 @@ def test_roles_decide_what_each_login_may_append(orgs: Orgs) -> None:
         assert verify(ledger.backend).intact and ledger.count() == 4
 
 
-def test_a_practitioner_amends_only_their_own_records(orgs: Orgs) -> None:
+def test_a_practitioner_amends_and_completes_only_their_own_records(orgs: Orgs) -> None:
     from ledger_harness import make_details
 
     with orgs.open("a_prac") as ledger:
@@ -216,6 +216,12 @@ def test_a_practitioner_amends_only_their_own_records(orgs: Orgs) -> None:
     with orgs.open("a_prac") as ledger:
         ref = ledger.amend(mine, make_details())
         assert ledger.get(ref.id).recorded_by == orgs.login("a_prac")
+        emergency = ledger.record_emergency(make_details()).id
+    with orgs.open("a_prac2") as ledger:
+        with pytest.raises(StoreError, match="only the records their own login made"):
+            ledger.complete(emergency, make_details())
+    with orgs.open("a_prac") as ledger:
+        ledger.complete(emergency, make_details())
         assert verify(ledger.backend).intact
 
 
