@@ -217,9 +217,11 @@ def test_a_practitioner_amends_and_completes_only_their_own_records(orgs: Orgs) 
         ref = ledger.amend(mine, make_details())
         assert ledger.get(ref.id).recorded_by == orgs.login("a_prac")
         emergency = ledger.record_emergency(make_details()).id
-    with orgs.open("a_prac2") as ledger:
-        with pytest.raises(StoreError, match="only the records their own login made"):
-            ledger.complete(emergency, make_details())
+    with (
+        orgs.open("a_prac2") as ledger,
+        pytest.raises(StoreError, match="only the records their own login made"),
+    ):
+        ledger.complete(emergency, make_details())
     with orgs.open("a_prac") as ledger:
         ledger.complete(emergency, make_details())
         assert verify(ledger.backend).intact
