@@ -136,3 +136,18 @@ def test_the_owners_first_opening_upgrades_only_a_ledger_that_verifies(
     with pg.open(create=False) as ledger:
         assert ledger.backend.upgraded == (3, 9)  # type: ignore[attr-defined]
         assert verify(ledger.backend).intact
+
+
+def test_an_old_ledger_can_be_verified_as_it_is_before_anyone_upgrades_it(
+    pg: PostgresHarness, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sharewise.store.postgres import PostgresBackend
+
+    _old_ledger(pg)
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", pg.url)
+    assert main(["records", "verify"]) == 0  # read-only: nothing upgraded
+    assert "9 entries, chain intact" in capsys.readouterr().out
+    with PostgresBackend(pg.url, upgrade=False) as backend:
+        assert backend.version == 3 and backend.org is None
+        assert verify(backend).intact
+    assert pg.sql("SELECT to_regclass('orgs')") == [(None,)]
