@@ -277,5 +277,6 @@ def run_member_list(args: argparse.Namespace) -> int:
         return 0
     for m in found:
         reads = f"; reads {', '.join(m['reads'])}" if m["reads"] else ""
-        print(f"{m['login']}\t{m['org'] or '-'}\t{', '.join(m['roles']) or '-'}{reads}")
+        via = f"; acted for by {', '.join(m['gateways'])}" if m["gateways"] else ""
+        print(f"{m['login']}\t{m['org'] or '-'}\t{', '.join(m['roles']) or '-'}{reads}{via}")
     return 0

@@ -510,7 +510,8 @@ def remove_member(conn: psycopg.Connection[Any], login: str, org: str | None) ->
 
 
 def members(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
-    """Every login in `staff`: its organisation, its sharewise roles, what else it reads."""
+    """Every login in `staff`: its organisation, its sharewise roles, what else it reads,
+    and the gateways that may act for it."""
     from sharewise.store.migrations_pg import ROLES
 
     names = {v: k for k, v in ROLES.items()}
@@ -518,7 +519,9 @@ def members(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
     for login, org, home in conn.execute(
         "SELECT login, org, home FROM staff ORDER BY login, org"
     ).fetchall():
-        m = out.setdefault(login, {"login": login, "org": None, "roles": [], "reads": []})
+        m = out.setdefault(
+            login, {"login": login, "org": None, "roles": [], "reads": [], "gateways": []}
+        )
         if home:
             m["org"] = org
         else:
@@ -530,6 +533,12 @@ def members(conn: psycopg.Connection[Any]) -> list[dict[str, Any]]:
             (login,),
         ).fetchall()
         m["roles"] = [names[g[0]] for g in granted if g[0] in names]
+        acting = conn.execute(
+            "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid"
+            " JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = %s ORDER BY 1",
+            (login,),
+        ).fetchall()
+        m["gateways"] = [g[0] for g in acting]
     return list(out.values())
 
 

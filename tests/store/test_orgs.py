@@ -292,6 +292,8 @@ def test_a_gateway_acts_for_a_person_only_by_set_role(
     with pytest.raises(StoreError, match="single-user"):
         open_ledger(str(tmp_path), act_as=alice)
     monkeypatch.setenv("SHAREWISE_DATABASE_URL", orgs.pg.url)
+    assert main(["db", "member", "list"]) == 0
+    assert f"{alice}\ta\tpractitioner; acted for by {gateway}\n" in capsys.readouterr().out
     assert main(["db", "member", "remove", alice]) == 0
     assert f"{gateway} may no longer act for {alice}" in capsys.readouterr().out
     with (
@@ -366,6 +368,7 @@ def test_a_superuser_is_refused_once_there_are_several_organisations(
         "org": "a",
         "roles": ["reviewer"],
         "reads": ["b"],
+        "gateways": [],
     }
 
 
