@@ -34,6 +34,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from sharewise.domain.errors import StoreError
@@ -168,7 +169,16 @@ def _errcode(exc: sqlite3.Error) -> int:
     return int(getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
 
 
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # Windows: every append syncs for itself
+    fcntl = None
+
 _datasync: Callable[[int], None] = getattr(os, "fdatasync", os.fsync)
+#: The note of the last sync (`_sync`): ledger id, seq and hash, padded.
+_NOTE_BYTES = 200
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def _is_busy(exc: sqlite3.Error) -> bool:
@@ -199,6 +209,8 @@ class SQLiteBackend(Backend):
                 raise LedgerMissing(f"there is no ledger at {self.location} yet")
             self._create_file()
         self._resolved = self.path.resolve()
+        self._sync_fd: int | None = None
+        self._sync_failed = False
         self._conn = self._connect_readonly() if readonly else self._connect()
         if not readonly:
             self._tighten_modes()
@@ -392,12 +404,72 @@ class SQLiteBackend(Backend):
             raise _translate(exc, self.location, "write") from None
         finally:
             self._tighten_modes()
-        self._sync()
 
-    def _sync(self) -> None:
-        """Make the transaction just committed durable: fsync the WAL (which holds it and
-        every frame written before it), outside the write lock. Without a WAL (a commit
-        that was checkpointed and the WAL removed), the database file itself."""
+    def _sync(self, seq: int) -> None:
+        """Make entry `seq`, and every entry before it, durable before the append returns.
+
+        One sync of the WAL confirms every frame written before it, so writers share them
+        (group commit): under a lock beside the ledger (`<ledger>-sync`), a writer whose
+        entry another writer's sync has already covered returns at once; otherwise it
+        notes the head (every entry committed so far), syncs, and writes that head down as
+        synced. The note names the entry by seq and hash and the ledger by its id, and is
+        trusted only while that entry is still there with that hash: a note about another
+        chain (a ledger restored from a backup, another ledger) never skips a sync. Where no
+        lock can be had (no `fcntl`, a folder that cannot take the file), every append
+        syncs for itself."""
+        fd = self._sync_lock()
+        if fd is None or fcntl is None:
+            self._sync_files()
+            return
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            self._sync_files()
+            return
+        try:
+            if self._synced_past(fd, seq):
+                return
+            try:
+                head: Head | None = self._head_of(self._conn)
+            except sqlite3.Error:
+                head = None
+            self._sync_files()
+            if head is not None and head.seq >= seq:
+                note = f"{self.ledger_id} {head.seq} {head.hash}\n".encode("ascii")
+                with contextlib.suppress(OSError):
+                    os.pwrite(fd, note.ljust(_NOTE_BYTES), 0)
+        finally:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _sync_lock(self) -> int | None:
+        """The lock file shared by every writer of this ledger, opened once (or None)."""
+        if self._sync_fd is None and not self._sync_failed:
+            try:
+                self._sync_fd = os.open(
+                    f"{self._resolved}-sync", os.O_RDWR | os.O_CREAT | _CLOEXEC, 0o600
+                )
+            except OSError:
+                self._sync_failed = True
+        return self._sync_fd
+
+    def _synced_past(self, fd: int, seq: int) -> bool:
+        """Whether the last sync noted covered entry `seq` of this very chain."""
+        try:
+            ledger_id, noted, digest = os.pread(fd, _NOTE_BYTES, 0).decode("ascii").split()
+            upto = int(noted)
+            if ledger_id != self.ledger_id or upto < seq:
+                return False
+            found = self._conn.execute("SELECT hash FROM entries WHERE seq = ?", (upto,))
+            row = found.fetchone()
+        except (OSError, ValueError, UnicodeDecodeError, sqlite3.Error):
+            return False
+        return row is not None and row[0] == digest
+
+    def _sync_files(self) -> None:
+        """fsync the WAL (which holds the transaction just committed and every frame
+        written before it), outside the write lock. Without a WAL (a commit that was
+        checkpointed and the WAL removed), the database file itself."""
         for suffix in ("-wal", ""):
             try:
                 fd = os.open(f"{self._resolved}{suffix}", os.O_RDONLY)
@@ -489,6 +561,7 @@ class SQLiteBackend(Backend):
         with self._write() as conn:
             entry = build(self._head_of(conn))
             self._insert(conn, entry)
+        self._sync(entry.row.seq)
         if entry.tree is not None:
             self._held.add(entry.tree.sha256)  # only once committed
         return entry.row
@@ -507,6 +580,7 @@ class SQLiteBackend(Backend):
                 f" WHERE seq IN ({victims})",
                 (entry.row.seq, before),
             )
+        self._sync(entry.row.seq)
         # Old page images of the erased text can linger in the WAL until a checkpoint.
         with contextlib.suppress(sqlite3.Error):
             self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -679,6 +753,10 @@ class SQLiteBackend(Backend):
 
     def close(self) -> None:
         self._conn.close()
+        if self._sync_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._sync_fd)
+            self._sync_fd = None
 
     @property
     def connection(self) -> sqlite3.Connection:

@@ -223,3 +223,59 @@ def test_a_sync_the_disk_refuses_is_reported(
             ledger.record_decision(make_result(), make_details())
         assert caught.value.exit_code == 3
         assert "Input/output error" in str(caught.value)
+
+
+def test_writers_share_a_sync_only_when_it_covered_their_entry(
+    sq: SQLiteHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Group commit: a sync noted as covering an entry (the same chain: ledger id, seq and
+    hash) spares a later writer of an earlier entry its own; a note that does not match the
+    ledger as it is now never does."""
+    import sharewise.store.sqlite as sqlite_module
+
+    syncs: list[int] = []
+    real = sqlite_module._datasync
+    monkeypatch.setattr(sqlite_module, "_datasync", lambda fd: (syncs.append(fd), real(fd)))
+    with sq.open() as ledger:
+        backend = ledger.backend
+        assert isinstance(backend, SQLiteBackend)
+        fill(ledger, 3)
+        assert len(syncs) == 3  # one writer: every append syncs for itself
+        note = Path(f"{Path(sq.path).resolve()}-sync")
+        assert stat.S_IMODE(note.stat().st_mode) == 0o600
+        head = backend.head()
+        fd = backend._sync_lock()
+        assert fd is not None
+        assert backend._synced_past(fd, head.seq)  # the last sync covered the head...
+        assert backend._synced_past(fd, head.seq - 1)  # ...and what came before it
+        assert not backend._synced_past(fd, head.seq + 1)  # not what comes after
+        backend._sync(head.seq)  # what a writer whose entry the note covers does
+        assert len(syncs) == 3  # no sync of its own
+
+        forged = [
+            f"{backend.ledger_id} {head.seq} {'0' * 64}",  # another chain's entry
+            f"{backend.ledger_id} {head.seq + 5} {head.hash}",  # an entry not there
+            f"00000000-0000-0000-0000-000000000000 {head.seq} {head.hash}",  # another ledger
+            "not a note",
+            "",
+        ]
+        for text in forged:
+            os.pwrite(fd, text.encode().ljust(200), 0)
+            assert not backend._synced_past(fd, head.seq), text
+            backend._sync(head.seq)
+        assert len(syncs) == 3 + len(forged)  # each one synced for itself
+
+
+def test_without_a_lock_file_every_append_syncs(
+    sq: SQLiteHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sharewise.store.sqlite as sqlite_module
+
+    syncs: list[int] = []
+    real = sqlite_module._datasync
+    monkeypatch.setattr(sqlite_module, "_datasync", lambda fd: (syncs.append(fd), real(fd)))
+    monkeypatch.setattr(sqlite_module, "fcntl", None)
+    with sq.open() as ledger:
+        fill(ledger, 2)
+        assert len(syncs) == 2
+        assert verify(ledger.backend).intact
