@@ -280,7 +280,7 @@ def _app(page: Any) -> Any:
 
     terminal = Terminal(page)
     terminal.caught()
-    terminal.wait_for("Start a decision")
+    terminal.wait_for("[s] Start a decision")
     terminal.focus()
     return terminal
 
@@ -289,7 +289,7 @@ def _walk_and_file(terminal: Any) -> str:
     """Start a decision, answer the example tree's three questions, fill in the record form
     as a person would (waiting for each field to have the focus) and save. Returns the
     record's id from the confirmation screen."""
-    terminal.wait_for("Start a decision")
+    terminal.wait_for("[s] Start a decision")
     terminal.press("s")
     terminal.wait_for("Is anyone in immediate danger?")
     terminal.press("2")
@@ -348,7 +348,7 @@ def test_a_practitioner_files_a_decision_and_only_their_organisation_sees_it(
             ann = _app(_sign_in(browser, deployment, ANN))
             record_id = _walk_and_file(ann)
             ann.press("d")
-            ann.wait_for("Start a decision")
+            ann.wait_for("[s] Start a decision")
             ann.press("r")
             ann.wait_for("1 record(s).")
             ann.wait_for_row("CS-2026-00417", "Share")
@@ -362,6 +362,20 @@ def test_a_practitioner_files_a_decision_and_only_their_organisation_sees_it(
             bo.wait_for("No records yet.")
             assert "CS-2026-00417" not in bo.screen()
             assert record_id not in bo.screen()
+            # Nor does Bo's record form offer Ann's remembered name and organisation.
+            bo.press("Escape")
+            bo.wait_for("[s] Start a decision")
+            bo.press("s")
+            bo.wait_for("Is anyone in immediate danger?")
+            bo.press("2")
+            bo.wait_for("Does the information identify a living person?")
+            bo.press("1")
+            bo.wait_for("Who is sharing?")
+            bo.press("1")
+            bo.wait_for("Record this decision (r)")
+            bo.press("r")
+            bo.wait_for("Record the decision: Share under public task", "Your name")
+            assert "A. Practitioner" not in bo.screen() and "Council A" not in bo.screen()
         finally:
             browser.close()
     # What the database holds: one decision, in council-a's chain, appended by Ann's login
