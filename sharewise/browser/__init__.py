@@ -177,6 +177,21 @@ class BrowserServer(Server):
         response: web.Response = aiohttp_jinja2.render_template("app_index.html", request, context)
         return response
 
+    async def handle_download(self, request: web.Request) -> web.StreamResponse:
+        """A file a session hands to its browser: behind a sign-in proxy, only to the person
+        whose session it is (its key is random, but a key is not a sign-in)."""
+        login = await self.signed_in(request)
+        if login is not None:
+            try:
+                download = await self.download_manager.get_download_metadata(
+                    request.match_info["key"]
+                )
+            except KeyError:
+                download = None
+            if download is None or getattr(download.app_service, "login", None) != login:
+                raise web.HTTPNotFound(text="sharewise: no such download\n")
+        return await super().handle_download(request)
+
     # -- the session ------------------------------------------------------------------------
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:

@@ -420,3 +420,39 @@ def test_serve_with_a_user_header_says_what_it_trusts() -> None:
     said = warning("127.0.0.1", "X-Auth-Request-User")
     assert "trusts the X-Auth-Request-User header" in said and "sign-in proxy" in said
     assert "no login of its own" not in said
+
+
+async def test_a_download_is_only_for_the_person_whose_session_it_is(tmp_path: Path) -> None:
+    from sharewise.browser import SessionService
+
+    async def check(login: str) -> str | None:
+        return None
+
+    server = BrowserServer(
+        QUICK,
+        host="127.0.0.1",
+        port=_free_port(),
+        public_url=None,
+        title="sw",
+        user_header="X-Auth-Request-User",
+        check_login=check,
+    )
+    ann = SessionService(
+        QUICK,
+        login="ann_a",
+        write_bytes=None,
+        write_str=None,
+        close=None,
+        download_manager=server.download_manager,
+    )
+    await server.download_manager.create_download(
+        app_service=ann,
+        delivery_key="k3y",
+        file_name="record.md",
+        open_method="download",
+        mime_type="text/markdown",
+    )
+    async for url in _running(server):
+        assert (await _page(url, {}, "/download/k3y"))[0] == 401
+        assert (await _page(url, {"X-Auth-Request-User": "bo_b"}, "/download/k3y"))[0] == 404
+        assert (await _page(url, {"X-Auth-Request-User": "ann_a"}, "/download/nope"))[0] == 404
