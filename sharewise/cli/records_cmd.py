@@ -290,6 +290,8 @@ def _summary(entry: Any) -> dict[str, Any]:
         "case_ref": details.case_ref if details else None,
         "target": entry.target,
         "hash": entry.hash,
+        # On a shared PostgreSQL ledger only: who appended it, in which organisation.
+        **({"org": entry.org, "recorded_by": entry.recorded_by} if entry.recorded_by else {}),
     }
 
 

@@ -258,6 +258,9 @@ def test_the_record_shows_the_login_beside_the_typed_name(
     assert main(["records", "show", "1"]) == 0
     text = capsys.readouterr().out
     assert f"Recorded by login: {orgs.login('a_prac')} (organisation a)" in text
+    assert main(["records", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(r["org"], r["recorded_by"]) for r in listed] == [("a", orgs.login("a_prac"))]
     with orgs.open("a_lead") as ledger:
         review = ledger.review("1", Verdict.AGREE, "Ida Lead").id
     monkeypatch.setenv("SHAREWISE_DATABASE_URL", orgs.urls["a_audit"])
