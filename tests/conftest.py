@@ -20,6 +20,7 @@ def _isolated_data_dir(
     monkeypatch.setenv("SHAREWISE_DATA_DIR", str(tmp_path_factory.mktemp("data")))
     monkeypatch.setenv("SHAREWISE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("SHAREWISE_DATABASE_URL", raising=False)
+    monkeypatch.delenv("SHAREWISE_SIGNED_IN_AS", raising=False)  # set only by serve
 
 
 #: The day the suite runs on, as far as the rules about dates are concerned: fixtures set

@@ -71,6 +71,13 @@ class SharewiseApp(App[int]):
         self.practitioner: dict[str, str] = {}
         if isinstance(store, LedgerStore) and store.on_wait is None:
             store.on_wait = self.ledger_waiting
+        # A browser session of `sharewise serve --user-header` acts for the signed-in person:
+        # the header says whose session this is, so that nobody files under another's.
+        signed_in = os.environ.get("SHAREWISE_SIGNED_IN_AS")
+        if signed_in:
+            from sharewise.domain.safe_text import safe_line
+
+            self.sub_title = f"signed in as {safe_line(signed_in)}"
 
     def ledger_waiting(self) -> None:
         """The store waits for another program's write lock: say so on screen.

@@ -346,6 +346,7 @@ def test_a_practitioner_files_a_decision_and_only_their_organisation_sees_it(
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         try:
             ann = _app(_sign_in(browser, deployment, ANN))
+            ann.wait_for(f"signed in as {ANN.user}")
             record_id = _walk_and_file(ann)
             ann.press("d")
             ann.wait_for("[s] Start a decision")
@@ -358,6 +359,7 @@ def test_a_practitioner_files_a_decision_and_only_their_organisation_sees_it(
             ann.wait_for_row("Decided by: A. Practitioner", f"database login {ANN.user})")
 
             bo = _app(_sign_in(browser, deployment, BO))
+            bo.wait_for(f"signed in as {BO.user}")
             bo.press("r")
             bo.wait_for("No records yet.")
             assert "CS-2026-00417" not in bo.screen()
