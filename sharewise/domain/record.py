@@ -308,10 +308,16 @@ def split_personal(
 
 def merge_personal(public: dict[str, Any], personal: dict[str, Any] | None) -> dict[str, Any]:
     """Put the personal fields back (`None` after a purge: the fields stay absent)."""
-    merged = _deep_copy(public)
+    return merge_personal_into(_deep_copy(public), personal)
+
+
+def merge_personal_into(public: dict[str, Any], personal: dict[str, Any] | None) -> dict[str, Any]:
+    """`merge_personal` into `public` itself, for a caller that parsed it for this alone
+    (no copy of every nested mapping first). A dotted path whose parent is missing or not
+    a mapping is left out, as it would be by the model."""
     for path, value in (personal or {}).items():
         *parents, leaf = path.split(".")
-        node = merged
+        node = public
         for part in parents:
             child = node.get(part)
             if not isinstance(child, dict):
@@ -319,7 +325,7 @@ def merge_personal(public: dict[str, Any], personal: dict[str, Any] | None) -> d
             node = child
         else:
             node[leaf] = value
-    return merged
+    return public
 
 
 def _deep_copy(data: dict[str, Any]) -> dict[str, Any]:

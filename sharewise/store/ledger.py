@@ -29,6 +29,7 @@ from sharewise.domain.record import (
     Review,
     Verdict,
     merge_personal,
+    merge_personal_into,
     new_id,
     recipient_missing,
     split_personal,
@@ -704,14 +705,4 @@ def _merged(public: Any, personal: dict[str, Any] | None) -> Any:
     the same result without copying every nested mapping first."""
     if not isinstance(public, dict):
         return merge_personal(public, personal)  # as before: its error, its message
-    for path, value in (personal or {}).items():
-        *parents, leaf = path.split(".")
-        node = public
-        for part in parents:
-            child = node.get(part)
-            if not isinstance(child, dict):
-                break
-            node = child
-        else:
-            node[leaf] = value
-    return public
+    return merge_personal_into(public, personal)
