@@ -20,7 +20,7 @@ from sharewise.tui.screens.home import HomeScreen
 from sharewise.tui.screens.outcome import OutcomeScreen
 from sharewise.tui.screens.record_form import RecordFormScreen
 from sharewise.tui.screens.records import RecordsScreen
-from sharewise.tui.widgets.footer import Key, fit
+from sharewise.tui.widgets.footer import Key, KeysFooter, fit
 from tests.tui.conftest import ready
 from tests.tui.test_changing_risk import seed_overdue
 
@@ -117,6 +117,34 @@ async def test_a_wide_terminal_shows_every_key_and_the_palette(make_app: MakeApp
         assert {"f2", "escape", "f", "g", "n", "ctrl+q", "f1"} <= set(shown)
         footer = pilot.app.screen.query_one(Footer)
         assert footer.query(".-command-palette")
+
+
+async def test_moving_between_fields_leaves_the_footer_alone(make_app: MakeApp) -> None:
+    """Each move between the record form's fields used to compose the footer again (its
+    keys unchanged), and laying out the whole form again after it doubled the time a move
+    took. The footer composes again only when what it shows changes: on the home screen
+    after leaving the form, with that screen's keys."""
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("s", "2", "1", "1", "r")
+        await ready(pilot)
+        footer = pilot.app.screen.query_one(KeysFooter)
+        composed: list[int] = []
+        original = footer.compose
+
+        def counting() -> Any:
+            composed.append(1)
+            return original()
+
+        footer.compose = counting  # type: ignore[method-assign]
+        before = set(footer_keys(pilot))
+        for _ in range(5):
+            await pilot.press("tab")
+            await ready(pilot)
+        assert composed == [] and set(footer_keys(pilot)) == before
+        await pilot.press("escape")
+        await ready(pilot)
+        assert set(footer_keys(pilot)) != before  # another screen, its own footer and keys
 
 
 def key(name: str, words: str, display: str = "") -> Key:

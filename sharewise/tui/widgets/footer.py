@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.events import Resize
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -58,10 +59,14 @@ class KeysFooter(Footer):
     def __init__(self) -> None:
         super().__init__(compact=True)
         self._fitted_width = 0
+        #: What was last composed: a focus change that leaves it as it is (moving between
+        #: a form's fields) does not compose the footer again. Textual's footer does, and
+        #: on a form of a hundred widgets each move between fields paid for laying out the
+        #: whole screen again.
+        self._shown: tuple[object, ...] | None = None
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
+    def _plan(self) -> tuple[list[Key], Key | None, int]:
+        """The keys to show, the palette's key (None: left out) and the width fitted to."""
         active = self.screen.active_bindings
         first: dict[str, Key] = {}
         for _namespace, binding, enabled, tooltip in active.values():
@@ -70,13 +75,29 @@ class KeysFooter(Footer):
                 first[binding.action] = Key(binding, display, enabled, tooltip)
         keys = list(first.values())
         width = self.size.width or self.app.size.width
-        self._fitted_width = width
         palette = self._palette(active)
         palette_width = palette.width + 1 if palette is not None else 0  # and its border
         if sum(k.width for k in keys) + palette_width <= width:
-            shown = keys
-        else:
-            shown, palette = fit(keys, width), None
+            return keys, palette, width
+        return fit(keys, width), None, width
+
+    @staticmethod
+    def _signature(shown: list[Key], palette: Key | None, width: int) -> tuple[object, ...]:
+        return (
+            width,
+            tuple(
+                (k.binding.key, k.binding.action, k.display, k.binding.description, k.enabled,
+                 k.tooltip)
+                for k in [*shown, *([palette] if palette else [])]
+            ),
+        )  # fmt: skip
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        shown, palette, width = self._plan()
+        self._fitted_width = width
+        self._shown = self._signature(shown, palette, width)
         for k in shown:
             yield FooterKey(
                 k.binding.key,
@@ -96,6 +117,13 @@ class KeysFooter(Footer):
                 disabled=not palette.enabled,
                 tooltip=palette.binding.tooltip or palette.binding.description,
             )
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """Compose again only when what the footer would show has changed."""
+        unchanged = self._bindings_ready and self.is_attached and screen is self.screen
+        if unchanged and self._signature(*self._plan()) == self._shown:
+            return
+        super().bindings_changed(screen)
 
     def _palette(self, active: dict[str, ActiveBinding]) -> Key | None:
         if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
