@@ -55,11 +55,6 @@ _ROW_HAS = f"""(texts) => {{
   return !!s && s.rows.some(r => texts.every(t => r.includes(t)));
 }}"""
 
-_CURSOR_ON = f"""(label) => {{
-  const s = ({_SCREEN})();
-  return !!s && (s.rows[s.cursorY] || "").trimStart().startsWith(label);
-}}"""
-
 
 class Terminal:
     """The app's screen in one browser page."""
@@ -103,10 +98,6 @@ class Terminal:
     def wait_for_row(self, *texts: str) -> None:
         """Until one row of the screen has every one of `texts`."""
         self._wait(_ROW_HAS, list(texts), f"{texts!r} on one row")
-
-    def wait_for_focus(self, label: str) -> None:
-        """Until the input labelled `label` has the focus (the cursor is on its row)."""
-        self._wait(_CURSOR_ON, label, f"the cursor on the row of {label!r}")
 
     def focus(self) -> None:
         self.page.locator(".xterm-helper-textarea").focus()

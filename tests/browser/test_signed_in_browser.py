@@ -287,7 +287,7 @@ def _app(page: Any) -> Any:
 
 def _walk_and_file(terminal: Any) -> str:
     """Start a decision, answer the example tree's three questions, fill in the record form
-    as a person would (waiting for each field to have the focus) and save. Returns the
+    as a person would (without waiting between fields) and save. Returns the
     record's id from the confirmation screen."""
     terminal.wait_for("[s] Start a decision")
     terminal.press("s")
@@ -323,9 +323,8 @@ def _walk_and_file(terminal: Any) -> str:
             terminal.press(value)
             terminal.wait_for_row(label, ": no" if value == "n" else ": yes")
         elif value:
-            # Typed only once the field has the focus: keys that arrive while it moves can
-            # land before the field selects its text on arrival, and be typed over.
-            terminal.wait_for_focus(label)
+            # Typed straight after the Enter that moved here, as a fast typist or a burst of
+            # keys over the network delivers them: they must land in this field, whole.
             terminal.type(value)
             terminal.wait_for_row(label, value.strip()[:30])
         if label != "Your reasons":

@@ -33,6 +33,26 @@ def suggestion_note(source: str, how: str = "type to change it") -> Text:
     return Text.assemble(("SUGGESTED", "bold reverse"), f" from {source}. Check it; {how}.")
 
 
+class FieldArea(TextArea):
+    """A multi-line field's area, which behaves on arrival as a one-line field does: its text
+    selected, so typing replaces a suggestion and Enter keeps it; a sentence to finish (the
+    reasons' skeleton) instead gets the cursor at its end.
+
+    Done in the area's own focus handler, which runs before any key that follows the focus
+    (they queue behind it): done by the field around it (a DescendantFocus, on another
+    queue), keys typed right after Enter could arrive first, and the first of them be
+    selected and typed over ("Disclosure" stored as "isclosure", seen in a browser).
+    """
+
+    select_on_focus = True
+
+    def on_focus(self) -> None:
+        if self.select_on_focus:
+            self.select_all()
+        else:
+            self.move_cursor(self.document.end)
+
+
 class TextField(Vertical):
     """Free text with its label, a hint, and room for an error and a warning.
 
@@ -75,13 +95,15 @@ class TextField(Vertical):
         with Horizontal(classes="field-row"):
             yield Label(Text(self.label + mark), classes="field-label")
             if self.multiline:
-                yield TextArea(
+                area = FieldArea(
                     self.initial,
                     id=f"in-{self.id}",
                     soft_wrap=True,
                     tab_behavior="focus",
                     placeholder=self.placeholder,
                 )
+                area.select_on_focus = self.select_on_focus
+                yield area
             else:
                 yield Input(
                     value=self.initial,
@@ -144,18 +166,6 @@ class TextField(Vertical):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self._changed(event.text_area.text)
-
-    def on_descendant_focus(self) -> None:
-        """An area behaves as a one-line field does: its text selected on arrival, so
-        typing replaces a suggestion and Enter keeps it; a sentence to finish (the reasons'
-        skeleton) instead gets the cursor at its end."""
-        box = self.input
-        if not isinstance(box, TextArea):
-            return
-        if self.select_on_focus:
-            box.select_all()
-        else:
-            box.move_cursor(box.document.end)
 
     def _changed(self, value: str) -> None:
         if self.suggested_from:
