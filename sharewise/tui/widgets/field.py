@@ -176,10 +176,11 @@ class TextField(Vertical):
             self.query_one(".suggestion", Static).display = untouched
         if self.check_names:
             warning = name_warning(value)
-            note = self.query_one(".warning", Static)
-            note.update(Text(warning))
-            note.display = bool(warning)
-            self.set_class(bool(warning), "-warned")
+            if warning != self.warning:  # updating a Static lays the whole form out again
+                note = self.query_one(".warning", Static)
+                note.update(Text(warning))
+                note.display = bool(warning)
+                self.set_class(bool(warning), "-warned")
         if self.has_class("-invalid") and value.strip():
             self.show_error("")
 
