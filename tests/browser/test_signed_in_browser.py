@@ -38,25 +38,13 @@ from tests.browser.proxy import (
     wait_for_port,
 )
 from tests.browser.signin_stub import Person, SignInStub
+from tests.chromium import ARGS, CHROMIUM, needs_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
 EXAMPLE_TREE = ROOT / "tests" / "fixtures" / "trees" / "example.yaml"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason="no /usr/bin/chromium (make test installs it: scripts/ensure-chromium)",
-    ),
+    needs_chromium,
     pytest.mark.skipif(
         not NGINX.exists(),
         reason="no /usr/sbin/nginx (make test installs it: scripts/ensure-nginx)",

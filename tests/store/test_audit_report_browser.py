@@ -10,27 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from bank_ledger import build
 
 from sharewise.cli import main
 from sharewise.store import open_ledger
+from tests.chromium import ARGS, CHROMIUM, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="no /usr/bin/chromium (make test installs it: scripts/ensure-chromium)",
-)
+pytestmark = needs_chromium
 
 
 def test_the_board_paper_shows_its_charts_and_fetches_nothing(tmp_path: Path) -> None:
