@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
+from bench.measure import together
 from sharewise.store.ledger import Ledger
 from sharewise.store.sqlite import SQLiteBackend
 
@@ -41,17 +40,7 @@ def append_rate(folder: Path, writers: int, per_writer: int) -> float:
     """Durable appends per second with `writers` processes at once."""
     path = folder / f"append{writers}" / "ledger.sqlite3"
     SQLiteBackend(path).close()
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(writers + 1)
-    procs = [ctx.Process(target=_writer, args=(str(path), per_writer, barrier))
-             for _ in range(writers)]  # fmt: skip
-    for p in procs:
-        p.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for p in procs:
-        p.join()
-    elapsed = time.perf_counter() - started
+    elapsed = together(_writer, [(str(path), per_writer)] * writers)
     return writers * per_writer / elapsed
 
 

@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import statistics
 import sys
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from bench.measure import together
 
 ROOT = Path(__file__).resolve().parent.parent
 WRITERS = 8
@@ -60,18 +61,7 @@ def _writer(url: str, count: int, barrier: Any) -> None:
 
 def _rate(urls: list[str], each: int) -> float:
     """Appends per second with one process per URL, all started together."""
-    ctx = multiprocessing.get_context("spawn")
-    barrier = ctx.Barrier(len(urls) + 1)
-    procs = [ctx.Process(target=_writer, args=(u, each, barrier)) for u in urls]
-    for p in procs:
-        p.start()
-    barrier.wait()
-    started = time.perf_counter()
-    for p in procs:
-        p.join()
-    elapsed = time.perf_counter() - started
-    if any(p.exitcode for p in procs):
-        raise SystemExit("a writer failed")
+    elapsed = together(_writer, [(u, each) for u in urls])
     return len(urls) * each / elapsed
 
 

@@ -13,7 +13,7 @@ import shutil
 import statistics
 import subprocess
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -227,3 +227,25 @@ def fresh_dir(name: str) -> Path:
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     return path
+
+
+def together(target: Callable[..., None], args: Sequence[tuple[object, ...]]) -> float:
+    """Seconds from the moment every process started with `target(*one, barrier)` (one per
+    tuple in `args`, spawned, each waiting at the barrier once ready) has been let go, to
+    the last one's end: what concurrent writers cost, without their start-up."""
+    import multiprocessing
+    import time
+
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(len(args) + 1)
+    procs = [ctx.Process(target=target, args=(*one, barrier)) for one in args]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for p in procs:
+        p.join()
+    elapsed = time.perf_counter() - started
+    if any(p.exitcode for p in procs):
+        raise SystemExit("a writer failed")
+    return elapsed
