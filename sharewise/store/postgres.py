@@ -343,6 +343,7 @@ def set_up_roles(conn: psycopg.Connection[Any]) -> None:
         with conn.transaction():
             conn.execute(roles_sql().encode())
             conn.execute(training_pg.CREATE.encode())
+            conn.execute(training_pg.secured_sql(name).encode())
             conn.execute(grants_sql(schema=name).encode())
     except pgerr.InsufficientPrivilege:
         raise StoreError(

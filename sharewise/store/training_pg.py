@@ -33,6 +33,27 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
 WHERE = "the training sessions on the PostgreSQL server"
 
 
+def secured_sql(ledger_schema: str) -> str:
+    """Each organisation's attempts to itself, as the ledger's entries are: staff names and
+    how each person answered are course records of their own organisation. Row-level
+    security (forced, so the owner is held too) through the ledger's own functions: an
+    attempt belongs to the organisation of the login that added it, and is read by those
+    who may read that organisation's register. Attempts added before this belong to the
+    ledger's default organisation. Run by `sharewise db init` as the owner; safe to run
+    again. `ledger_schema` is the ledger's schema, quoted."""
+    home = f"{ledger_schema}.sharewise_home_org()"
+    current = f"{ledger_schema}.sharewise_current_org()"
+    return f"""
+ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS org text NOT NULL DEFAULT {home};
+ALTER TABLE {TABLE} ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {TABLE} FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS attempts_read ON {TABLE};
+CREATE POLICY attempts_read ON {TABLE} FOR SELECT USING (org = {current});
+DROP POLICY IF EXISTS attempts_add ON {TABLE};
+CREATE POLICY attempts_add ON {TABLE} FOR INSERT WITH CHECK (org = {home});
+"""
+
+
 class PostgresSessions:
     """The same operations as `SessionFiles`, on one shared table."""
 

@@ -494,9 +494,26 @@ def test_practitioners_and_reviewers_use_the_training_table_the_auditor_reads_it
                                      "trees" / "example.yaml"))  # fmt: skip
     PostgresSessions(orgs.urls["a_prac"]).add(tried[0])
     PostgresSessions(orgs.urls["b_lead"]).add(tried[1])
-    assert len(PostgresSessions(orgs.urls["a_audit"]).read(SESSION).attempts) == 2
+    # Each organisation reads its own staff's attempts only (names and how they answered).
+    seen_a = PostgresSessions(orgs.urls["a_audit"]).read(SESSION).attempts
+    seen_b = PostgresSessions(orgs.urls["b_prac"]).read(SESSION).attempts
+    assert [a.id for a in seen_a] == [tried[0].id]
+    assert [a.id for a in seen_b] == [tried[1].id]
+    assert PostgresSessions(orgs.urls["b_prac"]).sessions() == {SESSION: 1}
     with pytest.raises(StoreError, match="could not save"):
         PostgresSessions(orgs.urls["a_audit"]).add(tried[2])
+    with orgs.raw("a_prac") as conn:  # nor written as another organisation's
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO sharewise_training.attempts (id, session, at, body, org) "
+                "VALUES ('x', 's', now(), '{}', 'b')"
+            )
+        assert _count(conn, "SELECT COUNT(*) FROM sharewise_training.attempts") == 1
+    forced = orgs.pg.sql(
+        "SELECT relrowsecurity, relforcerowsecurity FROM pg_class "
+        "WHERE oid = 'sharewise_training.attempts'::regclass"
+    )
+    assert forced == [(True, True)]
 
 
 def test_a_login_learns_no_other_organisations_name(orgs: Orgs) -> None:
