@@ -63,6 +63,14 @@ def test_db_init_upgrades_a_schema_3_ledger_keeping_every_record_and_its_chain(
     ledger_id = _old_ledger(pg)
     before = _snapshot(pg)
     assert len(before["entries"]) == 9 and before["trees"]
+    # Training attempts kept on the server before their table was held per organisation.
+    from sharewise.store.training_pg import CREATE
+
+    pg.sql(CREATE)
+    pg.sql(
+        "INSERT INTO sharewise_training.attempts (id, session, at, body) "
+        "VALUES ('t1', 'Year 7 team', now(), '{}')"
+    )
     monkeypatch.setenv("SHAREWISE_DATABASE_URL", pg.url)
     assert main(["db", "init", "--org", "council"]) == 0
     out = capsys.readouterr().out
@@ -88,6 +96,11 @@ def test_db_init_upgrades_a_schema_3_ledger_keeping_every_record_and_its_chain(
     report = json.loads(capsys.readouterr().out)
     assert report["upgraded_from"] is None and report["organisations"] == {"council": 10}
     assert ("schema_version_4",) in pg.sql("SELECT key FROM meta WHERE key LIKE 'schema_%'")
+    assert pg.sql("SELECT id, org FROM sharewise_training.attempts") == [("t1", "council")]
+    assert pg.sql(
+        "SELECT relforcerowsecurity FROM pg_class "
+        "WHERE oid = 'sharewise_training.attempts'::regclass"
+    ) == [(True,)]
 
 
 def test_a_damaged_ledger_is_not_upgraded(
