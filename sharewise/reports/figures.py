@@ -365,16 +365,20 @@ class View(NamedTuple):
     completed: bool
 
 
+def due_from(review_by: str | None, reviewed_on: str | None) -> str | None:
+    """The day a record's review falls due: its review date, unless the latest review was
+    filed on or after that date (then never)."""
+    if review_by and not (reviewed_on and reviewed_on >= review_by):
+        return review_by
+    return None
+
+
 def view_of(filed: Filed, later: _Later | None, today: str) -> tuple[View, int | None]:
     """A record's view, and its minutes from starting the walk to filing (None: untimed)."""
     decided = filed.decided or (later.decided if later else None)
     details = later.details if later and later.details is not None else filed.details
-    review_by = details.review_by
-    due = bool(
-        review_by
-        and review_by <= today
-        and not (later and later.reviewed_on and later.reviewed_on >= review_by)
-    )
+    falls_due = due_from(details.review_by, later.reviewed_on if later else None)
+    due = falls_due is not None and falls_due <= today
     minutes = None
     if decided is not None and decided.started:
         minutes = minutes_between(decided.started, filed.created)

@@ -37,8 +37,8 @@ from sharewise.reports import figures as F
 from sharewise.store.base import Backend, Filters
 
 FILE_NAME = "figures-cache.sqlite3"
-#: Bump when what a row holds, or how it is derived, changes: a file of another format is
-#: deleted and made again (kept as SQLite's user_version, and in the state table).
+#: Bump when what a row holds, or how it is derived, changes: a file of another format
+#: (SQLite's user_version) is deleted and made again.
 FORMAT = "2"
 
 _SCHEMA = """
@@ -265,7 +265,7 @@ def _update(backend: Backend, path: Path) -> None:
         conn.execute("BEGIN IMMEDIATE")  # one session brings it up to date at a time
         state = dict(conn.execute("SELECT key, value FROM state").fetchall())
         seq = int(state.get("seq", "0"))
-        if not _still_valid(backend, state, seq):
+        if not state or not _still_valid(backend, state, seq):  # start from the first entry
             for table in ("state", "keyset", "grp", "root", "unreadable", "rec"):
                 conn.execute(f"DELETE FROM {table}")  # the names are fixed above
             seq = 0
@@ -278,7 +278,6 @@ def _update(backend: Backend, path: Path) -> None:
             conn.executemany(
                 "INSERT OR REPLACE INTO state (key, value) VALUES (?, ?)",
                 [
-                    ("format", FORMAT),
                     ("ledger_id", str(getattr(backend, "ledger_id", ""))),
                     ("seq", str(last)),
                     ("hash", hash_),
@@ -291,10 +290,6 @@ def _update(backend: Backend, path: Path) -> None:
 
 def _still_valid(backend: Backend, state: dict[str, str], seq: int) -> bool:
     """Whether the cache was read from this very ledger, up to an entry it still holds."""
-    if not state:
-        return True  # empty: nothing to undo
-    if state.get("format") != FORMAT:
-        return False
     if state.get("ledger_id") != str(getattr(backend, "ledger_id", "")):
         return False
     found = [row.hash for row, _ in backend.rows(Filters(seqs=(seq,)))]
@@ -370,9 +365,8 @@ class _Writer:
         own, d = filed.decided, filed.details
         own_keyset = self.keyset(own)
         gid, due_from, minutes = self.counted(
-            filed.emergency, filed.created, own.decision if own else None, own_keyset,
+            int(filed.emergency), filed.created, own.decision if own else None, own_keyset,
             own.started if own else None, d.team, _bool(d.consent_sought), d.review_by,
-            0, None, None, None, None, None, None, 0, None, None,
         )  # fmt: skip
         self.pending.append(
             (
@@ -452,20 +446,21 @@ class _Writer:
         o_team: str,
         o_consent: int | None,
         o_review_by: str | None,
-        l_details: int,
-        l_team: str | None,
-        l_consent: int | None,
-        l_review_by: str | None,
-        l_decision: str | None,
-        l_keyset: int | None,
-        l_started: str | None,
-        completed: int,
-        verdict: str | None,
-        reviewed_on: str | None,
+        l_details: int = 0,
+        l_team: str | None = None,
+        l_consent: int | None = None,
+        l_review_by: str | None = None,
+        l_decision: str | None = None,
+        l_keyset: int | None = None,
+        l_started: str | None = None,
+        completed: int = 0,
+        verdict: str | None = None,
+        reviewed_on: str | None = None,
     ) -> tuple[int, str | None, int | None]:
         """(group, the day it falls due, minutes to filing) of a record, from what it says
-        and what later entries say of it (`figures.view_of`: its own decision or its
-        completion's; the latest details)."""
+        (`o_`) and what later entries say of it (`l_` and after; none for a new record), as
+        `figures.view_of` reads them: its own decision or its completion's, the latest
+        details. The arguments are a `rec` row's columns, in order."""
         if o_decision is not None:
             decision, keyset, started = o_decision, o_keyset, o_started
         elif l_decision is not None:
@@ -476,9 +471,7 @@ class _Writer:
             team, consent, review_by = l_team or "", l_consent, l_review_by
         else:
             team, consent, review_by = o_team, o_consent, o_review_by
-        # Due once `review_by` has come, unless a review was filed on or after that date:
-        # the day it falls due, or never.
-        due = review_by if review_by and not (reviewed_on and reviewed_on >= review_by) else None
+        due = F.due_from(review_by, reviewed_on)
         minutes = F.minutes_between(started, created) if started else None
         group = (
             int(emergency), decision, keyset, team, F.norm_team(team), consent, verdict,

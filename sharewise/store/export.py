@@ -414,14 +414,11 @@ def _created(moment: Any) -> Any:
 def flat_cells(row: Row, personal: PersonalRow | None) -> list[str]:
     """`flatten(to_entry(row, personal))` as a list in CSV_COLUMNS order, from the stored
     JSON alone (a test holds the two to the same text on every kind of entry)."""
+    from sharewise.store.ledger import stored_parts
+
     try:
-        body = orjson.loads(row.body)
-        texts: dict[str, Any] = {}
-        erased = bool(personal and personal.erased_by is not None)
-        if personal is not None and personal.data is not None:
-            texts = orjson.loads(personal.data)
-        elif body.get("personal") is not None:
-            erased = True
+        body, kept, erased = stored_parts(row, personal, orjson.loads)
+        texts: dict[str, Any] = kept or {}
         data = body.get("data") or {}
         cells: dict[str, Any] = {
             "seq": body["seq"],

@@ -664,12 +664,12 @@ def to_entry(row: Row, personal: PersonalRow | None) -> Entry:
         ) from None
 
 
-def entry_fields(
+def stored_parts(
     row: Row, personal: PersonalRow | None, loads: Callable[[bytes], Any] = json.loads
-) -> dict[str, Any]:
-    """The stored JSON as the fields `to_entry` validates into an `Entry` (the JSON export
-    puts them in the model's shape without validating). Raises ValueError, KeyError or
-    TypeError for an entry that cannot be read back."""
+) -> tuple[dict[str, Any], dict[str, Any] | None, bool]:
+    """A stored entry's public body, its personal texts (None: none kept, or erased) and
+    whether they were erased: a purge empties the personal row, and an entry whose body
+    names personal details but has no row left is erased too."""
     body = loads(row.body)
     texts: dict[str, Any] | None = None
     erased = bool(personal and personal.erased_by is not None)
@@ -677,6 +677,16 @@ def entry_fields(
         texts = loads(personal.data)
     elif body.get("personal") is not None:
         erased = True
+    return body, texts, erased
+
+
+def entry_fields(
+    row: Row, personal: PersonalRow | None, loads: Callable[[bytes], Any] = json.loads
+) -> dict[str, Any]:
+    """The stored JSON as the fields `to_entry` validates into an `Entry` (the JSON export
+    puts them in the model's shape without validating). Raises ValueError, KeyError or
+    TypeError for an entry that cannot be read back."""
+    body, texts, erased = stored_parts(row, personal, loads)
     data = body.get("data") or {}
     fields: dict[str, Any] = {
         "seq": body["seq"],

@@ -1,10 +1,12 @@
 """The IG lead's dashboard: the figures of a period, as charts and tables, each row opening
 the records behind it; and, loudly, whether the ledger's hash chain is intact.
 
-The ledger is read once, compactly (`figures.Held`), in a worker; every filter then counts
-again in memory. The chain is verified in another worker after the figures are shown, since
-it reads every entry in full: a broken chain turns the banner at the top into a warning
-naming the entries affected, and the figures stay on screen beneath it.
+The figures are read in a worker: from the cache kept beside a SQLite ledger
+(`figures_cache`), brought up to date from the entries filed since, or else into memory
+(`figures.Held`); every filter then counts again from what was read, and fills the tables
+and charts already on screen. The chain is verified in another worker after the figures
+are shown, since it reads every entry in full: a broken chain turns the banner at the top
+into a warning naming the entries affected, and the figures stay on screen beneath it.
 """
 
 from __future__ import annotations
@@ -273,7 +275,7 @@ class DashboardScreen(Screen[None]):
         kept = {id(w) for w in widgets}
         for made, at in plan:
             # before the first widget after them that stays (at the end if none does)
-            before = next((w for w in old[at:] if id(w) in kept and w not in made), None)
+            before = next((w for w in old[at:] if id(w) in kept), None)
             if before is None:
                 await body.mount_all(made)
             else:
