@@ -83,7 +83,8 @@ EXIT_CODES = """\
 exit codes:
   0    done
   1    a check found a problem (verify: the ledger was altered; scenarios check: a
-       mismatch; tree diff, records replay: a decision would change)
+       mismatch; tree diff: something changed; records replay: a record would be
+       decided differently, in its decision, outcome or law cited)
   2    bad input: an unknown fact or value, a missing or unreadable file, an invalid
        tree; one line naming the file, the place and the fix
   3    the ledger could not be opened, read or written (locked, full disk)
