@@ -412,7 +412,7 @@ def _timeline(args: argparse.Namespace) -> int:
         if m.review_by is not None:
             line += f"; review by {m.review_by} ({m.review_status})"
         print(line)
-    standing = [m for m in moments if m.review_status in ("due", "overdue")]
+    standing = [m for m in moments if m.review_status in ("upcoming", "overdue")]
     if standing:
         m = standing[-1]
         print(f"Next review: {m.review_by} (entry {m.entry.seq}, {m.review_status})")

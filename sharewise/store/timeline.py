@@ -29,7 +29,8 @@ class Moment:
     #: What it is, in a few words ("reassesses entry 1: share -> seek_advice").
     what: str
     review_by: dt.date | None
-    #: Whether its review date still stands: "due", "overdue", or why it no longer does.
+    #: Whether its review date still stands: "upcoming", "overdue" (what `records due`
+    #: lists), or why it no longer does.
     review_status: str | None
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -79,7 +80,7 @@ def timeline(ledger: Ledger, case: str, today: dt.date) -> list[Moment]:
             if e.id in superseded:
                 status = f"replaced by entry {superseded[e.id]}"
             else:
-                status = "overdue" if review_by < today else "due"
+                status = "overdue" if review_by < today else "upcoming"
         moments.append(
             Moment(e, target.seq if target else None, _what(e, target), review_by, status)
         )

@@ -195,4 +195,4 @@ async def test_the_case_timeline_from_a_record(make_app: MakeApp, data_dir: Path
             "decision: share",
             "reassesses entry 1: share, unchanged",
         ]
-        assert f"Next review: {soon} (entry 2, due)" in text_of(pilot, "#timeline-status")
+        assert f"Next review: {soon} (entry 2, upcoming)" in text_of(pilot, "#timeline-status")

@@ -172,9 +172,9 @@ def test_the_timeline_shows_the_decision_its_review_and_the_reassessment(
     assert moments[0]["review_status"] == "replaced by entry 4"
     assert moments[1]["what"] == "review of entry 1: follow_up"
     assert moments[2]["what"] == "reassesses entry 1: share, unchanged"
-    assert moments[2]["target_seq"] == 1 and moments[2]["review_status"] == "due"
+    assert moments[2]["target_seq"] == 1 and moments[2]["review_status"] == "upcoming"
     code, out = sw(tmp_path, "records", "list", "--case", "CS-2026-00417", "--timeline")
     assert "Case CS-2026-00417: 3 entries" in out
-    assert f"Next review: {SOON} (entry 4, due)" in out
+    assert f"Next review: {SOON} (entry 4, upcoming)" in out
     code, out = sw(tmp_path, "records", "list", "--timeline")
     assert code == 2

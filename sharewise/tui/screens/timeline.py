@@ -70,7 +70,7 @@ class TimelineScreen(Screen[None]):
             e = m.entry
             review = f"{m.review_by} ({m.review_status})" if m.review_by else ""
             table.add_row(str(e.seq), f"{e.created:%Y-%m-%d %H:%M}", e.kind.value, m.what, review)
-        standing = [m for m in moments if m.review_status in ("due", "overdue")]
+        standing = [m for m in moments if m.review_status in ("upcoming", "overdue")]
         if standing:
             m = standing[-1]
             note = f"Next review: {m.review_by} (entry {m.entry.seq}, {m.review_status})."
