@@ -24,7 +24,12 @@ LAW_GROUPS: dict[str, str] = {
     "criminal_offence": "Criminal offence data (Article 10)",
     "confidentiality": "Confidentiality",
     "transparency": "Telling the person",
-    "supporting": "Also relied on",
+    # Not "Also relied on": for a public authority the group lists the statutory functions
+    # of councils, NHS bodies, schools and the police alike (Children Act 1989 s.47 is the
+    # council's, Education Act 2002 s.175 a school's), and a statutory duty's outcome names
+    # duties whose commencement is unconfirmed (LAW.md). A record must not say it relied on
+    # law that is not its sharer's; the practitioner names their own function in the record.
+    "supporting": "Background law and guidance (rely on what applies to your organisation)",
 }
 
 
