@@ -91,9 +91,11 @@ def child_env(
 # Linux carries across exec.
 _LAUNCHER = """
 import os, signal, sys, time
-out, limit, argv = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+out, limit, given, argv = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4:]
 fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 actions = [(os.POSIX_SPAWN_DUP2, fd, 1), (os.POSIX_SPAWN_CLOSE, fd)]
+if given:
+    actions.append((os.POSIX_SPAWN_OPEN, 0, given, os.O_RDONLY, 0))
 start = time.perf_counter()
 pid = os.posix_spawnp(argv[0], argv, os.environ, file_actions=actions)
 if limit > 0:
@@ -119,6 +121,7 @@ def run_once(
     env: Mapping[str, str] | None = None,
     *,
     stdout: Path | None = None,
+    stdin: Path | None = None,
     check: bool = True,
     limit: float = 0.0,
 ) -> Run:
@@ -126,8 +129,12 @@ def run_once(
 
     With `limit` (seconds), a child still running then is killed (exit status -9): a
     regression that makes a command ten times slower must not hold the whole run hostage.
+    `stdin` is a file the child reads as its standard input (the keys a person would type).
     """
-    launcher = [sys.executable, "-S", "-c", _LAUNCHER, str(stdout or os.devnull), str(limit), *argv]
+    given = str(stdin) if stdin is not None else ""
+    launcher = [
+        sys.executable, "-S", "-c", _LAUNCHER, str(stdout or os.devnull), str(limit), given, *argv
+    ]  # fmt: skip
     done = subprocess.run(
         launcher, stdin=subprocess.DEVNULL, capture_output=True, env=env, check=False
     )
@@ -150,20 +157,22 @@ def compare(
     warmup: int = 2,
     env: Mapping[str, str] | None = None,
     baseline_env: Mapping[str, str] | None = None,
+    stdin: Path | None = None,
 ) -> tuple[Series, Series]:
-    """Run target and baseline alternately `repeats` times each (after warm-up runs)."""
+    """Run target and baseline alternately `repeats` times each (after warm-up runs); the
+    target reads `stdin` if given."""
     tgt, base = Series(), Series()
     benv = baseline_env if baseline_env is not None else env
     for _ in range(warmup):
-        run_once(target, env)
+        run_once(target, env, stdin=stdin)
         run_once(baseline, benv)
     for i in range(repeats):
         # Alternate which goes first, so neither always follows the other.
         if i % 2:
             base.runs.append(run_once(baseline, benv))
-            tgt.runs.append(run_once(target, env))
+            tgt.runs.append(run_once(target, env, stdin=stdin))
         else:
-            tgt.runs.append(run_once(target, env))
+            tgt.runs.append(run_once(target, env, stdin=stdin))
             base.runs.append(run_once(baseline, benv))
     return tgt, base
 

@@ -37,6 +37,12 @@ SECTIONS: tuple[tuple[str, str, dict[str, object], dict[str, object]], ...] = (
     ("records", "bench.bench_records", {"repeats": 2}, {"repeats": 1, "sizes": (20, 60)}),
     ("tree diff", "bench.bench_tree_diff", {"repeats": 3}, {"repeats": 1, "size": 60}),
     ("dashboard", "bench.bench_dashboard", {"repeats": 3}, {"repeats": 1, "size": 60}),
+    (
+        "changing",
+        "bench.bench_changing",
+        {"repeats": 3},
+        {"repeats": 1, "size": 60, "attempts": 60},
+    ),
 )
 
 

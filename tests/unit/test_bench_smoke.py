@@ -78,3 +78,37 @@ def test_the_tree_diff_benchmark_runs_at_a_tiny_size() -> None:
     figures = bench_tree_diff.main(repeats=1, size=20)
     assert [f.note for f in figures if f.note.startswith("not available")] == []
     assert figures[0].ratio is not None and figures[0].ratio > 0
+
+
+def test_a_child_reads_the_keys_given_as_its_standard_input(tmp_path: Path) -> None:
+    keys = tmp_path / "keys.txt"
+    keys.write_text("first\nsecond\n")
+    out = tmp_path / "out.txt"
+    script = "import sys; print(sys.stdin.read().upper(), end='')"
+    done = run_once([sys.executable, "-c", script], stdout=out, stdin=keys)
+    assert done.returncode == 0 and out.read_text() == "FIRST\nSECOND\n"
+
+
+def test_the_training_floor_counts_what_the_trainers_summary_counts(tmp_path: Path) -> None:
+    """The floor of `train report` must do the same counting, or its ratio means nothing."""
+    import json
+    import subprocess
+
+    from bench import bench_changing
+    from sharewise.domain.session import summarise
+    from sharewise.store.training import read_attempts
+
+    path = bench_changing.build_session(tmp_path, 40)
+    attempts = read_attempts(path).attempts
+    assert len(attempts) == 40
+    assert any(not a.same_decision for a in attempts)  # some trainees went wrong
+    floor = subprocess.run(
+        [sys.executable, "-c", bench_changing.FLOOR_TRAINING, str(path), bench_changing.SESSION],
+        capture_output=True, check=True, text=True,
+    )  # fmt: skip
+    got = json.loads(floor.stdout)
+    summary = summarise(bench_changing.SESSION, attempts)
+    assert got["decisions"] == {s.scenario: s.same_decision for s in summary.scenarios}
+    assert got["law"] == {s.scenario: s.same_law for s in summary.scenarios}
+    differed = sum(1 for s in summary.scenarios for q in s.questions if q.differed)
+    assert got["differed"] == differed
