@@ -460,11 +460,16 @@ def add_member(
 def remove_member(conn: psycopg.Connection[Any], login: str, org: str | None) -> list[str]:
     """Take `login` out of `org` (a reader's row), or out of the ledger altogether (its
     organisation, every organisation it reads, and its sharewise roles). Its records keep
-    naming it: they are the chain's. What was done, in lines."""
+    naming it: they are the chain's. What was done, in lines.
+
+    Taking a login out of its own organisation takes it out altogether: it read other
+    organisations' registers through its job there, and a reader's row left behind would
+    give those registers back the day the login was added anywhere again."""
     from psycopg import sql
 
     from sharewise.store.migrations_pg import ROLES
 
+    also: list[Any] = []
     try:
         with conn.transaction():
             if org is not None:
@@ -476,6 +481,9 @@ def remove_member(conn: psycopg.Connection[Any], login: str, org: str | None) ->
                     return [f"{login} was not a member of {org}"]
                 if not gone[0][0]:
                     return [f"{login} no longer reads {org}'s register"]
+                also = conn.execute(
+                    "DELETE FROM staff WHERE login = %s RETURNING org", (login,)
+                ).fetchall()
             else:
                 gone = conn.execute(
                     "DELETE FROM staff WHERE login = %s RETURNING org", (login,)
@@ -491,8 +499,10 @@ def remove_member(conn: psycopg.Connection[Any], login: str, org: str | None) ->
                         )
                     )
             if org is not None:
-                return [f"{login} no longer works for {org} (and keeps no sharewise role)"]
-            said = [f"{login} no longer works for or reads any organisation in the ledger"]
+                said = [f"{login} no longer works for {org} (and keeps no sharewise role)"]
+                said += [f"{login} no longer reads {o}'s register" for (o,) in sorted(also)]
+            else:
+                said = [f"{login} no longer works for or reads any organisation in the ledger"]
             # Nor may a gateway act for them any more.
             for (gateway,) in conn.execute(
                 "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid"

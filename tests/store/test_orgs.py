@@ -460,6 +460,27 @@ def test_a_member_removed_sees_nothing_and_their_records_still_name_them(
         assert ledger.count() == 1
 
 
+def test_leaving_ones_own_organisation_ends_reading_the_others_too(
+    orgs: Orgs, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The partnership lead leaves their job at a: their reading of b's register went with
+    it, and being taken on at a again later must not hand b's register back."""
+    lead = orgs.login("a_lead")
+    with orgs.open("a_lead", org="b") as ledger:  # the partnership lead reads b
+        ledger.count()
+    assert _db(orgs.pg, monkeypatch, "member", "remove", lead, "--org", "a") == 0
+    said = capsys.readouterr().out
+    assert (
+        f"{lead} no longer works for a" in said and f"{lead} no longer reads b's register" in said
+    )
+    argv = ["member", "add", lead, "--org", "a", "--role", "reviewer"]
+    assert _db(orgs.pg, monkeypatch, *argv) == 0
+    with pytest.raises(StoreError, match="may not read"):
+        orgs.open("a_lead", org="b")
+    with orgs.open("a_lead") as ledger:  # back at a, as a reviewer there only
+        ledger.count()
+
+
 def test_every_table_forces_row_level_security_and_verify_says_when_it_does_not(
     orgs: Orgs,
 ) -> None:
