@@ -139,7 +139,8 @@ for seq, body, hash_, pdata, erased_by in c.execute(@ROWS@):
     data = b.get("data") or {}
     row = {"seq": b["seq"], "id": b["id"], "kind": b["kind"], "created": b["created"][:19] + "Z",
            "target": b.get("target"), "decision": b.get("decision"),
-           "erased": yes(erased), "prev_hash": b["prev_hash"], "hash": hash_}
+           "erased": yes(erased), "prev_hash": b["prev_hash"], "hash": hash_,
+           "org": b.get("org"), "recorded_by": b.get("recorded_by")}
     r = data.get("result")
     if r is not None:
         o, tree = r["outcome"], r["tree"]

@@ -42,6 +42,9 @@ CSV_COLUMNS = (
     "supporting", "citations", "answers", "tree_id", "tree_version", "tree_law_as_at",
     "tree_sha256", "review_verdict", "reviewer", "review_comment", "purge_before",
     "purge_count", "erased", "prev_hash", "hash",
+    # On a shared ledger, the login that appended the entry and its organisation (both inside
+    # the hash); empty on a single-user SQLite ledger. Last, so earlier columns keep their place.
+    "org", "recorded_by",
 )  # fmt: skip
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -59,6 +62,8 @@ def flatten(entry: Entry) -> dict[str, str]:
         "erased": "yes" if entry.erased else "no",
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
+        "org": entry.org,
+        "recorded_by": entry.recorded_by,
     }
     if entry.result is not None:
         result = entry.result

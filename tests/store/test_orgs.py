@@ -557,3 +557,16 @@ def test_only_the_owner_sets_up_organisations_and_members(
         err = capsys.readouterr().err
         assert "only the ledger's owner may" in err and "Traceback" not in err
     assert orgs.pg.sql("SELECT name FROM orgs ORDER BY 1") == [("a",), ("b",)]
+
+
+def test_the_csv_export_names_who_recorded_each_entry(orgs: Orgs) -> None:
+    """An IG lead sorting a spreadsheet by who recorded must find the login and organisation
+    the chain holds, not only the name typed into the record."""
+    from sharewise.store.export import CSV_COLUMNS, flatten
+
+    with orgs.open("a_prac") as ledger:
+        fill(ledger, 1)
+    with orgs.open("a_audit") as ledger:
+        row = flatten(ledger.get("1"))
+    assert list(CSV_COLUMNS[-2:]) == ["org", "recorded_by"]
+    assert (row["org"], row["recorded_by"]) == ("a", orgs.login("a_prac"))
