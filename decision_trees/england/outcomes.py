@@ -413,6 +413,12 @@ ADV_BEST_INTERESTS = advice(
         "to protect themself)? If so, walk the tree again.",
         "What sharing is in their best interests (Mental Capacity Act 2005 s.4)?",
     ],
+    [
+        "If children or other people are at risk, do not wait for the best-interests "
+        "decision: walk the tree again for them now and refer them (consent is not needed "
+        "where a child is at risk, HMG 2024 rules 1 and 3)."
+    ],
+    law={"supporting": ["guidance.hmg2024"]},
 )
 ADV_ADULT_OTHER = advice(
     "advice_adult_not_at_risk",

@@ -271,6 +271,9 @@ def adult_consent(f: F, concern: str) -> str:
     if c in ("given", "given_explicitly"):
         return c
     if c == "unsure":
+        # Not knowing what the adult said is an unresolved question about their wishes: it
+        # never delays a referral about others at risk (LAW.md step 10).
+        others_first(f)
         raise Stop(ADV_CONSENT_UNSURE)
     if c == "refused":
         coerced = f("adult_coerced")
@@ -330,6 +333,12 @@ def special_condition(f: F, r: Route, concern: str, state_of: Callable[[], str])
     if st in NO_CONSENT:
         para = "dpa2018.sch1.para19" if concern == "adult_economic_risk" else "dpa2018.sch1.para18"
         if f("apd_in_place") == "yes":
+            if st == "refused" and r.sharer == "public_authority" and concern == "child_significant_harm":
+                # Para 6 does not depend on consent (LAW.md step 7), so a public authority
+                # referring significant harm after a refusal relies on it, a settled route,
+                # rather than on para 18 through a reading of 18(2)(b).
+                set_para6(r)
+                return
             r.sc = ["ukgdpr.art9.2g", para]
             if para.endswith("19"):
                 r.sc_key = "sc19"

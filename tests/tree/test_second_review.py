@@ -73,6 +73,34 @@ def test_a_public_authority_refers_significant_harm_without_asking_first(
             assert o.decision.shares, (a, o.title)
 
 
+def test_a_public_authority_relies_on_para6_after_a_refusal(every_path: list) -> None:
+    """Para 6 does not depend on consent: after a refusal a public authority referring
+    significant harm cites it, not para 18 through the 18(2)(b) reading (LAW.md step 7)."""
+    seen = 0
+    for p, a, o in every_path:
+        if (
+            a.get("immediate_danger") == "no"
+            and a.get("legal_requirement") == "none"
+            and a.get("sharer") == "public_authority"
+            and a.get("care_professional") != "yes"
+            and a.get("concern") == "child_significant_harm"
+            and a.get("consent") == "refused"
+            and a.get("special_category") in ("yes", "unsure")
+            and a.get("apd_in_place") == "yes"
+        ):
+            seen += 1
+            assert o.decision is Decision.SHARE, a
+            assert "dpa2018.sch1.para6" in o.law.special_category, (a, p.outcome)
+            assert "dpa2018.sch1.para18" not in o.law.special_category, (a, p.outcome)
+            assert "18(2)(b)" not in _text(o), p.outcome
+    assert seen
+
+
+def test_best_interests_advice_puts_others_first(england: CompiledTree) -> None:
+    o = england.outcome("advice_best_interests")
+    assert any("walk the tree again for them now" in a for a in o.actions)
+
+
 def test_part3_conviction_needs_no_sensitive_condition(every_path: list) -> None:
     seen = 0
     for _p, a, o in every_path:
@@ -119,9 +147,10 @@ def test_the_dead(every_path: list) -> None:
 
 
 def test_children_first_when_capacity_is_unresolved(every_path: list) -> None:
+    """Capacity unknown, not yet asked, or not known what they said: others come first."""
     for _p, a, o in every_path:
         unresolved = a.get("adult_has_capacity") == "unsure" or (
-            a.get("adult_has_capacity") == "yes" and a.get("consent") == "not_sought"
+            a.get("adult_has_capacity") == "yes" and a.get("consent") in ("not_sought", "unsure")
         )
         if unresolved and a.get("legal_requirement") == "none":
             assert "others_at_risk" in a, a
