@@ -333,7 +333,11 @@ def special_condition(f: F, r: Route, concern: str, state_of: Callable[[], str])
     if st in NO_CONSENT:
         para = "dpa2018.sch1.para19" if concern == "adult_economic_risk" else "dpa2018.sch1.para18"
         if f("apd_in_place") == "yes":
-            if st == "refused" and r.sharer == "public_authority" and concern == "child_significant_harm":
+            if (
+                st == "refused"
+                and r.sharer == "public_authority"
+                and concern == "child_significant_harm"
+            ):
                 # Para 6 does not depend on consent (LAW.md step 7), so a public authority
                 # referring significant harm after a refusal relies on it, a settled route,
                 # rather than on para 18 through a reading of 18(2)(b).
