@@ -12,13 +12,13 @@ A few answers settle another fact without it being asked; these implications are
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Callable, Iterable, Mapping
 
 from sharewise.domain.errors import Problem
+from sharewise.domain.facts import Vocabulary
 from sharewise.domain.graph import CompiledTree, TreePath
 from sharewise.domain.tree import Decision, Outcome
 
@@ -92,27 +92,46 @@ _HOLD = re.compile(
 _REFUSE = re.compile(r"^(decline|do not share|tell (them|the requester)|keep)\b", re.I)
 
 
-@dataclass(frozen=True)
+@functools.lru_cache(maxsize=8192)
+def _search(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """`pattern.search(text)`, remembered: an outcome's words are the same on every path to
+    it, and some of these patterns take a while on a long action."""
+    return pattern.search(text)
+
+
 class PathView:
-    """What a path tells about the facts: the answers given, and all values otherwise."""
+    """What a path tells about the facts: the answers given, and all values otherwise.
 
-    tree: CompiledTree
-    path: TreePath
+    A check learns about its path only through these four methods (there is no other way
+    in: the view holds neither the tree nor the path), and each remembers which facts it was
+    asked about. `check_invariants` relies on that: two paths to the same outcome that give
+    the same answers (or none) to every fact the checks read on the first are the same to
+    every check, so the second is proved by the first's results.
+    """
 
-    @cached_property
-    def _asked(self) -> dict[str, str]:
-        return self.path.answers()
+    __slots__ = ("_asked", "_read", "_vocabulary")
+
+    def __init__(self, asked: Mapping[str, str], vocabulary: Vocabulary) -> None:
+        self._asked = asked
+        self._vocabulary = vocabulary
+        self._read: set[str] = set()
+
+    @classmethod
+    def of(cls, tree: CompiledTree, path: TreePath) -> PathView:
+        return cls(path.answers(), tree.vocabulary)
 
     def possible(self, fact: str) -> frozenset[str]:
         """The values `fact` may have on this path (all of them if it is not asked)."""
+        self._read.add(fact)
         value = self._asked.get(fact)
         if value is not None:
             return frozenset({value})
-        if fact not in self.tree.vocabulary:
+        if fact not in self._vocabulary:
             return frozenset()
-        return frozenset(self.tree.vocabulary[fact].values)
+        return frozenset(self._vocabulary[fact].values)
 
     def asked(self, fact: str) -> str | None:
+        self._read.add(fact)
         return self._asked.get(fact)
 
     def may(self, fact: str, *values: str) -> bool:
@@ -188,7 +207,7 @@ def _unconfirmed(o: Outcome, *words: str) -> bool:
     if o.decision is not Decision.SHARE_URGENTLY:
         return False
     for action in o.actions:
-        match = _UNCONFIRMED.search(action)
+        match = _search(_UNCONFIRMED, action)
         if match and any(w in match["what"].lower() for w in words):
             return True
     return False
@@ -311,7 +330,7 @@ def records_why(p: PathView, o: Outcome) -> str | None:
     """Not sharing, or waiting for advice, is a decision too: it must be recorded with why."""
     if o.decision not in (Decision.DO_NOT_SHARE, Decision.SEEK_ADVICE):
         return None
-    if not any(_RECORD_WHY.search(a) for a in o.actions):
+    if not any(_search(_RECORD_WHY, a) for a in o.actions):
         return "does not tell the practitioner to record the decision and why"
     return None
 
@@ -360,7 +379,7 @@ def share_never_waits(p: PathView, o: Outcome) -> str | None:
     if not _shares(o):
         return None
     for text in (o.summary, *o.actions):
-        match = _WAIT.search(text)
+        match = _search(_WAIT, text)
         if match:
             return f"decides {o.decision.value} but says {match.group(0)!r}"
     return None
@@ -376,7 +395,7 @@ def label_matches_first_action(p: PathView, o: Outcome) -> str | None:
         Decision.SEEK_ADVICE: (_HOLD, "hold back and ask"),
         Decision.DO_NOT_SHARE: (_REFUSE, "refuse"),
     }[o.decision]
-    if not expected[0].search(first):
+    if not _search(expected[0], first):
         return (
             f"decides {o.decision.value} but its first action does not {expected[1]}: "
             f"{first[:60]!r}"
@@ -409,17 +428,38 @@ def check_invariants(tree: CompiledTree) -> list[Problem]:
 
     An outcome wrong on many paths is reported once with the first path found and a count,
     so that one mistake is one line, not hundreds.
+
+    Every path is proved, but not every path is worked out afresh: the checks read a path
+    only through its `PathView`, which notes the facts they read. Once the checks have run
+    on a path, their results hold for any later path to the same outcome that gives the same
+    answers to those facts (asked or not, and with which value), since the checks then take
+    the same turns and read the same things. On the England tree that is a few hundred
+    evaluations for thousands of paths.
     """
     first: dict[tuple[str, str], tuple[str, TreePath]] = {}
     count: dict[tuple[str, str], int] = {}
+    # outcome -> [(facts the checks read, {their values on a path: the checks' messages})]
+    proved: dict[str, list[tuple[tuple[str, ...], dict[tuple[str | None, ...], Results]]]] = {}
     for path in tree.paths():
-        view = PathView(tree, path)
-        outcome = tree.outcome(path.outcome)
-        for check in INVARIANTS:
-            message = check(view, outcome)
-            if message is None:
-                continue
-            key = (check.__name__, path.outcome)
+        answers = path.answers()
+        seen = proved.setdefault(path.outcome, [])
+        results = None
+        for facts, table in seen:
+            results = table.get(tuple([answers.get(f) for f in facts]))
+            if results is not None:
+                break
+        if results is None:
+            results, read = _evaluate(
+                PathView(answers, tree.vocabulary), tree.outcome(path.outcome)
+            )
+            facts = tuple(sorted(read))
+            kept = next((t for known, t in seen if known == facts), None)
+            if kept is None:
+                kept = {}
+                seen.append((facts, kept))
+            kept[tuple([answers.get(f) for f in facts])] = results
+        for name, message in results:
+            key = (name, path.outcome)
             count[key] = count.get(key, 0) + 1
             first.setdefault(key, (message, path))
     problems = []
@@ -434,6 +474,20 @@ def check_invariants(tree: CompiledTree) -> list[Problem]:
             )
         )
     return sorted(problems, key=lambda p: (p.location.line, p.message))
+
+
+#: What the checks say about one path: (invariant, message) for each that fails, in order.
+Results = tuple[tuple[str, str], ...]
+
+
+def _evaluate(view: PathView, outcome: Outcome) -> tuple[Results, set[str]]:
+    """Every invariant on one path, and the facts they read to decide."""
+    found = []
+    for check in INVARIANTS:
+        message = check(view, outcome)
+        if message is not None:
+            found.append((check.__name__, message))
+    return tuple(found), view._read
 
 
 def _doc(name: str) -> str:
