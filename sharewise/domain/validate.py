@@ -1,9 +1,11 @@
 """Validation of a parsed tree: every check named for what it checks, every problem located.
 
 Each check returns every problem it finds (not just the first), located in the file. Targets
-are checked before the networkx graph is built, because networkx would silently create a node
-for a misspelt `next`. Only a tree that has not been validated before (see `tree_cache`) pays
-for this module and for networkx.
+are checked before the graph is built, because a graph would silently create a node for a
+misspelt `next`. The graph checks work on plain dictionaries (`_Graph`): networkx takes
+longer to import than the whole check of the England tree, and is imported here only to name
+the cycle in a tree that has one (`nx.find_cycle`, whose report the fixtures pin), and by
+`build_graph` for diagrams and tree authors' tools.
 """
 
 from __future__ import annotations
@@ -12,14 +14,16 @@ import difflib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from sharewise.domain.citations import Registry
 from sharewise.domain.errors import Location, Problem, TreeError
 from sharewise.domain.facts import Vocabulary
 from sharewise.domain.strict_yaml import Locator
 from sharewise.domain.tree import Question, TreeFile
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def validate_tree(
@@ -38,7 +42,7 @@ def validate_tree(
     if problems:
         # Graph checks would only repeat these problems in other words.
         raise TreeError(_sorted(problems))
-    graph = build_graph(model)
+    graph = _Graph.of(model)
     for graph_check in GRAPH_CHECKS:
         problems += graph_check(ctx, graph)
     if problems:
@@ -46,7 +50,9 @@ def validate_tree(
 
 
 def build_graph(model: TreeFile) -> nx.DiGraph:
-    """The tree as a directed graph: an edge for every option and default branch."""
+    """The tree as a networkx directed graph: an edge for every option and default branch."""
+    import networkx as nx
+
     graph = nx.DiGraph()
     for oid in model.outcomes:
         graph.add_node(oid, kind="outcome")
@@ -57,6 +63,53 @@ def build_graph(model: TreeFile) -> nx.DiGraph:
         if q.otherwise is not None:
             graph.add_edge(qid, q.otherwise)
     return graph
+
+
+@dataclass(frozen=True)
+class _Graph:
+    """The tree's edges in plain dictionaries, in the order `build_graph` adds them: every
+    outcome, then each question as it is first met (as a question or as a target)."""
+
+    model: TreeFile
+    #: node -> the nodes its options and default lead to (no repeats), every node a key
+    edges: dict[str, dict[str, None]]
+
+    @classmethod
+    def of(cls, model: TreeFile) -> _Graph:
+        edges: dict[str, dict[str, None]] = {oid: {} for oid in model.outcomes}
+        for qid, q in model.questions.items():
+            out = edges.setdefault(qid, {})
+            for target in [*(o.next for o in q.options), *([q.otherwise] if q.otherwise else [])]:
+                edges.setdefault(target, {})
+                out[target] = None
+        return cls(model, edges)
+
+    def topological(self) -> list[str] | None:
+        """Every node, each after every node leading to it; None if there is a cycle."""
+        waiting = dict.fromkeys(self.edges, 0)
+        for out in self.edges.values():
+            for target in out:
+                waiting[target] += 1
+        ready = [n for n, k in waiting.items() if k == 0]
+        order: list[str] = []
+        while ready:
+            node = ready.pop()
+            order.append(node)
+            for target in self.edges[node]:
+                waiting[target] -= 1
+                if waiting[target] == 0:
+                    ready.append(target)
+        return order if len(order) == len(self.edges) else None
+
+    def descendants(self, start: str) -> set[str]:
+        seen: set[str] = set()
+        stack = [start]
+        while stack:
+            for target in self.edges[stack.pop()]:
+                if target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+        return seen
 
 
 @dataclass
@@ -294,12 +347,13 @@ PRE_GRAPH_CHECKS: tuple[Callable[[_Context], list[Problem]], ...] = (
 
 
 # --- checks on the graph ---------------------------------------------------------------------
-def check_no_cycles(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
+def check_no_cycles(ctx: _Context, graph: _Graph) -> list[Problem]:
     """A walk must always end: no question may lead back to itself."""
-    try:
-        cycle = nx.find_cycle(graph, source=None)
-    except nx.NetworkXNoCycle:
+    if graph.topological() is not None:
         return []
+    import networkx as nx  # only here, to report the same cycle as always
+
+    cycle = nx.find_cycle(build_graph(ctx.model), source=None)
     nodes = [edge[0] for edge in cycle]
     trail = " -> ".join([*nodes, nodes[0]])
     return [
@@ -311,11 +365,11 @@ def check_no_cycles(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
     ]
 
 
-def check_all_reachable(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
+def check_all_reachable(ctx: _Context, graph: _Graph) -> list[Problem]:
     """Every node can be reached from the start (an unreachable node is dead text)."""
-    reached = nx.descendants(graph, ctx.model.start) | {ctx.model.start}
+    reached = graph.descendants(ctx.model.start) | {ctx.model.start}
     problems = []
-    for node in graph.nodes:
+    for node in graph.edges:
         if node not in reached:
             kind = "questions" if node in ctx.model.questions else "outcomes"
             problems.append(
@@ -328,17 +382,25 @@ def check_all_reachable(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
     return problems
 
 
-def check_fact_asked_once(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
+def check_fact_asked_once(ctx: _Context, graph: _Graph) -> list[Problem]:
     """No path asks the same fact twice (the second answer could contradict the first)."""
-    if not nx.is_directed_acyclic_graph(graph):
+    order = graph.topological()
+    if order is None:
         return []
+    # Each node's ancestors, built in an order where every node comes after those before it.
+    ancestors: dict[str, set[str]] = {node: set() for node in order}
+    for node in order:
+        for target in graph.edges[node]:
+            ancestors[target] |= ancestors[node]
+            ancestors[target].add(node)
+    facts = {qid: set(q.facts()) for qid, q in ctx.model.questions.items()}
     problems = []
-    for qid, q in ctx.model.questions.items():
-        for earlier in sorted(nx.ancestors(graph, qid)):
+    for qid in ctx.model.questions:
+        for earlier in sorted(ancestors[qid]):
             other = ctx.model.questions.get(earlier)
             if other is None:
                 continue
-            for fact in sorted(set(q.facts()) & set(other.facts())):
+            for fact in sorted(facts[qid] & facts[earlier]):
                 problems.append(
                     Problem(
                         ctx.locator.key_at(("questions", qid)),
@@ -350,7 +412,7 @@ def check_fact_asked_once(ctx: _Context, graph: nx.DiGraph) -> list[Problem]:
     return problems
 
 
-GRAPH_CHECKS: tuple[Callable[[_Context, nx.DiGraph], list[Problem]], ...] = (
+GRAPH_CHECKS: tuple[Callable[[_Context, _Graph], list[Problem]], ...] = (
     check_no_cycles,
     check_all_reachable,
     check_fact_asked_once,

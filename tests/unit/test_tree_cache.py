@@ -75,7 +75,9 @@ def test_an_unwritable_cache_is_not_an_error(
     assert load_tree(example_tree_path).model.id == "example"
 
 
-def test_deciding_from_the_cache_does_not_import_networkx() -> None:
+def test_deciding_does_not_import_networkx() -> None:
+    """Neither validating a tree (the first decide) nor the cache needs networkx: the
+    graph checks work on plain dictionaries (networkx is for diagrams and cycles only)."""
     facts = Path(__file__).parents[2] / "docs" / "examples" / "facts-child-disclosure.yaml"
     code = (
         "import sys\n"
@@ -90,8 +92,8 @@ def test_deciding_from_the_cache_does_not_import_networkx() -> None:
     again = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
-    assert first.stdout.strip().endswith("True")  # validated: networkx needed
-    assert again.stdout.strip().endswith("False")  # cached: not needed
+    assert first.stdout.strip().endswith("False")  # validated
+    assert again.stdout.strip().endswith("False")  # cached
     assert paths.default_tree_path().exists()
 
 
@@ -109,3 +111,13 @@ def test_tree_check_always_validates(example_tree_path: Path, tmp_path: Path) ->
     assert load_tree(copy).model == good.model  # the cache is trusted for deciding...
     with pytest.raises(TreeError, match="'nowhere'"):
         load_tree(copy, use_cache=False)  # ...but never for checking
+
+
+def test_tree_check_leaves_nothing_in_the_cache(example_tree_path: Path, tmp_path: Path) -> None:
+    """Checking is not remembering: a tree checked valid is not stored for deciding."""
+    copy = tmp_path / "tree.yaml"
+    copy.write_bytes(example_tree_path.read_bytes())
+    load_tree(copy, use_cache=False)
+    assert _entries() == []
+    load_tree(copy)
+    assert len(_entries()) == 1
