@@ -20,7 +20,7 @@ from sharewise.domain.graph import load_tree
 def _entries() -> list[Path]:
     folder = tree_cache.cache_dir()
     assert folder is not None
-    return sorted(folder.glob("*.json")) if folder.exists() else []
+    return sorted(folder.glob(f"*{tree_cache.SUFFIX}")) if folder.exists() else []
 
 
 def test_a_hit_is_the_same_tree(example_tree_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_tree_check_always_validates(example_tree_path: Path, tmp_path: Path) ->
     # Forge an entry: the good tree stored under the broken file's key.
     digest = hashlib.sha256(copy.read_bytes()).hexdigest()
     key = tree_cache.cache_key(digest, good.vocabulary, good.registry)
-    (entry.parent / f"{key}.json").write_bytes(entry.read_bytes())
+    (entry.parent / f"{key}{tree_cache.SUFFIX}").write_bytes(entry.read_bytes())
     assert load_tree(copy).model == good.model  # the cache is trusted for deciding...
     with pytest.raises(TreeError, match="'nowhere'"):
         load_tree(copy, use_cache=False)  # ...but never for checking
@@ -121,3 +121,29 @@ def test_tree_check_leaves_nothing_in_the_cache(example_tree_path: Path, tmp_pat
     assert _entries() == []
     load_tree(copy)
     assert len(_entries()) == 1
+
+
+def test_damaged_locations_are_a_miss(example_tree_path: Path) -> None:
+    """The locations are parsed only when asked for, so they are checked by digest at load:
+    a changed byte there is a miss (validated again), never a wrong line in an error."""
+    first = load_tree(example_tree_path)
+    (entry,) = _entries()
+    head, model, marks = entry.read_bytes().split(b"\n")
+    damaged = marks.replace(b",1]", b",2]", 1)
+    assert damaged != marks
+    entry.write_bytes(b"\n".join((head, model, damaged)))
+    again = load_tree(example_tree_path)
+    assert again.locator.marks == first.locator.marks
+    assert entry.read_bytes().split(b"\n")[2] == marks  # written again by the full path
+
+
+def test_the_england_tree_from_the_cache_is_the_validated_tree() -> None:
+    """The cache's model is validated from JSON, the full path's from YAML's Python objects:
+    the shipped tree must come out the same either way, locations included."""
+    fresh = load_tree(paths.default_tree_path(), use_cache=False)
+    load_tree(paths.default_tree_path())  # stores the entry
+    cached = load_tree(paths.default_tree_path())
+    assert cached.model == fresh.model
+    assert cached.model.model_dump() == fresh.model.model_dump()
+    assert cached.locator.marks == fresh.locator.marks
+    assert str(cached.question_location(cached.start)) == str(fresh.question_location(fresh.start))
