@@ -92,6 +92,11 @@ class RecordStore(Protocol):
     def timeline(self, case_ref: str, today: dt.date) -> list[Moment]: ...
 
 
+#: `sharewise.store.DATABASE_URL_ENV`, not imported from there: importing the store is what
+#: `LedgerStore._surely_missing` saves (a test keeps the two the same).
+DATABASE_URL_ENV = "SHAREWISE_DATABASE_URL"
+
+
 def _quiet() -> None:
     """The wait message when nobody is listening (never the store's stderr print)."""
 
@@ -119,6 +124,14 @@ class LedgerStore:
         #: Called (on the saving thread) while another program holds the write lock. The app
         #: sets a notification; never the store's default, which prints over the screen.
         self.on_wait = on_wait
+
+    def _surely_missing(self) -> bool:
+        """No database named and no SQLite ledger folder: nothing to read, so the home
+        screen's look at what is due need not import the store (and with it pydantic and
+        the record models, a third of the running UI's memory) to be told so."""
+        if os.environ.get(DATABASE_URL_ENV):
+            return False
+        return not ((self.data_dir or default_data_dir()) / "ledger").exists()
 
     def _open(self, *, create: bool = True) -> Any:
         from sharewise.store import open_ledger
@@ -267,6 +280,8 @@ class LedgerStore:
     def due(self, today: dt.date) -> list[tuple[Entry, str]]:
         """What `records due` lists: records past their review date (not superseded or
         reassessed since) and emergency records still to be completed, with why."""
+        if self._surely_missing():
+            return []
         from sharewise.store import LedgerMissing
 
         try:

@@ -109,7 +109,12 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Read what is due each time the home screen shows: a record just filed, completed
-        or reassessed changes it."""
+        or reassessed changes it. After the screen is painted: opening the ledger imports
+        the store and the record models, which would hold the interpreter while the first
+        frame the person is waiting for is drawn."""
+        self.call_after_refresh(self._start_reading_due)
+
+    def _start_reading_due(self) -> None:
         self.run_worker(self._read_due, thread=True, exclusive=True, group="home-due")
 
     def _read_due(self) -> None:

@@ -1,0 +1,54 @@
+"""What the running UI keeps in memory: a first look at the ledger that does not import the
+store when there is no ledger yet (bench/bench_tui.py measures the UI as a whole)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sharewise import store
+from sharewise.domain.errors import StoreError
+from sharewise.tui import ledger as ui_ledger
+from sharewise.tui.ledger import LedgerStore
+
+
+def test_the_database_variable_is_the_stores() -> None:
+    assert ui_ledger.DATABASE_URL_ENV == store.DATABASE_URL_ENV
+
+
+def test_the_shortcut_looks_where_the_ledger_would_be(tmp_path: Path) -> None:
+    # The folder `_surely_missing` looks for is the SQLite ledger's own.
+    assert store.ledger_path(tmp_path).parent == tmp_path / "ledger"
+
+
+def test_nothing_due_without_a_ledger_imports_no_store(tmp_path: Path) -> None:
+    code = (
+        "import sys, datetime as dt\n"
+        "from sharewise.tui.ledger import LedgerStore\n"
+        f"assert LedgerStore({str(tmp_path)!r}).due(dt.date(2026, 12, 1)) == []\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('sharewise.store', 'pydantic'))))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != store.DATABASE_URL_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert done.stdout.strip() == "[]"
+    assert not (tmp_path / "ledger").exists()  # and nothing was created
+
+
+def test_a_named_database_is_always_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With SHAREWISE_DATABASE_URL set, no local folder says anything: the store is asked
+    (here it fails to connect, and says so)."""
+    monkeypatch.setenv(store.DATABASE_URL_ENV, "postgresql:///nowhere?host=/nonexistent")
+    with pytest.raises(StoreError, match="cannot reach the ledger database"):
+        LedgerStore(tmp_path).due(dt.date(2026, 12, 1))
+
+
+def test_an_empty_ledger_folder_takes_the_store_path(tmp_path: Path) -> None:
+    (tmp_path / "ledger").mkdir()
+    assert LedgerStore(tmp_path).due(dt.date(2026, 12, 1)) == []  # LedgerMissing, as before
