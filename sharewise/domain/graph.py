@@ -256,7 +256,7 @@ def load_tree_source(
     vocab = vocabulary if vocabulary is not None else load_vocabulary(paths.facts_path())
     reg = registry if registry is not None else load_registry(paths.citations_path())
     key = tree_cache.cache_key(sha, vocab, reg)
-    cached = tree_cache.load(key, name) if use_cache else None
+    cached = tree_cache.load(key, name, raw) if use_cache else None
     if cached is not None:
         model, locator = cached
         tree_sources.remember(sha, raw)
@@ -265,7 +265,7 @@ def load_tree_source(
     model = validate_data(data, locator, TreeFile, "decision tree")
     tree = compile_tree(model, locator, vocab, reg, name, sha)
     if use_cache:
-        tree_cache.store(key, model, locator)
+        tree_cache.store(key, model)
     tree_sources.remember(sha, raw)
     return tree
 

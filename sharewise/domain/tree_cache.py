@@ -4,7 +4,7 @@ A tree's validity is a pure function of its bytes, the vocabulary, the registry 
 that checks them; the cache key is the SHA-256 of all four. A hit skips the YAML parse, the
 graph checks and the networkx import (about 0.25 s on the England tree, more than the rest
 of `sharewise decide`); the model itself is still validated by pydantic from the cached JSON,
-and the locations are parsed only if an error or a tool asks for one.
+and the locations are found (from the tree's bytes) only if an error or a tool asks for one.
 A failed validation is never cached, and a missing, unreadable or damaged entry is simply
 validated again. Entries hold no personal data (only the tree); the folder is still kept
 private (0700, files 0600) like everything sharewise writes. SHAREWISE_CACHE_DIR names
@@ -26,14 +26,14 @@ from sharewise import __version__
 from sharewise.domain.citations import Registry
 from sharewise.domain.decide_cache import CACHE_ENV, cache_dir
 from sharewise.domain.facts import Vocabulary
-from sharewise.domain.strict_yaml import Locator, PathKey
+from sharewise.domain.strict_yaml import Locator, PathKey, load_yaml_bytes
 from sharewise.domain.tree import TreeFile
 from sharewise.private_files import make_dirs_private
 
 __all__ = ["CACHE_ENV", "SUFFIX", "cache_dir", "cache_key", "load", "store"]
 
-#: The layout of an entry (three JSON lines; see `store`). Bumped whenever it changes.
-FORMAT = 2
+#: The layout of an entry (two JSON lines; see `store`). Bumped whenever it changes.
+FORMAT = 3
 SUFFIX = ".tree"
 
 _HERE = Path(__file__).resolve().parent
@@ -62,66 +62,57 @@ def cache_key(tree_sha256: str, vocabulary: Vocabulary, registry: Registry) -> s
     return key.hexdigest()
 
 
-def load(key: str, file: str) -> tuple[TreeFile, Locator] | None:
+def load(key: str, file: str, source: bytes) -> tuple[TreeFile, Locator] | None:
     """The validated tree stored under `key`, with its locations, or None.
 
     The model is validated by pydantic straight from its JSON line (no intermediate Python
     objects: about 3 MiB for the England tree, where `json.loads` then `model_validate`
-    peaked 20 MiB higher). The locations (23,000 of them) are checked against their digest
-    here but parsed only when one is asked for: deciding and walking never ask.
+    peaked 20 MiB higher). The locations (23,000 of them, 16 MiB as a map) are not kept in
+    the entry: they are found again from the tree's own bytes (`source`, whose digest is
+    part of the key) only if one is asked for, and deciding and walking never ask.
     """
     folder = cache_dir()
     if folder is None:
         return None
     try:
-        head, model_line, marks_line = (folder / f"{key}{SUFFIX}").read_bytes().split(b"\n")
-        header = json.loads(head)
-        if header["format"] != FORMAT or header["marks"] != _digest(marks_line):
+        head, model_line = (folder / f"{key}{SUFFIX}").read_bytes().split(b"\n")
+        if json.loads(head)["format"] != FORMAT:
             return None
         model = TreeFile.model_validate_json(model_line)
     except (OSError, ValueError, KeyError, TypeError, ValidationError):
         return None
-    return model, _LazyLocator(file, marks_line)
+    return model, _LazyLocator(file, source)
 
 
 class _LazyLocator(Locator):
-    """A cached tree's locations, parsed from their JSON line on first use."""
+    """A cached tree's locations, from parsing its bytes again on first use: the same bytes
+    and the same parser as when it was validated, so the same lines and columns."""
 
-    def __init__(self, file: str, raw: bytes) -> None:
+    def __init__(self, file: str, source: bytes) -> None:
         self.file = file
-        self._raw: bytes | None = raw
+        self._source: bytes | None = source
         self._marks: dict[PathKey, tuple[int, int]] = {}
 
     @property
     def marks(self) -> dict[PathKey, tuple[int, int]]:
-        if self._raw is not None:
-            # Checked against its digest when loaded, so this line is what `store` wrote.
-            found = json.loads(self._raw)
-            self._marks = {tuple(path): (line, col) for path, line, col in found}
-            self._raw = None
+        if self._source is not None:
+            self._marks = load_yaml_bytes(self._source, self.file)[1].marks
+            self._source = None
         return self._marks
 
     @marks.setter
     def marks(self, value: dict[PathKey, tuple[int, int]]) -> None:
-        self._raw, self._marks = None, value
+        self._source, self._marks = None, value
 
 
-def _digest(line: bytes) -> str:
-    return hashlib.sha256(line).hexdigest()
-
-
-def store(key: str, model: TreeFile, locator: Locator) -> None:
+def store(key: str, model: TreeFile) -> None:
     """Remember a tree that passed validation; any failure to write is ignored."""
     folder = cache_dir()
     if folder is None:
         return
-    # Three lines: a header, the model, the locations. Compact JSON holds no raw newline
-    # (one in a string is written as an escape), so each part is one line.
-    model_line = model.model_dump_json().encode()
-    marks = [[list(path), line, col] for path, (line, col) in locator.marks.items()]
-    marks_line = json.dumps(marks, separators=(",", ":")).encode()
-    head = json.dumps({"format": FORMAT, "marks": _digest(marks_line)}).encode()
-    data = b"\n".join((head, model_line, marks_line))
+    # Two lines: a header, then the model. Compact JSON holds no raw newline (one in a
+    # string is written as an escape), so the model is one line.
+    data = json.dumps({"format": FORMAT}).encode() + b"\n" + model.model_dump_json().encode()
     with contextlib.suppress(OSError):
         make_dirs_private(folder)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
