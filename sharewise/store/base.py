@@ -102,6 +102,9 @@ class Filters:
     seqs: tuple[int, ...] | None = None
     #: Only the entries numbered after this one: what a cache has not read yet.
     after: int | None = None
+    #: Only the entries whose stored `target` column names one of these ids (through the
+    #: column's index): what refers to an entry, without reading every later entry.
+    targets: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -558,7 +558,8 @@ class Ledger:
     def _linked(self, target_id: str, kind: EntryKind) -> Iterator[Entry]:
         # The stored `target` column picks them; only those are rebuilt (and checked by
         # the body: a column that disagrees with it is verify's to report).
-        for row, personal in self.backend.rows(Filters(kinds=(kind.value,))):
+        picked = Filters(kinds=(kind.value,), targets=(target_id,))
+        for row, personal in self.backend.rows(picked):
             if row.target == target_id:
                 entry = to_entry(row, personal)
                 if entry.target == target_id:
@@ -575,7 +576,11 @@ class Ledger:
             EntryKind.AMENDMENT.value,
             EntryKind.DECISION.value,  # a reassessment
         )
-        for row, personal in self.backend.rows(Filters(kinds=kinds)):
+        # With `among`, the database picks them by the `target` column's index: `records
+        # show` on an early entry read every later completion, review, amendment and
+        # reassessment (3.7 s at 100,000 entries) to find the two or three about it.
+        targets = None if among is None else tuple(among)
+        for row, personal in self.backend.rows(Filters(kinds=kinds, targets=targets)):
             if row.target is None or (among is not None and row.target not in among):
                 continue  # the column is enough to skip it; the kept ones go by the body
             entry = to_entry(row, personal)

@@ -1245,6 +1245,9 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
     if filters.after is not None:
         clauses.append("e.seq > %s")
         params.append(filters.after)
+    if filters.targets is not None:
+        clauses.append("e.target = ANY(%s)")
+        params.append(list(filters.targets))
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

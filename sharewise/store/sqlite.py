@@ -834,6 +834,9 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
     if filters.after is not None:
         clauses.append("e.seq > ?")
         params.append(filters.after)
+    if filters.targets is not None:
+        clauses.append("e.target IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(list(filters.targets)))
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
