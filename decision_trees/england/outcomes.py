@@ -319,6 +319,37 @@ ASK_CONSENT_FIRST = advice(
     ],
     {"supporting": ["guidance.hmg2024", "ukgdpr.art9.2a"]},
 )
+ASK_CONSENT_FIRST_SIGNIFICANT_HARM = advice(
+    "ask_consent_first_significant_harm",
+    "Ask the family today, or check para 6 today",
+    "Health details about a child at risk of significant harm need a condition. You said the "
+    "family could safely be asked: ask today and record the answer. If your organisation "
+    "exercises a statutory safeguarding function, para 6 may let you refer without asking.",
+    [DSL, DPO],
+    [
+        "Is it safe to ask the family today, or would asking put the child at greater risk or "
+        "prejudice their protection?",
+        "Does our organisation exercise a statutory safeguarding function (for example an "
+        "independent school's proprietor, Education Act 2002 s.157), so that para 6 "
+        "(statutory purposes, with our policy document) applies without consent?",
+    ],
+    [
+        "Ask the parent or carer (or the child, if old enough to decide) today, and record "
+        "their answer in their words. If they agree expressly, you can share; if they refuse, "
+        "walk the tree again: a parent's refusal does not stop a referral about a child at "
+        "risk (HMG 2024 rule 3).",
+        "If asking would put the child at greater risk or prejudice their protection, walk the "
+        "tree again choosing that reason: the safeguarding condition (para 18) then applies.",
+    ],
+    {
+        "supporting": [
+            "guidance.hmg2024",
+            "ukgdpr.art9.2a",
+            "dpa2018.sch1.para6",
+            "ea2002.s157",
+        ]
+    },
+)
 ADV_ADULT_ASK_FIRST = advice(
     "advice_adult_ask_first",
     "Ask the adult first, or take advice today",
@@ -558,6 +589,9 @@ DECEASED_REQUIRED = Out(
         "Information only about someone who has died is not personal data, but it may "
         "identify living relatives: if it does, their information goes under the same legal "
         "requirement (UK GDPR Art 6(1)(c)); tell your data protection officer.",
+        "The current wording of Children Act 2004 s.16H is unconfirmed. A Review Panel "
+        "request is a safeguarding purpose either way, so provide what it asks for; if its "
+        "scope seems too wide, ask the Panel or your legal team to narrow it.",
         "Record the decision and why: the legal requirement relied on and what you provided.",
     ),
     (
@@ -674,6 +708,17 @@ LEGAL_NEXT = (
     "lead). A duty that is personal to you, such as FGM reporting, you carry out yourself: "
     "telling the lead does not discharge it."
 )
+# The same, for a health or social care professional and for police or probation: whom to
+# tell follows who is sharing (finding 9 of the second legal review).
+LEGAL_NEXT_CARE = (
+    "Tell your named or designated safeguarding professional (health) or your manager (social "
+    "care) what you provided. A duty that is personal to you, such as FGM reporting, you carry "
+    "out yourself: telling them does not discharge it."
+)
+LEGAL_NEXT_CA = (
+    "Tell your sergeant or senior probation officer what you provided (police: your public "
+    "protection unit)."
+)
 
 
 def next_steps(r: Route) -> str:
@@ -681,7 +726,9 @@ def next_steps(r: Route) -> str:
     if r.kind == "emergency":
         return EMERGENCY_NEXT
     if r.kind != "choice":
-        return LEGAL_NEXT
+        if r.sharer == "competent_authority":
+            return LEGAL_NEXT_CA
+        return LEGAL_NEXT_CARE if r.care == "yes" else LEGAL_NEXT
     if r.sharer == "competent_authority":
         return NEXT_STEPS["ca"]
     return NEXT_STEPS.get(r.care if r.care in ("yes", "no") else "", NEXT_STEPS[""])
@@ -818,7 +865,10 @@ def share(r: Route) -> Out:
         "statutory_request": "comply_request",
         "statutory_duty": "comply_duty",
     }[r.kind]
-    who = WHO_KEY.get(r.care, "") if r.kind == "choice" else ""
+    if r.kind == "choice":
+        who = WHO_KEY.get(r.care, "")
+    else:  # a legal requirement: only a health or care professional's next steps differ
+        who = "_h" if r.care == "yes" and r.kind.startswith("statutory") else ""
     parts = [prefix, SHARER_KEY[r.sharer] + who + r.basis_key]
     if r.concern:
         parts.append("child" if r.concern in CHILD else "adult")
@@ -858,13 +908,18 @@ def share(r: Route) -> Out:
     summary = " ".join(bits)
     if len(summary.split()) > SUMMARY_WORDS:
         raise ValueError(f"{oid}: summary over {SUMMARY_WORDS} words: {summary}")
+    part3 = r.sharer == "competent_authority" and r.kind in ("choice", "emergency")
     how = [f"Basis: {r.basis_text}."]
     if r.sc_text:
-        how.append(f"Health or other special category details: {r.sc_text}.")
+        # Part 3 speaks of sensitive processing (DPA 2018 s.35(8)), not special category data.
+        kind = (
+            "Health or other sensitive details"
+            if part3
+            else ("Health or other special category details")
+        )
+        how.append(f"{kind}: {r.sc_text}.")
     if r.cr_text:
         how.append(f"Offence details: {r.cr_text}.")
-
-    part3 = r.sharer == "competent_authority" and r.kind in ("choice", "emergency")
     actions: list[str] = []
     if urgent:
         actions.append(

@@ -35,6 +35,7 @@ from .outcomes import (
     ADV_ROLE,
     ADV_SHARER,
     ASK_CONSENT_FIRST,
+    ASK_CONSENT_FIRST_SIGNIFICANT_HARM,
     AT_RISK,
     CHILD,
     DECEASED_FREE,
@@ -95,6 +96,12 @@ PART3_STATUTORY = (
     "Answering a request or duty of this kind (for example a Safeguarding Adults Board's, "
     "Care Act 2014 s.45) is not processing for law enforcement: UK GDPR applies to you for "
     "it, not DPA 2018 Part 3."
+)
+BASIS_UNSURE = (
+    "Vital interests (Art 6(1)(d)) covers a threat to life. If the danger was serious harm "
+    "short of that, the basis depends on who shared: public task (Art 6(1)(e)) for a public "
+    "body, legitimate interests (Art 6(1)(f)) for another organisation. Tell your data "
+    "protection officer afterwards, so that the record names the one that applies."
 )
 # The reasons a safeguarding disclosure is made without consent (para 18(2)); para 10
 # needs the last: without consent so as not to prejudice the purpose.
@@ -375,7 +382,13 @@ def special_condition(f: F, r: Route, concern: str, state_of: Callable[[], str])
                 r.sc_key += "_family"
             return
         raise Stop(ADV_NO_CONDITION)
-    raise Stop(ADV_EXPLICIT if st == "given" else ASK_CONSENT_FIRST)
+    if st == "given":
+        raise Stop(ADV_EXPLICIT)
+    if concern == "child_significant_harm":
+        # Only other organisations reach here with significant harm (a public authority has
+        # para 6); one with a statutory safeguarding function has it too (LAW.md step 7).
+        raise Stop(ASK_CONSENT_FIRST_SIGNIFICANT_HARM)
+    raise Stop(ASK_CONSENT_FIRST)
 
 
 def set_explicit(r: Route) -> None:
@@ -630,6 +643,7 @@ def emergency(f: F) -> Out:
             "vital interests (Art 6(1)(d)); for police or probation acting for law "
             "enforcement, DPA 2018 s.35"
         )
+        r.notes.append(BASIS_UNSURE)
     r.supporting = [*r.supporting, "guidance.ico10step", "guidance.ico_sharing_code"]
     r.conf = ["common_law.confidentiality"]
     r.tell = "ca" if sharer == "competent_authority" else "after"

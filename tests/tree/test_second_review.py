@@ -225,3 +225,68 @@ def test_next_steps_fit_who_is_sharing(every_path: list) -> None:
             assert "MAPPA" in o.actions[-1] and "senior probation officer" in o.actions[-1]
         if a.get("care_professional") == "yes" and a.get("immediate_danger") == "no":
             assert "named or designated safeguarding professional" in o.actions[-1]
+
+
+def test_emergency_with_the_sharer_unknown_says_the_basis_needs_naming(every_path: list) -> None:
+    """Vital interests is life-or-death only (LAW.md step 1): where the sharer is not known,
+    the record is told how serious harm short of that is covered, and to tell the DPO."""
+    seen = 0
+    for _p, a, o in every_path:
+        if a.get("immediate_danger") == "yes" and a.get("sharer") == "unsure":
+            seen += 1
+            text = _text(o)
+            assert "serious harm short of" in text and "data protection officer" in text, a
+    assert seen
+
+
+def test_part3_outcomes_speak_of_sensitive_not_special_category(every_path: list) -> None:
+    """Part 3 has 'sensitive processing' (s.35(8)); 'special category' is UK GDPR's term."""
+    for _p, a, o in every_path:
+        if a.get("sharer") == "competent_authority" and a.get("legal_requirement") in (
+            None,
+            "none",
+        ):
+            assert "special category" not in _text(o).lower(), o.title
+
+
+def test_next_steps_on_a_legal_requirement_fit_who_is_sharing(every_path: list) -> None:
+    """Police and probation report through their own line, health through the named
+    professional, even when the law requires the disclosure (finding 9)."""
+    seen = {"ca": 0, "care": 0}
+    for _p, a, o in every_path:
+        if a.get("legal_requirement") not in ("statutory_request", "statutory_duty"):
+            continue
+        if not o.decision.shares:
+            continue
+        last = o.actions[-1]
+        if a.get("sharer") == "competent_authority":
+            seen["ca"] += 1
+            assert "public protection unit" in last and "school" not in last, last
+        elif a.get("care_professional") == "yes":
+            seen["care"] += 1
+            assert "named or designated safeguarding professional" in last, last
+            assert "FGM" in last  # the s.5B duty is personal to health professionals too
+    assert all(seen.values()), seen
+
+
+def test_a_charity_asked_to_wait_for_consent_is_told_of_para6(every_path: list) -> None:
+    """Para 6 is open to any controller exercising a statutory function (LAW.md step 7):
+    an organisation told to ask the family first about significant harm hears of it."""
+    seen = 0
+    asks_first = ("ask_consent_first", "ask_consent_first_significant_harm")
+    for p, a, o in every_path:
+        if (
+            a.get("sharer") == "other_organisation"
+            and a.get("concern") == "child_significant_harm"
+            and p.outcome in asks_first
+        ):
+            seen += 1
+            assert "dpa2018.sch1.para6" in o.law.supporting, p.outcome
+            assert o.advice is not None and "para 6" in " ".join(o.advice.ask), p.outcome
+    assert seen
+
+
+def test_the_panel_request_says_s16h_is_unconfirmed(england: CompiledTree) -> None:
+    o = england.outcome("deceased_required_by_law")
+    assert "s.16H" in _text(o)
+    assert any("unconfirmed" in a and "16H" in a for a in o.actions)
