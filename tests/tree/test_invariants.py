@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,25 @@ def test_stats_count_questions_per_path() -> None:
     assert (fewest, most) == (1, 4)
     assert fewest <= median <= most
     assert histogram([1, 2, 2, 4]) == {1: 1, 2: 2, 4: 1}
+
+
+# The six invariants of the second legal review (issue 10). Each fixture breaks that one
+# rule and no other, so its failure proves the invariant itself, not a neighbour.
+SECOND_REVIEW = (
+    "emergency_held_back",
+    "legal_requirement_refused",
+    "para10_not_police",
+    "sch8_for_offence_data",
+    "share_says_wait",
+    "label_disagrees",
+)
+
+
+@pytest.mark.parametrize("name", SECOND_REVIEW)
+def test_second_review_fixture_breaks_its_invariant_alone(name: str) -> None:
+    invariant = CASES[name][0]
+    problems = check_invariants(load_tree(FIXTURES / f"{name}.yaml"))
+    named = [re.search(r"\[(\w+)\] on path", p.message) for p in problems]
+    assert problems and all(named), [p.message for p in problems]
+    fired = {m[1] for m in named if m}
+    assert fired == {invariant}
