@@ -10,23 +10,37 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sharewise.domain.errors import StoreError
-from sharewise.store.base import Filters, LedgerMissing
-from sharewise.store.ledger import AppendedRef, Ledger
+from sharewise.store.base import Backend, Filters, LedgerMissing
 
 if TYPE_CHECKING:
     from sharewise.domain.result import DecisionResult
     from sharewise.domain.strict_yaml import Source
+    from sharewise.store.ledger import AppendedRef, Ledger
+
+
+def __getattr__(name: str) -> Any:
+    """`Ledger` and `AppendedRef`, imported when first asked for: the ledger module needs
+    pydantic and the record models, which a command that only lists (`open_backend` and
+    `store.listing`) does without."""
+    if name in ("Ledger", "AppendedRef"):
+        from sharewise.store import ledger
+
+        return getattr(ledger, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AppendedRef",
+    "Backend",
     "Filters",
     "Ledger",
     "LedgerMissing",
     "append_decision",
     "ledger_path",
+    "open_backend",
     "open_ledger",
     "say_waiting",
     "signed_in_login",
@@ -105,6 +119,31 @@ def open_ledger(
 
     In a browser session of `sharewise serve --user-header`, `act_as` defaults to the
     signed-in person (`signed_in_login`)."""
+    from sharewise.store.ledger import Ledger
+
+    return Ledger(
+        open_backend(
+            data_dir,
+            create=create,
+            on_wait=on_wait,
+            lock_timeout=lock_timeout,
+            readonly=readonly,
+            act_as=act_as,
+        )
+    )
+
+
+def open_backend(
+    data_dir: str | os.PathLike[str] | None,
+    *,
+    create: bool = True,
+    on_wait: Callable[[], None] | None = say_waiting,
+    lock_timeout: float | None = None,
+    readonly: bool = False,
+    act_as: str | None = None,
+) -> Backend:
+    """The backend `open_ledger` wraps, opened the same way (see there), for a reader that
+    needs no entry models (`records list`: `store.listing`). Close it when done."""
     timeout = lock_timeout if lock_timeout is not None else _env_timeout()
     if act_as is None:
         act_as = signed_in_login()
@@ -112,16 +151,14 @@ def open_ledger(
     if url:
         from sharewise.store.postgres import PostgresBackend
 
-        return Ledger(
-            PostgresBackend(
-                url,
-                create=create and not readonly,
-                lock_timeout=timeout,
-                on_wait=on_wait,
-                readonly=readonly,
-                org=os.environ.get(ORG_ENV) or None,
-                act_as=act_as,
-            )
+        return PostgresBackend(
+            url,
+            create=create and not readonly,
+            lock_timeout=timeout,
+            on_wait=on_wait,
+            readonly=readonly,
+            org=os.environ.get(ORG_ENV) or None,
+            act_as=act_as,
         )
     if act_as is not None:
         raise StoreError(
@@ -130,14 +167,13 @@ def open_ledger(
         )
     from sharewise.store.sqlite import SQLiteBackend
 
-    backend = SQLiteBackend(
+    return SQLiteBackend(
         ledger_path(data_dir),
         create=create,
         lock_timeout=timeout,
         on_wait=on_wait,
         readonly=readonly,
     )
-    return Ledger(backend)
 
 
 def _env_timeout() -> float:

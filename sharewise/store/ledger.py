@@ -45,6 +45,7 @@ from sharewise.store.base import (
     Row,
     StoredTree,
 )
+from sharewise.store.listing import Completion
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,18 +66,6 @@ class EntryNotFound(InputError):
 
 class CaseRefDiffers(InputError):
     """A completion whose case reference is not its emergency record's (see `complete`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Completion:
-    """The entry that completed an emergency record, and the decision it brought if any."""
-
-    seq: int
-    id: str
-    decision: str | None
-
-    def to_json_dict(self) -> dict[str, Any]:
-        return {"seq": self.seq, "id": self.id, "decision": self.decision}
 
 
 @dataclass(frozen=True, slots=True)
