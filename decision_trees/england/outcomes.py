@@ -121,7 +121,10 @@ def refuse(
     )
 
 
-DSL = "Your designated safeguarding lead (or named safeguarding professional)"
+DSL = (
+    "Your designated safeguarding lead or named safeguarding professional (in probation or "
+    "the police: your senior probation officer, sergeant or public protection unit)"
+)
 DPO = "Your data protection officer or information governance lead"
 DUTY = "The children's or adults' social care duty team, or the police on 101"
 CALDICOTT = "Your Caldicott guardian (health and social care)"

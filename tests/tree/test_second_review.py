@@ -290,3 +290,12 @@ def test_the_panel_request_says_s16h_is_unconfirmed(england: CompiledTree) -> No
     o = england.outcome("deceased_required_by_law")
     assert "s.16H" in _text(o)
     assert any("unconfirmed" in a and "16H" in a for a in o.actions)
+
+
+def test_whom_to_ask_includes_probation_and_police(england: CompiledTree) -> None:
+    """Advice asked before the sharer is known names a probation officer's and a police
+    officer's route as well as a school's and a nurse's (finding 9)."""
+    o = england.outcome("advice_capacity_unsure")
+    assert o.advice is not None
+    assert "senior probation officer" in o.advice.whom[0]
+    assert "designated safeguarding lead" in o.advice.whom[0]
