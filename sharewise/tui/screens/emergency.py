@@ -17,6 +17,7 @@ from textual.widgets import Button, Header, Input, Static
 from sharewise.domain.emergency import ACT_NOW, WHAT_TO_TELL
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.record import RecordDetails, nest_fields
+from sharewise.tui.breakpoints import preset_width_class
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.screens.record_form import REQUIRED_WORDS, explain
@@ -80,6 +81,7 @@ class EmergencyScreen(Screen[None]):
         on_saved: OnSaved | None = None,
     ) -> None:
         super().__init__()
+        preset_width_class(self)
         self.from_training = from_training
         self.from_walk = from_walk
         self.on_saved = on_saved

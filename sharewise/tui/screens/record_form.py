@@ -31,6 +31,7 @@ from sharewise.domain.record_prefill import Suggestion, is_unfinished
 from sharewise.domain.result import DecisionResult
 from sharewise.domain.safe_text import safe_line
 from sharewise.domain.words import outcome_heading
+from sharewise.tui.breakpoints import preset_width_class
 from sharewise.tui.context import sw_app
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.widgets.field import TextField, enter_moves_on
@@ -95,6 +96,10 @@ class RecordFormScreen(Screen[None]):
 
     # Labels above their fields below 100 columns (app.tcss), so values stay in sight.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
+    # No automatic focus: on_mount puts it on the case reference. Left to Textual ("*"),
+    # focus went to the scrolling body first and then to that field, and each move styled
+    # every widget of the form again.
+    AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "enter", "Next field", show=False, priority=True),
         Binding("ctrl+s", "save", "Save the record", priority=True),
@@ -113,6 +118,7 @@ class RecordFormScreen(Screen[None]):
         reassesses: str | None = None,
     ) -> None:
         super().__init__()
+        preset_width_class(self)
         self.result = result
         self.registry = registry
         self.complete_target = complete_target

@@ -25,6 +25,7 @@ from sharewise.domain.safe_text import safe_line, safe_text
 from sharewise.domain.tree import Decision
 from sharewise.domain.words import outcome_heading
 from sharewise.store.base import Filters
+from sharewise.tui.breakpoints import preset_width_class
 from sharewise.tui.context import sw_app
 from sharewise.tui.record_text import record_text
 from sharewise.tui.widgets.footer import KeysFooter
@@ -137,6 +138,7 @@ class RecordsScreen(Screen[None]):
 
     def __init__(self, behind: Behind | None = None) -> None:
         super().__init__()
+        preset_width_class(self)
         #: Opened from a figure on the dashboard: only the records that figure counts.
         self.behind = behind
         self.entries: dict[str, Entry] = {}

@@ -22,6 +22,7 @@ from sharewise.domain.record import Entry, RecordDetails
 from sharewise.domain.safe_text import safe_line
 from sharewise.domain.scenarios import Scenario
 from sharewise.domain.walk import Walk
+from sharewise.tui.breakpoints import preset_width_class
 from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.screens.confirm import ConfirmScreen
 from sharewise.tui.widgets.footer import KeysFooter
@@ -74,6 +75,7 @@ class WalkScreen(Screen[str | None]):
         earlier: Entry | None = None,
     ) -> None:
         super().__init__()
+        preset_width_class(self)
         self.walk = walk
         #: A reassessment: the record whose answers each question offers (Enter keeps one).
         self.earlier = earlier

@@ -117,10 +117,8 @@ class TextField(Vertical):
             self.add_class("-suggested")
         if self.hint:
             yield Static(Text(self.hint), classes="hint")
-        for kind in ("error", "warning"):
-            note = Static("", classes=kind)
-            note.display = False
-            yield note
+        # No error or warning line until one has something to say: two empty lines per field
+        # were thirty of the record form's widgets, each styled and laid out on every opening.
 
     @property
     def input(self) -> Input | TextArea:
@@ -145,16 +143,38 @@ class TextField(Vertical):
     def value(self) -> str:
         return self.text.strip()
 
+    def _note(self, kind: str, message: str) -> None:
+        """Show (or with "" hide) the field's error or warning line, made when first needed.
+
+        The error line goes above any warning line, as the two were laid out before.
+        """
+        found = self.query(f".{kind}").results(Static)
+        note = next(found, None)
+        if note is None:
+            if not message:
+                return
+            note = Static(Text(message), classes=kind)
+            warning = next(self.query(".warning").results(Static), None)
+            if kind == "error" and warning is not None:
+                self.mount(note, before=warning)
+            else:
+                self.mount(note)
+        else:
+            note.update(Text(message))
+        note.display = bool(message)
+
+    def _said(self, kind: str) -> str:
+        note = next(self.query(f".{kind}").results(Static), None)
+        return str(note.render()) if note is not None and note.display else ""
+
     def show_error(self, message: str) -> None:
         """Show (or with "" clear) what is wrong and how to fix it, right under the field."""
-        note = self.query_one(".error", Static)
-        note.update(Text(message))
-        note.display = bool(message)
+        self._note("error", message)
         self.set_class(bool(message), "-invalid")
 
     @property
     def error(self) -> str:
-        return str(self.query_one(".error", Static).render())
+        return self._said("error")
 
     @property
     def is_suggestion(self) -> bool:
@@ -177,13 +197,11 @@ class TextField(Vertical):
         if self.check_names:
             warning = name_warning(value)
             if warning != self.warning:  # updating a Static lays the whole form out again
-                note = self.query_one(".warning", Static)
-                note.update(Text(warning))
-                note.display = bool(warning)
+                self._note("warning", warning)
                 self.set_class(bool(warning), "-warned")
         if self.has_class("-invalid") and value.strip():
             self.show_error("")
 
     @property
     def warning(self) -> str:
-        return str(self.query_one(".warning", Static).render())
+        return self._said("warning")
