@@ -66,8 +66,8 @@ def load(key: str, file: str, source: bytes) -> tuple[TreeFile, Locator] | None:
     """The validated tree stored under `key`, with its locations, or None.
 
     The model is validated by pydantic straight from its JSON line (no intermediate Python
-    objects: about 3 MiB for the England tree, where `json.loads` then `model_validate`
-    peaked 20 MiB higher). The locations (23,000 of them, 16 MiB as a map) are not kept in
+    objects: 3 to 4 MiB for the England tree, where `json.loads` then `model_validate`
+    peaked about 15 MiB higher). The locations (23,000 of them, 16 MiB as a map) are not kept in
     the entry: they are found again from the tree's own bytes (`source`, whose digest is
     part of the key) only if one is asked for, and deciding and walking never ask.
     """
