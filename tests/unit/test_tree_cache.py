@@ -147,3 +147,22 @@ def test_the_england_tree_from_the_cache_is_the_validated_tree() -> None:
     assert cached.model.model_dump() == fresh.model.model_dump()
     assert cached.locator.marks == fresh.locator.marks
     assert str(cached.question_location(cached.start)) == str(fresh.question_location(fresh.start))
+
+
+def test_walking_a_cached_tree_never_reads_its_locations() -> None:
+    """The UI holds a cached tree for the whole session: its 23,000 locations (16 MiB as a
+    map) are left unparsed by a whole walk to a result, on the England tree."""
+    from sharewise.domain.walk import Walk
+
+    load_tree(paths.default_tree_path())  # stores the entry
+    tree = load_tree(paths.default_tree_path())
+    assert isinstance(tree.locator, tree_cache._LazyLocator)
+    walk = Walk(tree)
+    while not walk.finished:
+        walk.reachable_outcomes()
+        walk.citations_in_play()
+        walk.choose(walk.choices()[-1])
+    assert walk.result().outcome
+    assert tree.locator._source is not None  # still not parsed
+    assert tree.locator.marks  # and found when asked for
+    assert tree.locator._source is None
