@@ -11,14 +11,18 @@ check inside the database alone can show.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sharewise.domain import chain
 from sharewise.domain.safe_text import safe_line
 from sharewise.store.base import Backend, PersonalRow, Row
 from sharewise.store.checkpoint import Checkpoint
+
+if TYPE_CHECKING:
+    from sharewise.store.sqlite import SQLiteBackend
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +73,7 @@ _COLUMNS = ("id", "kind", "created", "decision", "target")
 
 
 #: Below this many entries verify runs in one process: forking costs more than it saves.
-PARALLEL_FROM = 20_000
+PARALLEL_FROM = 5_000
 
 
 class _Scan:
@@ -227,36 +231,104 @@ def _stitch(done: _Scan, after: _Scan) -> _Scan:
     return done
 
 
-def _scan_all(backend: Backend, want_seq: int, parallel_from: int) -> _Scan:
-    """Every entry checked: in one pass, or on a big SQLite ledger in two halves at once
-    (one per core), stitched at the seam."""
+@dataclass
+class _Whole:
+    """The checks of the database as a whole, asked of SQL rather than entry by entry (so
+    that memory stays flat with the ledger's length): repeated ids, links to entries that
+    do not come before, personal details without an entry, altered tree copies, and
+    SQLite's own integrity check. On a big ledger they run in a worker beside the scan."""
+
+    duplicates: list[tuple[int, str, int]]
+    dangling: list[tuple[int, str]]
+    orphans: list[int]
+    trees: list[Break]
+    problems: list[str]
+
+
+def _whole(backend: Backend) -> _Whole:
+    trees: list[Break] = []
+    _check_trees(backend, trees)
+    return _Whole(
+        backend.duplicate_ids(),
+        backend.dangling_targets(),
+        backend.orphan_personal(),
+        trees,
+        backend.database_problems(),
+    )
+
+
+def _workers() -> int:
+    """How many processes verify may run at once: the cores this process may use (at most
+    four: reading the file, not the cores, bounds it beyond that)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return min(cores, 4)
+
+
+def _checked(
+    backend: Backend, want_seq: int, parallel_from: int, chunk: int | None
+) -> tuple[_Scan, _Whole]:
+    """Every entry checked, and the database as a whole: in one pass, or on a big SQLite
+    ledger by a worker per core taking stretches of the chain (and the whole-database
+    checks) in turn, the stretches stitched at their seams in chain order.
+
+    One process where a second would cost more than it saves: a ledger under
+    `parallel_from` entries (starting a worker costs tens of milliseconds), one core, a
+    platform without `fork`, or a database other than SQLite (PostgreSQL reads in one
+    query)."""
     from sharewise.store.sqlite import SQLiteBackend
 
-    if not isinstance(backend, SQLiteBackend) or parallel_from < 0:
-        return _one_pass(backend, want_seq)
+    workers = _workers()
+    if not isinstance(backend, SQLiteBackend) or parallel_from < 0 or workers < 2:
+        return _one_pass(backend, want_seq), _whole(backend)
     last = backend.head().seq
     if last < max(parallel_from, 2):
-        return _one_pass(backend, want_seq)
+        return _one_pass(backend, want_seq), _whole(backend)
     import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    middle = last // 2
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    path = str(backend.path)
-    child = context.Process(
-        target=_second_half, args=(path, middle + 1, last, want_seq, send), daemon=True
-    )
-    child.start()
-    send.close()
-    first = _Scan(chain.GENESIS, 1, want_seq)
-    first.scan(backend, backend.rows_between(None, middle))
     try:
-        second: _Scan = receive.recv()
-    except EOFError:  # the child died (out of memory, killed): check its half here
-        second = _Scan(None, None, want_seq)
-        second.scan(backend, backend.rows_between(middle + 1, last))
-    child.join()
-    return _stitch(first, second)
+        context = multiprocessing.get_context("fork")
+    except ValueError:
+        return _one_pass(backend, want_seq), _whole(backend)
+    # A few stretches per worker, so that a worker slowed by other work on the machine
+    # takes fewer of them instead of holding up the end.
+    size = max(chunk or -(-last // (workers * 4)), 1)
+    stretches = [(first, min(first + size - 1, last)) for first in range(1, last + 1, size)]
+    where = (str(backend.path), backend.readonly)
+    db = backend  # narrowed to SQLite above, for `local`
+
+    def local(first: int | None, upto: int) -> _Scan:
+        scan = (
+            _Scan(None, None, want_seq) if first is not None else _Scan(chain.GENESIS, 1, want_seq)
+        )
+        scan.scan(db, db.rows_between(first, upto))
+        return scan
+
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # The whole-database checks first: the longest single task (SQLite's integrity
+        # check reads every page), so it is not the one left running at the end.
+        whole_job: Future[_Whole] = pool.submit(_whole_in, where)
+        jobs = [
+            pool.submit(_scan_in, where, first if i else None, upto, want_seq)
+            for i, (first, upto) in enumerate(stretches)
+        ]
+        scans = []
+        for i, ((first, upto), job) in enumerate(zip(stretches, jobs, strict=True)):
+            try:
+                scans.append(job.result())
+            except Exception:  # a worker died or could not open the file: checked here
+                scans.append(local(first if i else None, upto))
+        try:
+            whole = whole_job.result()
+        except Exception:
+            whole = _whole(backend)
+    scan = scans[0]
+    for after in scans[1:]:
+        scan = _stitch(scan, after)
+    return scan, whole
 
 
 def _one_pass(backend: Backend, want_seq: int) -> _Scan:
@@ -265,19 +337,33 @@ def _one_pass(backend: Backend, want_seq: int) -> _Scan:
     return scan
 
 
-def _second_half(path: str, first: int, last: int, want_seq: int, send: Any) -> None:
-    """In the forked child: its own connection (never the parent's), the entries after the
-    middle (and any above the head read at the start: as one pass, they count)."""
+def _open(where: tuple[str, bool]) -> SQLiteBackend:
     from sharewise.store.sqlite import SQLiteBackend
 
-    scan = _Scan(None, None, want_seq)
-    backend = SQLiteBackend(path, create=False)
+    path, readonly = where
+    return SQLiteBackend(path, create=False, readonly=readonly)
+
+
+def _scan_in(where: tuple[str, bool], first: int | None, upto: int, want_seq: int) -> _Scan:
+    """In a worker: its own connection (never the parent's), the entries `first` to `upto`
+    by stored seq (from the very start when `first` is None, which is where the chain's
+    genesis link and place are known)."""
+    scan = _Scan(None, None, want_seq) if first is not None else _Scan(chain.GENESIS, 1, want_seq)
+    backend = _open(where)
     try:
-        scan.scan(backend, backend.rows_between(first, last))
+        scan.scan(backend, backend.rows_between(first, upto))
     finally:
         backend.close()
-    send.send(scan)
-    send.close()
+    return scan
+
+
+def _whole_in(where: tuple[str, bool]) -> _Whole:
+    """In a worker: the whole-database checks on its own connection."""
+    backend = _open(where)
+    try:
+        return _whole(backend)
+    finally:
+        backend.close()
 
 
 def verify(
@@ -286,15 +372,17 @@ def verify(
     *,
     trusted_key: bytes | None = None,
     parallel_from: int = PARALLEL_FROM,
+    chunk: int | None = None,
 ) -> Report:
     """Check the whole chain (and, if given, that it still contains `checkpoint`).
 
-    From `parallel_from` entries on a SQLite ledger, both halves are checked at once, one
-    per core (-1: never); the report is the same either way, break for break.
+    From `parallel_from` entries on a SQLite ledger, stretches of `chunk` entries (by
+    default a few per core) are checked at once, one worker per core (-1: never); the
+    report is the same either way, break for break.
     """
     report = Report()
     want_seq = checkpoint.size if checkpoint else 0
-    scan = _scan_all(backend, want_seq, parallel_from)
+    scan, whole = _checked(backend, want_seq, parallel_from, chunk)
     breaks = report.breaks
     breaks += scan.breaks
     report.count = scan.count
@@ -327,11 +415,11 @@ def verify(
     # Ids repeated and links to entries that do not come before: asked of the database, so
     # that memory stays flat with the ledger's length. The columns are checked against each
     # chained body above, so these answers speak for the bodies too.
-    for seq, eid, first in backend.duplicate_ids():
+    for seq, eid, first in whole.duplicates:
         breaks.append(Break(seq, eid, f"repeats the id of entry {first} (duplicated)"))
-    for seq, eid in backend.dangling_targets():
+    for seq, eid in whole.dangling:
         breaks.append(Break(seq, eid, "it refers to an entry that does not come before it"))
-    for orphan in backend.orphan_personal():
+    for orphan in whole.orphans:
         breaks.append(
             Break(
                 orphan,
@@ -340,9 +428,9 @@ def verify(
                 "not in the chain (its entry was deleted)",
             )
         )
-    _check_trees(backend, breaks)
+    breaks += whole.trees
 
-    for problem in backend.database_problems():
+    for problem in whole.problems:
         breaks.append(Break(0, None, safe_line(problem)))
 
     if checkpoint is not None:

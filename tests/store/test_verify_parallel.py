@@ -1,7 +1,9 @@
-"""verify checks a big SQLite ledger in two halves at once and stitches them at the seam.
-The report must be the one a single pass gives, break for break and in the same order,
-whatever was done to the ledger: rows changed, deleted or moved, on either side of the
-seam or on it. (Forced here at a tiny size with `parallel_from=0`.)"""
+"""verify checks a big SQLite ledger in stretches, one worker per core, and stitches them at
+their seams (the whole-database checks run in a worker beside them). The report must be the
+one a single pass gives, break for break and in the same order, whatever was done to the
+ledger: rows changed, deleted or moved, on either side of a seam or on it. (Forced here at a
+tiny size with `parallel_from=0`, and with stretches of a few entries, so that seams fall
+everywhere.)"""
 
 from __future__ import annotations
 
@@ -13,17 +15,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ledger_harness import SQLiteHarness, fill
 
+from sharewise.store import verify as verify_module
+from sharewise.store.checkpoint import Checkpoint
+from sharewise.store.sqlite import SQLiteBackend
 from sharewise.store.verify import verify
 
 N = 12
 ENTRY_COLUMNS = ["id", "kind", "created", "decision", "target", "body", "hash"]
 
 
-def _both(harness: SQLiteHarness) -> tuple[dict[str, Any], dict[str, Any]]:
+def _both(
+    harness: SQLiteHarness, chunk: int | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     with harness.open() as ledger:
         one = verify(ledger.backend, parallel_from=-1).to_json_dict()
-        two = verify(ledger.backend, parallel_from=0).to_json_dict()
+        two = verify(ledger.backend, parallel_from=0, chunk=chunk).to_json_dict()
     return one, two
+
+
+@pytest.fixture(autouse=True)
+def _two_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers however many cores the test machine has (one core would mean one pass)."""
+    monkeypatch.setattr(verify_module, "_workers", lambda: 2)
 
 
 @pytest.fixture
@@ -81,3 +94,108 @@ def test_any_change_reads_the_same(
         assert two == one
     finally:
         ledger_of_n.sql(f"UPDATE entries SET {column} = ? WHERE seq = ?", (original, seq))
+
+
+def _tamper_several(harness: SQLiteHarness) -> None:
+    """Several breaks of different kinds: an altered body (hash and canonical form), a
+    deleted entry, a search column edited, a personal row deleted."""
+    harness.drop_guards()
+    ((body,),) = harness.sql("SELECT body FROM entries WHERE seq = 4")
+    harness.sql(
+        "UPDATE entries SET body = ? WHERE seq = 4", (body.replace(b"Outcome", b"Outcomf"),)
+    )
+    harness.sql("DELETE FROM personal WHERE seq = 9")
+    harness.sql("DELETE FROM entries WHERE seq = 9")
+    harness.sql("UPDATE entries SET decision = 'do_not_share' WHERE seq = 7")
+    harness.sql("DELETE FROM personal WHERE seq = 11")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4, 5, 8, 11, 12, 50])
+def test_several_breaks_in_stretches_of_any_length(ledger_of_n: SQLiteHarness, chunk: int) -> None:
+    """Stretches of 3 put a seam exactly at the altered entry 4 (it starts the second
+    stretch: its link is checked at the stitch) and right after the deleted entry 9."""
+    _tamper_several(ledger_of_n)
+    one, two = _both(ledger_of_n, chunk)
+    broken = {b["seq"] for b in one["breaks"]}
+    assert {4, 5, 7, 10, 11} <= broken  # 5: links to the altered 4; 10: 9 is missing
+    assert two == one
+
+
+def test_a_checkpoint_reads_the_same_in_stretches(ledger_of_n: SQLiteHarness) -> None:
+    """The checkpoint's head (entry 5) is read by whichever worker holds it, and the altered
+    entry 4 before it shows as a rewritten chain either way."""
+    ((hash5,),) = ledger_of_n.sql("SELECT hash FROM entries WHERE seq = 5")
+    with ledger_of_n.open() as ledger:
+        point = Checkpoint(ledger.backend.ledger_id, 5, hash5, "2026-12-01T12:00:00Z")
+    _tamper_several(ledger_of_n)
+    with ledger_of_n.open() as ledger:
+        one = verify(ledger.backend, point, parallel_from=-1).to_json_dict()
+        for chunk in (2, 5, 6):
+            assert verify(ledger.backend, point, parallel_from=0, chunk=chunk).to_json_dict() == one
+    assert one["checkpoint_checked"]
+
+
+def test_the_stretches_are_checked_by_workers(
+    ledger_of_n: SQLiteHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not one pass in disguise: with workers, the parent never reads the chain itself."""
+    import os
+
+    parent = os.getpid()
+    rows_between = SQLiteBackend.rows_between
+
+    def in_workers_only(self: SQLiteBackend, first: int | None, last: int | None) -> Any:
+        assert os.getpid() != parent, "the parent read the chain"
+        return rows_between(self, first, last)
+
+    def no(*args: object) -> None:
+        raise AssertionError("one pass used")
+
+    _tamper_several(ledger_of_n)
+    one, _ = _both(ledger_of_n)
+    monkeypatch.setattr(verify_module, "_one_pass", no)
+    monkeypatch.setattr(SQLiteBackend, "rows_between", in_workers_only)
+    with ledger_of_n.open() as ledger:
+        two = verify(ledger.backend, parallel_from=0, chunk=3).to_json_dict()
+    assert two == one and not two["intact"]
+
+
+def test_one_core_means_one_pass(
+    ledger_of_n: SQLiteHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(verify_module, "_workers", lambda: 1)
+    used: list[int] = []
+    one_pass = verify_module._one_pass
+
+    def counted(*args: Any) -> Any:
+        used.append(1)
+        return one_pass(*args)
+
+    monkeypatch.setattr(verify_module, "_one_pass", counted)
+    with ledger_of_n.open() as ledger:
+        assert verify(ledger.backend, parallel_from=0).intact
+    assert used == [1]
+
+
+def test_a_worker_that_fails_is_made_up_for(
+    ledger_of_n: SQLiteHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stretch (or the whole-database checks) that a worker could not finish is checked
+    by the parent: the report is still the single pass's."""
+    _tamper_several(ledger_of_n)
+    one, _ = _both(ledger_of_n)
+    scan_in = verify_module._scan_in
+
+    def flaky(where: Any, first: int | None, upto: int, want_seq: int) -> Any:
+        if first is not None and first % 2 == 0:
+            raise OSError("worker lost")
+        return scan_in(where, first, upto, want_seq)
+
+    def lost(where: Any) -> Any:
+        raise OSError("worker lost")
+
+    monkeypatch.setattr(verify_module, "_scan_in", flaky)
+    monkeypatch.setattr(verify_module, "_whole_in", lost)
+    with ledger_of_n.open() as ledger:
+        two = verify(ledger.backend, parallel_from=0, chunk=2).to_json_dict()
+    assert two == one
