@@ -161,7 +161,9 @@ ADV_IDENTIFIABLE = advice(
     ],
     [
         "Remove names, dates of birth, addresses and rare details, and consider rounding "
-        "small numbers, if that still meets the purpose."
+        "small numbers, if that still meets the purpose.",
+        "If it is needed to protect someone and you cannot check quickly, do not wait: treat "
+        "it as identifying, walk the tree again answering 'Yes', and share on that footing.",
     ],
 )
 ADV_LEGAL = advice(

@@ -299,3 +299,12 @@ def test_whom_to_ask_includes_probation_and_police(england: CompiledTree) -> Non
     assert o.advice is not None
     assert "senior probation officer" in o.advice.whom[0]
     assert "designated safeguarding lead" in o.advice.whom[0]
+
+
+def test_not_sure_it_identifies_anyone_never_holds_back_protection(
+    england: CompiledTree,
+) -> None:
+    """'Not sure' whether it is personal data is answered by treating it as personal data
+    and walking on, never by leaving someone unprotected while it is checked."""
+    o = england.outcome("advice_identifiable_unsure")
+    assert any("walk the tree again answering 'Yes'" in a for a in o.actions)
