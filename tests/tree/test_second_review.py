@@ -308,3 +308,22 @@ def test_not_sure_it_identifies_anyone_never_holds_back_protection(
     and walking on, never by leaving someone unprotected while it is checked."""
     o = england.outcome("advice_identifiable_unsure")
     assert any("walk the tree again answering 'Yes'" in a for a in o.actions)
+
+
+def test_emergency_where_consent_cannot_be_given_cites_para18_with_the_policy_document(
+    every_path: list,
+) -> None:
+    """Finding 7: where the person cannot consent and the policy document is in place, the
+    emergency record cites para 18 (serious harm) beside Art 9(2)(c) (a threat to life)."""
+    seen = 0
+    for _p, a, o in every_path:
+        if (
+            a.get("immediate_danger") == "yes"
+            and a.get("without_consent_reason") == "cannot_be_given"
+            and a.get("concern") in ("child_significant_harm", "child_welfare", "adult_at_risk")
+            and a.get("apd_in_place") == "yes"
+            and a.get("special_category") in ("yes", "unsure")
+        ):
+            seen += 1
+            assert {"ukgdpr.art9.2c", "dpa2018.sch1.para18"} <= set(o.law.special_category), a
+    assert seen
