@@ -266,6 +266,60 @@ def test_writers_share_a_sync_only_when_it_covered_their_entry(
         assert len(syncs) == 3 + len(forged)  # each one synced for itself
 
 
+def test_a_writer_covered_by_a_sync_under_way_leaves_when_it_ends(
+    sq: SQLiteHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer that finds another writer syncing waits for that sync to end and, if it
+    covered its entry, returns without syncing and without queueing for the lock behind
+    the next writer to sync (here the lock is held, shared, by that next writer: with one
+    exclusive lock the covered writer waited for its whole sync). Not covered, it syncs."""
+    import fcntl
+    import threading
+    import time
+
+    import sharewise.store.sqlite as sqlite_module
+
+    syncs: list[int] = []
+    real = sqlite_module._datasync
+    monkeypatch.setattr(sqlite_module, "_datasync", lambda fd: (syncs.append(fd), real(fd)))
+    with sq.open() as ledger:
+        fill(ledger, 1)
+        backend = ledger.backend
+        assert isinstance(backend, SQLiteBackend)
+        before = len(syncs)
+        other = os.open(f"{Path(sq.path).resolve()}-sync", os.O_RDWR)
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX)  # another writer is syncing
+            done = threading.Event()
+            appender = threading.Thread(
+                target=lambda: (ledger.record_decision(make_result(), make_details()), done.set())
+            )
+            appender.start()
+            watcher = sqlite3.connect(sq.path)
+            deadline = time.monotonic() + 10
+            while (head := watcher.execute("SELECT max(seq), hash FROM entries").fetchone())[
+                0
+            ] < 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            watcher.close()
+            assert head[0] == 2 and not done.is_set()  # committed, waiting to be synced
+            # That sync ends, having covered entry 2; the next writer to sync takes the
+            # lock (shared here, so that the covered writer could get in beside it).
+            wal = os.open(f"{Path(sq.path).resolve()}-wal", os.O_RDONLY)
+            real(wal)
+            os.close(wal)
+            os.pwrite(other, f"{backend.ledger_id} 2 {head[1]}\n".encode().ljust(200), 0)
+            fcntl.flock(other, fcntl.LOCK_SH)
+            assert done.wait(5), "the covered writer waited for the next sync"
+            appender.join()
+            assert len(syncs) == before  # no sync of its own
+        finally:
+            os.close(other)
+        fill(ledger, 1)  # nobody syncing and the note behind: it syncs for itself
+        assert len(syncs) == before + 1
+        assert verify(ledger.backend).intact
+
+
 def test_without_a_lock_file_every_append_syncs(
     sq: SQLiteHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
