@@ -513,6 +513,26 @@ ADV_NO_CONDITION = advice(
     ["Tell your data protection officer that the appropriate policy document is missing."],
     {"supporting": ["dpa2018.sch1.para39", "ukgdpr.art9.2h", "dpa2018.sch1.para10"]},
 )
+ADV_NO_CONDITION_LEGAL = advice(
+    "advice_no_condition_legal_requirement",
+    "Provide the rest; get advice today on the health details",
+    "The law requires you to provide this, but without an appropriate policy document no "
+    "condition for the health or other special category details is confirmed. Provide the "
+    "rest as the law requires; get advice today on those details.",
+    [DPO, DSL, "A health or social care professional involved, who may share instead"],
+    [
+        "Which condition covers the health or other special category details we are required "
+        "to provide (para 6 needs our policy document)?",
+        "Can a health or social care professional (who can use Art 9(2)(h)) provide them instead?",
+    ],
+    [
+        "Only those details wait: the legal requirement still stands for the rest. Walk the "
+        "tree again answering 'No' to health or other special category information, and "
+        "provide what the law requires without them.",
+        "Tell your data protection officer that the appropriate policy document is missing.",
+    ],
+    {"supporting": ["dpa2018.sch1.para39", "dpa2018.sch1.para6", "ukgdpr.art9.2h"]},
+)
 ADV_PARA36 = advice(
     "advice_offence_data_org",
     "Get advice today on the offence details",

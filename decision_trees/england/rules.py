@@ -28,6 +28,7 @@ from .outcomes import (
     ADV_LEGAL,
     ADV_NECESSARY,
     ADV_NO_CONDITION,
+    ADV_NO_CONDITION_LEGAL,
     ADV_OVERRIDE_COERCION,
     ADV_OVERRIDE_OTHERS,
     ADV_PARA36,
@@ -587,7 +588,8 @@ def statutory(f: F, legal: str) -> Out:
         elif f("consent") == "given_explicitly":
             set_explicit(r)
         else:
-            raise Stop(ADV_NO_CONDITION)
+            # The legal requirement stands for everything else: only these details wait.
+            raise Stop(ADV_NO_CONDITION_LEGAL)
     if criminal and public:
         set_official_authority(r)
         r.cr_text = "if there are any, under official authority (Art 10)"

@@ -327,3 +327,21 @@ def test_emergency_where_consent_cannot_be_given_cites_para18_with_the_policy_do
             seen += 1
             assert {"ukgdpr.art9.2c", "dpa2018.sch1.para18"} <= set(o.law.special_category), a
     assert seen
+
+
+def test_a_legal_requirement_waits_only_for_the_details_without_a_condition(
+    every_path: list,
+) -> None:
+    """Where the law requires the disclosure but no Art 9 condition is confirmed for the
+    health details, only those details wait: the rest is provided as the law requires."""
+    seen = 0
+    for _p, a, o in every_path:
+        if (
+            a.get("legal_requirement") in ("statutory_request", "statutory_duty")
+            and o.decision is Decision.SEEK_ADVICE
+            and a.get("special_category") in ("yes", "unsure")
+            and "criminal_offence_data" not in a  # the offence route has its own advice
+        ):
+            seen += 1
+            assert any("Only those details wait" in x for x in o.actions), o.title
+    assert seen
