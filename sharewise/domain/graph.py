@@ -12,16 +12,18 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sharewise import paths
 from sharewise.domain.citations import Registry, load_registry
 from sharewise.domain.errors import Location
 from sharewise.domain.facts import Vocabulary, load_vocabulary
 from sharewise.domain.loader import validate_data
-from sharewise.domain.result import TreeRef
 from sharewise.domain.strict_yaml import Locator, Source, load_yaml_bytes, read_source
 from sharewise.domain.tree import Outcome, Question, TreeFile
+
+if TYPE_CHECKING:
+    from sharewise.domain.result import TreeRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,8 @@ class CompiledTree:
         return self.model.outcomes[node]
 
     def ref(self) -> TreeRef:
+        from sharewise.domain.result import TreeRef  # the results' models: not for checking
+
         m = self.model
         return TreeRef(
             id=m.id, title=m.title, version=m.version, law_as_at=m.law_as_at, sha256=self.sha256
@@ -192,16 +196,25 @@ class CompiledTree:
     @cached_property
     def _paths(self) -> tuple[TreePath, ...]:
         # Enumerated once: `tree check` proves invariants, counts and measures the same paths.
+        # Each answer's steps are made once, not once for every path through it (thousands
+        # of paths share each question's answers).
+        ways: dict[str, list[tuple[tuple[PathStep, ...], str]]] = {}
+        outcomes = self.model.outcomes
         found: list[TreePath] = []
         stack: list[tuple[str, tuple[PathStep, ...]]] = [(self.start, ())]
         while stack:
             node, steps = stack.pop()
-            if self.is_outcome(node):
+            if node in outcomes:
                 found.append(TreePath(steps, node))
                 continue
-            for choice in reversed(self.choices(node)):
-                here = tuple(PathStep(node, f, v) for f, v in choice.facts.items())
-                stack.append((choice.next, (*steps, *here)))
+            onward = ways.get(node)
+            if onward is None:
+                onward = ways[node] = [
+                    (tuple(PathStep(node, f, v) for f, v in choice.facts.items()), choice.next)
+                    for choice in reversed(self.choices(node))
+                ]
+            for here, target in onward:
+                stack.append((target, steps + here))
         return tuple(found)
 
     def outcome_location(self, outcome: str) -> Location:
