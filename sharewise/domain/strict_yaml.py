@@ -11,13 +11,13 @@ schema and graph errors can point at the line too.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode
 
 from sharewise.domain.errors import InputError, Location, Problem
 
@@ -98,118 +98,266 @@ def _loc(file: str, node_or_mark: Any) -> Location:
     return Location(file, mark.line + 1, mark.column + 1)
 
 
-class _Builder:
-    """Turns a composed node graph into plain data, refusing anything ambiguous."""
-
-    def __init__(self, file: str, loader: yaml.SafeLoader) -> None:
-        self.file = file
-        self.loader = loader
-        self.locator = Locator(file)
-        self.problems: list[Problem] = []
-
-    def fail(self, node: Any, message: str, fix: str) -> None:
-        self.problems.append(Problem(_loc(self.file, node), message, fix))
-
-    def build(self, node: Node, path: PathKey) -> Any:
-        mark = node.start_mark
-        self.locator.marks[path] = (mark.line + 1, mark.column + 1)
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
-            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        tag = node.tag
-        if tag == "tag:yaml.org,2002:bool":
-            return node.value == "true"
-        if tag == "tag:yaml.org,2002:null":
-            return None
-        if tag in (
-            "tag:yaml.org,2002:int",
-            "tag:yaml.org,2002:float",
-            "tag:yaml.org,2002:timestamp",
-        ):
-            try:
-                return self.loader.construct_object(node, deep=True)
-            except (ValueError, yaml.YAMLError):
-                self.fail(node, f"cannot read {node.value!r}", "quote it to make it text")
-                return node.value
-        return node.value
-
-    def _mapping(self, node: MappingNode, path: PathKey) -> dict[Hashable, Any]:
-        result: dict[Hashable, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.fail(key_node, "merge keys (<<) are not allowed", "write the keys out in full")
-                continue
-            if not isinstance(key_node, ScalarNode):
-                self.fail(key_node, "a key must be plain text", "use a simple word as the key")
-                continue
-            key = key_node.value
-            if key in result:
-                self.fail(
-                    key_node,
-                    f"duplicate key {key!r}",
-                    "remove or rename one of them: YAML would silently keep only the last",
-                )
-                continue
-            self.locator.marks[("#key", *path, key)] = (
-                key_node.start_mark.line + 1,
-                key_node.start_mark.column + 1,
-            )
-            result[key] = self.build(value_node, (*path, key))
-        return result
+#: Deeper nesting than this is refused ("nested too deeply"); the tree files nest six deep.
+#: (The recursive builder this replaced ran out of stack at about 490 levels.)
+MAX_DEPTH = 400
+_STR = "tag:yaml.org,2002:str"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_MERGE = "tag:yaml.org,2002:merge"
+_CONSTRUCTED = frozenset(
+    {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+)
+#: In place of a mapping's next key: the value coming is skipped (its key was refused).
+_SKIP = object()
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    first: list(entries) + list(_LOADER.yaml_implicit_resolvers.get(None, []))
+    for first, entries in _LOADER.yaml_implicit_resolvers.items()
+    if first is not None
+}
 
 
-def _check_events(file: str, text: str) -> list[Problem]:
-    """Refuse anchors, aliases and explicit tags before any node is built."""
+def _resolve(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag `_LOADER.resolve(ScalarNode, value, implicit)` gives a scalar with no tag of
+    its own (or `!`): only a plain scalar is resolved, by the patterns for its first
+    character; anything else is text."""
+    if implicit[0]:
+        for tag, pattern in _RESOLVERS.get(value[:1], ()):
+            if pattern.match(value):
+                return tag
+    return _STR
+
+
+class _Frame:
+    """A mapping or sequence being built, or a part of the document being skipped."""
+
+    __slots__ = ("container", "depth", "key", "path")
+
+    def __init__(self, container: Any, path: PathKey, depth: int = 0) -> None:
+        self.container = container
+        self.path = path
+        #: A mapping's key whose value comes next, None when a key comes next, or _SKIP.
+        self.key: Any = None
+        #: For a skipped part: how many collections deep inside it the events are.
+        self.depth = depth
+
+
+def _event_problems(file: str, event: Any) -> list[Problem]:
+    """Anchors, aliases and explicit tags: refused wherever they are."""
     problems: list[Problem] = []
-    for event in yaml.parse(text, Loader=_LOADER):
-        anchor = getattr(event, "anchor", None)
-        if isinstance(event, yaml.AliasEvent):
-            problems.append(
-                Problem(
-                    _loc(file, event),
-                    f"alias *{anchor} is not allowed",
-                    "write the value out in full",
-                )
+    anchor = getattr(event, "anchor", None)
+    if isinstance(event, yaml.AliasEvent):
+        problems.append(
+            Problem(
+                _loc(file, event), f"alias *{anchor} is not allowed", "write the value out in full"
             )
-        elif anchor is not None:
-            problems.append(
-                Problem(
-                    _loc(file, event),
-                    f"anchor &{anchor} is not allowed",
-                    "remove the anchor and write values out in full",
-                )
+        )
+    elif anchor is not None:
+        problems.append(
+            Problem(
+                _loc(file, event),
+                f"anchor &{anchor} is not allowed",
+                "remove the anchor and write values out in full",
             )
-        tag = getattr(event, "tag", None)
-        if tag not in _IMPLICIT_OK and not isinstance(event, yaml.DocumentStartEvent):
-            problems.append(
-                Problem(
-                    _loc(file, event),
-                    f"tag {tag} is not allowed",
-                    "remove the tag; quote the value if it must be text",
-                )
+        )
+    tag = getattr(event, "tag", None)
+    if tag not in _IMPLICIT_OK and not isinstance(event, yaml.DocumentStartEvent):
+        problems.append(
+            Problem(
+                _loc(file, event),
+                f"tag {tag} is not allowed",
+                "remove the tag; quote the value if it must be text",
             )
+        )
     return problems
 
 
-def load_yaml_text(text: str, file: str = "<text>") -> tuple[Any, Locator]:
-    """Parse one strict YAML document; raise StrictYAMLError listing every problem found."""
-    if "\x00" in text:
-        raise StrictYAMLError(
-            Problem(
-                Location(file, 1, 1), "the file contains a NUL byte", "save it as plain UTF-8 text"
-            )
-        )
-    try:
-        problems = _check_events(file, text)
-        if problems:
-            raise StrictYAMLError(problems)
-        loader = _LOADER(text)
+def _scalar(file: str, event: Any, constructor: Any, built: list[Problem]) -> Any:
+    """A scalar's value: only true/false are booleans; numbers and dates as YAML reads them."""
+    value = event.value
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _resolve(value, event.implicit)
+    if tag == _BOOL:
+        return value == "true"
+    if tag == _NULL:
+        return None
+    if tag in _CONSTRUCTED:
         try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+            node = ScalarNode(tag, value, event.start_mark, event.end_mark)
+            return constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError):
+            built.append(
+                Problem(_loc(file, event), f"cannot read {value!r}", "quote it to make it text")
+            )
+    return value
+
+
+def _load_events(file: str, text: str) -> tuple[Any, Locator]:
+    """Parse one strict YAML document in one pass over libyaml's events.
+
+    Refuses, with the messages and in the order that composing nodes and then building data
+    from them did: anchors, aliases and explicit tags (anywhere in the stream), then a
+    document nested too deeply, then a second document, then an empty file, then merge
+    keys, keys that are not plain text, duplicate keys and numbers or dates that cannot be
+    read (in the first document, in order). Building from the events skips the node
+    objects, which cost more than the parse itself on the England tree.
+    """
+    problems: list[Problem] = []  # anchors, aliases, tags: checked on every event
+    built: list[Problem] = []  # what building the first document found
+    locator = Locator(file)
+    marks = locator.marks
+    stack: list[_Frame] = []
+    skipping: _Frame | None = None
+    root: Any = None
+    documents = 0
+    another: Any = None  # where a second document starts
+    too_deep = False
+    constructor = _LOADER("")
+    loader = _LOADER(text)
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    try:
+        get = loader.get_event
+        scalar_event = yaml.ScalarEvent
+        while True:
+            event = get()  # type: ignore[no-untyped-call]
+            kind = type(event)
+            # The common case first, taken the same way below (tests/unit/
+            # test_strict_yaml_events.py holds both to the loader this replaced): plain text
+            # with no anchor or tag, as a new key or as a value that resolves to text.
+            if (
+                kind is scalar_event
+                and stack
+                and skipping is None
+                and not too_deep
+                and documents == 1
+                and event.anchor is None
+                and event.tag is None
+            ):
+                top = stack[-1]
+                container = top.container
+                value = event.value
+                mark = event.start_mark
+                if type(container) is list:
+                    if not (event.implicit[0] and value[:1] in _RESOLVERS):
+                        marks[(*top.path, len(container))] = (mark.line + 1, mark.column + 1)
+                        container.append(value)
+                        continue
+                elif top.key is None:
+                    if value[:1] != "<" and value not in container:
+                        marks[("#key", *top.path, value)] = (mark.line + 1, mark.column + 1)
+                        top.key = value
+                        continue
+                elif top.key is not _SKIP and not (event.implicit[0] and value[:1] in _RESOLVERS):
+                    marks[(*top.path, top.key)] = (mark.line + 1, mark.column + 1)
+                    container[top.key] = value
+                    top.key = None
+                    continue
+            if (
+                kind is yaml.AliasEvent
+                or event.__dict__.get("anchor") is not None
+                or event.__dict__.get("tag") not in _IMPLICIT_OK
+            ):
+                problems += _event_problems(file, event)
+            if kind is yaml.StreamEndEvent:
+                break
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents == 2:
+                    another = event.start_mark
+                continue
+            if documents != 1 or too_deep or kind in (yaml.DocumentEndEvent, yaml.StreamStartEvent):
+                continue
+            # -- building the first document ------------------------------------------------
+            if skipping is not None:
+                if kind in starts:
+                    skipping.depth += 1
+                elif kind in ends:
+                    skipping.depth -= 1
+                if skipping.depth == 0:
+                    skipping = None
+                    # A refused key has been passed: its value is skipped next. A refused
+                    # key's value has been passed: a key comes next.
+                    stack[-1].key = _SKIP if stack[-1].key is None else None
+                continue
+            if kind in ends:
+                stack.pop()
+                continue
+            parent = stack[-1] if stack else None
+            if parent is None:
+                path: PathKey = ()
+            elif type(parent.container) is list:
+                path = (*parent.path, len(parent.container))
+            elif parent.key is None:  # this event is a key
+                if kind is yaml.ScalarEvent:
+                    key = event.value
+                    if event.tag in _IMPLICIT_OK and _resolve(key, event.implicit) == _MERGE:
+                        built.append(
+                            Problem(
+                                _loc(file, event),
+                                "merge keys (<<) are not allowed",
+                                "write the keys out in full",
+                            )
+                        )
+                        parent.key = _SKIP
+                    elif key in parent.container:
+                        built.append(
+                            Problem(
+                                _loc(file, event),
+                                f"duplicate key {key!r}",
+                                "remove or rename one of them: YAML would silently keep only "
+                                "the last",
+                            )
+                        )
+                        parent.key = _SKIP
+                    else:
+                        mark = event.start_mark
+                        marks[("#key", *parent.path, key)] = (mark.line + 1, mark.column + 1)
+                        parent.key = key
+                elif kind in starts:
+                    built.append(
+                        Problem(
+                            _loc(file, event),
+                            "a key must be plain text",
+                            "use a simple word as the key",
+                        )
+                    )
+                    skipping = _Frame(None, (), depth=1)
+                else:  # an alias as a key (refused above)
+                    parent.key = _SKIP
+                continue
+            elif parent.key is _SKIP:  # the value of a refused key
+                if kind in starts:
+                    skipping = _Frame(None, (), depth=1)
+                else:
+                    parent.key = None
+                continue
+            else:
+                path = (*parent.path, parent.key)
+            mark = event.start_mark
+            marks[path] = (mark.line + 1, mark.column + 1)
+            opened = None
+            if kind is yaml.ScalarEvent:
+                node: Any = _scalar(file, event, constructor, built)
+            elif kind is yaml.MappingStartEvent:
+                node = {}
+                opened = _Frame(node, path)
+            elif kind is yaml.SequenceStartEvent:
+                node = []
+                opened = _Frame(node, path)
+            else:  # an alias (refused above): nothing to build
+                node = None
+            if parent is None:
+                root = node
+            elif type(parent.container) is list:
+                parent.container.append(node)
+            else:
+                parent.container[parent.key] = node
+                parent.key = None
+            if opened is not None:
+                stack.append(opened)
+                too_deep = len(stack) > MAX_DEPTH
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = exc.problem or exc.context or "invalid YAML"
@@ -224,28 +372,43 @@ def load_yaml_text(text: str, file: str = "<text>") -> tuple[Any, Locator]:
         raise StrictYAMLError(
             Problem(Location(file, 1, 1), f"YAML syntax: {exc}", "check the file is YAML")
         ) from None
-    except RecursionError:
+    finally:
+        loader.dispose()
+    if problems:
+        raise StrictYAMLError(problems)
+    if too_deep:
         raise StrictYAMLError(
             Problem(
                 Location(file, 1, 1), "the document is nested too deeply", "flatten the structure"
             )
-        ) from None
-    if root is None:
+        )
+    if another is not None:
+        # What composing said: a file holds one document.
+        raise StrictYAMLError(
+            Problem(
+                _loc(file, another),
+                "YAML syntax: but found another document",
+                "check indentation, colons and quotes on this line",
+            )
+        )
+    if documents == 0:
         raise StrictYAMLError(
             Problem(Location(file, 1, 1), "the file is empty", "write the document's keys")
         )
-    builder = _Builder(file, _LOADER(""))
-    try:
-        data = builder.build(root, ())
-    except RecursionError:
+    if built:
+        raise StrictYAMLError(built)
+    return root, locator
+
+
+def load_yaml_text(text: str, file: str = "<text>") -> tuple[Any, Locator]:
+    """Parse one strict YAML document; raise StrictYAMLError listing every problem found."""
+    if "\x00" in text:
         raise StrictYAMLError(
             Problem(
-                Location(file, 1, 1), "the document is nested too deeply", "flatten the structure"
+                Location(file, 1, 1), "the file contains a NUL byte", "save it as plain UTF-8 text"
             )
-        ) from None
-    if builder.problems:
-        raise StrictYAMLError(builder.problems)
-    return data, builder.locator
+        )
+    return _load_events(file, text)
 
 
 @dataclass(frozen=True, slots=True)
