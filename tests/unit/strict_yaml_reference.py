@@ -171,5 +171,3 @@ def reference_load(text: str, file: str = "<text>") -> tuple[Any, Locator]:
     if builder.problems:
         raise StrictYAMLError(builder.problems)
     return data, builder.locator
-
-

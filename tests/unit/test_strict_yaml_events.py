@@ -88,7 +88,7 @@ AWKWARD = [
     "key: value: other\n",
     "1: a\ntrue: b\n~: c\n'x': d\n\"y\": e\n",
     "a: |\n  text\n  more\nb: >\n  folded\n  text\n",
-    "a: \"\\u00e9\\x41\"\n",
+    'a: "\\u00e9\\x41"\n',
     "- 1\n- - 2\n  - 3\n- a: b\n  c: d\n",
     "=: 1\nv: =\n",
     "a: %x\n",
