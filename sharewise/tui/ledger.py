@@ -96,6 +96,13 @@ class RecordStore(Protocol):
 #: `LedgerStore._surely_missing` saves (a test keeps the two the same).
 DATABASE_URL_ENV = "SHAREWISE_DATABASE_URL"
 
+#: `python -m sharewise` under a niceness of 10 where the system has one.
+_NICE_SHAREWISE = (
+    "import os, runpy\n"
+    "if hasattr(os, 'nice'):\n    os.nice(10)\n"
+    "runpy.run_module('sharewise', run_name='__main__', alter_sys=True)"
+)
+
 
 def _quiet() -> None:
     """The wait message when nobody is listening (never the store's stderr print)."""
@@ -230,7 +237,9 @@ class LedgerStore:
 
         from sharewise.domain.errors import StoreError
 
-        argv = [sys.executable, "-m", "sharewise"]
+        # `python -m sharewise`, at a lower priority: the check shares the cores with the
+        # screen, and the figures and filters the IG lead is waiting for come first.
+        argv = [sys.executable, "-c", _NICE_SHAREWISE]
         if self.data_dir is not None:
             argv += ["--data-dir", str(self.data_dir)]
         done = subprocess.run(

@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Input, Select, Static
 
 from sharewise.reports import figures as F
 from sharewise.store import ledger_path, open_ledger
 from sharewise.tui.app import SharewiseApp
 from sharewise.tui.screens.dashboard import DashboardScreen
 from sharewise.tui.screens.records import RecordsScreen
+from sharewise.tui.widgets.figure_table import FigureTable
 from tests.store.ledger_harness import make_details, make_result
 from tests.tui.conftest import ready
 
@@ -49,7 +50,7 @@ def status(screen: DashboardScreen) -> str:
 
 
 def cells(screen: DashboardScreen, table_id: str) -> list[list[str]]:
-    table = screen.query_one(f"#{table_id}", DataTable)
+    table = screen.query_one(f"#{table_id}", FigureTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -145,12 +146,12 @@ async def test_reading_again_updates_the_figures_in_place(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
-        table = screen.query_one("#dash-table-overview", DataTable)
+        table = screen.query_one("#dash-table-overview", FigureTable)
         with open_ledger(filled, create=False) as ledger:
             ledger.record_decision(make_result(), make_details("CS-NEW-1"))
         await pilot.press("g")
         await ready(pilot)
-        assert screen.query_one("#dash-table-overview", DataTable) is table
+        assert screen.query_one("#dash-table-overview", FigureTable) is table
         want = figures(filled, F.Scope())
         overview = dict((r[0], r[1]) for r in cells(screen, "dash-table-overview"))
         assert overview["Records in the period"] == f"{want.total:,}"
@@ -184,7 +185,7 @@ async def test_a_figure_opens_the_records_behind_it(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_dashboard(pilot)
         assert screen.held is not None
-        table = screen.query_one("#dash-table-decision", DataTable)
+        table = screen.query_one("#dash-table-decision", FigureTable)
         table.focus()
         await pilot.press("down")  # the second decision
         await pilot.press("enter")
@@ -208,7 +209,7 @@ async def test_a_question_cell_opens_its_records(
         screen = await open_dashboard(pilot)
         rows = cells(screen, "dash-table-questions")
         at = next(i for i, row in enumerate(rows) if int(row[1]) > 0)  # a "not sure" count
-        table = screen.query_one("#dash-table-questions", DataTable)
+        table = screen.query_one("#dash-table-questions", FigureTable)
         table.focus()
         await pilot.press(*["down"] * at, "right", "enter")
         await ready(pilot)
@@ -219,7 +220,7 @@ async def test_a_question_cell_opens_its_records(
         await pilot.press("escape")
         await ready(pilot)
         at = next(i for i, row in enumerate(rows) if int(row[3]) > 0)  # a "changed" count
-        table = screen.query_one("#dash-table-questions", DataTable)
+        table = screen.query_one("#dash-table-questions", FigureTable)
         table.focus()
         table.move_cursor(row=at, column=3)
         await pilot.press("enter")
@@ -259,5 +260,5 @@ async def test_a_broken_chain_is_shown_loudly(
         affected = text.split("Entries affected: ")[1].split(".")[0]
         assert "7" in affected.split(", ") and "9" in affected.split(", ")
         # The figures are still shown, and the unreadable entry is named.
-        assert screen.query_one("#dash-table-overview", DataTable).row_count
+        assert screen.query_one("#dash-table-overview", FigureTable).row_count
         assert "could not be read" in str(screen.query_one(".dash-alarm", Static).render())

@@ -34,7 +34,7 @@ async def open_dashboard(pilot: Pilot[Any]) -> None:
     for _ in range(200):  # the figures, then the chain's check (its own process)
         await ready(pilot)
         screen = pilot.app.screen
-        if isinstance(screen, DashboardScreen) and screen.figures and screen._verified:
+        if isinstance(screen, DashboardScreen) and screen.figures and screen.settled:
             chain = str(screen.query_one("#dashboard-chain").render())
             if "Checking" not in chain:
                 break

@@ -1,16 +1,24 @@
 """The IG lead's dashboard: the figures of a period, as charts and tables, each row opening
 the records behind it; and, loudly, whether the ledger's hash chain is intact.
 
-The figures are read in a worker: from the cache kept beside a SQLite ledger
+The figures are read and counted in a worker: from the cache kept beside a SQLite ledger
 (`figures_cache`), brought up to date from the entries filed since, or else into memory
-(`figures.Held`); every filter then counts again from what was read, and fills the tables
-and charts already on screen. The chain is verified in another worker after the figures
-are shown, since it reads every entry in full: a broken chain turns the banner at the top
-into a warning naming the entries affected, and the figures stay on screen beneath it.
+(`figures.Held`). Every filter counts again in a worker too, and fills the tables and
+charts already on screen.
+
+What the first paint holds, and what comes just after it (the IG dashboard's goal is its
+figures on screen within 0.5 s at 100,000 records): the tables are `FigureTable`s, drawn
+line by line, and a chart is drawn only once it is in view (`BarChart`). The filter bar's
+three drop-down lists, which cost as much to make as every figure together, are added
+just after the figures are shown, in the room kept for them; and the chain is verified,
+in its own process, after that, since it reads every entry in full: a broken chain turns
+the banner at the top into a warning naming the entries affected, and the figures stay on
+screen beneath it.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -21,19 +29,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from sharewise.domain.errors import SharewiseError
 from sharewise.domain.tree import Decision
 from sharewise.reports import figures as F
 from sharewise.reports.audit import Section, decision_label, filters_text, period_text, sections
 from sharewise.tui.context import sw_app
-from sharewise.tui.screens.records import parse_period
+from sharewise.tui.widgets.bar_chart import ChartSlot
+from sharewise.tui.widgets.figure_table import FigureTable
 from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.words import decision_words
 
 if TYPE_CHECKING:
     from sharewise.domain.citations import Registry
+
+#: One part of the body: its shape (kind, id), and how to fill a widget of that shape.
+Part = tuple[tuple[str, str], Callable[[Any], None]]
 
 
 def _nothing(_widget: object) -> None:
@@ -50,6 +62,21 @@ def _text(text: str) -> Callable[[Any], None]:
 #: Sections drawn as charts as well as tables (the others are tables only).
 CHARTED = ("decision", "basis", "special", "criminal", "sharer", "review", "month")
 
+#: The filter bar's drop-down lists: (id, prompt, choices). Added after the first figures.
+CHOICES: tuple[tuple[str, str, list[tuple[str, str]]], ...] = (
+    (
+        "dash-decision",
+        "Any decision",
+        [*((decision_words(d), d.value) for d in Decision), ("No decision yet", "none")],
+    ),
+    (
+        "dash-emergency",
+        "Emergency or not",
+        [("Emergency records only", "yes"), ("No emergency records", "no")],
+    ),
+    ("dash-reviewed", "Reviewed or not", [("Reviewed", "yes"), ("Not reviewed", "no")]),
+)
+
 
 def parse_scope(
     date_from: str,
@@ -60,6 +87,10 @@ def parse_scope(
     reviewed: str | None,
 ) -> tuple[F.Scope | None, str]:
     """The filter bar as a scope, or None and what to fix, in plain words."""
+    # the Records screen (and its DataTable) is imported when a filter is first applied or
+    # a figure opened, not with the dashboard's first paint
+    from sharewise.tui.screens.records import parse_period
+
     span, problem = parse_period(date_from, date_to)
     if span is None:
         return None, problem
@@ -92,18 +123,21 @@ class DashboardScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.held: F.Counted | None = None
+        #: The figures on screen (set once they are in the tables and charts).
         self.figures: F.Figures | None = None
+        #: The filters the figures on screen (or on their way) were counted under.
         self.scope = F.Scope()
-        #: The figure key of each table row, by table id and row key.
+        #: The figure key of each table row (or "row|column" for a table of cells), by
+        #: table id.
         self.keys: dict[str, dict[str, F.Key]] = {}
         self.registry: Registry | None = None
         #: The body's parts as mounted (their shapes, and the widgets), for a filter that
         #: only changes their contents.
         self._shapes: list[tuple[str, str]] = []
         self._mounted: list[Any] = []
-        #: The chain's check has been started for what is shown (it runs after the first
-        #: figures, so that reading every entry in full never delays them).
-        self._verified = False
+        #: The filter bar's drop-down lists and the chain's check are added once the first
+        #: figures are shown (see the module's docstring).
+        self.settled = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -113,21 +147,6 @@ class DashboardScreen(Screen[None]):
             yield Label("To", classes="filter-label")
             yield Input(placeholder="YYYY-MM-DD", id="dash-to")
             yield Input(placeholder="team (organisation)", id="dash-team")
-            yield Select(
-                [*((decision_words(d), d.value) for d in Decision), ("No decision yet", "none")],
-                prompt="Any decision",
-                id="dash-decision",
-            )
-            yield Select(
-                [("Emergency records only", "yes"), ("No emergency records", "no")],
-                prompt="Emergency or not",
-                id="dash-emergency",
-            )
-            yield Select(
-                [("Reviewed", "yes"), ("Not reviewed", "no")],
-                prompt="Reviewed or not",
-                id="dash-reviewed",
-            )
         yield Static("Checking the ledger's hash chain…", id="dashboard-chain")
         yield Static("Reading the records…", id="dashboard-status")
         yield VerticalScroll(id="dashboard-body")
@@ -136,27 +155,60 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         tree = sw_app(self).decision_tree
         self.registry = tree.registry if tree is not None else None
-        self._read()  # the chain is verified once the figures are shown (see `_show`)
+        self._read(self.scope)
 
-    # -- reading -----------------------------------------------------------------------
+    # -- reading and counting (in workers) ----------------------------------------------
 
     def action_reload(self) -> None:
         self._status("Reading the records…")
-        self._verified = False
-        self._read(fresh=True)
+        self._read(self.scope, fresh=True)
 
     @work(thread=True, exclusive=True, group="dashboard-read")
-    def _read(self, fresh: bool = False) -> None:
+    def _read(self, scope: F.Scope, fresh: bool = False) -> None:
         try:
             held = sw_app(self).store.held(fresh)
+            figures, parts = self._count(held, scope)
         except SharewiseError as exc:
             self.app.call_from_thread(self._status, "Could not read the records: " + exc.render())
             return
-        self.app.call_from_thread(self._held, held)
+        except (sqlite3.Error, OSError) as exc:
+            self.app.call_from_thread(self._unreadable, exc)
+            return
+        self.app.call_from_thread(self._counted, figures, parts, held)
 
-    def _held(self, held: F.Counted) -> None:
-        self.held = held
-        self.call_later(self.apply_filters)
+    @work(thread=True, exclusive=True, group="dashboard-count")
+    def _recount(self, held: F.Counted, scope: F.Scope) -> None:
+        try:
+            figures, parts = self._count(held, scope)
+        except (sqlite3.Error, OSError) as exc:
+            self.app.call_from_thread(self._unreadable, exc)
+            return
+        self.app.call_from_thread(self._counted, figures, parts)
+
+    def _unreadable(self, exc: Exception) -> None:
+        """The figures' cache could not be read (removed or damaged while open): say so,
+        and how to read the ledger again; the figures shown stay."""
+        self._status(
+            f"Could not count the records ({type(exc).__name__}): press g to read them again."
+        )
+
+    def _count(self, held: F.Counted, scope: F.Scope) -> tuple[F.Figures, list[Part]]:
+        """The figures of `scope`, and the parts that show them (off the screen's thread:
+        counting and laying out the sections never hold up a paint)."""
+        figures = held.figures(scope)
+        return figures, self._parts(figures)
+
+    def _counted(
+        self, figures: F.Figures, parts: list[Part], held: F.Counted | None = None
+    ) -> None:
+        if held is not None:
+            self.held = held
+        if figures.scope != self.scope:
+            # counted for filters changed since: count again for the ones now chosen
+            if self.held is not None:
+                self._recount(self.held, self.scope)
+            return
+        self.call_later(self._show, figures, parts)
 
     @work(thread=True, exclusive=True, group="dashboard-verify")
     def _verify(self) -> None:
@@ -191,26 +243,28 @@ class DashboardScreen(Screen[None]):
     def action_focus_filters(self) -> None:
         self.query_one("#dash-from", Input).focus()
 
-    async def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        await self.apply_filters()
+        self.apply_filters()
 
-    async def on_select_changed(self, event: Select.Changed) -> None:
+    def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        await self.apply_filters()
+        self.apply_filters()
 
-    def _choice(self, selector: str) -> str | None:
-        value = self.query_one(selector, Select).value
+    def _choice(self, ident: str) -> str | None:
+        found = self.query(f"#{ident}")
+        value = found.first(Select).value if found else None
         return value if isinstance(value, str) else None
 
-    async def apply_filters(self) -> None:
+    def apply_filters(self) -> None:
+        """Count again under the filter bar's filters (or say what to fix in them)."""
         scope, problem = parse_scope(
             self.query_one("#dash-from", Input).value,
             self.query_one("#dash-to", Input).value,
             self.query_one("#dash-team", Input).value,
-            self._choice("#dash-decision"),
-            self._choice("#dash-emergency"),
-            self._choice("#dash-reviewed"),
+            self._choice("dash-decision"),
+            self._choice("dash-emergency"),
+            self._choice("dash-reviewed"),
         )
         status = self.query_one("#dashboard-status", Static)
         if scope is None:
@@ -218,35 +272,48 @@ class DashboardScreen(Screen[None]):
             self._status(problem)
             return
         status.remove_class("-error")
-        if self.held is None:
-            return  # the first read is on its way and applies the filters when it lands
+        if self.figures is not None and self.figures.scope == scope == self.scope:
+            self._status(self._summary(self.figures))  # nothing changed (a date put back)
+            return
         self.scope = scope
-        self.figures = self.held.figures(scope)
-        await self._show(self.figures)
+        if self.held is not None:  # else the first read is on its way, and counts again
+            self._recount(self.held, scope)
 
     def _status(self, message: str) -> None:
         self.query_one("#dashboard-status", Static).update(Text(message))
 
     # -- showing -----------------------------------------------------------------------
 
-    async def _show(self, figures: F.Figures) -> None:
-        self._status(self._summary(figures))
-        parts = self._parts(figures)
+    async def _show(self, figures: F.Figures, parts: list[Part]) -> None:
         shapes = [shape for shape, _ in parts]
         body = self.query_one("#dashboard-body", VerticalScroll)
-        if not self._mounted:
-            widgets = [self._new(shape, fill) for shape, fill in parts]
-            await body.mount_all(widgets)
-        else:
-            widgets = await self._update(body, parts)
-        self._shapes, self._mounted = shapes, widgets
-        if not self._verified:
-            self._verified = True
-            self._verify()
+        with self.app.batch_update():
+            self._status(self._summary(figures))
+            if not self._mounted:
+                widgets = [self._new(shape, fill) for shape, fill in parts]
+                await body.mount_all(widgets)
+            else:
+                widgets = await self._update(body, parts)
+            self._shapes, self._mounted = shapes, widgets
+            self.figures = figures
+        self.call_after_refresh(self._after_paint)
 
-    async def _update(
-        self, body: VerticalScroll, parts: list[tuple[tuple[str, str], Callable[[Any], None]]]
-    ) -> list[Any]:
+    async def _after_paint(self) -> None:
+        """Once the figures are on screen: their charts drawn (those in view), and, the
+        first time, what the first paint left out: the drop-down lists, then the chain's
+        check."""
+        with self.app.batch_update():
+            for widget in self._mounted:
+                if isinstance(widget, ChartSlot):
+                    await widget.draw()
+        if self.settled:
+            return
+        self.settled = True
+        bar = self.query_one("#dashboard-filters", Horizontal)
+        await bar.mount_all([Select(c, prompt=p, id=i) for i, p, c in CHOICES])
+        self._verify()
+
+    async def _update(self, body: VerticalScroll, parts: list[Part]) -> list[Any]:
         """The body brought to `parts`: a part of the same shape as one shown is filled
         again where it is; only parts that differ are removed or mounted. A filter mostly
         changes numbers, and mounting a few hundred widgets afresh (their styles worked out
@@ -296,28 +363,26 @@ class DashboardScreen(Screen[None]):
             )
         return summary
 
-    def _new(self, shape: tuple[str, str], update: Callable[[Any], None]) -> Any:
-        """A widget of this shape (kind, id), filled by `update`."""
+    def _new(self, shape: tuple[str, str], fill: Callable[[Any], None]) -> Any:
+        """A widget of this shape (kind, id), filled by `fill`."""
         kind, ident = shape
         widget: Any
-        if kind == "table":
-            widget = DataTable(id=ident, cursor_type="row", classes="dash-table")
-        elif kind == "cells":
-            widget = DataTable(id=ident, cursor_type="cell", classes="dash-table")
+        if kind in ("table", "cells"):
+            widget = FigureTable(id=ident, cells=kind == "cells", classes="dash-table")
         elif kind == "chart":
-            from textual_plotext import PlotextPlot
-
-            widget = PlotextPlot(classes="dash-chart")
+            widget = ChartSlot(classes="dash-chart")
         elif kind == "label":
             widget = Label(ident, classes="section-title")
         else:
             widget = Static("", classes=kind, id=ident or None)
-        update(widget)
+        fill(widget)
         return widget
 
-    def _parts(self, figures: F.Figures) -> list[tuple[tuple[str, str], Callable[[Any], None]]]:
-        """What the body shows, in order: each part's shape, and how to fill it."""
-        parts: list[tuple[tuple[str, str], Callable[[Any], None]]] = []
+    def _parts(self, figures: F.Figures) -> list[Part]:
+        """What the body shows, in order: each part's shape, and how to fill it. A section
+        is its table (headed by its title), then its chart; one with no rows, its title
+        and a line saying so."""
+        parts: list[Part] = []
         if figures.unreadable:
             n = len(figures.unreadable)
             alarm = (
@@ -327,65 +392,56 @@ class DashboardScreen(Screen[None]):
             )
             parts.append((("dash-alarm", ""), _text(alarm)))
         for section in sections(figures, self.registry):
-            parts.append((("label", section.title), _nothing))
             if not section.rows:
+                parts.append((("label", section.title), _nothing))
                 parts.append((("dash-none", ""), _text("No records.")))
                 continue
-            if section.slug.split("-")[0] in CHARTED:
-                parts.append((("chart", section.slug), partial(self._chart, section)))
             table = f"dash-table-{section.slug}"
             parts.append((("table", table), partial(self._table, section)))
+            if section.slug.split("-")[0] in CHARTED:
+                parts.append((("chart", section.slug), partial(self._chart, section)))
         parts += self._trend(figures)
         parts += self._filing(figures)
         parts += self._questions(figures)
         return parts
 
-    def _chart(self, section: Section, plot: Any) -> None:
-        from sharewise.reports.charts import terminal_bars
+    @staticmethod
+    def _chart(section: Section, chart: Any) -> None:
+        chart.show(section.title, section.bars())
 
-        plot.styles.height = 4 + 2 * len(section.rows)
-        terminal_bars(plot.plt, section.title, section.bars())
-        plot.refresh()
-
-    def _table(self, section: Section, table: DataTable[str]) -> None:
-        ident = f"dash-table-{section.slug}"
-        if not table.columns:
-            table.add_columns(section.column, "Records")
-        table.clear()
+    def _table(self, section: Section, table: FigureTable) -> None:
         keys: dict[str, F.Key] = {}
+        rows = []
         for i, row in enumerate(section.rows):
             label = (
                 f"{row.label} [{row.ident}]" if row.ident and row.ident != row.label else row.label
             )
-            table.add_row(label, f"{row.count:,}", key=str(i))
+            rows.append((label, f"{row.count:,}"))
             if row.key is not None:
                 keys[str(i)] = row.key
-        table.styles.height = len(section.rows) + 1
-        self.keys[ident] = keys
+        table.set_rows((section.column, "Records"), rows, title=section.title)
+        self.keys[table.id or ""] = keys
 
-    def _trend(self, figures: F.Figures) -> list[tuple[tuple[str, str], Callable[[Any], None]]]:
+    def _trend(self, figures: F.Figures) -> list[Part]:
         trend = figures.trend()
         if not trend:
             return []
         columns = [v for v, _ in figures.by(F.DECISION)]
 
-        def fill(table: DataTable[str]) -> None:
-            table.clear(columns=True)
-            table.add_columns("Month", *(decision_label(v) for v in columns))
+        def fill(table: FigureTable) -> None:
             keys: dict[str, F.Key] = {}
-            for month, row in trend.items():
-                table.add_row(month, *(f"{row.get(v, 0):,}" for v in columns), key=month)
+            rows = []
+            for r, (month, row) in enumerate(trend.items()):
+                rows.append((month, *(f"{row.get(v, 0):,}" for v in columns)))
                 for i, v in enumerate(columns, start=1):
-                    keys[f"{month}|{i}"] = (F.TREND, f"{month} {v}")
-            table.styles.height = len(trend) + 1
+                    keys[f"{r}|{i}"] = (F.TREND, f"{month} {v}")
+            heads = ("Month", *(decision_label(v) for v in columns))
+            table.set_rows(heads, rows, title="Trend by month and decision")
             self.keys["dash-table-trend"] = keys
 
-        return [
-            (("label", "Trend by month and decision"), _nothing),
-            (("cells", "dash-table-trend"), fill),
-        ]
+        return [(("cells", "dash-table-trend"), fill)]
 
-    def _filing(self, figures: F.Figures) -> list[tuple[tuple[str, str], Callable[[Any], None]]]:
+    def _filing(self, figures: F.Figures) -> list[Part]:
         filing = figures.filing_minutes()
         if not filing["records_timed"]:
             text = "No record in view carries the time its walk started."
@@ -399,55 +455,46 @@ class DashboardScreen(Screen[None]):
             (("static", "dash-filing"), _text(text)),
         ]
 
-    def _questions(self, figures: F.Figures) -> list[tuple[tuple[str, str], Callable[[Any], None]]]:
+    def _questions(self, figures: F.Figures) -> list[Part]:
         rows = figures.questions()
-        head: tuple[tuple[str, str], Callable[[Any], None]] = (
-            ("label", "Where practitioners struggle"),
-            _nothing,
-        )
+        title = "Where practitioners struggle"
         if not rows:
             none = "No question was answered “not sure”, revisited or changed."
-            return [head, (("static", ""), _text(none))]
+            return [(("label", title), _nothing), (("static", ""), _text(none))]
 
-        def fill(table: DataTable[str]) -> None:
-            if not table.columns:
-                table.add_columns("Question", "Not sure", "Revisited", "Changed")
-            table.clear()
+        def fill(table: FigureTable) -> None:
             keys: dict[str, F.Key] = {}
+            cells = []
             for i, q in enumerate(rows):
-                table.add_row(
-                    q["question"], f"{q['not_sure']:,}", f"{q['revisited']:,}",
-                    f"{q['changed']:,}", key=str(i),
+                cells.append(
+                    (q["question"], f"{q['not_sure']:,}", f"{q['revisited']:,}",
+                     f"{q['changed']:,}")
                 )  # fmt: skip
                 for col, figure in ((1, F.NOT_SURE), (2, F.REVISITED), (3, F.CHANGED)):
                     keys[f"{i}|{col}"] = (figure, q["question"])
-            table.styles.height = len(rows) + 1
+            heads = ("Question", "Not sure", "Revisited", "Changed")
+            table.set_rows(heads, cells, title=title)
             self.keys["dash-table-questions"] = keys
 
-        return [head, (("cells", "dash-table-questions"), fill)]
+        return [(("cells", "dash-table-questions"), fill)]
 
     # -- opening the records behind a figure --------------------------------------------
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        table_id = event.data_table.id or ""
-        key = self.keys.get(table_id, {}).get(str(event.row_key.value))
-        if key is not None:
-            self.open_behind(key, str(event.data_table.get_row(event.row_key)[0]))
-
-    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
-        table_id = event.data_table.id or ""
-        column = event.coordinate.column
-        key = self.keys.get(table_id, {}).get(f"{event.cell_key.row_key.value}|{column}")
-        if key is not None:
-            row = event.data_table.get_row(event.cell_key.row_key)
-            heading = event.data_table.ordered_columns[column].label.plain
-            self.open_behind(key, f"{row[0]}: {heading}")
+    def on_figure_table_selected(self, event: FigureTable.Selected) -> None:
+        table = event.table
+        at = f"{event.row}|{event.column}" if table.cells else str(event.row)
+        key = self.keys.get(table.id or "", {}).get(at)
+        if key is None:
+            return
+        row = table.get_row_at(event.row)
+        title = f"{row[0]}: {table.columns[event.column]}" if table.cells else row[0]
+        self.open_behind(key, title)
 
     def open_behind(self, key: F.Key, title: str) -> None:
         """The Records screen, showing only the records this figure counts."""
         from sharewise.tui.screens.records import Behind, RecordsScreen
 
-        if self.held is None:
+        if self.held is None or self.figures is None:
             return
-        seqs = self.held.behind(self.scope, key)
+        seqs = self.held.behind(self.figures.scope, key)  # the scope of the figures shown
         self.app.push_screen(RecordsScreen(behind=Behind(title, tuple(seqs))))
