@@ -127,8 +127,11 @@ class HomeScreen(Screen[None]):
             return
         try:
             rows = store.due(dt.datetime.now(dt.UTC).date())
-        except SharewiseError:
-            return  # the Records screen says what is wrong with the ledger
+        except (SharewiseError, ValueError):
+            # ValueError: an entry's stored body that is not JSON (a damaged or tampered
+            # ledger), which crashed the app from this worker; the Records screen and the
+            # dashboard say what is wrong with the ledger
+            return
         self.app.call_from_thread(self._show_due, rows)
 
     def _show_due(self, rows: list[tuple[Entry, str]]) -> None:
