@@ -258,13 +258,24 @@ def _whole(backend: Backend) -> _Whole:
 
 
 def _workers() -> int:
-    """How many processes verify may run at once: the cores this process may use (at most
-    four: reading the file, not the cores, bounds it beyond that)."""
+    """How many processes verify may run at once: the cores this process may use that other
+    work is not already keeping busy (at most four: reading the file, not the cores, bounds
+    it beyond that).
+
+    A core that is busy is not a second core: Linux shares the CPU between sessions, so on a
+    machine whose cores other programs keep busy a second worker gets no more CPU than one
+    process has, and costs more (at 100,000 entries, load 7 on 2 cores: one pass 20 to 26 s
+    and 9 to 10 s of CPU, two workers 27 to 38 s and 11 to 14 s). The 1-minute load average
+    counts this process too."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cores = os.cpu_count() or 1
-    return min(cores, 4)
+    try:
+        busy = max(os.getloadavg()[0] - 1.0, 0.0)
+    except (AttributeError, OSError):
+        busy = 0.0
+    return max(min(int(cores - busy + 0.5), cores, 4), 1)
 
 
 def _checked(

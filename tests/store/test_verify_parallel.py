@@ -199,3 +199,40 @@ def test_a_worker_that_fails_is_made_up_for(
     with ledger_of_n.open() as ledger:
         two = verify(ledger.backend, parallel_from=0, chunk=2).to_json_dict()
     assert two == one
+
+
+REAL_WORKERS = verify_module._workers  # before the fixture above replaces it
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "workers"),
+    [
+        (2, 1.0, 2),  # only this process running: both cores
+        (2, 0.2, 2),
+        (2, 1.4, 2),
+        (2, 2.0, 1),  # one core kept busy by other work: one pass
+        (2, 7.0, 1),
+        (1, 0.0, 1),  # one core: one pass
+        (8, 1.0, 4),  # at most four
+        (8, 6.0, 3),
+    ],
+)
+def test_workers_are_the_cores_other_work_leaves_free(
+    monkeypatch: pytest.MonkeyPatch, cores: int, load: float, workers: int
+) -> None:
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)))
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert REAL_WORKERS() == workers
+
+
+def test_without_a_load_average_every_core_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    def unknown() -> tuple[float, float, float]:
+        raise OSError("no load average here")
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    monkeypatch.setattr(os, "getloadavg", unknown)
+    assert REAL_WORKERS() == 2
