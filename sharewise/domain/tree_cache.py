@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -62,21 +63,29 @@ def cache_key(tree_sha256: str, vocabulary: Vocabulary, registry: Registry) -> s
     return key.hexdigest()
 
 
-def load(key: str, file: str, source: bytes) -> tuple[TreeFile, Locator] | None:
+def load(
+    key: str, file: str, source: Callable[[], bytes | None]
+) -> tuple[TreeFile, Locator] | None:
     """The validated tree stored under `key`, with its locations, or None.
 
     The model is validated by pydantic straight from its JSON line (no intermediate Python
     objects: 3 to 4 MiB for the England tree, where `json.loads` then `model_validate`
     peaked about 15 MiB higher). The locations (23,000 of them, 16 MiB as a map) are not kept in
-    the entry: they are found again from the tree's own bytes (`source`, whose digest is
-    part of the key) only if one is asked for, and deciding and walking never ask.
+    the entry: they are found again from the tree's own bytes (`source` gives them; their
+    digest is part of the key) only if one is asked for, and deciding and walking never ask.
+    The bytes are not held here: `source` asks `tree_sources`, which keeps them compressed.
     """
     folder = cache_dir()
     if folder is None:
         return None
     try:
-        head, model_line = (folder / f"{key}{SUFFIX}").read_bytes().split(b"\n")
-        if json.loads(head)["format"] != FORMAT:
+        # The header, then the model read straight into one bytes object: splitting the
+        # whole file would hold the 850 KiB model line twice at the UI's peak.
+        with (folder / f"{key}{SUFFIX}").open("rb") as entry:
+            if json.loads(entry.readline())["format"] != FORMAT:
+                return None
+            model_line = entry.read()
+        if b"\n" in model_line:  # not what `store` writes: damaged
             return None
         model = TreeFile.model_validate_json(model_line)
     except (OSError, ValueError, KeyError, TypeError, ValidationError):
@@ -86,17 +95,21 @@ def load(key: str, file: str, source: bytes) -> tuple[TreeFile, Locator] | None:
 
 class _LazyLocator(Locator):
     """A cached tree's locations, from parsing its bytes again on first use: the same bytes
-    and the same parser as when it was validated, so the same lines and columns."""
+    and the same parser as when it was validated, so the same lines and columns. Bytes that
+    can no longer be had (never the case for a tree loaded by `graph.load_tree`) locate
+    nothing: a problem is then reported at the file, without a line."""
 
-    def __init__(self, file: str, source: bytes) -> None:
+    def __init__(self, file: str, source: Callable[[], bytes | None]) -> None:
         self.file = file
-        self._source: bytes | None = source
+        self._source: Callable[[], bytes | None] | None = source
         self._marks: dict[PathKey, tuple[int, int]] = {}
 
     @property
     def marks(self) -> dict[PathKey, tuple[int, int]]:
         if self._source is not None:
-            self._marks = load_yaml_bytes(self._source, self.file)[1].marks
+            raw = self._source()
+            if raw is not None:
+                self._marks = load_yaml_bytes(raw, self.file)[1].marks
             self._source = None
         return self._marks
 

@@ -64,7 +64,7 @@ def test_off_means_off(example_tree_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv(tree_cache.CACHE_ENV, "off")
     assert tree_cache.cache_dir() is None
     load_tree(example_tree_path)
-    assert tree_cache.load("0" * 64, "x", b"") is None
+    assert tree_cache.load("0" * 64, "x", lambda: b"") is None
 
 
 def test_an_unwritable_cache_is_not_an_error(
@@ -166,3 +166,25 @@ def test_walking_a_cached_tree_never_reads_its_locations() -> None:
     assert tree.locator._source is not None  # still not parsed
     assert tree.locator.marks  # and found when asked for
     assert tree.locator._source is None
+
+
+def test_a_cached_tree_s_bytes_are_held_compressed_and_come_back_exact() -> None:
+    """The UI holds the England tree all session but needs its bytes only to keep them with
+    a record: they are held compressed, and what comes back is exactly what was loaded."""
+    from sharewise.domain import tree_sources
+
+    raw = paths.default_tree_path().read_bytes()
+    load_tree(paths.default_tree_path())  # stores the entry
+    tree = load_tree(paths.default_tree_path())
+    assert tree_sources.source(tree.sha256) == raw
+    assert len(tree_sources._SOURCES[tree.sha256]) < len(raw) // 5
+    assert tree.locator.marks  # the locations still found from them
+
+
+def test_bytes_that_do_not_match_their_digest_are_never_given_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sharewise.domain import tree_sources
+
+    monkeypatch.setitem(tree_sources._SOURCES, "0" * 64, tree_sources.pack(b"questions: {}\n"))
+    assert tree_sources.source("0" * 64) is None
