@@ -12,8 +12,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from sharewise.domain.loader import load_model
-
 
 class Citation(BaseModel):
     """One provision: what it is called, what it means in plain words, where to read it."""
@@ -42,5 +40,6 @@ class Registry(RootModel[dict[str, Citation]]):
 @lru_cache(maxsize=8)
 def load_registry(path: Path) -> Registry:
     """Load and validate a citation registry file."""
-    registry, _ = load_model(path, Registry, "citation registry")
-    return registry
+    from sharewise.domain.model_cache import load_model_file
+
+    return load_model_file(path, Registry, "citation registry")

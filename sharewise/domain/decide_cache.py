@@ -50,6 +50,8 @@ _CODE = (
     "domain/tree.py",
     "domain/validate.py",
     "domain/strict_yaml.py",
+    "domain/source_text.py",
+    "domain/model_cache.py",
     "domain/loader.py",
     "domain/facts.py",
     "domain/citations.py",

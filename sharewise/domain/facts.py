@@ -12,8 +12,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
-from sharewise.domain.loader import load_model
-
 
 class Fact(BaseModel):
     """One fact: the question in neutral words and its values with their meanings."""
@@ -43,5 +41,6 @@ class Vocabulary(RootModel[dict[str, Fact]]):
 @lru_cache(maxsize=8)
 def load_vocabulary(path: Path) -> Vocabulary:
     """Load and validate a facts vocabulary file (errors located to the line)."""
-    vocab, _ = load_model(path, Vocabulary, "facts vocabulary")
-    return vocab
+    from sharewise.domain.model_cache import load_model_file
+
+    return load_model_file(path, Vocabulary, "facts vocabulary")

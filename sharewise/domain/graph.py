@@ -19,7 +19,7 @@ from sharewise.domain.citations import Registry, load_registry
 from sharewise.domain.errors import Location
 from sharewise.domain.facts import Vocabulary, load_vocabulary
 from sharewise.domain.loader import validate_data
-from sharewise.domain.strict_yaml import Locator, Source, load_yaml_bytes, read_source
+from sharewise.domain.source_text import Locator, Source, read_source
 from sharewise.domain.tree import Outcome, Question, TreeFile
 
 if TYPE_CHECKING:
@@ -303,6 +303,8 @@ def _load(
 
 def _validate(raw: bytes, name: str, vocab: Vocabulary, reg: Registry, sha: str) -> CompiledTree:
     """The full path: parse the YAML, validate the model, check and compile the graph."""
+    from sharewise.domain.strict_yaml import load_yaml_bytes
+
     data, locator = load_yaml_bytes(raw, name)
     model = validate_data(data, locator, TreeFile, "decision tree")
     return compile_tree(model, locator, vocab, reg, name, sha)

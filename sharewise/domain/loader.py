@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from sharewise.domain.errors import InputError, Problem
-from sharewise.domain.strict_yaml import Locator, load_yaml_file
+from sharewise.domain.source_text import Locator
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -64,6 +64,8 @@ def problems_from_validation(
 
 def load_model(path: str | Path, model: type[M], what: str) -> tuple[M, Locator]:
     """Load a YAML file into `model`, raising InputError with every located problem."""
+    from sharewise.domain.strict_yaml import load_yaml_file
+
     data, locator = load_yaml_file(path)
     return validate_data(data, locator, model, what), locator
 

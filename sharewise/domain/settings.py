@@ -25,13 +25,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from sharewise.domain.errors import InputError, Location, Problem
 from sharewise.domain.facts import Vocabulary
 from sharewise.domain.loader import validate_data
-from sharewise.domain.strict_yaml import Locator, load_yaml_file
+from sharewise.domain.source_text import Locator
 
 FILE_NAME = "settings.yaml"
 
@@ -83,6 +82,8 @@ def _read(data_folder: Path) -> Settings:
     path = settings_path(data_folder)
     if not path.exists():
         return Settings()
+    from sharewise.domain.strict_yaml import load_yaml_file
+
     data, locator = load_yaml_file(path)
     return validate_data(data, locator, Settings, "settings file")
 
@@ -112,6 +113,8 @@ def _text(facts: Mapping[str, str], years: int | None) -> str:
     content: dict[str, object] = {"facts": dict(sorted(facts.items()))}
     if years is not None:
         content["retention_years"] = years
+    import yaml
+
     # safe_dump quotes 'yes' and 'no', so other YAML readers keep them as text too.
     return header + yaml.safe_dump(content, default_flow_style=False, allow_unicode=True)
 
@@ -121,6 +124,8 @@ def load_settings(data_folder: Path, vocabulary: Vocabulary) -> dict[str, str]:
     path = settings_path(data_folder)
     if not path.exists():
         return {}
+    from sharewise.domain.strict_yaml import load_yaml_file
+
     data, locator = load_yaml_file(path)
     settings = validate_data(data, locator, Settings, "settings file")
     problems = check_facts(settings.facts, vocabulary, locator)

@@ -27,7 +27,7 @@ from sharewise import __version__
 from sharewise.domain.citations import Registry
 from sharewise.domain.decide_cache import CACHE_ENV, cache_dir
 from sharewise.domain.facts import Vocabulary
-from sharewise.domain.strict_yaml import Locator, PathKey, load_yaml_bytes
+from sharewise.domain.source_text import Locator, PathKey
 from sharewise.domain.tree import TreeFile
 from sharewise.private_files import make_dirs_private
 
@@ -39,7 +39,14 @@ SUFFIX = ".tree"
 
 _HERE = Path(__file__).resolve().parent
 # The modules whose code decides whether a tree is valid and what it parses to.
-_CODE = ("tree.py", "validate.py", "strict_yaml.py", "loader.py", "tree_cache.py")
+_CODE = (
+    "tree.py",
+    "validate.py",
+    "strict_yaml.py",
+    "source_text.py",
+    "loader.py",
+    "tree_cache.py",
+)
 _code_digest: str | None = None
 
 
@@ -107,6 +114,8 @@ class _LazyLocator(Locator):
     @property
     def marks(self) -> dict[PathKey, tuple[int, int]]:
         if self._source is not None:
+            from sharewise.domain.strict_yaml import load_yaml_bytes
+
             raw = self._source()
             if raw is not None:
                 self._marks = load_yaml_bytes(raw, self.file)[1].marks

@@ -52,3 +52,30 @@ def test_a_named_database_is_always_asked(tmp_path: Path, monkeypatch: pytest.Mo
 def test_an_empty_ledger_folder_takes_the_store_path(tmp_path: Path) -> None:
     (tmp_path / "ledger").mkdir()
     assert LedgerStore(tmp_path).due(dt.date(2026, 12, 1)) == []  # LedgerMissing, as before
+
+
+def test_the_ui_holding_a_cached_tree_never_imports_yaml(tmp_path: Path) -> None:
+    """A start with the tree, the vocabulary and the registry already validated once loads
+    all three (and settings, none written) as the UI does, without PyYAML or the strict
+    loader: they were 2 MiB of the running UI's memory. The tree is then walkable."""
+    code = (
+        "import sys\n"
+        "from sharewise.tui.app import read_settings\n"
+        "from sharewise.domain import graph\n"
+        "from sharewise.domain.walk import Walk\n"
+        "tree = graph.load_named_tree(None)\n"
+        f"assert read_settings({str(tmp_path / 'data')!r}) == ({{}}, None)\n"
+        "walk = Walk(tree)\n"
+        "walk.choose(walk.choices()[0])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml' or 'strict_yaml' in m))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != store.DATABASE_URL_ENV}
+    env["SHAREWISE_CACHE_DIR"] = str(tmp_path / "cache")
+    first = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert first.stdout.strip() != "[]"  # the first start validates from YAML
+    again = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert again.stdout.strip() == "[]"

@@ -1,0 +1,99 @@
+"""The vocabulary and the registry, validated once and remembered as JSON.
+
+Both are small YAML files read at every start (the UI, `tree check`, `decide`). Parsing
+them is what made a program that holds a tree from the tree cache import PyYAML and build
+the strict loader at all: about 2 MiB of the running UI's memory for 33 KB of YAML. As the
+tree cache does for trees, a file validated once is remembered under the SHA-256 of its
+bytes, the model it was validated into and the code that decides that (`_CODE`), and later
+validated by pydantic straight from the JSON. A file that fails validation is never
+remembered (the full path raises its located errors every time), and a missing, unreadable
+or damaged entry is simply validated again. The entries hold no personal data; the folder
+and files are private (0700, 0600) like everything sharewise writes. SHAREWISE_CACHE_DIR
+names another folder, or `off`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from sharewise import __version__
+from sharewise.domain.decide_cache import CACHE_ENV, cache_dir
+from sharewise.domain.loader import validate_data
+from sharewise.domain.source_text import read_source
+
+__all__ = ["CACHE_ENV", "SUFFIX", "cache_dir", "key", "load_model_file"]
+
+M = TypeVar("M", bound=BaseModel)
+
+#: Bumped whenever the layout of an entry changes.
+FORMAT = 1
+SUFFIX = ".model"
+_HERE = Path(__file__).resolve().parent
+#: The modules whose code decides what a vocabulary or registry file validates to.
+_CODE = (
+    "model_cache.py",
+    "loader.py",
+    "strict_yaml.py",
+    "source_text.py",
+    "facts.py",
+    "citations.py",
+)
+_code_digest: str | None = None
+
+
+def key(raw: bytes, model: type[BaseModel]) -> str:
+    """What validating `raw` into `model` depends on, as one digest."""
+    global _code_digest
+    if _code_digest is None:
+        code = hashlib.sha256(f"{__version__}\x00{FORMAT}\x00".encode())
+        for name in _CODE:
+            code.update(name.encode() + b"\x00" + (_HERE / name).read_bytes() + b"\x00")
+        _code_digest = code.hexdigest()
+    digest = hashlib.sha256()
+    for part in (_code_digest, f"{model.__module__}.{model.__qualname__}"):
+        digest.update(part.encode() + b"\x00")
+    digest.update(raw)
+    return digest.hexdigest()
+
+
+def load_model_file(path: Path, model: type[M], what: str) -> M:
+    """As `loader.load_model` without the locator: the file validated into `model`, from the
+    cache when these very bytes were validated before; errors located as the full path's."""
+    raw = read_source(path)
+    folder = cache_dir()
+    entry = None if folder is None else folder / f"{key(raw, model)}{SUFFIX}"
+    if entry is not None:
+        with contextlib.suppress(OSError, ValueError, ValidationError):
+            return model.model_validate_json(entry.read_bytes())
+    from sharewise.domain.strict_yaml import load_yaml_bytes
+
+    data, locator = load_yaml_bytes(raw, str(path))
+    found = validate_data(data, locator, model, what)
+    if entry is not None:
+        _store(entry, found.model_dump_json().encode())
+    return found
+
+
+def _store(entry: Path, data: bytes) -> None:
+    """Write an entry privately and atomically; any failure to write is ignored."""
+    import tempfile
+
+    from sharewise.private_files import make_dirs_private
+
+    with contextlib.suppress(OSError):
+        make_dirs_private(entry.parent)
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=SUFFIX)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, entry)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
