@@ -4,6 +4,7 @@ from the scenario bank, compared with the store's own count."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -262,3 +263,42 @@ async def test_a_broken_chain_is_shown_loudly(
         # The figures are still shown, and the unreadable entry is named.
         assert screen.query_one("#dash-table-overview", FigureTable).row_count
         assert "could not be read" in str(screen.query_one(".dash-alarm", Static).render())
+
+
+async def test_filters_chosen_quickly_show_the_last_ones(
+    make_app: Callable[..., SharewiseApp], filled: Path
+) -> None:
+    """Counting is in a worker: a count for filters changed since it started is never shown
+    (nor left on screen), whatever order the workers end in."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        decision = screen.query_one("#dash-decision", Select)
+        decision.value = "share"
+        decision.value = "seek_advice"
+        await ready(pilot)
+        want = figures(filled, F.Scope(decision="seek_advice"))
+        assert screen.figures is not None and screen.figures.scope.decision == "seek_advice"
+        assert f"{want.total:,} record(s)" in status(screen)
+        overview = dict((r[0], r[1]) for r in cells(screen, "dash-table-overview"))
+        assert overview["Records in the period"] == f"{want.total:,}"
+
+
+async def test_painting_and_garbage_collection_resume_once_the_figures_are_shown(
+    make_app: Callable[..., SharewiseApp], filled: Path
+) -> None:
+    """The first paint waits for the figures, and the cyclic collector is held off until
+    they are shown: both must be back on afterwards, and when the screen is left."""
+    assert gc.isenabled()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        assert screen.figures is not None and screen.settled
+        assert gc.isenabled() and not app._batch_count
+        screen.query_one("#dash-decision", Select).value = "share"
+        await ready(pilot)
+        assert gc.isenabled() and not app._batch_count
+        await pilot.press("escape")
+        await ready(pilot)
+        assert not isinstance(app.screen, DashboardScreen)
+        assert gc.isenabled() and not app._batch_count

@@ -18,6 +18,7 @@ screen beneath it.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from collections.abc import Callable
 from functools import partial
@@ -59,6 +60,11 @@ def _text(text: str) -> Callable[[Any], None]:
     return fill
 
 
+#: Seconds the cyclic garbage collector is held off at most (see `_hold_collector`).
+HOLD_LIMIT = 2.0
+#: Seconds the first paint waits for the figures at most (then "Reading the records…").
+HOLD_PAINT = 0.3
+
 #: Sections drawn as charts as well as tables (the others are tables only).
 CHARTED = ("decision", "basis", "special", "criminal", "sharer", "review", "month")
 
@@ -76,6 +82,11 @@ CHOICES: tuple[tuple[str, str, list[tuple[str, str]]], ...] = (
     ),
     ("dash-reviewed", "Reviewed or not", [("Reviewed", "yes"), ("Not reviewed", "no")]),
 )
+
+
+def _cannot_count(exc: Exception) -> str:
+    """The figures' cache could not be read (removed or damaged while open): what to do."""
+    return f"Could not count the records ({type(exc).__name__}): press g to read them again."
 
 
 def parse_scope(
@@ -138,6 +149,9 @@ class DashboardScreen(Screen[None]):
         #: The filter bar's drop-down lists and the chain's check are added once the first
         #: figures are shown (see the module's docstring).
         self.settled = False
+        self._collector_held = False
+        self._hold_collector()  # from the key that opened the screen to its figures
+        self._painting: Any = None  # the app's batch while the first paint waits
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -155,7 +169,40 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         tree = sw_app(self).decision_tree
         self.registry = tree.registry if tree is not None else None
+        # The first paint waits for the figures, HOLD_PAINT at most: painting the screen
+        # without them (and laying it out again as its header and footer settle) took as
+        # long as counting them, and only to show "Reading the records…" for a moment.
+        self._painting = self.app.batch_update()
+        self._painting.__enter__()
+        self.set_timer(HOLD_PAINT, self._paint)
         self._read(self.scope)
+        self.set_timer(HOLD_LIMIT, self._release_collector)
+
+    def on_unmount(self) -> None:
+        self._paint()
+        self._release_collector()
+
+    def _paint(self) -> None:
+        """Let the screen be painted (once the figures are in it, or HOLD_PAINT passed)."""
+        if self._painting is not None:
+            painting, self._painting = self._painting, None
+            painting.__exit__(None, None, None)
+
+    # -- the cyclic garbage collector, held off while the figures are on their way ------
+
+    def _hold_collector(self) -> None:
+        """No cyclic garbage collection until the figures are on screen (`_after_paint`
+        lets it run again; `HOLD_LIMIT` at most). Building the screen makes enough objects
+        to start a full collection of the whole program's, which took 0.1 to 0.2 s and
+        landed in the middle of the opening or a filter; it now runs just after."""
+        if not self._collector_held and gc.isenabled():
+            gc.disable()
+            self._collector_held = True
+
+    def _release_collector(self) -> None:
+        if self._collector_held:
+            self._collector_held = False
+            gc.enable()
 
     # -- reading and counting (in workers) ----------------------------------------------
 
@@ -169,10 +216,10 @@ class DashboardScreen(Screen[None]):
             held = sw_app(self).store.held(fresh)
             figures, parts = self._count(held, scope)
         except SharewiseError as exc:
-            self.app.call_from_thread(self._status, "Could not read the records: " + exc.render())
+            self.app.call_from_thread(self._failed, "Could not read the records: " + exc.render())
             return
         except (sqlite3.Error, OSError) as exc:
-            self.app.call_from_thread(self._unreadable, exc)
+            self.app.call_from_thread(self._failed, _cannot_count(exc))
             return
         self.app.call_from_thread(self._counted, figures, parts, held)
 
@@ -181,16 +228,15 @@ class DashboardScreen(Screen[None]):
         try:
             figures, parts = self._count(held, scope)
         except (sqlite3.Error, OSError) as exc:
-            self.app.call_from_thread(self._unreadable, exc)
+            self.app.call_from_thread(self._failed, _cannot_count(exc))
             return
         self.app.call_from_thread(self._counted, figures, parts)
 
-    def _unreadable(self, exc: Exception) -> None:
-        """The figures' cache could not be read (removed or damaged while open): say so,
-        and how to read the ledger again; the figures shown stay."""
-        self._status(
-            f"Could not count the records ({type(exc).__name__}): press g to read them again."
-        )
+    def _failed(self, message: str) -> None:
+        """Nothing to show: say why (the figures shown, if any, stay)."""
+        self._release_collector()
+        self._status(message)
+        self._paint()
 
     def _count(self, held: F.Counted, scope: F.Scope) -> tuple[F.Figures, list[Part]]:
         """The figures of `scope`, and the parts that show them (off the screen's thread:
@@ -277,6 +323,7 @@ class DashboardScreen(Screen[None]):
             return
         self.scope = scope
         if self.held is not None:  # else the first read is on its way, and counts again
+            self._hold_collector()
             self._recount(self.held, scope)
 
     def _status(self, message: str) -> None:
@@ -296,12 +343,14 @@ class DashboardScreen(Screen[None]):
                 widgets = await self._update(body, parts)
             self._shapes, self._mounted = shapes, widgets
             self.figures = figures
+        self._paint()
         self.call_after_refresh(self._after_paint)
 
     async def _after_paint(self) -> None:
         """Once the figures are on screen: their charts drawn (those in view), and, the
         first time, what the first paint left out: the drop-down lists, then the chain's
         check."""
+        self._release_collector()
         with self.app.batch_update():
             for widget in self._mounted:
                 if isinstance(widget, ChartSlot):
