@@ -28,13 +28,13 @@ from sharewise.domain.citations import Registry
 from sharewise.domain.decide_cache import CACHE_ENV, cache_dir
 from sharewise.domain.facts import Vocabulary
 from sharewise.domain.source_text import Locator, PathKey
-from sharewise.domain.tree import TreeFile
+from sharewise.domain.tree import Outcome, Question, TreeFile
 from sharewise.private_files import make_dirs_private
 
 __all__ = ["CACHE_ENV", "SUFFIX", "cache_dir", "cache_key", "load", "store"]
 
-#: The layout of an entry (two JSON lines; see `store`). Bumped whenever it changes.
-FORMAT = 3
+#: The layout of an entry (a line per node; see `store`). Bumped whenever it changes.
+FORMAT = 4
 SUFFIX = ".tree"
 
 _HERE = Path(__file__).resolve().parent
@@ -75,26 +75,39 @@ def load(
 ) -> tuple[TreeFile, Locator] | None:
     """The validated tree stored under `key`, with its locations, or None.
 
-    The model is validated by pydantic straight from its JSON line (no intermediate Python
-    objects: 3 to 4 MiB for the England tree, where `json.loads` then `model_validate`
-    peaked about 15 MiB higher). The locations (23,000 of them, 16 MiB as a map) are not kept in
-    the entry: they are found again from the tree's own bytes (`source` gives them; their
-    digest is part of the key) only if one is asked for, and deciding and walking never ask.
-    The bytes are not held here: `source` asks `tree_sources`, which keeps them compressed.
+    Each question and outcome is validated by pydantic straight from its own JSON line, one
+    line read at a time, and the tree's own fields then around those nodes (pydantic takes
+    a node already validated as it is). Validating the whole tree from one 850 KiB line held
+    that line and pydantic-core's parse of all of it at once: the UI's peak memory is reached
+    here, about 1.5 MiB higher that way. The locations (23,000 of them, 16 MiB as a map) are
+    not kept in the entry: they are found again from the tree's own bytes (`source` gives
+    them; their digest is part of the key) only if one is asked for, and deciding and walking
+    never ask. The bytes are not held here: `source` asks `tree_sources`, which keeps them
+    compressed.
     """
     folder = cache_dir()
     if folder is None:
         return None
     try:
-        # The header, then the model read straight into one bytes object: splitting the
-        # whole file would hold the 850 KiB model line twice at the UI's peak.
         with (folder / f"{key}{SUFFIX}").open("rb") as entry:
-            if json.loads(entry.readline())["format"] != FORMAT:
+            head = json.loads(entry.readline())
+            if head["format"] != FORMAT:
                 return None
-            model_line = entry.read()
-        if b"\n" in model_line:  # not what `store` writes: damaged
+            # The digest of the lines after the header: an entry cut short at the end of a
+            # line would otherwise be a tree with nodes missing.
+            body = hashlib.sha256(line := entry.readline())
+            fields = json.loads(line)
+            nodes: dict[bytes, dict[str, Question | Outcome]] = {b"q": {}, b"o": {}}
+            for line in entry:
+                body.update(line)
+                kind, node_id, node_json = line.split(b" ", 2)
+                node = (Question if kind == b"q" else Outcome).model_validate_json(node_json)
+                nodes[kind][node_id.decode()] = node
+        if body.hexdigest() != head["sha256"] or not isinstance(fields, dict):
             return None
-        model = TreeFile.model_validate_json(model_line)
+        model = TreeFile.model_validate(
+            {**fields, "questions": nodes[b"q"], "outcomes": nodes[b"o"]}
+        )
     except (OSError, ValueError, KeyError, TypeError, ValidationError):
         return None
     return model, _LazyLocator(file, source)
@@ -132,9 +145,17 @@ def store(key: str, model: TreeFile) -> None:
     folder = cache_dir()
     if folder is None:
         return
-    # Two lines: a header, then the model. Compact JSON holds no raw newline (one in a
-    # string is written as an escape), so the model is one line.
-    data = json.dumps({"format": FORMAT}).encode() + b"\n" + model.model_dump_json().encode()
+    # A header line, the tree's own fields, then a line per question (`q ID JSON`) and per
+    # outcome (`o ID JSON`). Compact JSON holds no raw newline (one in a string is written as
+    # an escape), and a node id no space, so each is one line split at its first two spaces.
+    # The header holds the SHA-256 of all the lines after it.
+    lines = [model.model_dump_json(exclude={"questions", "outcomes"}).encode()]
+    for kind, group in ((b"q ", model.questions), (b"o ", model.outcomes)):
+        for node_id, node in group.items():
+            lines.append(kind + node_id.encode() + b" " + node.model_dump_json().encode())
+    body = b"\n".join(lines)
+    head = {"format": FORMAT, "sha256": hashlib.sha256(body).hexdigest()}
+    data = json.dumps(head).encode() + b"\n" + body
     with contextlib.suppress(OSError):
         make_dirs_private(folder)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")

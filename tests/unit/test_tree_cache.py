@@ -58,6 +58,18 @@ def test_a_damaged_entry_is_ignored(example_tree_path: Path) -> None:
     assert load_tree(example_tree_path).model.id == "example"
     _entries()[0].write_bytes(b"\x00not json")
     assert load_tree(example_tree_path).model.id == "example"
+    head, fields, *nodes = _entries()[0].read_bytes().split(b"\n")
+    for damaged in (
+        [head, fields, *nodes[:-1], b"o nospace"],  # a node line cut short
+        [head, fields, *nodes, b""],  # a line too many
+        [head, b"[]", *nodes],  # the tree's fields not a mapping
+        [head, fields, *nodes[:-1]],  # cut short at the end of a line: an outcome missing
+        [head, fields, *nodes[1:]],  # a question missing (the start)
+    ):
+        _entries()[0].write_bytes(b"\n".join(damaged))
+        again = load_tree(example_tree_path).model
+        assert again == load_tree(example_tree_path, use_cache=False).model
+        assert len(again.outcomes) == len(nodes) - len(again.questions)
 
 
 def test_off_means_off(example_tree_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,9 +141,15 @@ def test_an_entry_holds_the_model_and_no_locations(example_tree_path: Path) -> N
     entry, which the UI would otherwise read and hold), and they are the same."""
     first = load_tree(example_tree_path)
     (entry,) = _entries()
-    head, model = entry.read_bytes().split(b"\n")
-    assert json.loads(head) == {"format": tree_cache.FORMAT}
-    assert json.loads(model) == first.model.model_dump(mode="json")
+    head, fields, *nodes = entry.read_bytes().split(b"\n")
+    assert json.loads(head)["format"] == tree_cache.FORMAT
+    held = {**json.loads(fields), "questions": {}, "outcomes": {}}
+    for line in nodes:  # one line per question and per outcome, in the tree's order
+        kind, node_id, body = line.split(b" ", 2)
+        held["questions" if kind == b"q" else "outcomes"][node_id.decode()] = json.loads(body)
+    dumped = first.model.model_dump(mode="json")
+    assert held == dumped
+    assert list(held["questions"]) == list(dumped["questions"])
     again = load_tree(example_tree_path)
     assert again.locator.marks == first.locator.marks
     assert len(again.locator.marks) > 100
