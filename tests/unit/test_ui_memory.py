@@ -57,7 +57,8 @@ def test_an_empty_ledger_folder_takes_the_store_path(tmp_path: Path) -> None:
 def test_the_ui_holding_a_cached_tree_never_imports_yaml(tmp_path: Path) -> None:
     """A start with the tree, the vocabulary and the registry already validated once loads
     all three (and settings, none written) as the UI does, without PyYAML or the strict
-    loader: they were 2 MiB of the running UI's memory. The tree is then walkable."""
+    loader (2 MiB of the running UI's memory), nor the settings module and its model when
+    there is no settings file (0.4 MiB). The tree is then walkable."""
     code = (
         "import sys\n"
         "from sharewise.tui.app import read_settings\n"
@@ -67,7 +68,8 @@ def test_the_ui_holding_a_cached_tree_never_imports_yaml(tmp_path: Path) -> None
         f"assert read_settings({str(tmp_path / 'data')!r}) == ({{}}, None)\n"
         "walk = Walk(tree)\n"
         "walk.choose(walk.choices()[0])\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml' or 'strict_yaml' in m))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml' or m.endswith(\n"
+        "    ('strict_yaml', 'domain.settings'))))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != store.DATABASE_URL_ENV}
     env["SHAREWISE_CACHE_DIR"] = str(tmp_path / "cache")
@@ -79,3 +81,10 @@ def test_the_ui_holding_a_cached_tree_never_imports_yaml(tmp_path: Path) -> None
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert again.stdout.strip() == "[]"
+
+
+def test_the_ui_names_the_settings_file_as_the_settings_module_does() -> None:
+    from sharewise.domain import settings
+    from sharewise.tui import app
+
+    assert app.SETTINGS_FILE == settings.FILE_NAME
