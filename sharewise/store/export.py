@@ -435,6 +435,8 @@ def flat_cells(row: Row, personal: PersonalRow | None) -> list[str]:
             "erased": "yes" if erased else "no",
             "prev_hash": body["prev_hash"],
             "hash": row.hash,
+            "org": body.get("org"),
+            "recorded_by": body.get("recorded_by"),
         }
         result = data.get("result")
         if result is not None:

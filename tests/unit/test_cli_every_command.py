@@ -62,6 +62,11 @@ def _files(folder: Path) -> list[str]:
         "escape\x1b]0;x\x07.yaml": b"x: 1\n",
         "anchors.yaml": b"a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c, *c]\n",
     }
+    # Valid inputs too, as copies: a command given one as its --out may write over it (a
+    # checkpoint was once written over the repository's own details fixture mid-run, and
+    # every later test that read it failed).
+    made["facts.yaml"] = FACTS.read_bytes()
+    made["details.yaml"] = DETAILS.read_bytes()
     for name, content in made.items():
         (folder / name).write_bytes(content)
     (folder / "a-folder").mkdir()
@@ -72,8 +77,6 @@ def _files(folder: Path) -> list[str]:
         "-",
         "/dev/null",
         "/dev/zero",
-        str(FACTS),
-        str(DETAILS),
     ]
 
 
