@@ -159,7 +159,7 @@ async def test_the_ig_lead_sees_the_records_the_current_tree_decides_otherwise(
         assert "1 of 3 records would get another decision, and 1 more" in status
         table = screen.query_one("#revisit-table", DataTable)
         assert [str(k.value) for k in table.rows] == [moved.id, cited.id]  # decisions first
-        assert table.get_row_at(0)[2:5] == ["CS-MOVED", "share", "seek_advice"]
+        assert [str(c) for c in table.get_row_at(0)[2:5]] == ["CS-MOVED", "share", "seek_advice"]
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(pilot.app.screen, RecordViewScreen)
@@ -191,7 +191,7 @@ async def test_the_case_timeline_from_a_record(make_app: MakeApp, data_dir: Path
         screen = pilot.app.screen
         assert isinstance(screen, TimelineScreen)
         table = screen.query_one("#timeline-table", DataTable)
-        assert [table.get_row_at(i)[3] for i in range(table.row_count)] == [
+        assert [str(table.get_row_at(i)[3]) for i in range(table.row_count)] == [
             "decision: share",
             "reassesses entry 1: share, unchanged",
         ]

@@ -224,3 +224,19 @@ async def test_a_completion_is_refused_with_the_unfinished_suggested_reasons(
         assert "Finish the sentence" in rationale.error
     with open_ledger(data_dir, create=False) as ledger:
         assert [e.kind for e in ledger.entries()] == [EntryKind.EMERGENCY]
+
+
+async def test_a_case_reference_with_brackets_is_shown_as_typed(
+    make_app: MakeApp, data_dir: Path
+) -> None:
+    """Textual's DataTable reads a text cell as markup: "[/]" in a case reference closed the
+    Records screen with a markup error, and "[b]" made the row bold. Shown literally now."""
+    tree = load_tree(Path(EXAMPLE_TREE))
+    typed = "CS-[b]2026[/]-7"
+    with open_ledger(data_dir) as ledger:
+        ledger.record_decision(decide(tree, SHARE), details(typed))
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await open_records(pilot)
+        table = pilot.app.screen.query_one("#records-table", DataTable)
+        shown = "".join(seg.text for seg in table.render_line(1))  # under the headings
+        assert typed in shown

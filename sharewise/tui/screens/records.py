@@ -29,6 +29,7 @@ from sharewise.tui.breakpoints import preset_width_class
 from sharewise.tui.context import sw_app
 from sharewise.tui.record_text import record_text
 from sharewise.tui.widgets.footer import KeysFooter
+from sharewise.tui.widgets.plain_table import PlainTable
 from sharewise.tui.words import decision_words
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ class RecordsScreen(Screen[None]):
             yield Label("Case", classes="filter-label")
             yield Input(placeholder="case reference", id="filter-case")
         yield Static("Loading records…", id="records-status")
-        table: DataTable[Text | str] = DataTable(id="records-table", cursor_type="row")
+        table = PlainTable(id="records-table", cursor_type="row")
         table.add_columns(*COLUMNS)
         yield table
         yield KeysFooter()

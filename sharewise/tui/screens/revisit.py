@@ -23,6 +23,7 @@ from sharewise.domain.safe_text import safe_line
 from sharewise.store.revisit import Revisit, RevisitList
 from sharewise.tui.context import sw_app
 from sharewise.tui.widgets.footer import KeysFooter
+from sharewise.tui.widgets.plain_table import PlainTable
 
 COLUMNS = ("#", "Recorded", "Case", "Was", "Now", "What changes")
 
@@ -42,7 +43,7 @@ class RevisitScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Deciding every record again on the current tree…", id="revisit-status")
-        table: DataTable[str] = DataTable(id="revisit-table", cursor_type="row")
+        table = PlainTable(id="revisit-table", cursor_type="row")
         table.add_columns(*COLUMNS)
         yield table
         yield KeysFooter()

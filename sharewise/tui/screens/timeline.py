@@ -22,6 +22,7 @@ from sharewise.domain.safe_text import safe_line
 from sharewise.store.timeline import Moment
 from sharewise.tui.context import sw_app
 from sharewise.tui.widgets.footer import KeysFooter
+from sharewise.tui.widgets.plain_table import PlainTable
 
 COLUMNS = ("#", "Recorded", "Kind", "What", "Review by")
 
@@ -40,7 +41,7 @@ class TimelineScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text(f"Case {safe_line(self.case_ref)}"), id="timeline-title")
-        table: DataTable[str] = DataTable(id="timeline-table", cursor_type="row")
+        table = PlainTable(id="timeline-table", cursor_type="row")
         table.add_columns(*COLUMNS)
         yield table
         yield Static("Reading the case…", id="timeline-status")
