@@ -12,12 +12,18 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from markupsafe import Markup
 
 from sharewise.domain.safe_text import safe_line, safe_text
 
 #: Markdown's inline markup (and the table bar), escaped with a backslash; `<`, `>` and `&`
-#: are autoescaped as HTML entities, which every Markdown renderer shows as the characters.
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"})
+#: as HTML entities, which every Markdown renderer shows as the characters. Quotes are left
+#: as typed: with no `<` able to open a tag they can never be inside one, and the template's
+#: autoescape had written every apostrophe as `&#39;` for anyone reading the file as text
+#: ("the practitioner&#39;s organisation").
+_MD_SPECIAL = str.maketrans(
+    {**{c: "\\" + c for c in "\\`*_[]|"}, "&": "&amp;", "<": "&lt;", ">": "&gt;"}
+)
 
 #: No scripts, nothing fetched from anywhere: inline styles and inline SVG only. A page
 #: filed with a board paper must not call out when it is opened years later.
@@ -27,9 +33,11 @@ CSP = (
 )
 
 
-def md(text: object) -> str:
-    """One line of text made inert in Markdown (the template's autoescape does the HTML)."""
-    return safe_line(str(text)).translate(_MD_SPECIAL)
+def md(text: object) -> Markup:
+    """One line of text made inert in Markdown: its markup characters escaped, and `<`, `>`
+    and `&` as entities (so the template's autoescape, which would also turn quotes into
+    entities, leaves it as it is)."""
+    return Markup(safe_line(str(text)).translate(_MD_SPECIAL))  # noqa: S704 - escaped here
 
 
 @lru_cache(maxsize=1)
