@@ -295,7 +295,7 @@ class Ledger:
             prepared = prepare_entry(kind, data, personal, target=target, decision=decision)
         except chain.CanonicalError as exc:
             raise InputError(Problem(Location("<record>"), str(exc), "")) from None
-        source = _tree_source(data)
+        source = _tree_source(data, self.backend.holds_tree)
 
         def build(head: Head) -> NewEntry:
             entry = prepared.finish(head)
@@ -618,16 +618,22 @@ class Ledger:
                     yield entry, f"review was due {entry.details.review_by.isoformat()}"
 
 
-def _tree_source(data: dict[str, Any]) -> tuple[str, bytes] | None:
+def _tree_source(data: dict[str, Any], held: Callable[[str], bool]) -> tuple[str, bytes] | None:
     """The digest and bytes of the tree an entry's result was decided on, when this process
-    loaded that tree (see `tree_sources`); the ledger keeps a copy beside the chain."""
+    loaded that tree (see `tree_sources`); the ledger keeps a copy beside the chain.
+
+    None for a tree the ledger is already known to hold (`held`): the bytes are kept
+    compressed and checked against their digest when handed out, which was 3 of an
+    append's 4.8 ms of CPU when done for every record of a tree stored long ago."""
     from sharewise.domain import tree_sources
 
     result = data.get("result")
     if not isinstance(result, dict):
         return None
     sha = result.get("tree", {}).get("sha256")
-    raw = tree_sources.source(sha) if isinstance(sha, str) else None
+    if not isinstance(sha, str) or held(sha):
+        return None
+    raw = tree_sources.source(sha)
     return None if raw is None else (sha, raw)
 
 
