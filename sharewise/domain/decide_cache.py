@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sharewise import __version__, paths
+from sharewise.domain.code_digest import code_digest
 
 if TYPE_CHECKING:
     from sharewise.domain.graph import CompiledTree
@@ -59,7 +60,6 @@ _CODE = (
     "cli/decide_cmd.py",
 )
 _SUFFIX = ".decide"
-_code_digest: str | None = None
 
 
 def cache_dir() -> Path | None:
@@ -75,13 +75,7 @@ def cache_dir() -> Path | None:
 
 
 def _code() -> str:
-    global _code_digest
-    if _code_digest is None:
-        code = hashlib.sha256(f"{__version__}\x00{FORMAT}\x00".encode())
-        for name in _CODE:
-            code.update(name.encode() + b"\x00" + (_PACKAGE / name).read_bytes() + b"\x00")
-        _code_digest = code.hexdigest()
-    return _code_digest
+    return code_digest(_PACKAGE, _CODE, __version__, FORMAT)
 
 
 def key(tree_raw: bytes) -> str | None:

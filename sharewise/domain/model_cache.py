@@ -23,6 +23,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from sharewise import __version__
+from sharewise.domain.code_digest import code_digest
 from sharewise.domain.decide_cache import CACHE_ENV, cache_dir
 from sharewise.domain.loader import validate_data
 from sharewise.domain.source_text import read_source
@@ -44,19 +45,13 @@ _CODE = (
     "facts.py",
     "citations.py",
 )
-_code_digest: str | None = None
 
 
 def key(raw: bytes, model: type[BaseModel]) -> str:
     """What validating `raw` into `model` depends on, as one digest."""
-    global _code_digest
-    if _code_digest is None:
-        code = hashlib.sha256(f"{__version__}\x00{FORMAT}\x00".encode())
-        for name in _CODE:
-            code.update(name.encode() + b"\x00" + (_HERE / name).read_bytes() + b"\x00")
-        _code_digest = code.hexdigest()
+    code = code_digest(_HERE, _CODE, __version__, FORMAT)
     digest = hashlib.sha256()
-    for part in (_code_digest, f"{model.__module__}.{model.__qualname__}"):
+    for part in (code, f"{model.__module__}.{model.__qualname__}"):
         digest.update(part.encode() + b"\x00")
     digest.update(raw)
     return digest.hexdigest()

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from sharewise import __version__
 from sharewise.domain.citations import Registry
+from sharewise.domain.code_digest import code_digest
 from sharewise.domain.decide_cache import CACHE_ENV, cache_dir
 from sharewise.domain.facts import Vocabulary
 from sharewise.domain.source_text import Locator, PathKey
@@ -47,21 +48,14 @@ _CODE = (
     "loader.py",
     "tree_cache.py",
 )
-_code_digest: str | None = None
 
 
 def cache_key(tree_sha256: str, vocabulary: Vocabulary, registry: Registry) -> str:
     """What a validation result depends on, as one digest."""
-    global _code_digest
-    if _code_digest is None:
-        code = hashlib.sha256(__version__.encode())
-        for name in _CODE:
-            code.update((_HERE / name).read_bytes())
-        _code_digest = code.hexdigest()
     key = hashlib.sha256()
     for part in (
         tree_sha256,
-        _code_digest,
+        code_digest(_HERE, _CODE, __version__, FORMAT),
         vocabulary.model_dump_json(),
         registry.model_dump_json(),
     ):

@@ -215,11 +215,9 @@ def test_the_key_names_the_tree_the_vocabulary_the_registry_and_the_program(
             copy.unlink()
             assert decide_cache.key(raw) is None  # unreadable: no key, the full path
     with monkeypatch.context() as m:
-        m.setattr(decide_cache, "_code_digest", None)
         m.setattr(decide_cache, "__version__", "0.0.0-other")
         assert decide_cache.key(raw) != base  # the package version
     with monkeypatch.context() as m:
-        m.setattr(decide_cache, "_code_digest", None)
         m.setattr(decide_cache, "FORMAT", decide_cache.FORMAT + 1)
         assert decide_cache.key(raw) != base  # the entry's format
     assert decide_cache.key(raw) == base
