@@ -77,35 +77,73 @@ class Merged:
     sessions: list[str] = field(default_factory=list)
 
 
+#: An attempt's line is a few kilobytes; a line longer than this is not one (a device such
+#: as /dev/zero, or a file that is not a session's, has no end to its first line).
+LINE_MAX = 1 << 20
+#: Lines that are not attempts before the file is taken not to be a session file at all.
+BAD_LINES_MAX = 100
+
+
 def read_attempts(path: Path) -> Read:
-    """Every attempt in a session file, in file order; bad lines become problems."""
+    """Every attempt in a session file, in file order; bad lines become problems.
+
+    Read a line at a time, each at most LINE_MAX bytes: `train merge /dev/zero` read the
+    whole "file" into memory until the process died. A line too long, or too many lines that
+    are not attempts, end the reading with one message naming the file."""
     out = Read()
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            number = 0
+            while line := f.readline(LINE_MAX + 1):
+                number += 1
+                if len(line) > LINE_MAX:
+                    raise InputError(
+                        Problem(
+                            Location(str(path), number, 1),
+                            f"line {number} is longer than any training attempt "
+                            f"(over {LINE_MAX // (1 << 20)} MiB)",
+                            "name a training session file (.jsonl)",
+                        )
+                    )
+                _read_line(path, number, line, out)
+                if len(out.problems) > BAD_LINES_MAX:
+                    raise InputError(
+                        Problem(
+                            Location(str(path)),
+                            f"more than {BAD_LINES_MAX} lines are not training attempts",
+                            "name a training session file (.jsonl)",
+                        )
+                    )
     except FileNotFoundError:
         raise InputError(
             Problem(Location(str(path)), "no such file", "name a training session file")
+        ) from None
+    except IsADirectoryError:
+        raise InputError(
+            Problem(Location(str(path)), "a folder, not a file", "name a training session file")
         ) from None
     except OSError as exc:
         raise InputError(
             Problem(Location(str(path)), f"cannot read it ({exc.strerror})", "check the path")
         ) from None
-    for number, line in enumerate(raw.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        try:
-            out.attempts.append(Attempt.model_validate_json(line))
-        except ValidationError as exc:
-            first = exc.errors(include_url=False)[0]
-            where = ".".join(str(p) for p in first["loc"]) or "line"
-            out.problems.append(
-                Problem(
-                    Location(str(path), number, 1),
-                    f"not a training attempt ({where}: {first['msg']})",
-                    "the line was skipped; a line cut short by a crash can be deleted",
-                )
-            )
     return out
+
+
+def _read_line(path: Path, number: int, line: bytes, out: Read) -> None:
+    if not line.strip():
+        return
+    try:
+        out.attempts.append(Attempt.model_validate_json(line))
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "line"
+        out.problems.append(
+            Problem(
+                Location(str(path), number, 1),
+                f"not a training attempt ({where}: {first['msg']})",
+                "the line was skipped; a line cut short by a crash can be deleted",
+            )
+        )
 
 
 class SessionFiles:

@@ -366,3 +366,20 @@ def test_sessions_and_merge_json(
     assert json.loads(capsys.readouterr().out)["already"] == 7
     assert main([*data, "train", "sessions", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == [{"session": SESSION, "attempts": 7}]
+
+
+def test_merge_refuses_what_is_not_a_session_file_without_reading_it_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`train merge /dev/zero` read the whole "file" into memory until the process died (the
+    every-command test found it): a line longer than any attempt ends the reading."""
+    data = str(tmp_path / "data")
+    assert main(["--data-dir", data, "train", "merge", "/dev/zero"]) == 2
+    assert "longer than any training attempt" in capsys.readouterr().err
+    noise = tmp_path / "noise.bin"
+    noise.write_bytes(b"not an attempt\n" * 500)
+    assert main(["--data-dir", data, "train", "merge", str(noise)]) == 2
+    assert "more than 100 lines are not training attempts" in capsys.readouterr().err
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    assert main(["--data-dir", data, "train", "merge", str(folder)]) == 2
