@@ -20,12 +20,19 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import statistics
 import sys
 from pathlib import Path
 
 from bench.figures import Figure, attempt, mib, ms
-from bench.measure import WORK, Run, child_env, compare, fresh_dir, run_once, sharewise_command
+from bench.measure import (
+    WORK,
+    child_env,
+    compare,
+    fresh_dir,
+    paired_ratio,
+    run_once,
+    sharewise_command,
+)
 
 LEDGER = 100_000
 ATTEMPTS = 2_000
@@ -79,14 +86,6 @@ print(orjson.dumps({"decisions": same_decision, "law": same_law,
 """
 
 
-def _python(script: str, *args: str) -> list[str]:
-    return [sys.executable, "-c", script, *args]
-
-
-def _ratio(tgt: list[Run], base: list[Run]) -> float:
-    return statistics.median(t.seconds / b.seconds for t, b in zip(tgt, base, strict=True))
-
-
 def _an_early_decision(data: Path) -> tuple[str, str]:
     """(id, case reference) of the first decision in the ledger that has a whole path."""
     import sqlite3
@@ -123,7 +122,7 @@ def reassess(size: int, repeats: int) -> list[Figure]:
     expected = keys.with_name("out.txt")
     target = [*sharewise_command(), "walk", "--plain", "--from", entry_id]
     run_once(target, env, stdout=expected, stdin=keys)
-    floor = _python(FLOOR_BY_ID, str(ledger_path(data)), entry_id, str(expected))
+    floor = [sys.executable, "-c", FLOOR_BY_ID, str(ledger_path(data)), entry_id, str(expected)]
     tgt, base = compare(target, floor, repeats=repeats, warmup=1, env=env, stdin=keys)
     figures = [
         Figure(
@@ -131,20 +130,20 @@ def reassess(size: int, repeats: int) -> list[Figure]:
             ms(tgt.median),
             f"the record read by id with sqlite3 and orjson, the same output bytes written: "
             f"{ms(base.median)}",
-            _ratio(tgt.runs, base.runs),
+            paired_ratio(tgt, base),
             "(reported)",
             note=f"peak {mib(tgt.peak_rss_kib)}; {repeats} pairs",
         )
     ]
     timeline = [*sharewise_command(), "records", "list", "--case", case, "--timeline"]
-    raw = _python(FLOOR_TIMELINE, str(ledger_path(data)), case)
+    raw = [sys.executable, "-c", FLOOR_TIMELINE, str(ledger_path(data)), case]
     tgt, base = compare(timeline, raw, repeats=repeats, warmup=1, env=env)
     figures.append(
         Figure(
             f"case timeline (`records list --case REF --timeline`) at {size:,} entries",
             ms(tgt.median),
             f"same query with sqlite3 alone {ms(base.median)}",
-            _ratio(tgt.runs, base.runs),
+            paired_ratio(tgt, base),
             "(reported)",
             note=f"peak {mib(tgt.peak_rss_kib)}; {repeats} pairs",
         )
@@ -194,14 +193,14 @@ def training_report(count: int, repeats: int) -> list[Figure]:
     path = build_session(data, count)
     env = child_env(data)
     target = [*sharewise_command(), "train", "report", SESSION, "--format", "json"]
-    floor = _python(FLOOR_TRAINING, str(path), SESSION)
+    floor = [sys.executable, "-c", FLOOR_TRAINING, str(path), SESSION]
     tgt, base = compare(target, floor, repeats=repeats, warmup=1, env=env)
     return [
         Figure(
             f"trainer's summary (`train report --format json`), {count:,} attempts",
             ms(tgt.median),
             f"the same counts from the session file with orjson (counters only): {ms(base.median)}",
-            _ratio(tgt.runs, base.runs),
+            paired_ratio(tgt, base),
             "(reported)",
             note=f"session file {path.stat().st_size / 1e6:.1f} MB; peak "
             f"{mib(tgt.peak_rss_kib)}; {repeats} pairs",

@@ -108,18 +108,15 @@ for name in sys.argv[1:]:
 # `tree check`'s floor: what it imports, then the same file read and parsed by libyaml's C
 # loader and its questions and outcomes counted, as the plainest script that could print
 # "ok - N questions, M outcomes" would (without proving anything about the tree).
-_PARSE_FLOOR = """
-import importlib, sys
-for name in sys.argv[2:]:
-    try:
-        importlib.import_module(name)
-    except ImportError:
-        pass
+_PARSE_FLOOR = (
+    _IMPORT_FLOOR.replace("sys.argv[1:]", "sys.argv[2:]")
+    + """
 import yaml
 with open(sys.argv[1], "rb") as f:
     tree = yaml.load(f, Loader=yaml.CSafeLoader)
 print(f"{sys.argv[1]}: ok - {len(tree['questions'])} questions, {len(tree['outcomes'])} outcomes")
 """
+)
 
 
 def decide(repeats: int, *, cold: bool = False) -> list[Figure]:

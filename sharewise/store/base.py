@@ -267,14 +267,15 @@ class Backend(ABC):
     location: str
     #: A random identifier fixed when the ledger was created; checkpoints name it.
     ledger_id: str
-    #: Trees this connection has seen committed to the ledger's copies (by SHA-256): stored
-    #: trees are never changed or deleted, so an append on one of these needs no bytes.
+    #: Trees this connection has seen committed to the ledger's copies (by SHA-256), a set
+    #: each backend starts empty: stored trees are never changed or deleted, so an append
+    #: on one of these needs no bytes.
     _held: set[str]
 
     def holds_tree(self, sha256: str) -> bool:
         """Whether this connection already saw the tree `sha256` committed beside the chain
         (False means "not known", not "absent": the append looks it up)."""
-        return sha256 in getattr(self, "_held", ())
+        return sha256 in self._held
 
     @abstractmethod
     def append(self, build: Builder) -> Row:

@@ -21,7 +21,7 @@ def preset_width_class(screen: Screen[Any]) -> None:
         return
     try:
         width = screen.app.size.width
-    except Exception:
+    except RuntimeError:  # Textual's NoActiveAppError: no app running (built in a unit test)
         return
     for edge, name in sorted(breakpoints, reverse=True):
         if width >= edge:

@@ -40,7 +40,7 @@ def notes(field: TextField) -> list[str]:
     return [" ".join(n.classes) for n in field.query(Static) if n.classes & {"error", "warning"}]
 
 
-async def field_at(pilot: Pilot[Any], key: str) -> TextField:
+def field_at(pilot: Pilot[Any], key: str) -> TextField:
     return pilot.app.screen.query_one(f"#field-{key.replace('.', '-')}", TextField)
 
 
@@ -50,7 +50,7 @@ async def test_error_and_warning_lines_appear_only_when_needed_error_first(
     async with make_app().run_test(size=(120, 40)) as pilot:
         form = await to_form(pilot)
         assert all(notes(f) == [] for f in form.query(TextField))  # none until needed
-        info = await field_at(pilot, "information")
+        info = field_at(pilot, "information")
         info.text = "Told by Jane Smith about her stepfather"  # a person's name: a warning
         await pilot.pause()
         assert "name" in info.warning.lower() and notes(info) == ["warning"]
