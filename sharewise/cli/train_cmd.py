@@ -110,11 +110,13 @@ def _bank(args: argparse.Namespace) -> Bank:
         )
     chosen = _only(args)
     if not chosen and args.session:
-        # The scenarios the trainer chose for this session on this machine (c in the UI).
+        # The scenarios the trainer chose for this session (c in the UI): kept on the
+        # organisation's server where there is one, else on this machine.
         from sharewise.domain.session import clean_name
-        from sharewise.store.training import scenario_set
+        from sharewise.store.training import open_training
 
-        chosen = scenario_set(args.data_dir, clean_name(args.session, "session name"))
+        session = clean_name(args.session, "session name")
+        chosen = open_training(args.data_dir).chosen(session)
     return load_bank(folder).only(chosen)
 
 

@@ -372,10 +372,16 @@ def grants_sql(role: str | None = None, *, schema: str = "public") -> str:
             out.append(f"GRANT UPDATE (salt, data, case_ref, erased_by) ON personal TO {r};")
         if name in ("practitioner", "reviewer"):  # trainees and trainers
             out.append(f"GRANT USAGE ON SCHEMA sharewise_training TO {r};")
-            out.append(f"GRANT SELECT, INSERT ON sharewise_training.attempts TO {r};")
+            out.append(
+                f"GRANT SELECT, INSERT ON sharewise_training.attempts,"
+                f" sharewise_training.scenario_sets TO {r};"
+            )
         if name == "auditor":
             out.append(f"GRANT USAGE ON SCHEMA sharewise_training TO {r};")
-            out.append(f"GRANT SELECT ON sharewise_training.attempts TO {r};")
+            out.append(
+                f"GRANT SELECT ON sharewise_training.attempts, sharewise_training.scenario_sets"
+                f" TO {r};"
+            )
     return "\n".join(out) + "\n"
 
 

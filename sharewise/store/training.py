@@ -27,6 +27,8 @@ from sharewise.domain.session import Attempt, session_slug
 from sharewise.private_files import private_folder
 
 SUFFIX = ".jsonl"
+#: A session's chosen scenarios, beside its attempts.
+SET_SUFFIX = ".scenarios.json"
 
 
 def training_folder(data_dir: str | os.PathLike[str] | None) -> Path:
@@ -44,6 +46,8 @@ class TrainingStore(Protocol):
     def read(self, session: str) -> Read: ...
     def sessions(self) -> dict[str, int]: ...
     def merge(self, sources: Iterable[Path]) -> Merged: ...
+    def chosen(self, session: str) -> list[str]: ...
+    def choose(self, session: str, ids: list[str]) -> Path | str: ...
 
 
 def open_training(data_dir: str | os.PathLike[str] | None) -> TrainingStore:
@@ -234,6 +238,70 @@ class SessionFiles:
                 self._append(path, attempts)
         return out
 
+    def set_path(self, session: str) -> Path:
+        """A session's chosen scenarios, beside its attempts: `<slug>.scenarios.json`."""
+        return self.folder / f"{session_slug(session)}{SET_SUFFIX}"
+
+    def choose(self, session: str, ids: list[str]) -> Path:
+        """Keep the scenarios a trainer chose for `session` in this folder (0600 in the 0700
+        training folder), so that trainees who join it on this machine are offered only
+        those. A later choice replaces an earlier one."""
+        import json
+
+        from sharewise.private_files import write_private
+
+        private_folder(self.folder)
+        path = self.set_path(session)
+        body = {"session": session, "scenarios": list(dict.fromkeys(ids))}
+        try:
+            return write_private(path, json.dumps(body, indent=2) + "\n")
+        except OSError as exc:
+            raise StoreError(
+                f"{path}: could not keep the session's scenarios ({exc.strerror}); "
+                "nothing else was changed"
+            ) from None
+
+    def chosen(self, session: str) -> list[str]:
+        """The scenarios chosen for `session` in this folder; [] when none were (the whole
+        bank). A file that cannot be read is an InputError naming it and the fix."""
+        import json
+
+        path = self.set_path(session)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(
+                Problem(
+                    Location(str(path)), f"cannot read it ({exc})", "choose the scenarios again"
+                )
+            ) from None
+        try:
+            body = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise InputError(
+                Problem(
+                    Location(str(path), exc.lineno, exc.colno),
+                    f"not a session's scenario list ({exc.msg})",
+                    "choose the scenarios again (c on the training screen), or delete the file",
+                )
+            ) from None
+        ids = body.get("scenarios") if isinstance(body, dict) else None
+        if (
+            not isinstance(ids, list)
+            or not all(isinstance(i, str) for i in ids)
+            or body.get("session") != session
+        ):
+            raise InputError(
+                Problem(
+                    Location(str(path), 1, 1),
+                    "not this session's scenario list",
+                    "choose the scenarios again (c on the training screen), or delete the file",
+                )
+            )
+        return list(ids)
+
 
 def _ends_mid_line(path: Path) -> bool:
     with contextlib.suppress(OSError), path.open("rb") as handle:
@@ -243,72 +311,3 @@ def _ends_mid_line(path: Path) -> bool:
         handle.seek(-1, os.SEEK_END)
         return handle.read(1) != b"\n"
     return False
-
-
-#: A session's chosen scenarios, beside its attempts: `<slug>.scenarios.json`.
-SET_SUFFIX = ".scenarios.json"
-
-
-def set_path(data_dir: str | os.PathLike[str] | None, session: str) -> Path:
-    return training_folder(data_dir) / f"{session_slug(session)}{SET_SUFFIX}"
-
-
-def save_scenario_set(
-    data_dir: str | os.PathLike[str] | None, session: str, ids: list[str]
-) -> Path:
-    """Keep the scenarios a trainer chose for `session` on this machine (0600 in the 0700
-    training folder), so that trainees who join it here are offered only those."""
-    import json
-
-    from sharewise.private_files import write_private
-
-    folder = training_folder(data_dir)
-    private_folder(folder)
-    body = {"session": session, "scenarios": list(dict.fromkeys(ids))}
-    try:
-        return write_private(set_path(data_dir, session), json.dumps(body, indent=2) + "\n")
-    except OSError as exc:
-        raise StoreError(
-            f"{set_path(data_dir, session)}: could not keep the session's scenarios "
-            f"({exc.strerror}); nothing else was changed"
-        ) from None
-
-
-def scenario_set(data_dir: str | os.PathLike[str] | None, session: str) -> list[str]:
-    """The scenarios chosen for `session` on this machine; [] when none were (the whole
-    bank). A file that cannot be read is an InputError naming it and the fix."""
-    import json
-
-    path = set_path(data_dir, session)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            Problem(Location(str(path)), f"cannot read it ({exc})", "choose the scenarios again")
-        ) from None
-    try:
-        body = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            Problem(
-                Location(str(path), exc.lineno, exc.colno),
-                f"not a session's scenario list ({exc.msg})",
-                "choose the scenarios again (c on the training screen), or delete the file",
-            )
-        ) from None
-    ids = body.get("scenarios") if isinstance(body, dict) else None
-    if (
-        not isinstance(ids, list)
-        or not all(isinstance(i, str) for i in ids)
-        or body.get("session") != session
-    ):
-        raise InputError(
-            Problem(
-                Location(str(path), 1, 1),
-                "not this session's scenario list",
-                "choose the scenarios again (c on the training screen), or delete the file",
-            )
-        )
-    return list(ids)

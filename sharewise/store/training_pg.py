@@ -21,6 +21,10 @@ from sharewise.store.training import Merged, Read, read_attempts
 #: creates there, and training is not the ledger.
 SCHEMA = "sharewise_training"
 TABLE = f"{SCHEMA}.attempts"
+#: The scenarios a trainer chose for a session, a row per choice (the newest counts), so
+#: that a choice made on one machine is the session's on every machine in the room. Only
+#: ever inserted, as attempts are: the same privileges, and nothing is lost.
+SETS = f"{SCHEMA}.scenario_sets"
 CREATE = f"""
 CREATE SCHEMA IF NOT EXISTS {SCHEMA};
 CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -28,6 +32,12 @@ CREATE TABLE IF NOT EXISTS {TABLE} (
   session text NOT NULL,
   at timestamptz NOT NULL,
   body jsonb NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {SETS} (
+  id text PRIMARY KEY,
+  session text NOT NULL,
+  at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  scenarios jsonb NOT NULL
 )
 """
 WHERE = "the training sessions on the PostgreSQL server"
@@ -43,15 +53,18 @@ def secured_sql(ledger_schema: str) -> str:
     again. `ledger_schema` is the ledger's schema, quoted."""
     home = f"{ledger_schema}.sharewise_home_org()"
     current = f"{ledger_schema}.sharewise_current_org()"
-    return f"""
-ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS org text NOT NULL DEFAULT {home};
-ALTER TABLE {TABLE} ENABLE ROW LEVEL SECURITY;
-ALTER TABLE {TABLE} FORCE ROW LEVEL SECURITY;
-DROP POLICY IF EXISTS attempts_read ON {TABLE};
-CREATE POLICY attempts_read ON {TABLE} FOR SELECT USING (org = {current});
-DROP POLICY IF EXISTS attempts_add ON {TABLE};
-CREATE POLICY attempts_add ON {TABLE} FOR INSERT WITH CHECK (org = {home});
+    return "".join(
+        f"""
+ALTER TABLE {table} ADD COLUMN IF NOT EXISTS org text NOT NULL DEFAULT {home};
+ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+ALTER TABLE {table} FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS {name}_read ON {table};
+CREATE POLICY {name}_read ON {table} FOR SELECT USING (org = {current});
+DROP POLICY IF EXISTS {name}_add ON {table};
+CREATE POLICY {name}_add ON {table} FOR INSERT WITH CHECK (org = {home});
 """
+        for table, name in ((TABLE, "attempts"), (SETS, "scenario_sets"))
+    )
 
 
 class PostgresSessions:
@@ -63,7 +76,10 @@ class PostgresSessions:
         #: ledger does: attempts are written with that person's rights, not the gateway's.
         self.act_as = act_as
 
-    def _connect(self) -> Any:
+    def _connect(self, table: str = TABLE) -> Any:
+        """A connection on which `table` exists (created on first use where this login may;
+        a server set up before the table was added needs `sharewise db init` run again by
+        its owner, which creates it with its row-level security and grants)."""
         import psycopg
         from psycopg import sql
 
@@ -80,14 +96,14 @@ class PostgresSessions:
                     f"could not act for {self.act_as!r} on {WHERE}: the gateway may not"
                 ) from None
         try:
-            exists = conn.execute("SELECT to_regclass(%s)", (TABLE,)).fetchone()
+            exists = conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()
             if exists is None or exists[0] is None:
                 conn.execute(CREATE)
         except psycopg.Error as exc:
             conn.close()
             raise StoreError(
-                f"could not prepare {WHERE} ({_reason(exc)}); an administrator can create "
-                f"the table {TABLE} by running `sharewise train sessions` once as its owner"
+                f"could not prepare {WHERE} ({_reason(exc)}); the database's owner can create "
+                f"the table {table} by running `sharewise db init` again (safe to repeat)"
             ) from None
         return conn
 
@@ -139,6 +155,46 @@ class PostgresSessions:
                     if a.session not in out.sessions:
                         out.sessions.append(a.session)
         return out
+
+    def choose(self, session: str, ids: list[str]) -> str:
+        """Keep the trainer's choice for `session` on the server: every machine in the room
+        (and every browser session) then offers the session only those scenarios."""
+        import json
+        import uuid
+
+        import psycopg
+
+        body = json.dumps(list(dict.fromkeys(ids)))
+        with self._connect(SETS) as conn:
+            try:
+                conn.execute(
+                    f"INSERT INTO {SETS} (id, session, scenarios) VALUES (%s, %s, %s)",
+                    (uuid.uuid4().hex, session, body),
+                )
+            except psycopg.Error as exc:
+                raise StoreError(
+                    f"could not keep the session's scenarios on {WHERE} ({_reason(exc)}); "
+                    "nothing else was changed"
+                ) from None
+        return WHERE
+
+    def chosen(self, session: str) -> list[str]:
+        """The newest choice for `session` in the organisation; [] when none was made."""
+        import psycopg
+
+        with self._connect(SETS) as conn:
+            try:
+                row = conn.execute(
+                    f"SELECT scenarios FROM {SETS} WHERE session = %s"
+                    " ORDER BY at DESC, id DESC LIMIT 1",
+                    (session,),
+                ).fetchone()
+            except psycopg.Error as exc:
+                raise StoreError(f"could not read {WHERE} ({_reason(exc)})") from None
+        if row is None:
+            return []
+        ids = row[0]
+        return [i for i in ids if isinstance(i, str)] if isinstance(ids, list) else []
 
 
 def _reason(exc: Exception) -> str:

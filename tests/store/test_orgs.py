@@ -537,6 +537,77 @@ def test_practitioners_and_reviewers_use_the_training_table_the_auditor_reads_it
     assert forced == [(True, True)]
 
 
+def test_a_sessions_chosen_scenarios_are_kept_on_the_server_for_its_organisation(
+    orgs: Orgs,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The trainer's choice (c on the training screen) is the session's on every machine of
+    the organisation, not only the trainer's: kept on the server beside the attempts, read
+    by the organisation's own staff only, the newest choice counting, nothing overwritten."""
+    import io
+    import sys
+
+    from sharewise.store.training_pg import PostgresSessions
+
+    session, first = "Year 7 team", ["court-order-offence-details"]
+    bank = sorted(p.stem for p in (Path(__file__).parents[2] / "decision_trees" /
+                                   "scenarios").glob("*.yaml"))  # fmt: skip
+    second = bank[:2]  # scenario ids are their files' names
+    assert PostgresSessions(orgs.urls["a_prac"]).chosen(session) == []
+    assert PostgresSessions(orgs.urls["a_lead"]).choose(session, first)
+    assert PostgresSessions(orgs.urls["a_prac2"]).chosen(session) == first
+    PostgresSessions(orgs.urls["a_prac"]).choose(session, [*second, second[0]])
+    assert PostgresSessions(orgs.urls["a_audit"]).chosen(session) == second  # newest, once each
+    assert PostgresSessions(orgs.urls["b_prac"]).chosen(session) == []  # another organisation's
+    with pytest.raises(StoreError, match="could not keep the session's scenarios"):
+        PostgresSessions(orgs.urls["a_audit"]).choose(session, first)
+    with orgs.raw("b_prac") as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute(
+            "INSERT INTO sharewise_training.scenario_sets (id, session, scenarios, org) "
+            "VALUES ('x', 'Year 7 team', '[]', 'a')"
+        )
+    forced = orgs.pg.sql(
+        "SELECT relrowsecurity, relforcerowsecurity FROM pg_class "
+        "WHERE oid = 'sharewise_training.scenario_sets'::regclass"
+    )
+    assert forced == [(True, True)]
+    # A trainee of `a` on any machine is offered the two, by `train --plain --session`.
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", orgs.urls["a_prac2"])
+    monkeypatch.setattr(sys, "stdin", io.StringIO("quit\n"))
+    capsys.readouterr()
+    argv = ["train", "--plain", "--session", session, "--trainee", "Dan Example"]
+    assert main(argv) == 1
+    listed = [
+        line for line in capsys.readouterr().out.splitlines() if line[:4].strip(" .").isdigit()
+    ]
+    assert len(listed) == 2, listed
+
+
+def test_a_server_set_up_before_scenario_sets_keeps_training_and_asks_for_db_init(
+    orgs: Orgs, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server set up by an earlier sharewise has no table for chosen scenarios: trainees'
+    attempts still save, choosing a session's scenarios says what the owner must run, and
+    once `db init` has run again the choice is kept."""
+    from sharewise.domain.graph import load_tree
+    from sharewise.store.training_pg import PostgresSessions
+    from tests.unit.test_training_session import SESSION, pilot_attempts
+
+    orgs.pg.sql("DROP TABLE sharewise_training.scenario_sets")
+    tried = pilot_attempts(load_tree(Path(__file__).parents[2] / "tests" / "fixtures" /
+                                     "trees" / "example.yaml"))  # fmt: skip
+    PostgresSessions(orgs.urls["a_prac"]).add(tried[0])
+    with pytest.raises(StoreError, match=r"running `sharewise db init` again"):
+        PostgresSessions(orgs.urls["a_lead"]).choose(SESSION, ["x"])
+    assert _db(orgs.pg, monkeypatch, "init", "--org", "a") == 0
+    PostgresSessions(orgs.urls["a_lead"]).choose(SESSION, ["x"])
+    assert PostgresSessions(orgs.urls["a_prac"]).chosen(SESSION) == ["x"]
+    assert [a.id for a in PostgresSessions(orgs.urls["a_prac"]).read(SESSION).attempts] == [
+        tried[0].id
+    ]
+
+
 def test_a_login_learns_no_other_organisations_name(orgs: Orgs) -> None:
     with orgs.raw("b_prac") as conn:
         assert _count(conn, "SELECT string_agg(name, ',') FROM orgs") == "b"

@@ -240,14 +240,16 @@ def test_a_broken_scenario_list_is_named_with_its_fix(
 ) -> None:
     """A session's kept choice that cannot be read stops `train` with the file, line and
     column and what to do, not a traceback (and not the whole bank, silently)."""
-    from sharewise.store.training import save_scenario_set, scenario_set, set_path
+    from sharewise.store.training import SessionFiles, training_folder
 
-    save_scenario_set(tmp_path, SESSION, [COURT])
-    assert scenario_set(tmp_path, SESSION) == [COURT]
-    assert scenario_set(tmp_path, "Another session") == []
-    set_path(tmp_path, SESSION).write_text('{"session": "Year 7 team",\n  "scenarios": [oops]}\n')
+    files = SessionFiles(training_folder(tmp_path))
+    files.choose(SESSION, [COURT])
+    assert files.chosen(SESSION) == [COURT]
+    assert files.chosen("Another session") == []
+    kept = files.set_path(SESSION)
+    kept.write_text('{"session": "Year 7 team",\n  "scenarios": [oops]}\n')
     argv = ["--data-dir", str(tmp_path), "train", "--plain", "--session", SESSION]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert f"{set_path(tmp_path, SESSION)}:2:17" in err
+    assert f"{kept}:2:17" in err
     assert "choose the scenarios again" in err and "Traceback" not in err

@@ -297,8 +297,9 @@ class StartSessionScreen(ModalScreen[tuple[str, list[str]] | None]):
     """The trainer starts a named session and ticks its scenarios (space), then ctrl+s.
 
     Dismisses with (session, chosen ids in the bank's order), or None on Escape. The
-    caller keeps the choice with the session on this machine (`save_scenario_set`), so a
-    trainee who joins the session here is offered only those scenarios.
+    caller keeps the choice with the session (`TrainingStore.choose`: on the organisation's
+    server where there is one, else on this machine), so a trainee who joins the session
+    there is offered only those scenarios.
     """
 
     DEFAULT_CSS = """

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sharewise.domain.errors import InputError
+from sharewise.domain.errors import SharewiseError
 from sharewise.domain.safe_text import safe_line
 from sharewise.tui.context import sw_app
 from sharewise.tui.widgets.footer import KeysFooter
@@ -101,11 +101,10 @@ class TrainingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="session-set")
     def _keep_set(self, session: str, ids: list[str]) -> None:
-        from sharewise.domain.errors import SharewiseError
-        from sharewise.store.training import save_scenario_set
+        from sharewise.store.training import open_training
 
         try:
-            save_scenario_set(sw_app(self).data_dir, session, ids)
+            open_training(sw_app(self).data_dir).choose(session, ids)
         except SharewiseError as exc:
             self.app.call_from_thread(
                 self.notify, f"The session was not started: {exc.render()}", severity="error"
@@ -173,11 +172,11 @@ class TrainingScreen(Screen[None]):
             chosen = list(getattr(self.app, "training_only", []))
             session = getattr(self.app, "training_session", None)
             if not chosen and session:
-                from sharewise.store.training import scenario_set
+                from sharewise.store.training import open_training
 
-                chosen = scenario_set(getattr(self.app, "data_dir", None), session)
+                chosen = open_training(getattr(self.app, "data_dir", None)).chosen(session)
             bank = whole.only(chosen)
-        except InputError as exc:
+        except SharewiseError as exc:  # a broken kept choice, or the server unreachable
             bank.problems.append(exc.render())
         self.app.call_from_thread(self._show, bank, whole.scenarios, chosen)
 
