@@ -257,9 +257,11 @@ def load_tree_source(
     registry: Registry | None = None,
     *,
     use_cache: bool = True,
+    parsed: tuple[Any, Locator] | None = None,
 ) -> CompiledTree:
-    """As `load_tree`, from a tree's bytes (a tree the ledger kept, named `name`)."""
-    return _load(lambda: raw, name, vocabulary, registry, use_cache=use_cache)
+    """As `load_tree`, from a tree's bytes (a tree the ledger kept, named `name`); `parsed`
+    is these bytes already parsed by `strict_yaml` (`parse_ahead`), if they were."""
+    return _load(lambda: raw, name, vocabulary, registry, use_cache=use_cache, parsed=parsed)
 
 
 def _load(
@@ -269,6 +271,7 @@ def _load(
     registry: Registry | None,
     *,
     use_cache: bool,
+    parsed: tuple[Any, Locator] | None = None,
 ) -> CompiledTree:
     """Every tree loaded is remembered by its SHA-256 (`tree_sources`), so that a decision
     recorded on it can keep a copy of exactly these bytes in the ledger.
@@ -284,7 +287,7 @@ def _load(
     vocab = vocabulary if vocabulary is not None else load_vocabulary(paths.facts_path())
     reg = registry if registry is not None else load_registry(paths.citations_path())
     if not use_cache:
-        tree = _validate(raw, name, vocab, reg, sha)
+        tree = _validate(raw, name, vocab, reg, sha, parsed)
         tree_sources.remember(sha, raw)
         return tree
     key = tree_cache.cache_key(sha, vocab, reg)
@@ -295,17 +298,26 @@ def _load(
         model, locator = cached
         tree_sources.keep(sha, packed)
         return CompiledTree(model, name, sha, locator, vocab, reg)
-    tree = _validate(tree_sources.unpack(packed), name, vocab, reg, sha)
+    tree = _validate(tree_sources.unpack(packed), name, vocab, reg, sha, parsed)
     tree_cache.store(key, tree.model)
     tree_sources.keep(sha, packed)
     return tree
 
 
-def _validate(raw: bytes, name: str, vocab: Vocabulary, reg: Registry, sha: str) -> CompiledTree:
+def _validate(
+    raw: bytes,
+    name: str,
+    vocab: Vocabulary,
+    reg: Registry,
+    sha: str,
+    parsed: tuple[Any, Locator] | None = None,
+) -> CompiledTree:
     """The full path: parse the YAML, validate the model, check and compile the graph."""
-    from sharewise.domain.strict_yaml import load_yaml_bytes
+    if parsed is None:
+        from sharewise.domain.strict_yaml import load_yaml_bytes
 
-    data, locator = load_yaml_bytes(raw, name)
+        parsed = load_yaml_bytes(raw, name)
+    data, locator = parsed
     model = validate_data(data, locator, TreeFile, "decision tree")
     return compile_tree(model, locator, vocab, reg, name, sha)
 

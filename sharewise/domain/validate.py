@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from sharewise.domain.citations import Registry
 from sharewise.domain.errors import Location, Problem, TreeError
 from sharewise.domain.facts import Vocabulary
-from sharewise.domain.strict_yaml import Locator
+from sharewise.domain.source_text import Locator
 from sharewise.domain.tree import Question, TreeFile
 
 if TYPE_CHECKING:
