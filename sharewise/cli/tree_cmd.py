@@ -104,6 +104,7 @@ def run_check(args: argparse.Namespace) -> int:
     from sharewise import paths
     from sharewise.cli.common import input_arg, one_stdin
     from sharewise.domain import parse_ahead
+    from sharewise.domain.pydantic_plugins import skip_loader_if_none
     from sharewise.domain.source_text import read_source
 
     one_stdin(**{f"PATH {i}": p for i, p in enumerate(args.paths, start=1)})
@@ -123,6 +124,7 @@ def run_check(args: argparse.Namespace) -> int:
     readable = [
         (raw, str(t)) for t, raw in zip(targets, sources, strict=True) if isinstance(raw, bytes)
     ]
+    skip_loader_if_none()  # pydantic's plugin loader imports importlib.metadata: 40 ms
     try:
         with parse_ahead.start(readable) as ahead:
             return _check_all(args, targets, sources, ahead)

@@ -280,7 +280,7 @@ def _load(
     compressed copy is alive while the model is validated from the cache: the UI's peak
     memory is reached there, and the England tree's bytes are 890 KiB (70 KiB compressed).
     """
-    from sharewise.domain import tree_cache, tree_sources
+    from sharewise.domain import tree_sources
 
     raw = read()
     sha = hashlib.sha256(raw).hexdigest()
@@ -290,6 +290,8 @@ def _load(
         tree = _validate(raw, name, vocab, reg, sha, parsed)
         tree_sources.remember(sha, raw)
         return tree
+    from sharewise.domain import tree_cache  # not for `tree check`, which never uses it
+
     key = tree_cache.cache_key(sha, vocab, reg)
     packed = tree_sources.pack(raw)
     del raw

@@ -10,7 +10,6 @@ the cycle in a tree that has one (`nx.find_cycle`, whose report the fixtures pin
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -251,16 +250,19 @@ def _also_problems(
     """An option's `also` names known facts, other than the question's own, with their values."""
     problems: list[Problem] = []
     for fact, value in also.items():
-        where = ctx.q_at(qid, "options", i, "also", fact)
-        key = ctx.locator.key_at(("questions", qid, "options", i, "also", fact))
+        # Places only for a problem: the locator is read only to place one (parse_ahead).
         if fact == own:
             problems.append(
-                Problem(key, f"{qid}: 'also' repeats the question's own fact {own!r}", "remove it")
+                Problem(
+                    ctx.locator.key_at(("questions", qid, "options", i, "also", fact)),
+                    f"{qid}: 'also' repeats the question's own fact {own!r}",
+                    "remove it",
+                )
             )
         elif fact not in ctx.vocabulary:
             problems.append(
                 Problem(
-                    key,
+                    ctx.locator.key_at(("questions", qid, "options", i, "also", fact)),
                     f"{qid}: unknown fact {fact!r} in 'also'",
                     _did_you_mean(fact, set(ctx.vocabulary.names())),
                 )
@@ -268,7 +270,7 @@ def _also_problems(
         elif value not in ctx.vocabulary[fact].values:
             problems.append(
                 Problem(
-                    where,
+                    ctx.q_at(qid, "options", i, "also", fact),
                     f"{qid}: {value!r} is not a value of fact {fact!r}",
                     "use one of: " + ", ".join(ctx.vocabulary[fact].values),
                 )
@@ -420,5 +422,7 @@ GRAPH_CHECKS: tuple[Callable[[_Context, _Graph], list[Problem]], ...] = (
 
 
 def _did_you_mean(name: str, known: set[str]) -> str:
+    import difflib  # only for a problem
+
     close = difflib.get_close_matches(name, sorted(known), n=1)
     return f"did you mean {close[0]!r}?" if close else "check the spelling"
