@@ -10,13 +10,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from sharewise.tui.ledger import LedgerStore, RecordStore
 from sharewise.tui.themes import HIGH_CONTRAST, THEMES
+from sharewise.tui.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from sharewise.domain.graph import CompiledTree
@@ -69,6 +70,9 @@ class SharewiseApp(App[int]):
         #: The practitioner's own details (name, role, organisation): loaded from the profile
         #: file in a worker after the first paint, remembered there when a record is saved.
         self.practitioner: dict[str, str] = {}
+        #: Keys typed ahead go to the screen and field they were typed for (type_ahead.py);
+        #: a walk asked for while the tree loads opens before the keys typed after it.
+        self.type_ahead = TypeAhead(self, super().on_event, wait=lambda: self.walk_pending)
         if isinstance(store, LedgerStore) and store.on_wait is None:
             store.on_wait = self.ledger_waiting
         # A browser session of `sharewise serve --user-header` acts for the signed-in person:
@@ -78,6 +82,12 @@ class SharewiseApp(App[int]):
             from sharewise.domain.safe_text import safe_line
 
             self.sub_title = f"signed in as {safe_line(signed_in)}"
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self.type_ahead.take(event)  # from the terminal: in turn (type_ahead.py)
+        else:
+            await super().on_event(event)
 
     def ledger_waiting(self) -> None:
         """The store waits for another program's write lock: say so on screen.
