@@ -38,11 +38,19 @@ def figures(data_dir: Path, scope: F.Scope) -> F.Figures:
 
 
 async def open_dashboard(pilot: Any) -> DashboardScreen:
+    """The dashboard once settled: its figures shown and the chain's check started (after
+    the first paint, so `ready` alone may return before that check's worker exists)."""
     await ready(pilot)
     await pilot.press("d")
     await ready(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, DashboardScreen)
+    for _ in range(100):
+        if screen.settled and screen.query("#dash-reviewed"):  # the last thing before it
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+    await ready(pilot)
     return screen
 
 
