@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sharewise.domain.citations import Registry
 from sharewise.domain.errors import InputError, Location, Problem
 from sharewise.domain.graph import CompiledTree
+from sharewise.domain.nodes import Citations
 from sharewise.domain.result import DecisionResult
 from sharewise.domain.safe_text import safe_line, safe_text
 from sharewise.domain.scenarios import Scenario, load_scenario, scenario_files
@@ -89,7 +89,7 @@ def decision_line(result: DecisionResult) -> str:
     return f"{DECISION_WORDS.get(o.decision, o.decision.value)}: {safe_line(o.title)}"
 
 
-def debrief_markdown(scenario: Scenario, d: Debrief, registry: Registry | None) -> str:
+def debrief_markdown(scenario: Scenario, d: Debrief, registry: Citations | None) -> str:
     """The whole debrief as Markdown: for the export, for `train --plain`, for printing."""
     out = [f"# Debrief: {safe_line(scenario.title)}", ""]
     out += [f"Scenario `{scenario.id}`, theme: {safe_line(scenario.theme)}", ""]
@@ -151,7 +151,7 @@ def debrief_markdown(scenario: Scenario, d: Debrief, registry: Registry | None) 
     return "\n".join(out) + "\n"
 
 
-def law_markdown(law: Law, registry: Registry | None) -> list[str]:
+def law_markdown(law: Law, registry: Citations | None) -> list[str]:
     """Each group of the law with each citation's title, gist and link."""
     out: list[str] = []
     for label, ids in law_sections(law):
@@ -166,6 +166,6 @@ def law_markdown(law: Law, registry: Registry | None) -> list[str]:
     return out
 
 
-def _title(cid: str, registry: Registry | None) -> str:
+def _title(cid: str, registry: Citations | None) -> str:
     c = registry.get(cid) if registry is not None else None
     return f"{safe_line(c.title)} (`{cid}`)" if c is not None else f"`{cid}`"

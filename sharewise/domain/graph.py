@@ -2,8 +2,10 @@
 
 Loading validates the tree (`validate.py`) the first time a given file is seen and remembers
 that in a cache keyed by the file's SHA-256 (`tree_cache.py`), so that deciding a case does
-not re-parse the YAML or import networkx every time. The networkx graph itself is built only
-when something asks for it (diagrams and tree authors' tools).
+not re-parse the YAML or import networkx every time. A compiled tree holds plain nodes
+(`nodes.py`: the pydantic models' fields, without pydantic), as it holds the vocabulary and
+the registry: a tree loaded from the cache is walked without importing pydantic, which is
+imported when a result or a record is built (the running UI's memory, issue 17).
 """
 
 from __future__ import annotations
@@ -15,15 +17,14 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from sharewise import paths
-from sharewise.domain.citations import Registry, load_registry
 from sharewise.domain.errors import Location
-from sharewise.domain.facts import Vocabulary, load_vocabulary
-from sharewise.domain.loader import validate_data
+from sharewise.domain.nodes import Outcome, Question, Registry, Tree, Vocabulary
 from sharewise.domain.source_text import Locator, Source, read_source
-from sharewise.domain.tree import Outcome, Question, TreeFile
 
 if TYPE_CHECKING:
+    from sharewise.domain import citations, facts
     from sharewise.domain.result import TreeRef
+    from sharewise.domain.tree import TreeFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +32,7 @@ class Choice:
     """An answer a person can pick at a question, and where it leads.
 
     `fact` is the question's fact and `value` its answer; `also` holds any further facts the
-    same answer settles (see `tree.Option.also`).
+    same answer settles (see `nodes.Option.also`).
     """
 
     value: str
@@ -96,9 +97,10 @@ class TreePath:
 
 @dataclass
 class CompiledTree:
-    """A validated tree: the model, its graph, and where each part was written."""
+    """A validated tree: its plain nodes (`nodes.Tree`, the validated model's data), the
+    vocabulary and registry it was checked against, and where each part was written."""
 
-    model: TreeFile
+    model: Tree
     source: str
     sha256: str
     locator: Locator
@@ -182,13 +184,6 @@ class CompiledTree:
             outcomes_below(qid)
         return {node: sorted(ids, key=order.__getitem__) for node, ids in found.items()}
 
-    @cached_property
-    def graph(self) -> Any:
-        """The tree as a networkx DiGraph, built on first use (networkx is slow to import)."""
-        from sharewise.domain.validate import build_graph
-
-        return build_graph(self.model)
-
     def paths(self) -> Iterator[TreePath]:
         """Every root-to-outcome path, one per distinct combination of answers that matters."""
         return iter(self._paths)
@@ -236,8 +231,8 @@ def load_named_tree(path: Source | None) -> CompiledTree:
 
 def load_tree(
     path: Source,
-    vocabulary: Vocabulary | None = None,
-    registry: Registry | None = None,
+    vocabulary: facts.Vocabulary | None = None,
+    registry: citations.Registry | None = None,
     *,
     use_cache: bool = True,
 ) -> CompiledTree:
@@ -253,8 +248,8 @@ def load_tree(
 def load_tree_source(
     raw: bytes,
     name: str,
-    vocabulary: Vocabulary | None = None,
-    registry: Registry | None = None,
+    vocabulary: facts.Vocabulary | None = None,
+    registry: citations.Registry | None = None,
     *,
     use_cache: bool = True,
     parsed: tuple[Any, Locator] | None = None,
@@ -267,8 +262,8 @@ def load_tree_source(
 def _load(
     read: Callable[[], bytes],
     name: str,
-    vocabulary: Vocabulary | None,
-    registry: Registry | None,
+    vocabulary: facts.Vocabulary | None,
+    registry: citations.Registry | None,
     *,
     use_cache: bool,
     parsed: tuple[Any, Locator] | None = None,
@@ -277,44 +272,71 @@ def _load(
     recorded on it can keep a copy of exactly these bytes in the ledger.
 
     The bytes are read here (`read`), not by the caller, so that on a cache hit only their
-    compressed copy is alive while the model is validated from the cache: the UI's peak
-    memory is reached there, and the England tree's bytes are 890 KiB (70 KiB compressed).
+    compressed copy is alive while the nodes are built from the cache: the UI's peak memory
+    is reached there, and the England tree's bytes are 890 KiB (70 KiB compressed). A hit
+    with the shipped vocabulary and registry imports no pydantic (`model_cache.plain_*`).
     """
     from sharewise.domain import tree_sources
 
     raw = read()
     sha = hashlib.sha256(raw).hexdigest()
-    vocab = vocabulary if vocabulary is not None else load_vocabulary(paths.facts_path())
-    reg = registry if registry is not None else load_registry(paths.citations_path())
     if not use_cache:
-        tree = _validate(raw, name, vocab, reg, sha, parsed)
+        tree = _validate(raw, name, vocabulary, registry, sha, parsed)
         tree_sources.remember(sha, raw)
         return tree
     from sharewise.domain import tree_cache  # not for `tree check`, which never uses it
 
+    vocab, reg = _plain(vocabulary, registry)
     key = tree_cache.cache_key(sha, vocab, reg)
     packed = tree_sources.pack(raw)
     del raw
     cached = tree_cache.load(key, name, lambda: tree_sources.source(sha))
     if cached is not None:
-        model, locator = cached
+        plain, locator = cached
         tree_sources.keep(sha, packed)
-        return CompiledTree(model, name, sha, locator, vocab, reg)
-    tree = _validate(tree_sources.unpack(packed), name, vocab, reg, sha, parsed)
+        return CompiledTree(plain, name, sha, locator, vocab, reg)
+    tree = _validate(tree_sources.unpack(packed), name, vocabulary, registry, sha, parsed)
     tree_cache.store(key, tree.model)
     tree_sources.keep(sha, packed)
     return tree
 
 
+def _plain(
+    vocabulary: facts.Vocabulary | None, registry: citations.Registry | None
+) -> tuple[Vocabulary, Registry]:
+    """The vocabulary and registry as a compiled tree holds them: the shipped files' from
+    the model cache without pydantic (`model_cache`), or the models given, made plain."""
+    from sharewise.domain import model_cache
+
+    vocab = (
+        model_cache.plain_vocabulary(paths.facts_path())
+        if vocabulary is None
+        else Vocabulary.from_model(vocabulary)
+    )
+    reg = (
+        model_cache.plain_registry(paths.citations_path())
+        if registry is None
+        else Registry.from_model(registry)
+    )
+    return vocab, reg
+
+
 def _validate(
     raw: bytes,
     name: str,
-    vocab: Vocabulary,
-    reg: Registry,
+    vocabulary: facts.Vocabulary | None,
+    registry: citations.Registry | None,
     sha: str,
     parsed: tuple[Any, Locator] | None = None,
 ) -> CompiledTree:
     """The full path: parse the YAML, validate the model, check and compile the graph."""
+    from sharewise.domain.citations import load_registry
+    from sharewise.domain.facts import load_vocabulary
+    from sharewise.domain.loader import validate_data
+    from sharewise.domain.tree import TreeFile
+
+    vocab = vocabulary if vocabulary is not None else load_vocabulary(paths.facts_path())
+    reg = registry if registry is not None else load_registry(paths.citations_path())
     if parsed is None:
         from sharewise.domain.strict_yaml import load_yaml_bytes
 
@@ -327,13 +349,21 @@ def _validate(
 def compile_tree(
     model: TreeFile,
     locator: Locator,
-    vocabulary: Vocabulary,
-    registry: Registry,
+    vocabulary: facts.Vocabulary,
+    registry: citations.Registry,
     source: str,
     sha256: str,
 ) -> CompiledTree:
-    """Validate a parsed tree and compile it; raise TreeError with every problem."""
+    """Validate a parsed tree and compile it into plain nodes; raise TreeError with every
+    problem."""
     from sharewise.domain.validate import validate_tree
 
     validate_tree(model, locator, vocabulary, registry)
-    return CompiledTree(model, source, sha256, locator, vocabulary, registry)
+    return CompiledTree(
+        Tree.from_model(model),
+        source,
+        sha256,
+        locator,
+        Vocabulary.from_model(vocabulary),
+        Registry.from_model(registry),
+    )

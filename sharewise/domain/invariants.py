@@ -18,9 +18,8 @@ import statistics
 from collections.abc import Callable, Iterable, Mapping
 
 from sharewise.domain.errors import Problem
-from sharewise.domain.facts import Vocabulary
 from sharewise.domain.graph import CompiledTree, TreePath
-from sharewise.domain.tree import Decision, Outcome
+from sharewise.domain.nodes import Decision, Outcome, Vocabulary
 
 ART6 = frozenset(
     {

@@ -10,27 +10,36 @@ remembered (the full path raises its located errors every time), and a missing, 
 or damaged entry is simply validated again. The entries hold no personal data; the folder
 and files are private (0700, 0600) like everything sharewise writes. SHAREWISE_CACHE_DIR
 names another folder, or `off`.
+
+A loaded tree holds the vocabulary and the registry as plain classes (`nodes.py`):
+`plain_vocabulary` and `plain_registry` build them from the same entries without pydantic,
+and validate the file (importing pydantic) only when there is no good entry yet.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, TypeVar
 
 from sharewise import __version__
+from sharewise.domain import nodes
 from sharewise.domain.code_digest import code_digest
 from sharewise.domain.decide_cache import CACHE_ENV, cache_dir
-from sharewise.domain.loader import validate_data
+from sharewise.domain.errors import InputError
 from sharewise.domain.source_text import read_source
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 __all__ = ["CACHE_ENV", "SUFFIX", "cache_dir", "key", "load_model_file"]
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 #: Bumped whenever the layout of an entry changes.
 FORMAT = 1
@@ -44,14 +53,16 @@ _CODE = (
     "source_text.py",
     "facts.py",
     "citations.py",
+    "nodes.py",
 )
 
 
-def key(raw: bytes, model: type[BaseModel]) -> str:
-    """What validating `raw` into `model` depends on, as one digest."""
+def key(raw: bytes, model: type[BaseModel] | str) -> str:
+    """What validating `raw` into `model` (or the model of this dotted name) depends on."""
+    name = model if isinstance(model, str) else f"{model.__module__}.{model.__qualname__}"
     code = code_digest(_HERE, _CODE, __version__, FORMAT)
     digest = hashlib.sha256()
-    for part in (code, f"{model.__module__}.{model.__qualname__}"):
+    for part in (code, name):
         digest.update(part.encode() + b"\x00")
     digest.update(raw)
     return digest.hexdigest()
@@ -60,6 +71,10 @@ def key(raw: bytes, model: type[BaseModel]) -> str:
 def load_model_file(path: Path, model: type[M], what: str) -> M:
     """As `loader.load_model` without the locator: the file validated into `model`, from the
     cache when these very bytes were validated before; errors located as the full path's."""
+    from pydantic import ValidationError
+
+    from sharewise.domain.loader import validate_data
+
     raw = read_source(path)
     folder = cache_dir()
     entry = None if folder is None else folder / f"{key(raw, model)}{SUFFIX}"
@@ -73,6 +88,45 @@ def load_model_file(path: Path, model: type[M], what: str) -> M:
     if entry is not None:
         _store(entry, found.model_dump_json().encode())
     return found
+
+
+@lru_cache(maxsize=8)
+def plain_vocabulary(path: Path) -> nodes.Vocabulary:
+    """The vocabulary file as plain classes: from its entry when these bytes were validated
+    before (no pydantic), else validated (`facts.load_vocabulary`) and then made plain."""
+    found = _plain(path, nodes.Vocabulary.MODEL, nodes.Vocabulary.from_data)
+    if found is not None:
+        return found
+    from sharewise.domain.facts import load_vocabulary
+
+    return nodes.Vocabulary.from_model(load_vocabulary(path))
+
+
+@lru_cache(maxsize=8)
+def plain_registry(path: Path) -> nodes.Registry:
+    """As `plain_vocabulary`, for the citation registry."""
+    found = _plain(path, nodes.Registry.MODEL, nodes.Registry.from_data)
+    if found is not None:
+        return found
+    from sharewise.domain.citations import load_registry
+
+    return nodes.Registry.from_model(load_registry(path))
+
+
+P = TypeVar("P", nodes.Vocabulary, nodes.Registry)
+
+
+def _plain(path: Path, model: str, build: Callable[[object], P]) -> P | None:
+    """The entry for `path`'s bytes validated into `model`, built plain; None on a miss (no
+    entry, or one that is unreadable, damaged or not of that shape)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        raw = read_source(path)
+        return build(json.loads((folder / f"{key(raw, model)}{SUFFIX}").read_bytes()))
+    except (OSError, ValueError, KeyError, TypeError, InputError):
+        return None
 
 
 def _store(entry: Path, data: bytes) -> None:

@@ -2,34 +2,24 @@
 
 The models are strict (`extra="forbid"`) so that a misspelt key is an error with a place,
 not a silently ignored line. Graph-level checks (targets exist, no cycles, coverage) live in
-`graph.py`; these models only check the shape of each node.
+`graph.py`; these models only check the shape of each node. A loaded tree holds the plain
+form of these (`nodes.py`, with the same fields), built once from a validated model.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+# The decision is shared with the plain nodes a loaded tree holds (`nodes.py`), which must
+# not import pydantic.
+from sharewise.domain.nodes import Decision as Decision
+
 NodeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 CitationId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-
-
-class Decision(StrEnum):
-    """What the practitioner is told to do; the five values are a public interface."""
-
-    SHARE_URGENTLY = "share_urgently"
-    SHARE = "share"
-    DO_NOT_SHARE = "do_not_share"
-    SEEK_ADVICE = "seek_advice"
-    NO_PERSONAL_DATA = "no_personal_data"
-
-    @property
-    def shares(self) -> bool:
-        return self in (Decision.SHARE, Decision.SHARE_URGENTLY)
 
 
 #: One set of field names for all the nodes that set the same fields (see `_Strict`).

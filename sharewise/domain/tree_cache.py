@@ -3,8 +3,11 @@
 A tree's validity is a pure function of its bytes, the vocabulary, the registry and the code
 that checks them; the cache key is the SHA-256 of all four. A hit skips the YAML parse, the
 graph checks and the networkx import (about 0.25 s on the England tree, more than the rest
-of `sharewise decide`); the model itself is still validated by pydantic from the cached JSON,
-and the locations are found (from the tree's bytes) only if an error or a tool asks for one.
+of `sharewise decide`). A hit builds the tree's plain nodes (`nodes.py`) straight from the
+entry's JSON, without pydantic: the entry was written from a tree that passed validation and
+carries the SHA-256 of its lines, and the running UI never imports pydantic before a result
+is built (issue 17's memory goal). The locations are found (from the tree's bytes) only if an
+error or a tool asks for one.
 A failed validation is never cached, and a missing, unreadable or damaged entry is simply
 validated again. Entries hold no personal data (only the tree); the folder is still kept
 private (0700, files 0600) like everything sharewise writes. SHAREWISE_CACHE_DIR names
@@ -17,25 +20,22 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from sharewise import __version__
-from sharewise.domain.citations import Registry
 from sharewise.domain.code_digest import code_digest
 from sharewise.domain.decide_cache import CACHE_ENV, cache_dir
-from sharewise.domain.facts import Vocabulary
+from sharewise.domain.nodes import Outcome, Question, Registry, Tree, Vocabulary
 from sharewise.domain.source_text import Locator, PathKey
-from sharewise.domain.tree import Outcome, Question, TreeFile
 from sharewise.private_files import make_dirs_private
 
 __all__ = ["CACHE_ENV", "SUFFIX", "cache_dir", "cache_key", "load", "store"]
 
 #: The layout of an entry (a line per node; see `store`). Bumped whenever it changes.
-FORMAT = 4
+FORMAT = 5
 SUFFIX = ".tree"
 
 _HERE = Path(__file__).resolve().parent
@@ -47,6 +47,7 @@ _CODE = (
     "source_text.py",
     "loader.py",
     "tree_cache.py",
+    "nodes.py",
 )
 
 
@@ -56,28 +57,24 @@ def cache_key(tree_sha256: str, vocabulary: Vocabulary, registry: Registry) -> s
     for part in (
         tree_sha256,
         code_digest(_HERE, _CODE, __version__, FORMAT),
-        vocabulary.model_dump_json(),
-        registry.model_dump_json(),
+        json.dumps(vocabulary.dump()),
+        json.dumps(registry.dump()),
     ):
         key.update(part.encode())
         key.update(b"\x00")
     return key.hexdigest()
 
 
-def load(
-    key: str, file: str, source: Callable[[], bytes | None]
-) -> tuple[TreeFile, Locator] | None:
-    """The validated tree stored under `key`, with its locations, or None.
+def load(key: str, file: str, source: Callable[[], bytes | None]) -> tuple[Tree, Locator] | None:
+    """The validated tree stored under `key`, as plain nodes, with its locations, or None.
 
-    Each question and outcome is validated by pydantic straight from its own JSON line, one
-    line read at a time, and the tree's own fields then around those nodes (pydantic takes
-    a node already validated as it is). Validating the whole tree from one 850 KiB line held
-    that line and pydantic-core's parse of all of it at once: the UI's peak memory is reached
-    here, about 1.5 MiB higher that way. The locations (23,000 of them, 16 MiB as a map) are
-    not kept in the entry: they are found again from the tree's own bytes (`source` gives
-    them; their digest is part of the key) only if one is asked for, and deciding and walking
-    never ask. The bytes are not held here: `source` asks `tree_sources`, which keeps them
-    compressed.
+    Each question and outcome is built from its own JSON line, one line read at a time, and
+    the tree's own fields then around those nodes: no pydantic (the entry was written from a
+    validated tree, and the SHA-256 of its lines is checked), so the UI holding a cached tree
+    never imports it. The locations (23,000 of them, 16 MiB as a map) are not kept in the
+    entry: they are found again from the tree's own bytes (`source` gives them; their digest
+    is part of the key) only if one is asked for, and deciding and walking never ask. The
+    bytes are not held here: `source` asks `tree_sources`, which keeps them compressed.
     """
     folder = cache_dir()
     if folder is None:
@@ -91,20 +88,27 @@ def load(
             # line would otherwise be a tree with nodes missing.
             body = hashlib.sha256(line := entry.readline())
             fields = json.loads(line)
-            nodes: dict[bytes, dict[str, Question | Outcome]] = {b"q": {}, b"o": {}}
+            questions: dict[str, Question] = {}
+            outcomes: dict[str, Outcome] = {}
             for line in entry:
                 body.update(line)
                 kind, node_id, node_json = line.split(b" ", 2)
-                node = (Question if kind == b"q" else Outcome).model_validate_json(node_json)
-                nodes[kind][node_id.decode()] = node
-        if body.hexdigest() != head["sha256"] or not isinstance(fields, dict):
+                if kind == b"q":
+                    questions[sys.intern(node_id.decode())] = Question.from_data(
+                        json.loads(node_json)
+                    )
+                elif kind == b"o":
+                    outcomes[sys.intern(node_id.decode())] = Outcome.from_data(
+                        json.loads(node_json)
+                    )
+                else:
+                    return None
+        if body.hexdigest() != head["sha256"]:
             return None
-        model = TreeFile.model_validate(
-            {**fields, "questions": nodes[b"q"], "outcomes": nodes[b"o"]}
-        )
-    except (OSError, ValueError, KeyError, TypeError, ValidationError):
+        tree = Tree.from_data(fields, questions, outcomes)
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    return model, _LazyLocator(file, source)
+    return tree, _LazyLocator(file, source)
 
 
 class _LazyLocator(Locator):
@@ -134,19 +138,25 @@ class _LazyLocator(Locator):
         self._source, self._marks = None, value
 
 
-def store(key: str, model: TreeFile) -> None:
+def store(key: str, tree: Tree) -> None:
     """Remember a tree that passed validation; any failure to write is ignored."""
     folder = cache_dir()
     if folder is None:
         return
     # A header line, the tree's own fields, then a line per question (`q ID JSON`) and per
-    # outcome (`o ID JSON`). Compact JSON holds no raw newline (one in a string is written as
-    # an escape), and a node id no space, so each is one line split at its first two spaces.
-    # The header holds the SHA-256 of all the lines after it.
-    lines = [model.model_dump_json(exclude={"questions", "outcomes"}).encode()]
-    for kind, group in ((b"q ", model.questions), (b"o ", model.outcomes)):
-        for node_id, node in group.items():
-            lines.append(kind + node_id.encode() + b" " + node.model_dump_json().encode())
+    # outcome (`o ID JSON`), each as pydantic's `model_dump(mode="json")` of the validated
+    # model (`nodes.py` holds the two equal). Compact JSON holds no raw newline (one in a
+    # string is written as an escape), and a node id no space, so each is one line split at
+    # its first two spaces. The header holds the SHA-256 of all the lines after it.
+    head_fields = tree.dump()
+    del head_fields["questions"], head_fields["outcomes"]
+    lines = [_json(head_fields)]
+    for kind, group in (
+        (b"q ", tree.questions.items()),
+        (b"o ", tree.outcomes.items()),
+    ):
+        for node_id, node in group:
+            lines.append(kind + node_id.encode() + b" " + _json(node.dump()))
     body = b"\n".join(lines)
     head = {"format": FORMAT, "sha256": hashlib.sha256(body).hexdigest()}
     data = json.dumps(head).encode() + b"\n" + body
@@ -161,3 +171,7 @@ def store(key: str, model: TreeFile) -> None:
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()

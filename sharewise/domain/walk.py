@@ -6,6 +6,10 @@ A walk may start with settled answers (`preset`): facts about the organisation o
 practitioner (see `settings.py`) that do not change from case to case. A question about one
 of them is answered from the preset without being asked, marked as such in the path and the
 record, and the person can still go back to it and answer it themselves for this case.
+
+A walk reads the tree's plain nodes (`nodes.py`) and shows its trail as plain steps
+(`TrailStep`): pydantic and the result's models are imported only when the steps for a
+result (`steps`) or the result itself are built, so the UI walks without them.
 """
 
 from __future__ import annotations
@@ -15,12 +19,15 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from sharewise.domain.emergency import in_danger
 from sharewise.domain.errors import InputError, Location, Problem
 from sharewise.domain.graph import Choice, CompiledTree
-from sharewise.domain.result import DecisionResult, OutcomeView, Step
-from sharewise.domain.tree import Outcome, Question
+from sharewise.domain.nodes import Outcome, Question
+
+if TYPE_CHECKING:
+    from sharewise.domain.result import DecisionResult, Step
 
 
 def questions_left(tree: CompiledTree, node: str, settled: Mapping[str, str] | None = None) -> int:
@@ -44,6 +51,22 @@ def questions_left(tree: CompiledTree, node: str, settled: Mapping[str, str] | N
         return 1 + max(depth(c.next) for c in choices)
 
     return depth(node)
+
+
+@dataclass(frozen=True, slots=True)
+class TrailStep:
+    """A step of the trail a person sees (`Walk.trail`): the fields of `result.Step`, plain,
+    so that showing the answers so far does not import pydantic (`Walk.steps` gives the
+    result's own steps)."""
+
+    node: str
+    fact: str
+    answer: str
+    question: str
+    label: str
+    preset: bool = False
+    revisits: int = 0
+    changes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,10 +294,29 @@ class Walk:
         return list(seen)
 
     def steps(self) -> list[Step]:
-        """The facts settled so far, one step per fact (an answer may settle several)."""
-        return [self._step(a, f, v) for a in self._answers for f, v in a.choice.facts.items()]
+        """The facts settled so far, one step per fact (an answer may settle several), as a
+        result holds them (this imports the result's models)."""
+        from sharewise.domain.result import Step
 
-    def trail(self) -> list[Step]:
+        steps = []
+        for a in self._answers:
+            for f, v in a.choice.facts.items():
+                t = self._step(a, f, v)
+                steps.append(
+                    Step(
+                        node=t.node,
+                        fact=t.fact,
+                        answer=t.answer,
+                        question=t.question,
+                        label=t.label,
+                        preset=t.preset,
+                        revisits=t.revisits,
+                        changes=t.changes,
+                    )
+                )
+        return steps
+
+    def trail(self) -> list[TrailStep]:
         """One step per question answered, in order: what a person sees as "your answers".
 
         Its positions are those `jump_back` and `would_clear` take. Each step names the
@@ -282,9 +324,9 @@ class Walk:
         """
         return [self._step(a, a.choice.fact, a.choice.value) for a in self._answers]
 
-    def _step(self, a: Answered, fact: str, value: str) -> Step:
+    def _step(self, a: Answered, fact: str, value: str) -> TrailStep:
         q = self.tree.question(a.node)
-        return Step(
+        return TrailStep(
             node=a.node,
             fact=fact,
             answer=value,
@@ -306,7 +348,10 @@ class Walk:
 
 
 def build_result(tree: CompiledTree, outcome_id: str, steps: list[Step]) -> DecisionResult:
-    """Assemble the result object shared by the walk, `decide` and records."""
+    """Assemble the result object shared by the walk, `decide` and records (the first thing
+    a walk builds with pydantic: its plain outcome becomes the result's models here)."""
+    from sharewise.domain.result import DecisionResult, OutcomeView
+
     o = tree.outcome(outcome_id)
     view = OutcomeView(
         id=outcome_id,
@@ -314,7 +359,7 @@ def build_result(tree: CompiledTree, outcome_id: str, steps: list[Step]) -> Deci
         title=o.title,
         summary=o.summary,
         actions=list(o.actions),
-        law=o.law,
+        law=o.law.model(),
         advice_whom=list(o.advice.whom) if o.advice else [],
         advice_ask=list(o.advice.ask) if o.advice else [],
     )

@@ -6,8 +6,14 @@ practitioner reads the same phrase for the same decision whichever way they use 
 
 from __future__ import annotations
 
-from sharewise.domain.citations import Registry
-from sharewise.domain.tree import Decision, Law
+from typing import TYPE_CHECKING
+
+# The plain classes, not the pydantic models: the UI shows these words while a person walks,
+# before pydantic is imported (see `nodes.py`).
+from sharewise.domain.nodes import Decision, Law, LawLike
+
+if TYPE_CHECKING:
+    from sharewise.domain.nodes import Citations
 
 DECISION_WORDS: dict[Decision, str] = {
     Decision.SHARE_URGENTLY: "Share now: this is urgent",
@@ -48,7 +54,7 @@ def law_group_of(group: str, cid: str) -> str:
     return LAW_GROUPS[group]
 
 
-def law_sections(law: Law) -> list[tuple[str, list[str]]]:
+def law_sections(law: LawLike) -> list[tuple[str, list[str]]]:
     """An outcome's law as a person reads it: (heading, citation ids) in the record's order,
     with Part 3 citations under Part 3's own headings rather than "Article 6" and "Article 9".
     """
@@ -59,7 +65,7 @@ def law_sections(law: Law) -> list[tuple[str, list[str]]]:
     return list(found.items())
 
 
-def citation_title(cid: str, registry: Registry | None) -> str:
+def citation_title(cid: str, registry: Citations | None) -> str:
     """A citation as a person reads it: its title from the registry ("UK GDPR Art 6(1)(e) -
     public task"); the id itself only when the registry does not know it."""
     found = registry.get(cid) if registry is not None else None

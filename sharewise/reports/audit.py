@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from sharewise.domain.citations import Registry
+from sharewise.domain.nodes import Citations
 from sharewise.domain.safe_text import safe_json, safe_line
 from sharewise.domain.tree import Decision
 from sharewise.domain.words import citation_title, decision_words, law_group_of
@@ -92,7 +92,7 @@ def answer_label(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
-def sections(figures: F.Figures, registry: Registry | None) -> list[Section]:
+def sections(figures: F.Figures, registry: Citations | None) -> list[Section]:
     """The report's sections, in the order a board reads them."""
     overview = Section(
         "overview",
@@ -202,7 +202,7 @@ def filters_text(scope: F.Scope) -> str:
 
 
 def context(
-    figures: F.Figures, registry: Registry | None, chain: ChainStatus | None
+    figures: F.Figures, registry: Citations | None, chain: ChainStatus | None
 ) -> dict[str, Any]:
     """What every template of the report gets."""
     from sharewise.reports.charts import svg_bars
@@ -233,7 +233,7 @@ def context(
     }
 
 
-def to_json(figures: F.Figures, registry: Registry | None, chain: ChainStatus | None) -> str:
+def to_json(figures: F.Figures, registry: Citations | None, chain: ChainStatus | None) -> str:
     data = figures.to_json_dict()
     cited = {cid for f in (F.BASIS, F.SPECIAL, F.CRIMINAL) for cid, _ in figures.by(f)}
     data["citation_titles"] = {cid: citation_title(cid, registry) for cid in sorted(cited)}
@@ -246,7 +246,7 @@ def to_json(figures: F.Figures, registry: Registry | None, chain: ChainStatus | 
     return safe_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
-def to_csv(figures: F.Figures, registry: Registry | None) -> str:
+def to_csv(figures: F.Figures, registry: Citations | None) -> str:
     """One row per figure: section, item (words), id, count; then the questions."""
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel reads UTF-8 only with the mark
@@ -273,7 +273,7 @@ def write(
     fmt: str,
     out: TextIO | None,
     *,
-    registry: Registry | None,
+    registry: Citations | None,
     chain: ChainStatus | None = None,
     binary: Any = None,
 ) -> None:

@@ -323,15 +323,18 @@ def read_settings(data_dir: Path | None) -> tuple[dict[str, str], str | None]:
     the person must be told that every question will be asked."""
     from sharewise import paths
     from sharewise.domain.errors import SharewiseError
-    from sharewise.domain.facts import load_vocabulary
     from sharewise.profile import data_folder
 
     try:
-        vocabulary = load_vocabulary(paths.facts_path())
         folder = data_folder(data_dir)
         if not (folder / SETTINGS_FILE).exists():
-            return {}, None  # as load_settings says, without defining its model
+            # As load_settings says, without its model or the vocabulary's (pydantic): the
+            # running UI imports pydantic only once a result is built.
+            return {}, None
+        from sharewise.domain.facts import load_vocabulary
         from sharewise.domain.settings import load_settings
+
+        vocabulary = load_vocabulary(paths.facts_path())
 
         return load_settings(folder, vocabulary), None
     except SharewiseError as exc:

@@ -6,7 +6,7 @@ on screen and may be pasted into another terminal.
 
 from __future__ import annotations
 
-from sharewise.domain.citations import Registry
+from sharewise.domain.nodes import Citations
 from sharewise.domain.record import Entry, RecordDetails
 from sharewise.domain.result import DecisionResult, by_question
 from sharewise.domain.safe_text import safe_line, safe_text
@@ -17,7 +17,7 @@ from sharewise.tui.words import decision_words, yes_no
 def record_text(
     details: RecordDetails,
     result: DecisionResult | None,
-    registry: Registry | None,
+    registry: Citations | None,
     *,
     record_id: str,
     seq: int,

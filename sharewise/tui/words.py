@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.dom import DOMNode
 
-from sharewise.domain.tree import Decision
+from sharewise.domain.nodes import Decision
 from sharewise.domain.words import DECISION_WORDS, LAW_GROUPS, decision_words
 
 __all__ = [

@@ -14,8 +14,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sharewise import paths
+from sharewise.domain.citations import load_registry
 from sharewise.domain.errors import InputError
-from sharewise.domain.graph import compile_tree, load_tree
+from sharewise.domain.facts import load_vocabulary
+from sharewise.domain.graph import compile_tree
 from sharewise.domain.loader import validate_data
 from sharewise.domain.strict_yaml import load_yaml_text
 from sharewise.domain.tree import TreeFile
@@ -92,8 +95,9 @@ def test_mutated_trees_load_or_fail_cleanly(data: Any) -> None:
     try:
         parsed, locator = load_yaml_text(text, "m.yaml")
         model = validate_data(parsed, locator, TreeFile, "decision tree")
-        tree = load_tree(EXAMPLE)  # for the vocabulary and registry
-        compile_tree(model, locator, tree.vocabulary, tree.registry, "m.yaml", "0" * 64)
+        vocabulary = load_vocabulary(paths.facts_path())
+        registry = load_registry(paths.citations_path())
+        compile_tree(model, locator, vocabulary, registry, "m.yaml", "0" * 64)
     except InputError as exc:
         rendered = exc.render()
         assert rendered.startswith("m.yaml")

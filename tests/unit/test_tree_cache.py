@@ -147,7 +147,7 @@ def test_an_entry_holds_the_model_and_no_locations(example_tree_path: Path) -> N
     for line in nodes:  # one line per question and per outcome, in the tree's order
         kind, node_id, body = line.split(b" ", 2)
         held["questions" if kind == b"q" else "outcomes"][node_id.decode()] = json.loads(body)
-    dumped = first.model.model_dump(mode="json")
+    dumped = first.model.dump()  # the validated model's data (test_plain_nodes.py)
     assert held == dumped
     assert list(held["questions"]) == list(dumped["questions"])
     again = load_tree(example_tree_path)
@@ -156,13 +156,13 @@ def test_an_entry_holds_the_model_and_no_locations(example_tree_path: Path) -> N
 
 
 def test_the_england_tree_from_the_cache_is_the_validated_tree() -> None:
-    """The cache's model is validated from JSON, the full path's from YAML's Python objects:
-    the shipped tree must come out the same either way, locations included."""
+    """The cache's nodes are built from JSON, the full path's from the model validated from
+    YAML: the shipped tree must come out the same either way, locations included."""
     fresh = load_tree(paths.default_tree_path(), use_cache=False)
     load_tree(paths.default_tree_path())  # stores the entry
     cached = load_tree(paths.default_tree_path())
     assert cached.model == fresh.model
-    assert cached.model.model_dump() == fresh.model.model_dump()
+    assert cached.model.dump() == fresh.model.dump()
     assert cached.locator.marks == fresh.locator.marks
     assert str(cached.question_location(cached.start)) == str(fresh.question_location(fresh.start))
 
@@ -210,12 +210,17 @@ def test_bytes_that_do_not_match_their_digest_are_never_given_out(
 
 def test_nodes_that_set_the_same_fields_share_one_set_of_their_names() -> None:
     """Each pydantic instance would hold a set of its own (0.85 MiB on the England tree):
-    nodes share them, and each still says which fields it was given."""
-    fresh = load_tree(paths.default_tree_path()).model  # from YAML; stores the entry
-    for model in (load_tree(paths.default_tree_path()).model, fresh):
-        options = [o for q in model.questions.values() for o in q.options]
-        nodes = [*model.questions.values(), *model.outcomes.values(), *options]
-        assert len({id(n.model_fields_set) for n in nodes}) < 20 < len(nodes)
+    nodes share them, and each still says which fields it was given. (A loaded tree holds
+    plain nodes; the models are what `tree check` and a first load validate.)"""
+    from sharewise.domain.loader import validate_data
+    from sharewise.domain.strict_yaml import load_yaml_bytes
+    from sharewise.domain.tree import TreeFile
+
+    data, locator = load_yaml_bytes(paths.default_tree_path().read_bytes(), "england")
+    model = validate_data(data, locator, TreeFile, "decision tree")
+    options = [o for q in model.questions.values() for o in q.options]
+    nodes = [*model.questions.values(), *model.outcomes.values(), *options]
+    assert len({id(n.model_fields_set) for n in nodes}) < 20 < len(nodes)
     # From YAML, as written: an optional field a node leaves out (`otherwise`) is not set.
     unset = [(n, f) for n in nodes for f in type(n).model_fields if f not in n.model_fields_set]
     node, field = unset[0]

@@ -88,3 +88,72 @@ def test_the_ui_names_the_settings_file_as_the_settings_module_does() -> None:
     from sharewise.tui import app
 
     assert app.SETTINGS_FILE == settings.FILE_NAME
+
+
+_WALK_WITHOUT_PYDANTIC = """
+import asyncio, sys
+from sharewise.tui.app import create_app
+
+
+def heavy() -> list[str]:
+    return sorted(
+        m for m in sys.modules
+        if m.split(".")[0] == "pydantic"
+        or m in ("sharewise.domain.tree", "sharewise.domain.facts", "sharewise.domain.citations",
+                 "sharewise.domain.result", "sharewise.domain.record")
+    )
+
+
+async def main() -> None:
+    app = create_app(sys.argv[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(300):
+            await pilot.pause()
+            if app.decision_tree is not None or app.tree_error:
+                break
+            await asyncio.sleep(0.02)
+        assert app.decision_tree is not None, app.tree_error
+        print("ready", type(app.screen).__name__, heavy())
+        await pilot.press("s")  # start a decision
+        await pilot.pause()
+        # Not in danger; about identifiable people; no legal requirement; a child at risk;
+        # a safeguarding agency; a public authority: six questions, each shown in full.
+        for key in "214111":
+            await pilot.press(key)
+            await pilot.pause()
+        walk = app.screen.walk
+        print("walked", type(app.screen).__name__, len(walk.trail()), heavy())
+        await pilot.press("1")  # the last question: the outcome, a result built
+        await pilot.pause()
+        print("outcome", type(app.screen).__name__, "pydantic" in sys.modules)
+
+
+asyncio.run(main())
+"""
+
+
+def test_the_ui_walks_to_a_result_before_importing_pydantic(tmp_path: Path) -> None:
+    """Issue 17's memory goal: from its start to a ready home screen and through a walk's
+    questions, the running UI holds the tree's plain nodes and imports neither pydantic
+    (about 11 MiB with its schema machinery and the tree's models) nor the model modules.
+    pydantic comes in when the outcome builds the result. (The first start, which validates
+    the tree and fills the cache, does import it.)"""
+    env = {k: v for k, v in os.environ.items() if k != store.DATABASE_URL_ENV}
+    env["SHAREWISE_CACHE_DIR"] = str(tmp_path / "cache")
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _WALK_WITHOUT_PYDANTIC, str(tmp_path / "data")],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            timeout=120,
+        ).stdout.splitlines()
+        for _ in range(2)
+    ]
+    assert runs[0][0] != "ready HomeScreen []"  # the first start validated, with pydantic
+    assert runs[1] == [
+        "ready HomeScreen []",
+        "walked WalkScreen 6 []",
+        "outcome OutcomeScreen True",
+    ]

@@ -43,7 +43,7 @@ from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.words import decision_words
 
 if TYPE_CHECKING:
-    from sharewise.domain.citations import Registry
+    from sharewise.domain.nodes import Citations
 
 #: One part of the body: its shape (kind, id), and how to fill a widget of that shape.
 Part = tuple[tuple[str, str], Callable[[Any], None]]
@@ -141,7 +141,7 @@ class DashboardScreen(Screen[None]):
         #: The figure key of each table row (or "row|column" for a table of cells), by
         #: table id.
         self.keys: dict[str, dict[str, F.Key]] = {}
-        self.registry: Registry | None = None
+        self.registry: Citations | None = None
         #: The body's parts as mounted (their shapes, and the widgets), for a filter that
         #: only changes their contents.
         self._shapes: list[tuple[str, str]] = []

@@ -19,8 +19,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Label, Static
 
-from sharewise.domain.citations import Registry
 from sharewise.domain.exercise import debrief_markdown, decision_line, verdict
+from sharewise.domain.nodes import Citations
 from sharewise.domain.safe_text import safe_line
 from sharewise.domain.scenarios import Scenario
 from sharewise.domain.training import AnswerCheck, Debrief
@@ -42,7 +42,7 @@ class DebriefScreen(Screen[str]):
         Binding("escape,d", "done", "Other scenarios"),
     ]
 
-    def __init__(self, scenario: Scenario, debrief: Debrief, registry: Registry | None) -> None:
+    def __init__(self, scenario: Scenario, debrief: Debrief, registry: Citations | None) -> None:
         super().__init__()
         self.scenario = scenario
         self.debrief = debrief

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Label, Static
 
-from sharewise.domain.citations import Registry
+from sharewise.domain.nodes import Citations
 from sharewise.domain.record import Entry
 from sharewise.domain.result import DecisionResult, by_question
 from sharewise.domain.words import law_sections, outcome_heading
@@ -32,7 +32,7 @@ class OutcomeScreen(Screen[bool]):
     def __init__(
         self,
         result: DecisionResult,
-        registry: Registry,
+        registry: Citations,
         record_options: dict[str, Any] | None = None,
         earlier: Entry | None = None,
     ) -> None:

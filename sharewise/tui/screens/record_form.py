@@ -19,8 +19,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
-from sharewise.domain.citations import Registry
 from sharewise.domain.errors import SharewiseError
+from sharewise.domain.nodes import Citations
 from sharewise.domain.record import (
     RECIPIENT_NEEDED,
     RecordDetails,
@@ -110,7 +110,7 @@ class RecordFormScreen(Screen[None]):
     def __init__(
         self,
         result: DecisionResult | None,
-        registry: Registry | None,
+        registry: Citations | None,
         *,
         complete_target: str | None = None,
         amend_target: str | None = None,

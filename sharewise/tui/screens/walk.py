@@ -6,7 +6,7 @@ choices, what is still possible, and finally the result. It decides nothing itse
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -18,17 +18,21 @@ from textual.widgets import Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from sharewise.domain.emergency import FOR_THE_RECORD
-from sharewise.domain.record import Entry, RecordDetails
 from sharewise.domain.safe_text import safe_line
-from sharewise.domain.scenarios import Scenario
 from sharewise.domain.walk import Walk
 from sharewise.tui.breakpoints import preset_width_class
-from sharewise.tui.ledger import SavedRecord
 from sharewise.tui.screens.confirm import ConfirmScreen
 from sharewise.tui.widgets.footer import KeysFooter
 from sharewise.tui.widgets.law import citation_text
 from sharewise.tui.widgets.path import JumpRequest, PathList
 from sharewise.tui.words import SETTLED, decision_words, session_names
+
+if TYPE_CHECKING:
+    # Records and scenarios are pydantic models: a walk imports them only when it ends in
+    # a result (the running UI's memory, issue 17).
+    from sharewise.domain.record import Entry, RecordDetails
+    from sharewise.domain.scenarios import Scenario
+    from sharewise.tui.ledger import SavedRecord
 
 #: The fewest rows the answers get, however little room the terminal leaves.
 MIN_OPTIONS_HEIGHT = 6

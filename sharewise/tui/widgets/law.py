@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from sharewise.domain.citations import Registry
+if TYPE_CHECKING:
+    from sharewise.domain.nodes import Citations
 
 
-def citation_text(cids: Iterable[str], registry: Registry, *, gist: bool = True) -> Text:
+def citation_text(cids: Iterable[str], registry: Citations, *, gist: bool = True) -> Text:
     """Citations as rich text: the link is a terminal hyperlink where the terminal allows."""
     out = Text()
     for cid in cids:
@@ -31,5 +33,5 @@ def citation_text(cids: Iterable[str], registry: Registry, *, gist: bool = True)
 class LawPanel(Static):
     """A block of citations; registry text is ours, but still rendered as text, not markup."""
 
-    def show(self, cids: Iterable[str], registry: Registry, *, gist: bool = True) -> None:
+    def show(self, cids: Iterable[str], registry: Citations, *, gist: bool = True) -> None:
         self.update(citation_text(cids, registry, gist=gist))

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from sharewise.domain.result import Step
+from sharewise.domain.walk import TrailStep
 from sharewise.tui.words import SETTLED_SHORT
 
 #: How much of a question fits on one line of the breadcrumb column.
@@ -31,7 +31,7 @@ class JumpRequest(Message):
 class PathList(OptionList):
     """Each answered question with its answer; Enter (or a click) asks to go back to it."""
 
-    def show(self, steps: list[Step]) -> None:
+    def show(self, steps: list[TrailStep]) -> None:
         """Replace the breadcrumb with these steps, keeping focus where it is.
 
         One step per question (`Walk.trail()`), so that an entry's position is the one
