@@ -293,11 +293,42 @@ class Tree(_Plain):
 
     @classmethod
     def from_model(cls, model: tree.TreeFile) -> Tree:
-        """The plain form of a validated tree (once, when it has just been validated)."""
-        return cls.from_data(
-            model.model_dump(mode="json", exclude={"questions", "outcomes"}),
-            {k: Question.from_data(q.model_dump(mode="json")) for k, q in model.questions.items()},
-            {k: Outcome.from_data(o.model_dump(mode="json")) for k, o in model.outcomes.items()},
+        """The plain form of a validated tree (once, when it has just been validated): read
+        straight from the model's attributes (`tree check` pays this: about 5 ms for the
+        England tree, where dumping each node to JSON and building from that took 35)."""
+        questions = {
+            qid: Question(
+                q.fact,
+                q.text,
+                q.help,
+                q.why,
+                tuple(Option(o.value, dict(o.also), o.label, o.next) for o in q.options),
+                q.otherwise,
+            )
+            for qid, q in model.questions.items()
+        }
+        outcomes = {
+            oid: Outcome(
+                o.decision,
+                o.title,
+                o.summary,
+                tuple(o.actions),
+                Law(*(tuple(getattr(o.law, g)) for g in Law.GROUPS)),
+                None if o.advice is None else Advice(tuple(o.advice.whom), tuple(o.advice.ask)),
+            )
+            for oid, o in model.outcomes.items()
+        }
+        m = model
+        return cls(
+            m.id,
+            m.title,
+            m.version,
+            m.jurisdiction,
+            m.law_as_at,
+            m.description,
+            m.start,
+            questions,
+            outcomes,
         )
 
 
@@ -368,7 +399,7 @@ class Vocabulary:
 
     @classmethod
     def from_model(cls, model: facts.Vocabulary) -> Vocabulary:
-        return cls.from_data(model.model_dump(mode="json"))
+        return cls({n: Fact(f.ask, dict(f.values), f.scope) for n, f in model.root.items()})
 
 
 _FACT = frozenset(("ask", "values", "scope"))
@@ -447,4 +478,4 @@ class Registry:
 
     @classmethod
     def from_model(cls, model: citations.Registry) -> Registry:
-        return cls.from_data(model.model_dump(mode="json"))
+        return cls({i: Citation(c.title, c.gist, c.url, c.checked) for i, c in model.root.items()})
