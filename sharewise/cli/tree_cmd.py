@@ -141,7 +141,7 @@ def _check_all(
 ) -> int:
     from sharewise.cli.common import print_json, problem_json
     from sharewise.domain.graph import load_tree_source
-    from sharewise.domain.invariants import check_invariants, question_stats
+    from sharewise.domain.invariants import check_invariants, length_counts, question_stats
 
     failed = 0
     report: list[dict[str, Any]] = []
@@ -167,7 +167,7 @@ def _check_all(
                     print(problem.render(), file=sys.stderr)
             continue
         fewest, median, most = question_stats(tree)
-        npaths = sum(1 for _ in tree.paths())
+        npaths = sum(length_counts(tree).values())  # counted, not enumerated
         report.append(
             {
                 "file": str(target),

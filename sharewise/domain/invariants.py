@@ -13,12 +13,12 @@ A few answers settle another fact without it being asked; these implications are
 from __future__ import annotations
 
 import functools
+import itertools
 import re
-import statistics
 from collections.abc import Callable, Iterable, Mapping
 
 from sharewise.domain.errors import Problem
-from sharewise.domain.graph import CompiledTree, TreePath
+from sharewise.domain.graph import CompiledTree, PathStep, TreePath
 from sharewise.domain.nodes import Decision, Outcome, Vocabulary
 
 ART6 = frozenset(
@@ -439,20 +439,28 @@ def check_invariants(tree: CompiledTree) -> list[Problem]:
     count: dict[tuple[str, str], int] = {}
     # outcome -> [(facts the checks read, {their values on a path: the checks' messages})]
     proved: dict[str, list[tuple[tuple[str, ...], dict[tuple[str | None, ...], Results]]]] = {}
-    for path in tree.paths():
-        answers = {s.fact: s.value for s in path.steps}  # path.answers(), 8,757 times
-        seen = proved.get(path.outcome)
+    outcomes = tree.model.outcomes
+    # Every path, in the order of `tree.paths()`, walked with one dictionary of its answers
+    # kept up to date (an answer set on the way down, undone on the way back) rather than
+    # each path's answers built afresh: the same answers, thousands of times less work.
+    answers: dict[str, str] = {}
+    trail: list[tuple[PathStep, ...]] = []  # each answer's steps on the way to here
+    # node -> for each answer: its steps, the facts it settles, and where it leads
+    ways: dict[str, list[tuple[tuple[PathStep, ...], tuple[tuple[str, str], ...], str]]] = {}
+    missing = object()
+
+    def reach(node: str) -> None:
+        """The checks' results on the path walked to this outcome, worked out or known."""
+        seen = proved.get(node)
         if seen is None:
-            seen = proved[path.outcome] = []
+            seen = proved[node] = []
         results = None
         for facts, table in seen:
             results = table.get(tuple(map(answers.get, facts)))
             if results is not None:
                 break
         if results is None:
-            results, read = _evaluate(
-                PathView(answers, tree.vocabulary), tree.outcome(path.outcome)
-            )
+            results, read = _evaluate(PathView(dict(answers), tree.vocabulary), outcomes[node])
             facts = tuple(sorted(read))
             kept = next((t for known, t in seen if known == facts), None)
             if kept is None:
@@ -460,9 +468,43 @@ def check_invariants(tree: CompiledTree) -> list[Problem]:
                 seen.append((facts, kept))
             kept[tuple(map(answers.get, facts))] = results
         for name, message in results:
-            key = (name, path.outcome)
+            key = (name, node)
             count[key] = count.get(key, 0) + 1
-            first.setdefault(key, (message, path))
+            if key not in first:
+                first[key] = (message, TreePath(tuple(itertools.chain(*trail)), node))
+
+    def visit(node: str) -> None:
+        onward = ways.get(node)
+        if onward is None:
+            onward = ways[node] = [
+                (
+                    tuple(PathStep(node, f, v) for f, v in choice.facts.items()),
+                    tuple(choice.facts.items()),
+                    choice.next,
+                )
+                for choice in tree.choices(node)
+            ]
+        for here, settled, target in onward:
+            # As `TreePath.answers()`: a fact settled again takes its later value (a valid
+            # tree never does), and is given back its earlier one on the way back.
+            before = [(f, answers.get(f, missing)) for f, _ in settled]
+            answers.update(settled)
+            trail.append(here)
+            if target in outcomes:
+                reach(target)
+            else:
+                visit(target)
+            trail.pop()
+            for fact, value in reversed(before):
+                if value is missing:
+                    del answers[fact]
+                else:
+                    answers[fact] = value  # type: ignore[assignment]
+
+    if tree.start in outcomes:
+        reach(tree.start)
+    else:
+        visit(tree.start)
     problems = []
     for key, (message, path) in first.items():
         more = count[key] - 1
@@ -503,10 +545,40 @@ def path_lengths(tree: CompiledTree) -> list[int]:
     return [path.questions for path in tree.paths()]
 
 
+def length_counts(tree: CompiledTree) -> dict[int, int]:
+    """How many paths ask each number of questions: `histogram(path_lengths(tree))`, counted
+    over the graph (each node's counts once, from those of the nodes its answers lead to)
+    instead of path by path. Every answer offered is a path of its own, as in `paths()`."""
+    below: dict[str, dict[int, int]] = {}
+
+    def counts(node: str) -> dict[int, int]:
+        found = below.get(node)
+        if found is None:
+            if tree.is_outcome(node):
+                found = {0: 1}
+            else:
+                found = {}
+                for choice in tree.choices(node):
+                    for n, k in counts(choice.next).items():
+                        found[n + 1] = found.get(n + 1, 0) + k
+            below[node] = found
+        return found
+
+    return dict(sorted(counts(tree.start).items()))
+
+
 def question_stats(tree: CompiledTree) -> tuple[int, float, int]:
-    """Fewest, median and most questions asked on any root-to-outcome path."""
-    lengths = path_lengths(tree)
-    return min(lengths), float(statistics.median(lengths)), max(lengths)
+    """Fewest, median and most questions asked on any root-to-outcome path (the median as
+    `statistics.median` gives it: the middle one, or the mean of the middle two)."""
+    counts = length_counts(tree)
+    total = sum(counts.values())
+    middle = [total // 2] if total % 2 else [total // 2 - 1, total // 2]
+    values: list[int] = []
+    passed = 0
+    for n, k in counts.items():
+        values += [n for i in middle if passed <= i < passed + k]
+        passed += k
+    return min(counts), float(sum(values) / len(values)), max(counts)
 
 
 def histogram(lengths: Iterable[int]) -> dict[int, int]:

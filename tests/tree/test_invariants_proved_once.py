@@ -69,3 +69,35 @@ def test_a_check_sees_the_path_only_through_the_view() -> None:
     fact = next(iter(next(tree.paths()).answers()))
     view.asked(fact)
     assert view._read == {fact}
+
+
+def test_england_with_mistakes_on_many_paths(tmp_path: Path) -> None:
+    """On the England tree's thousands of paths, with outcomes made wrong on many of them:
+    the same problems, first paths and counts as every path afresh."""
+    import re
+
+    decisions = ["share_urgently", "do_not_share", "seek_advice", "no_personal_data", "share"]
+    lines = paths.default_tree_path().read_text(encoding="utf-8").split("\n")
+    found = [i for i, line in enumerate(lines) if re.match(r"^\s+decision: ", line)]
+    for n, i in enumerate(found[::9]):
+        indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+        lines[i] = f"{indent}decision: {decisions[n % len(decisions)]}"
+    wrong = tmp_path / "england-wrong.yaml"
+    wrong.write_text("\n".join(lines).replace("ukgdpr.art10", "ukgdpr.art6.1e", 5))
+    tree = load_tree(wrong, use_cache=False)
+    messages = [p.message for p in check_invariants(tree)]
+    assert len(messages) > 20 and any("more paths" in m for m in messages)
+    assert messages == _every_path_afresh(tree)
+
+
+@pytest.mark.parametrize("path", [*TREES, paths.default_tree_path()], ids=lambda p: p.stem)
+def test_path_counts_over_the_graph_are_the_paths_counted(path: Path) -> None:
+    import statistics
+
+    from sharewise.domain.invariants import histogram, length_counts, path_lengths, question_stats
+
+    tree = load_tree(path)
+    lengths = path_lengths(tree)
+    assert length_counts(tree) == histogram(lengths)
+    assert sum(length_counts(tree).values()) == len(list(tree.paths()))
+    assert question_stats(tree) == (min(lengths), float(statistics.median(lengths)), max(lengths))
