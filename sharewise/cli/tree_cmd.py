@@ -139,6 +139,8 @@ def _check_all(
     sources: list[bytes | InputError],
     ahead: ParseAhead,
 ) -> int:
+    import functools
+
     from sharewise.cli.common import print_json, problem_json
     from sharewise.domain.graph import load_tree_source
     from sharewise.domain.invariants import check_invariants, length_counts, question_stats
@@ -151,8 +153,10 @@ def _check_all(
             if isinstance(raw, InputError):
                 raise raw
             parsed += 1
+            # Taken when the parse is due: after the models are imported, which is what
+            # the child's parse runs beside.
             tree = load_tree_source(
-                raw, str(target), use_cache=False, parsed=ahead.take(parsed - 1)
+                raw, str(target), use_cache=False, parsed=functools.partial(ahead.take, parsed - 1)
             )
             problems = check_invariants(tree)
         except InputError as exc:

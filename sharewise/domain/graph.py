@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from sharewise.domain.result import TreeRef
     from sharewise.domain.tree import TreeFile
 
+#: A tree's bytes parsed elsewhere, asked for when the parse is due (None: parse them here).
+Parsed = Callable[[], "tuple[Any, Locator] | None"]
+
 
 @dataclass(frozen=True, slots=True)
 class Choice:
@@ -252,10 +255,13 @@ def load_tree_source(
     registry: citations.Registry | None = None,
     *,
     use_cache: bool = True,
-    parsed: tuple[Any, Locator] | None = None,
+    parsed: Parsed | None = None,
 ) -> CompiledTree:
-    """As `load_tree`, from a tree's bytes (a tree the ledger kept, named `name`); `parsed`
-    is these bytes already parsed by `strict_yaml` (`parse_ahead`), if they were."""
+    """As `load_tree`, from a tree's bytes (a tree the ledger kept, named `name`).
+
+    `parsed`, if given, is asked for these bytes already parsed by `strict_yaml` when the
+    parse is due, after the models are imported (`parse_ahead`: a child parses meanwhile);
+    None from it means parse them here."""
     return _load(lambda: raw, name, vocabulary, registry, use_cache=use_cache, parsed=parsed)
 
 
@@ -266,7 +272,7 @@ def _load(
     registry: citations.Registry | None,
     *,
     use_cache: bool,
-    parsed: tuple[Any, Locator] | None = None,
+    parsed: Parsed | None = None,
 ) -> CompiledTree:
     """Every tree loaded is remembered by its SHA-256 (`tree_sources`), so that a decision
     recorded on it can keep a copy of exactly these bytes in the ledger.
@@ -327,7 +333,7 @@ def _validate(
     vocabulary: facts.Vocabulary | None,
     registry: citations.Registry | None,
     sha: str,
-    parsed: tuple[Any, Locator] | None = None,
+    parsed: Parsed | None = None,
 ) -> CompiledTree:
     """The full path: parse the YAML, validate the model, check and compile the graph."""
     from sharewise.domain.citations import load_registry
@@ -337,11 +343,12 @@ def _validate(
 
     vocab = vocabulary if vocabulary is not None else load_vocabulary(paths.facts_path())
     reg = registry if registry is not None else load_registry(paths.citations_path())
-    if parsed is None:
+    found = parsed() if parsed is not None else None
+    if found is None:
         from sharewise.domain.strict_yaml import load_yaml_bytes
 
-        parsed = load_yaml_bytes(raw, name)
-    data, locator = parsed
+        found = load_yaml_bytes(raw, name)
+    data, locator = found
     model = validate_data(data, locator, TreeFile, "decision tree")
     return compile_tree(model, locator, vocab, reg, name, sha)
 

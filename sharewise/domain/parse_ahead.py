@@ -70,18 +70,17 @@ class ParseAhead:
         return self._pid is not None
 
     def take(self, index: int) -> tuple[Any, Locator] | None:
-        """The parse of the `index`th source (asked for in order), or None: parse it here."""
-        if self._pipe is None or index != self._taken:
+        """The parse of the `index`th source, or None: parse it here. Asked for in order; a
+        source not asked for (its load failed before its parse was due) is passed over."""
+        if self._pipe is None or index < self._taken:
             self.close()
             return None
-        self._taken += 1
         try:
-            head = self._pipe.read(_HEAD.size)
-            ok, ndata, nmarks = _HEAD.unpack(head)
-            data = self._pipe.read(ndata)
-            marks = self._pipe.read(nmarks)
-            if len(data) != ndata or len(marks) != nmarks:
-                raise EOFError
+            while True:
+                ok, data, marks = self._read_one(self._pipe)
+                self._taken += 1
+                if self._taken > index:
+                    break
             if not ok:
                 return None
             file, root = pickle.loads(data)
@@ -89,6 +88,15 @@ class ParseAhead:
             self.close()
             return None
         return root, LazyLocator(file, marks)
+
+    @staticmethod
+    def _read_one(pipe: BinaryIO) -> tuple[bool, bytes, bytes]:
+        ok, ndata, nmarks = _HEAD.unpack(pipe.read(_HEAD.size))
+        data = pipe.read(ndata)
+        marks = pipe.read(nmarks)
+        if len(data) != ndata or len(marks) != nmarks:
+            raise EOFError
+        return bool(ok), data, marks
 
     def close(self) -> None:
         """Stop reading and wait for the child (closing the pipe ends it if still writing)."""

@@ -144,9 +144,44 @@ def test_a_result_cut_short_or_garbled_means_parsing_here() -> None:
     assert ahead.take(1) is None  # and every later one
 
 
-def test_taken_out_of_order_means_parsing_here() -> None:
-    ahead = parse_ahead.ParseAhead(None, io.BytesIO(b""))
-    assert ahead.take(1) is None
+def _result(root: object) -> bytes:
+    import pickle
+
+    data = pickle.dumps(("f.yaml", root))
+    marks = pickle.dumps({(): (1, 1)})
+    return parse_ahead._HEAD.pack(1, len(data), len(marks)) + data + marks
+
+
+def test_a_source_not_asked_for_is_passed_over() -> None:
+    ahead = parse_ahead.ParseAhead(None, io.BytesIO(_result({"a": 1}) + _result({"b": 2})))
+    found = ahead.take(1)
+    assert found is not None and found[0] == {"b": 2}
+
+
+def test_asked_for_again_means_parsing_here() -> None:
+    ahead = parse_ahead.ParseAhead(None, io.BytesIO(_result({"a": 1}) + _result({"b": 2})))
+    assert ahead.take(0) is not None
+    assert ahead.take(0) is None
+
+
+def test_the_parse_is_taken_after_the_models_are_imported() -> None:
+    """What the child's parse runs beside: taken any earlier, the check waits for it and
+    then imports (as it did when the models' imports moved into the loader)."""
+    out = _in_one_thread(
+        f"""
+        import sys
+        from sharewise.domain import parse_ahead
+        take = parse_ahead.ParseAhead.take
+        def noting(self, index):
+            print(self.forked, "pydantic" in sys.modules, "sharewise.domain.tree" in sys.modules)
+            return take(self, index)
+        parse_ahead.ParseAhead.take = noting
+        from sharewise.cli import main
+        sys.argv = ["sharewise", "tree", "check", {str(ENGLAND)!r}]
+        main()
+        """
+    )
+    assert out.splitlines()[0] == "True True True"
 
 
 def test_no_child_when_switched_off_or_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
