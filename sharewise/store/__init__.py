@@ -106,6 +106,7 @@ def open_ledger(
     lock_timeout: float | None = None,
     readonly: bool = False,
     act_as: str | None = None,
+    org: str | None = None,
 ) -> Ledger:
     """Open (creating if asked) the ledger named by the data folder or SHAREWISE_DATABASE_URL.
 
@@ -118,7 +119,8 @@ def open_ledger(
     ledger and takes neither.
 
     In a browser session of `sharewise serve --user-header`, `act_as` defaults to the
-    signed-in person (`signed_in_login`)."""
+    signed-in person (`signed_in_login`). `org` overrides SHAREWISE_ORG for this opening
+    ("": the login's own organisation, the one it writes to): the UI's organisation picker."""
     from sharewise.store.ledger import Ledger
 
     return Ledger(
@@ -129,6 +131,7 @@ def open_ledger(
             lock_timeout=lock_timeout,
             readonly=readonly,
             act_as=act_as,
+            org=org,
         )
     )
 
@@ -141,6 +144,7 @@ def open_backend(
     lock_timeout: float | None = None,
     readonly: bool = False,
     act_as: str | None = None,
+    org: str | None = None,
 ) -> Backend:
     """The backend `open_ledger` wraps, opened the same way (see there), for a reader that
     needs no entry models (`records list`: `store.listing`). Close it when done."""
@@ -157,7 +161,7 @@ def open_backend(
             lock_timeout=timeout,
             on_wait=on_wait,
             readonly=readonly,
-            org=os.environ.get(ORG_ENV) or None,
+            org=(os.environ.get(ORG_ENV) if org is None else org) or None,
             act_as=act_as,
         )
     if act_as is not None:

@@ -712,6 +712,16 @@ class PostgresBackend(Backend):
         self.org, self.home, self.ledger_id = str(name), home, str(ledger_id)
         self.location = f"{self.location} (organisation {self.org})"
 
+    def readable_orgs(self) -> list[str]:
+        """The organisations whose registers this login may read, by name: those the row
+        policies show it in `orgs` (its own, and any it was made a reader of), never
+        another's name."""
+        try:
+            rows = self._conn.execute("SELECT name FROM orgs ORDER BY name").fetchall()
+        except psycopg.Error as exc:
+            raise _translate(exc, self.location, "read") from None
+        return [str(name) for (name,) in rows]
+
     def _upgrade_verified(self, version: int, org: str, ledger_id: str) -> None:
         """Verify the chain as it is, upgrade, verify again, all in `_prepare`'s transaction:
         problems before leave the ledger untouched, and problems after undo the upgrade

@@ -15,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from sharewise.tui.ledger import LedgerStore, RecordStore
+from sharewise.tui.ledger import DATABASE_URL_ENV, LedgerStore, RecordStore
 from sharewise.tui.themes import HIGH_CONTRAST, THEMES
 from sharewise.tui.type_ahead import TypeAhead
 
@@ -33,6 +33,8 @@ class SharewiseApp(App[int]):
         Binding("f2", "emergency", "Danger now", priority=True),
         Binding("f1", "help", "Help"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Only for a login that may read several organisations' registers (check_action).
+        Binding("ctrl+o", "choose_org", "Organisation"),
     ]
 
     def __init__(
@@ -78,10 +80,26 @@ class SharewiseApp(App[int]):
         # A browser session of `sharewise serve --user-header` acts for the signed-in person:
         # the header says whose session this is, so that nobody files under another's.
         signed_in = os.environ.get("SHAREWISE_SIGNED_IN_AS")
-        if signed_in:
-            from sharewise.domain.safe_text import safe_line
+        self.signed_in = signed_in or None
+        #: On the shared ledger: the organisations whose registers this login may read (the
+        #: database's answer, read after the first paint), the one read now and its own.
+        self.organisations: list[str] = []
+        self.reading_org: str | None = None
+        self.home_org: str | None = None
+        self._show_whose()
 
-            self.sub_title = f"signed in as {safe_line(signed_in)}"
+    def _show_whose(self) -> None:
+        """The header's second part: whose session this is and, for a login that may read
+        several organisations, whose register it is reading."""
+        from sharewise.domain.safe_text import safe_line
+
+        parts = []
+        if self.signed_in:
+            parts.append(f"signed in as {safe_line(self.signed_in)}")
+        if len(self.organisations) > 1 and self.reading_org:
+            parts.append(f"reading {safe_line(self.reading_org)}'s register")
+        if parts:
+            self.sub_title = " · ".join(parts)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
@@ -112,6 +130,8 @@ class SharewiseApp(App[int]):
         # validation) and would otherwise delay the screen the person is waiting to see.
         self.call_after_refresh(self._load_tree)
         self.call_after_refresh(self._load_profile)
+        if os.environ.get(DATABASE_URL_ENV) and isinstance(self.store, LedgerStore):
+            self.call_after_refresh(self._load_organisations)
         if not self.is_headless and _has_terminal():
             self.set_interval(self.TERMINAL_CHECK_SECONDS, self._exit_if_terminal_gone)
 
@@ -175,6 +195,53 @@ class SharewiseApp(App[int]):
         # Details typed in this session before the file was read win over the file.
         remembered = {f"practitioner.{k}": v for k, v in found.items()}
         self.practitioner = {**remembered, **self.practitioner}
+
+    @work(thread=True, exclusive=True, group="organisations")
+    def _load_organisations(self) -> None:
+        """Which registers this login may read (the row policies decide): a partnership IG
+        lead's choice of organisation (ctrl+o). A failure here is the screens' to report."""
+        from sharewise.domain.errors import SharewiseError
+
+        assert isinstance(self.store, LedgerStore)
+        try:
+            found = self.store.organisations()
+        except SharewiseError:
+            return
+        self.call_from_thread(self._organisations_ready, *found)
+
+    def _organisations_ready(self, names: list[str], reading: str | None, home: str | None) -> None:
+        self.organisations, self.reading_org, self.home_org = names, reading, home
+        self._show_whose()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose_org":
+            return len(self.organisations) > 1
+        return True
+
+    def action_choose_org(self) -> None:
+        from sharewise.tui.screens.organisation import OrganisationScreen
+
+        if len(self.organisations) < 2 or isinstance(self.screen, OrganisationScreen):
+            return
+        self.push_screen(
+            OrganisationScreen(self.organisations, self.reading_org, self.home_org),
+            self._organisation_chosen,
+        )
+
+    def _organisation_chosen(self, name: str | None) -> None:
+        """Read `name`'s register from now on, in this session (new records still go to
+        the login's own organisation); the screen on top reads again."""
+        if name is None or name == self.reading_org or not isinstance(self.store, LedgerStore):
+            return
+        self.store.org = name
+        self.reading_org = name
+        self._show_whose()
+        own = f" New records still go to {self.home_org}'s." if name != self.home_org else ""
+        self.notify(f"Reading {name}'s register.{own}", title="Organisation")
+        reload = getattr(self.screen, "action_reload", None)
+        if callable(reload):
+            reload()
 
     def remember_practitioner(self, name: str, role: str, organisation: str) -> None:
         """Keep the details in the profile file for the next session (the screens keep
@@ -296,6 +363,12 @@ class SharewiseApp(App[int]):
             "Answers settled for every case (who shares, policy document, care role); forget me",
             self.action_settings,
         )
+        if len(self.organisations) > 1:
+            yield SystemCommand(
+                "Organisation",
+                "Which organisation's register to read (new records go to your own)",
+                self.action_choose_org,
+            )
         yield SystemCommand("Help", "Keys and screens", self.action_help)
         yield SystemCommand(
             "Forget me",

@@ -131,6 +131,10 @@ class LedgerStore:
         #: Called (on the saving thread) while another program holds the write lock. The app
         #: sets a notification; never the store's default, which prints over the screen.
         self.on_wait = on_wait
+        #: The organisation whose register this session reads, chosen in the UI (a
+        #: partnership IG lead reads several); None: SHAREWISE_ORG, or the login's own.
+        #: New records always go to the login's own organisation (`_open_own`).
+        self.org: str | None = None
 
     def _surely_missing(self) -> bool:
         """No database named and no SQLite ledger folder: nothing to read, so the home
@@ -140,22 +144,52 @@ class LedgerStore:
             return False
         return not ((self.data_dir or default_data_dir()) / "ledger").exists()
 
-    def _open(self, *, create: bool = True) -> Any:
+    def _open(self, *, create: bool = True, org: str | None = None) -> Any:
         from sharewise.store import open_ledger
 
-        return open_ledger(self.data_dir, create=create, on_wait=self.on_wait or _quiet)
+        return open_ledger(
+            self.data_dir,
+            create=create,
+            on_wait=self.on_wait or _quiet,
+            org=self.org if org is None else org,
+        )
+
+    def _open_own(self) -> Any:
+        """For a new record: the login's own organisation's register, whichever this
+        session reads (chosen here or by SHAREWISE_ORG). A record linked to an entry of
+        the register read goes to that one, and the database refuses to write in another
+        organisation's, saying so."""
+        return self._open(org="")
+
+    def organisations(self) -> tuple[list[str], str | None, str | None]:
+        """(the organisations this login may read, the one this session reads, its own),
+        as the database says; ([], None, None) for a ledger of one person (SQLite)."""
+        if not os.environ.get(DATABASE_URL_ENV):
+            return [], None, None
+        from sharewise.store import LedgerMissing
+        from sharewise.store.postgres import PostgresBackend
+
+        try:
+            ledger = self._open(create=False)
+        except LedgerMissing:
+            return [], None, None
+        with ledger:
+            backend = ledger.backend
+            if not isinstance(backend, PostgresBackend) or backend.version < 4:
+                return [], None, None
+            return backend.readable_orgs(), backend.org, backend.home
 
     def save_decision(
         self, result: DecisionResult, details: RecordDetails, reassesses: str | None = None
     ) -> SavedRecord:
         """A decision; with `reassesses`, a reassessment linked to that earlier record."""
-        with self._open() as ledger:
+        with self._open() if reassesses else self._open_own() as ledger:
             ref = ledger.record_decision(result, details, reassesses=reassesses)
         return SavedRecord(ref.id, ref.seq, ref.hash)
 
     def save_emergency(self, details: RecordDetails) -> SavedRecord:
         """Filed without a decided result, so it works even when no tree could be loaded."""
-        with self._open() as ledger:
+        with self._open_own() as ledger:
             ref = ledger.record_emergency(details)
         return SavedRecord(ref.id, ref.seq, ref.hash)
 
@@ -242,8 +276,17 @@ class LedgerStore:
         argv = [sys.executable, "-c", _NICE_SHAREWISE]
         if self.data_dir is not None:
             argv += ["--data-dir", str(self.data_dir)]
+        from sharewise.store import ORG_ENV
+
+        env = dict(os.environ)
+        if self.org is not None:
+            env[ORG_ENV] = self.org  # the register this session reads, as chosen
         done = subprocess.run(
-            [*argv, "records", "verify", "--json"], capture_output=True, text=True, check=False
+            [*argv, "records", "verify", "--json"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
         )
         if done.returncode not in (0, 1):  # 2, 3: it could not read the ledger at all
             last = done.stderr.strip().splitlines()[-1:] or ["records verify failed"]
