@@ -57,6 +57,8 @@ pytestmark = [
 ANN = Person("ann_a", "ann.practitioner@council-a.example", "ann-pass")
 BO = Person("bo_b", "bo.practitioner@trust-b.example", "bo-pass")
 CY = Person("cy_visitor", "cy.visitor@council-a.example", "cy-pass")
+#: Di is the partnership's IG lead: reviews (and records) for council-a, reads trust-b.
+DI = Person("di_lead", "di.lead@council-a.example", "di-pass")
 GATEWAY = "sharewise_gateway"
 HEADER = "X-Auth-Request-User"
 
@@ -89,6 +91,9 @@ def _prepare_database(admin_url: str) -> str:
         for person, org in ((ANN, "council-a"), (BO, "trust-b")):
             argv = ["member", "add", person.user, "--org", org, "--role", "practitioner"]
             assert main(["db", *argv, "--gateway", GATEWAY]) == 0
+        argv = ["member", "add", DI.user, "--org", "council-a", "--role", "reviewer"]
+        assert main(["db", *argv, "--role", "practitioner", "--gateway", GATEWAY]) == 0
+        assert main(["db", "member", "add", DI.user, "--org", "trust-b", "--reads"]) == 0
     return admin_url.replace("user=sw_admin", f"user={GATEWAY}")
 
 
@@ -103,7 +108,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         make_certificate(folder)
         port, serve_port = free_port(), free_port()
         public = f"https://127.0.0.1:{port}"
-        with SignInStub([ANN, BO, CY]) as stub:
+        with SignInStub([ANN, BO, CY, DI]) as stub:
             env = {
                 **os.environ,
                 "SHAREWISE_DATABASE_URL": gateway_url,
@@ -403,3 +408,41 @@ def test_training_in_a_browser_session_is_the_persons_too(
         pytest.raises(psycopg.errors.InsufficientPrivilege),
     ):
         gateway.execute("SELECT COUNT(*) FROM sharewise_training.attempts")
+
+
+def test_a_partnership_lead_chooses_the_register_to_read_in_each_browser_session(
+    deployment: Deployment,
+) -> None:
+    """ctrl+o in the browser: the organisations Di's login may read, and no other; the
+    header names the one chosen, for that tab only."""
+    import psycopg
+    from playwright.sync_api import sync_playwright
+
+    with psycopg.connect(deployment.admin_url) as conn:
+        found = conn.execute("SELECT COUNT(*) FROM entries WHERE org = 'trust-b'").fetchone()
+    assert found is not None and found[0] == 0  # trust-b's register is empty
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        try:
+            di = _app(_sign_in(browser, deployment, DI))
+            di.wait_for(f"signed in as {DI.user} · reading council-a's register")
+            di.press("Control+o")
+            di.wait_for("Which organisation's register to read?")
+            di.wait_for_row("council-a", "your organisation: new records go here")
+            assert "trust-b" in di.screen()
+            di.press("ArrowDown", "Enter")
+            di.wait_for(f"signed in as {DI.user} · reading trust-b's register")
+            di.press("r")
+            di.wait_for("No records yet.")
+            # Another tab of the same person is another session: still council-a's.
+            other = _app(_sign_in(browser, deployment, DI))
+            other.wait_for(f"signed in as {DI.user} · reading council-a's register")
+            # A practitioner of one organisation has no choice to make.
+            bo = _app(_sign_in(browser, deployment, BO))
+            bo.wait_for(f"signed in as {BO.user}")
+            bo.press("Control+o")
+            bo.page.wait_for_timeout(1500)  # time for a picker to open, were there one
+            bo.wait_for("[s] Start a decision")
+            assert "Which organisation" not in bo.screen() and "reading" not in bo.screen()
+        finally:
+            browser.close()
