@@ -49,6 +49,7 @@ _CODE = (
     "domain/walk.py",
     "domain/result.py",
     "domain/tree.py",
+    "domain/nodes.py",
     "domain/validate.py",
     "domain/strict_yaml.py",
     "domain/source_text.py",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
@@ -61,7 +61,7 @@ def _opt_str(value: object) -> str | None:
     return None if value is None else _str(value)
 
 
-def _strs(value: object, each: Any = _str) -> tuple[str, ...]:
+def _strs(value: object, each: Callable[[object], str] = _str) -> tuple[str, ...]:
     if type(value) is not list:
         raise TypeError("expected a list")
     return tuple(each(v) for v in value)
