@@ -45,7 +45,9 @@ def register(sub: Any) -> None:
         "role",
         nargs="?",
         metavar="ROLE",
-        help="practitioner, reviewer, purger or auditor (default: all four)",
+        help="practitioner, reviewer, purger or auditor (default: all four); or statistics: "
+        "the SQL a superuser runs once to keep the catalogue's statistics (row counts, "
+        "activity, sizes: every organisation's together) from the organisations' logins",
     )
     grants.set_defaults(handler=run_grants)
 
@@ -199,6 +201,11 @@ def run_init(args: argparse.Namespace) -> int:
 def run_grants(args: argparse.Namespace) -> int:
     from sharewise.store.migrations_pg import grants_sql
 
+    if args.role == "statistics":
+        from sharewise.store.pg_statistics import statistics_sql
+
+        sys.stdout.write(statistics_sql())
+        return 0
     try:
         sys.stdout.write(grants_sql(args.role))
     except ValueError as exc:
