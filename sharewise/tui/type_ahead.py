@@ -27,6 +27,7 @@ from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from textual import events
+from textual.app import ScreenStackError
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -103,7 +104,11 @@ class TypeAhead:
     def _ready(self) -> bool:
         """Whether the screen on top can take a key (else look again in a moment)."""
         app = self.app
-        screen = app.screen
+        try:
+            screen = app.screen
+        except ScreenStackError:  # the app is closing: nothing left to type into
+            self.held.clear()
+            return False
         waiting = self.wait() or not screen.is_mounted
         if waiting and monotonic() - self._wait_began() < LIMIT:
             self._poll()
@@ -128,6 +133,8 @@ class TypeAhead:
 
     async def _tick(self) -> None:
         self._timer = None
+        if not self.app.is_running:
+            return
         if self.busy and monotonic() - self.since >= LIMIT:
             self._done()  # lost on the way: let the rest through rather than freeze
         if self.busy and self.held:

@@ -104,6 +104,9 @@ async def test_a_whole_walk_typed_ahead_from_home(make_app: MakeApp) -> None:
 
 
 async def test_walk_answers_typed_straight_after_opening_it(make_app: MakeApp) -> None:
+    """(This one held before the type-ahead too: an answer is a binding of the walk screen,
+    checked when the key gets back to the app, by which time the walk was on top. Kept so
+    that holding keys for the screen to mount never loses it.)"""
     async with make_app().run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         await type_at_once(pilot, "s", "2")
@@ -171,3 +174,57 @@ async def test_keys_typed_one_at_a_time_are_not_held(make_app: MakeApp) -> None:
         app = pilot.app
         assert isinstance(app, SharewiseApp)
         assert not app.type_ahead.held and not app.type_ahead.busy
+
+
+async def test_quitting_with_keys_still_held_ends_cleanly(make_app: MakeApp) -> None:
+    """ctrl+q typed among keys held for a screen still opening: the app ends, and the keys
+    left are dropped (no error from a look at a screen stack already emptied)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_outcome(pilot)
+        for key in ("r", "ctrl+q", *CASE):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        for _ in range(200):
+            if not app.is_running:
+                break
+            await asyncio.sleep(0.02)
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_answers_typed_while_the_tree_loads_go_to_the_walk(
+    make_app: MakeApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """s before the tree has loaded opens the walk once it has (walk_pending): the answer
+    typed after s waits for it, rather than going to the home screen."""
+    import threading
+
+    import sharewise.domain.graph as graph
+    from sharewise.tui.screens.home import HomeScreen
+
+    real = graph.load_named_tree
+    pressed = threading.Event()
+
+    def slow(path: str | None) -> Any:
+        pressed.wait(timeout=10)
+        return real(path)
+
+    monkeypatch.setattr(graph, "load_named_tree", slow)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(100):
+            if isinstance(app.screen, HomeScreen):
+                break
+            await asyncio.sleep(0.01)
+        for key in ("s", "2"):
+            app.post_message(events.Key(key, key))
+        for _ in range(100):
+            if app.walk_pending:
+                break
+            await asyncio.sleep(0.01)
+        assert app.walk_pending and app.decision_tree is None
+        pressed.set()
+        await settle(pilot)
+        walk = app.screen
+        assert isinstance(walk, WalkScreen)
+        assert walk.walk.question_number == 2
