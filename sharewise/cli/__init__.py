@@ -183,10 +183,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser("" if not words else None if words[0].startswith("-") else words[0])
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
+    # A handler may end the program itself once its output is out (`_exit_at_once`); only
+    # when it is the program (no argv given), never when called in-process.
+    args.whole_program = argv is None
     try:
         if handler is None:
             return _open_ui(args)
-        return handler(args)
+        code = handler(args)
+        if getattr(args, "exit_at_once", False):
+            _exit_at_once(code)
+        return code
     except SharewiseError as exc:
         from sharewise.domain.safe_text import safe_text
 
@@ -202,6 +208,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # A closed pipe (`| head`) is not an error worth a traceback.
         return 0
+
+
+def _exit_at_once(code: int) -> None:
+    """End the process now, its output flushed, without the interpreter's teardown: after
+    `tree check` that is a last garbage collection over everything the check built and the
+    freeing of it, about a sixth of the command's time, for nothing. Returns (and the program
+    ends as usual) if the output cannot be flushed, so that a closed pipe is reported as
+    before."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        return
+    os._exit(code)
 
 
 def _open_ui(args: argparse.Namespace) -> int:

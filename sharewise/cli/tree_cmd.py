@@ -129,7 +129,11 @@ def run_check(args: argparse.Namespace) -> int:
         with parse_ahead.start(readable) as ahead:
             return _check_all(args, targets, sources, ahead)
     finally:
-        if collecting:
+        # As the whole program, it ends at once when the report is out (cli._exit_at_once)
+        # with the collector still off: turned on, its first pass would go over every
+        # object the check left.
+        args.exit_at_once = getattr(args, "whole_program", False)
+        if collecting and not args.exit_at_once:
             gc.enable()
 
 

@@ -177,8 +177,7 @@ def test_the_parse_is_taken_after_the_models_are_imported() -> None:
             return take(self, index)
         parse_ahead.ParseAhead.take = noting
         from sharewise.cli import main
-        sys.argv = ["sharewise", "tree", "check", {str(ENGLAND)!r}]
-        main()
+        main(["tree", "check", {str(ENGLAND)!r}])
         """
     )
     assert out.splitlines()[0] == "True True True"
@@ -201,3 +200,39 @@ def test_the_lazy_locator_reads_as_the_locator() -> None:
     assert lazy.marks == where.marks
     assert lazy.key_at(("questions", "nope")) == where.key_at(("questions", "nope"))
     assert lazy.within(("questions",)).marks == where.within(("questions",)).marks
+
+
+_EXIT = """
+import atexit, gc, sys
+from sharewise.cli import main
+atexit.register(lambda: print("torn down", gc.isenabled()))
+{call}
+print("returned", code, gc.isenabled())
+"""
+
+
+def _ending(call: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _EXIT.format(call=call)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return [done.stdout.splitlines()[0].split(": ok")[0], *done.stdout.splitlines()[1:]]
+
+
+def test_as_the_program_tree_check_ends_once_its_report_is_out() -> None:
+    lines = _ending(f"sys.argv = ['sharewise', 'tree', 'check', {str(ENGLAND)!r}]; code = main()")
+    assert lines == [str(ENGLAND)]  # the report, then no teardown: nothing returned
+
+
+def test_called_in_process_tree_check_returns_with_the_collector_on() -> None:
+    lines = _ending(f"code = main(['tree', 'check', {str(ENGLAND)!r}])")
+    assert lines == [str(ENGLAND), "returned 0 True", "torn down True"]
+
+
+def test_other_commands_end_as_before() -> None:
+    lines = _ending(
+        "sys.argv = ['sharewise', 'tree', 'show', '--format', 'overview']; code = main()"
+    )
+    assert lines[-2:] == ["returned 0 True", "torn down True"]

@@ -35,8 +35,7 @@ def _python(script: str, **env: str) -> str:
 _CHECK_THEN_REPORT = """
     import sys
     from sharewise.cli import main
-    sys.argv = ["sharewise", "tree", "check", "--json", {tree!r}]
-    code = main()
+    code = main(["tree", "check", "--json", {tree!r}])
     loader = sys.modules["pydantic.plugin._loader"]
     print(code, "importlib.metadata" in sys.modules, loader.__doc__ is not None, file=sys.stderr)
 """
