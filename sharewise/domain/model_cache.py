@@ -129,6 +129,45 @@ def _plain(path: Path, model: str, build: Callable[[object], P]) -> P | None:
         return None
 
 
+#: The modules whose code decides what a settings file's settled answers are.
+_SETTINGS_CODE = (*_CODE, "settings.py")
+SETTINGS_SUFFIX = ".settings"
+
+
+def settled_answers(settings_file: Path, facts_file: Path) -> dict[str, str]:
+    """The settled answers of a data folder's `settings_file` (`settings.yaml`, which must
+    exist), checked against the vocabulary in `facts_file` (`settings.load_settings`), and
+    remembered by the SHA-256 of both files' bytes and of the code that checks them. A hit
+    reads a small JSON object and imports neither PyYAML nor pydantic: an organisation that
+    deploys a settings file keeps the running UI's memory as low as one without. A file
+    with a problem is never remembered (its located errors are raised every time), and an
+    entry is written only if the file still holds the bytes that were checked. Settled
+    answers are facts about the organisation or the practitioner's role, never about a case
+    or a person."""
+    folder = cache_dir()
+    entry = None
+    raw = b""
+    if folder is not None:
+        raw = read_source(settings_file)
+        digest = hashlib.sha256(code_digest(_HERE, _SETTINGS_CODE, __version__, FORMAT).encode())
+        for part in (raw, read_source(facts_file)):
+            digest.update(b"\x00" + hashlib.sha256(part).digest())
+        entry = folder / f"{digest.hexdigest()}{SETTINGS_SUFFIX}"
+        with contextlib.suppress(OSError, ValueError):
+            found = json.loads(entry.read_bytes())
+            if type(found) is dict and all(
+                type(k) is str and type(v) is str for k, v in found.items()
+            ):
+                return found
+    from sharewise.domain.facts import load_vocabulary
+    from sharewise.domain.settings import load_settings
+
+    settled = load_settings(settings_file.parent, load_vocabulary(facts_file))
+    if entry is not None and read_source(settings_file) == raw:
+        _store(entry, json.dumps(settled).encode())
+    return settled
+
+
 def _store(entry: Path, data: bytes) -> None:
     """Write an entry privately and atomically; any failure to write is ignored."""
     import tempfile

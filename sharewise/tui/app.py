@@ -404,12 +404,10 @@ def read_settings(data_dir: Path | None) -> tuple[dict[str, str], str | None]:
             # As load_settings says, without its model or the vocabulary's (pydantic): the
             # running UI imports pydantic only once a result is built.
             return {}, None
-        from sharewise.domain.facts import load_vocabulary
-        from sharewise.domain.settings import load_settings
+        from sharewise.domain.model_cache import settled_answers
 
-        vocabulary = load_vocabulary(paths.facts_path())
-
-        return load_settings(folder, vocabulary), None
+        # Checked once per file (and vocabulary), then remembered: no PyYAML or pydantic.
+        return settled_answers(folder / SETTINGS_FILE, paths.facts_path()), None
     except SharewiseError as exc:
         return {}, exc.render()
     except OSError as exc:

@@ -157,3 +157,61 @@ def test_the_ui_walks_to_a_result_before_importing_pydantic(tmp_path: Path) -> N
         "walked WalkScreen 6 []",
         "outcome OutcomeScreen True",
     ]
+
+
+_SETTINGS = 'facts:\n  sharer: public_authority\n  apd_in_place: "yes"\n'
+
+
+def test_settled_answers_are_remembered_without_yaml_or_pydantic(tmp_path: Path) -> None:
+    """An organisation that deploys a settings file keeps the ready UI as light as one
+    without: the second start reads the checked answers from the cache, importing neither
+    PyYAML nor pydantic, and they are the answers the settings module gives."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.yaml").write_text(_SETTINGS)
+    code = (
+        "import sys\n"
+        "from sharewise.tui.app import read_settings\n"
+        f"print(read_settings({str(data)!r}))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'pydantic')"
+        " or m.endswith('domain.settings'))[:1])\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != store.DATABASE_URL_ENV}
+    env["SHAREWISE_CACHE_DIR"] = str(tmp_path / "cache")
+
+    def start() -> list[str]:
+        return subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        ).stdout.splitlines()
+
+    first, again = start(), start()
+    from sharewise import paths
+    from sharewise.domain.facts import load_vocabulary
+    from sharewise.domain.settings import load_settings
+
+    settled = load_settings(data, load_vocabulary(paths.facts_path()))
+    assert settled == {"sharer": "public_authority", "apd_in_place": "yes"}
+    assert first[0] == again[0] == repr((settled, None))
+    assert first[1] != "[]"  # checked with the settings module the first time
+    assert again[1] == "[]"
+    # A changed file is checked again: nothing from the entry for the old bytes.
+    (data / "settings.yaml").write_text(_SETTINGS.replace('"yes"', '"no"'))
+    changed = start()
+    assert changed[0] == repr(({"sharer": "public_authority", "apd_in_place": "no"}, None))
+    assert changed[1] != "[]"
+
+
+def test_a_settings_file_with_a_problem_is_never_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sharewise.domain import model_cache
+    from sharewise.tui.app import read_settings
+
+    monkeypatch.setenv(model_cache.CACHE_ENV, str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.yaml").write_text("facts:\n  immediate_danger: 'no'\n")
+    first, again = read_settings(data), read_settings(data)
+    assert first == again
+    assert first[0] == {} and first[1] is not None and "settings.yaml:2:" in first[1]
+    assert list((tmp_path / "cache").glob(f"*{model_cache.SETTINGS_SUFFIX}")) == []
