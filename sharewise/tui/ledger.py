@@ -135,6 +135,8 @@ class LedgerStore:
         #: partnership IG lead reads several); None: SHAREWISE_ORG, or the login's own.
         #: New records always go to the login's own organisation (`_open_own`).
         self.org: str | None = None
+        #: The login's own organisation, once `organisations` has asked the database.
+        self.home: str | None = None
 
     def _surely_missing(self) -> bool:
         """No database named and no SQLite ledger folder: nothing to read, so the home
@@ -177,13 +179,28 @@ class LedgerStore:
             backend = ledger.backend
             if not isinstance(backend, PostgresBackend) or backend.version < 4:
                 return [], None, None
+            self.home = backend.home
             return backend.readable_orgs(), backend.org, backend.home
+
+    def _open_target(self, doing: str) -> Any:
+        """For an entry about a record of the register read (a review, an amendment, a
+        completion, a reassessment): refused, in words for the screen, when that register
+        is another organisation's, which this login may read but never write to."""
+        if self.org is not None and self.home is not None and self.org != self.home:
+            from sharewise.domain.errors import StoreError
+
+            raise StoreError(
+                f"this record is in {self.org}'s register, which you may read but not write "
+                f"to: {doing} are written only in your own organisation's ({self.home})"
+            )
+        return self._open()
 
     def save_decision(
         self, result: DecisionResult, details: RecordDetails, reassesses: str | None = None
     ) -> SavedRecord:
         """A decision; with `reassesses`, a reassessment linked to that earlier record."""
-        with self._open() if reassesses else self._open_own() as ledger:
+        opened = self._open_target("reassessments") if reassesses else self._open_own()
+        with opened as ledger:
             ref = ledger.record_decision(result, details, reassesses=reassesses)
         return SavedRecord(ref.id, ref.seq, ref.hash)
 
@@ -203,19 +220,19 @@ class LedgerStore:
     ) -> SavedRecord:
         """Refused (`CaseRefDiffers`) for another case reference than the emergency record's,
         unless `new_case_ref`: the person said the case has been given a new one."""
-        with self._open() as ledger:
+        with self._open_target("completions") as ledger:
             ref = ledger.complete(target_id, details, result, new_case_ref=new_case_ref)
         return SavedRecord(ref.id, ref.seq, ref.hash)
 
     def review(
         self, target_id: str, verdict: Verdict, reviewer: str, comment: str | None
     ) -> SavedRecord:
-        with self._open() as ledger:
+        with self._open_target("reviews") as ledger:
             ref = ledger.review(target_id, verdict, reviewer, comment)
         return SavedRecord(ref.id, ref.seq, ref.hash)
 
     def amend(self, target_id: str, details: RecordDetails) -> SavedRecord:
-        with self._open() as ledger:
+        with self._open_target("amendments") as ledger:
             ref = ledger.amend(target_id, details)
         return SavedRecord(ref.id, ref.seq, ref.hash)
 

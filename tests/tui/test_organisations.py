@@ -213,3 +213,24 @@ async def test_a_login_of_one_organisation_has_no_picker(
         assert not isinstance(app.screen, OrganisationScreen)
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert "Organisation" not in commands
+
+
+def test_a_register_read_but_not_ones_own_is_not_written_to(
+    partnership: Partnership, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Reviewing a record of b's register while reading it is refused, in words for the
+    screen (the database would refuse it too, naming SHAREWISE_ORG)."""
+    from sharewise.domain.record import Verdict
+
+    p = partnership
+    with Ledger(PostgresBackend(p.url("b_prac"), create=False)) as ledger:
+        b_entry = next(iter(ledger.entries())).id
+    monkeypatch.setenv("SHAREWISE_DATABASE_URL", p.gateway)
+    monkeypatch.setenv("SHAREWISE_SIGNED_IN_AS", p.login("lead"))
+    store = LedgerStore(tmp_path / "data")
+    store.organisations()
+    store.org = "b"
+    assert store.get(b_entry).id == b_entry  # read: yes
+    with pytest.raises(StoreError, match="in b's register, which you may read but not write"):
+        store.review(b_entry, Verdict.AGREE, "I. G. Lead", None)
+    assert p.count("b") == 3 and p.count("a") == 2
