@@ -61,9 +61,35 @@ UNCONFIRMED = (
     "protection officer, so that the record names the condition that applies."
 )
 
-# The statutory functions behind a public authority's public task (DPA 2018 s.8).
+# The statutory functions behind a public authority's public task (DPA 2018 s.8), where the
+# kind of public body is not known: every kind's, under the heading that says to rely on what
+# applies to your organisation (sharewise/domain/words.py).
 PA_CHILD = ["dpa2018.s8", "ca1989.s17", "ca1989.s47", "ca2004.s10", "ca2004.s11", "ea2002.s175"]
 PA_ADULT = ["dpa2018.s8", "care2014.s42"]
+
+# Where the kind is known (`organisation_kind`, usually settled in the settings), a child's
+# record names only that kind's own functions, as LAW.md step 6 and the citation registry
+# assign them: Children Act 2004 s.11 lists NHS bodies (s.17, s.47 and s.10 are the local
+# authority's; s.10's "relevant partners" are not listed in LAW.md, so an NHS body is not told
+# s.10 is its own); Education Act 2002 s.175 binds the governing bodies of maintained schools
+# and further education institutions; s.157 covers academies. A council keeps the list above,
+# which is its own (s.175 binds local authorities too). Another public body, and an adult's
+# concern (Care Act 2014 s.42, the test of an adult at risk that para 18(3) mirrors, and the
+# only adult function LAW.md names), keep the list above too: see docs/tree-law.md.
+KIND_FUNCTIONS: dict[str, list[str]] = {
+    "nhs_body": ["dpa2018.s8", "ca2004.s11"],
+    "maintained_school": ["dpa2018.s8", "ea2002.s175"],
+    "academy": ["dpa2018.s8", "ea2002.s157"],
+}
+#: The words after "public task (UK GDPR Art 6(1)(e)), from your statutory duties", by kind.
+KIND_DUTIES: dict[str, str] = {
+    "nhs_body": " as an NHS body (Children Act 2004 s.11)",
+    "maintained_school": " as a maintained school or further education institution "
+    "(Education Act 2002 s.175)",
+    "academy": " as an academy (Education Act 2002 s.157 and the Independent School Standards)",
+}
+#: Outcome id key by kind.
+KIND_KEY = {"nhs_body": "_nhs", "maintained_school": "_ms", "academy": "_ac"}
 CHILD = ("child_significant_harm", "child_welfare")
 AT_RISK = ("child_significant_harm", "child_welfare", "adult_at_risk")
 NO_CONSENT = (
@@ -873,6 +899,9 @@ SHORT = {
     "Art 10 with DPA 2018 Sch 1 para 33 (legal proceedings); no policy document needed": "legal "
     "proceedings (Sch 1 para 33)",
 }
+
+PUBLIC_TASK = "public task (UK GDPR Art 6(1)(e)), from your statutory duties"
+SHORT.update({PUBLIC_TASK + duties: "public task (Art 6(1)(e))" for duties in KIND_DUTIES.values()})
 
 
 def _short(text: str) -> str:

@@ -311,6 +311,22 @@ ASKS: dict[str, Ask] = {
         "DPA 2018 Sch 1 para 2) that does not depend on consent or a policy document.",
         {"yes": "Yes", "no": "No", "unsure": "Not sure"},
     ),
+    "organisation_kind": Ask(
+        "organisation_kind",
+        "What kind of public body are you sharing for?",
+        "A GP practice, a district council or the police outside law enforcement pick "
+        "'another public body'. Your IG lead can settle this in the settings.",
+        "Public task rests on your own body's statutory duties (DPA 2018 s.8): your record "
+        "names only the law that is yours.",
+        {
+            "council": "A council with children's and adults' social care",
+            "nhs_body": "An NHS body (NHS England, ICB, NHS trust or foundation trust)",
+            "maintained_school": "A maintained school or further education college",
+            "academy": "An academy or free school",
+            "other_public_body": "Another public body",
+            "unsure": "Not sure",
+        },
+    ),
     "confidential": Ask(
         "confidential",
         "Was the information given to you in confidence?",

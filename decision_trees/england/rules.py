@@ -47,10 +47,14 @@ from .outcomes import (
     DNS_NO_PURPOSE,
     DNS_NO_ROLE,
     DNS_NOT_NEEDED,
+    KIND_DUTIES,
+    KIND_FUNCTIONS,
+    KIND_KEY,
     NO_CONSENT,
     NO_PERSONAL,
     PA_ADULT,
     PA_CHILD,
+    PUBLIC_TASK,
     Route,
     share,
 )
@@ -214,7 +218,32 @@ def decide(f: F) -> Out:
 
     set_confidentiality(r, state)
     r.tell = "choice"
+    if sharer == "public_authority":
+        own_functions(f, r)
     return share(r)
+
+
+def own_functions(f: F, r: Route) -> None:
+    """A public authority's record about a child names only its own statutory functions,
+    where its kind is known (LAW.md step 6: public task rests on the body's own duties, DPA
+    2018 s.8): an NHS body's s.11, a maintained school's s.175, an academy's s.157.
+
+    Asked last, just before the outcome, so that it lengthens only the paths that end in a
+    public authority's share about a child (10 questions at most before it), and usually
+    settled in the settings. A council's own functions are the list every public authority
+    was given before; another public body's the tree does not know; "not sure" (or a facts
+    file without the fact): that list, under the heading that says to rely on what applies
+    to your organisation (see docs/tree-law.md).
+    """
+    if r.concern not in CHILD:
+        return
+    kind = f("organisation_kind")
+    if kind not in KIND_FUNCTIONS:
+        return
+    general = set(PA_CHILD)
+    r.supporting = [*KIND_FUNCTIONS[kind], *(c for c in r.supporting if c not in general)]
+    r.basis_key = KIND_KEY[kind]
+    r.basis_text = PUBLIC_TASK + KIND_DUTIES[kind]
 
 
 def role_and_need(f: F) -> None:
@@ -237,7 +266,7 @@ def set_basis(r: Route) -> None:
     c = r.concern
     if r.sharer == "public_authority":
         r.basis = ["ukgdpr.art6.1e"]
-        r.basis_text = "public task (UK GDPR Art 6(1)(e)), from your statutory duties"
+        r.basis_text = PUBLIC_TASK
         r.supporting = [*(PA_CHILD if c in CHILD else PA_ADULT), "hra1998.art8"]
     elif r.sharer == "competent_authority":
         r.basis = ["dpa2018.s35"]

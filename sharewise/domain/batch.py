@@ -39,6 +39,12 @@ class BatchDecider:
         self.tree = tree
         self.dumps = dumps
         self.values = {name: frozenset(fact.values) for name, fact in tree.vocabulary.root.items()}
+        # A fact the facts leave out is decided at its default, if it has one (see decide).
+        self.defaults = {
+            name: fact.default
+            for name, fact in tree.vocabulary.root.items()
+            if fact.default is not None
+        }
         self._outcomes = frozenset(tree.model.outcomes)
         # node -> (its facts, {their values (one fact: the value itself): (answer, number)})
         self._nodes: dict[str, tuple[tuple[str, ...], dict[Any, tuple[Choice | None, int]]]] = {}
@@ -76,7 +82,11 @@ class BatchDecider:
             if len(names) == 1:
                 key: Any = get(names[0])
                 if key is None:
-                    return None
+                    key = self.defaults.get(names[0])
+                    if key is None:
+                        return None
+                    facts = {**facts, names[0]: key}
+                    get = facts.get
             elif names[0] in facts:
                 key = tuple(map(get, names))
             else:

@@ -102,6 +102,9 @@ def route_facts(
 ) -> list[Choice]:
     """The answers the facts pick from `node` (default: the start) to an outcome.
 
+    A fact the facts leave out is taken at its vocabulary `default` where it has one (a fact
+    added later, such as `organisation_kind`); otherwise it is missing.
+
     A question may settle two facts with one answer (`Option.also`). If the facts give the
     question's own fact but not the other, every answer that fits is followed; when they all
     reach the same outcome the missing fact could not have changed it, so it need not be
@@ -113,7 +116,12 @@ def route_facts(
     while not tree.is_outcome(node):
         q = tree.question(node)
         if q.fact not in facts:
-            raise MissingFact(node, q.fact)
+            default = tree.vocabulary[q.fact].default
+            if default is None:
+                raise MissingFact(node, q.fact)
+            # A fact added after the facts were written (see Fact.default): decided as
+            # its default, which `result_of` leaves out of the path, as it was not given.
+            facts = {**facts, q.fact: default}
         fitting = [c for c in tree.choices(node) if c.fits(facts)]
         exact = [c for c in fitting if c.settles(facts)]
         if len(exact) == 1:

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from sharewise.domain.graph import CompiledTree
     from sharewise.domain.result import DecisionResult
 
-#: Bumped whenever the layout of an entry changes.
-FORMAT = 1
+#: Bumped whenever the layout of an entry changes (2: each fact's default).
+FORMAT = 2
 CACHE_ENV = "SHAREWISE_CACHE_DIR"
 _PACKAGE = Path(__file__).resolve().parent.parent
 #: The modules whose code decides what `decide` prints for a given tree (relative to the
@@ -101,7 +101,7 @@ class _NotPlain(Exception):
 class Compiled:
     """What deciding a case on one tree needs, as plain data (see `build`)."""
 
-    __slots__ = ("_outcome", "outcomes", "questions", "start", "values")
+    __slots__ = ("_outcome", "defaults", "outcomes", "questions", "start", "values")
 
     def __init__(self, body: dict[str, Any], outcome: Callable[[str], list[Any]]) -> None:
         self.start: str = body["start"]
@@ -114,6 +114,8 @@ class Compiled:
             for node, q in body["questions"].items()
         }
         self.outcomes: frozenset[str] = frozenset(body["outcomes"])
+        # fact -> the answer a facts file that leaves it out is decided with (Fact.default)
+        self.defaults: dict[str, str] = body["defaults"]
         # outcome -> [the text `decide` prints, the object `decide --json` prints, path
         # empty]: read from the file only for the outcome reached.
         self._outcome = outcome
@@ -144,7 +146,9 @@ class Compiled:
         while node not in outcomes:
             fact, settled, choices = questions[node]
             if fact not in facts:
-                raise _NotPlain
+                if fact not in self.defaults:
+                    raise _NotPlain
+                facts = {**facts, fact: self.defaults[fact]}  # as `route_facts` takes it
             fitting = [c for c in choices if all(facts.get(f, v) == v for f, v in c[2])]
             exact = [c for c in fitting if all(f in facts and facts[f] == v for f, v in c[2])]
             if len(exact) == 1:
@@ -259,6 +263,9 @@ def build(tree: CompiledTree, render_text: Callable[[DecisionResult], str]) -> d
     return {
         "start": tree.start,
         "values": {name: list(f.values) for name, f in tree.vocabulary.root.items()},
+        "defaults": {
+            name: f.default for name, f in tree.vocabulary.root.items() if f.default is not None
+        },
         "questions": questions,
         "outcomes": outcomes,
     }

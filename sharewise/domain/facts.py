@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field, RootModel, model_validator
 
 
 class Fact(BaseModel):
@@ -23,6 +23,18 @@ class Fact(BaseModel):
     # Whose fact it is: most change with every case; a few belong to the organisation or to
     # the practitioner's role and may be settled once in the settings (see settings.py).
     scope: Literal["case", "organisation", "practitioner"] = "case"
+    # The answer a facts file that leaves this fact out is decided with. Only for a fact
+    # added after facts files were written without it, whose absence means "not known":
+    # those files, and records decided before it existed, keep deciding as they did.
+    default: str | None = None
+
+    @model_validator(mode="after")
+    def _default_is_a_value(self) -> Fact:
+        if self.default is not None and self.default not in self.values:
+            raise ValueError(
+                f"default {self.default!r} is not one of its values: {', '.join(self.values)}"
+            )
+        return self
 
 
 class Vocabulary(RootModel[dict[str, Fact]]):

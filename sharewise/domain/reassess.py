@@ -29,6 +29,9 @@ def earlier_choice(walk: Walk, earlier: Mapping[str, str]) -> Choice | None:
     (a question the tree did not ask then, or an answer it no longer offers, has none)."""
     if walk.finished:
         return None
+    question = walk.question
+    if question is not None and question.fact not in earlier:
+        return None  # asked only now: no earlier answer (not even a fact's default)
     try:
         return walk.choices()[walk.index_for(earlier)]
     except InputError:

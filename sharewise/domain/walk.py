@@ -204,14 +204,18 @@ class Walk:
         """The position among `choices()` of the one answer `facts` give.
 
         Raises InputError if the facts do not settle the question: its fact or a fact its
-        answers also settle is missing, or the value is not an answer here.
+        answers also settle is missing, or the value is not an answer here. A fact with a
+        vocabulary `default` that the facts leave out is taken at it, as `decide` does.
         """
         self._not_finished()
         q = self.tree.question(self.node)
         if q.fact not in facts:
-            raise InputError(
-                Problem(Location("walk"), f"{q.fact!r} is not given", f"give {q.fact}")
-            )
+            default = self.tree.vocabulary[q.fact].default
+            if default is None:
+                raise InputError(
+                    Problem(Location("walk"), f"{q.fact!r} is not given", f"give {q.fact}")
+                )
+            facts = {**facts, q.fact: default}  # a fact added later: as `decide` takes it
         choices = self.choices()
         matches = [i for i, c in enumerate(choices) if c.settles(facts)]
         if len(matches) == 1:

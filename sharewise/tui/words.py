@@ -40,6 +40,7 @@ SETTLED_FACT_WORDS: dict[str, str] = {
     "sharer": "who is sharing",
     "apd_in_place": "the policy document",
     "care_professional": "your care role",
+    "organisation_kind": "the kind of public body",
 }
 
 

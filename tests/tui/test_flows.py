@@ -180,8 +180,14 @@ async def test_shipped_scenario_to_a_saved_record(
         entry = ledger.get(saved.saved.id)
     assert entry.result is not None
     assert entry.result.decision.value in spec["expect"]["decision"]
-    # Every fact the walk settled, paired answers included, is the scenario's.
-    assert {s.fact: s.answer for s in entry.result.path}.items() <= facts.items()
+    # Every fact the walk settled, paired answers included, is the scenario's (or, for a fact
+    # it leaves out that has a vocabulary default, that default, as `decide` takes it).
+    from sharewise.domain.facts import load_vocabulary
+
+    vocab = load_vocabulary(paths.facts_path())
+    defaults = {n: vocab[n].default for n in vocab.names() if vocab[n].default is not None}
+    given = {**defaults, **facts}
+    assert {s.fact: s.answer for s in entry.result.path}.items() <= given.items()
 
 
 async def test_not_sure_leads_to_advice(make_app: MakeApp) -> None:

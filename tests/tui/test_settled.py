@@ -160,6 +160,7 @@ async def test_the_settings_screen_saves_and_clears(make_app: MakeApp, data_dir:
             "fact-sharer",
             "fact-apd_in_place",
             "fact-care_professional",
+            "fact-organisation_kind",
             "settings-theme",
         }
         labels = [str(b.label) for b in screen.query_one("#fact-apd_in_place").query(RadioButton)]
@@ -245,7 +246,7 @@ async def test_every_answer_on_the_settings_screen_is_shown_whole(
             if r.id != "settings-theme"
             for b in r.query(RadioButton)
         ]
-        assert len(facts) == 10
+        assert len(facts) == 16  # with the kind of public body (5 answers and "ask")
         for widget in [*buttons, *screen.query(Label)]:
             shown = rendered(widget)
             assert "…" not in shown
@@ -295,3 +296,33 @@ async def test_a_broken_settings_file_is_explained_and_every_question_asked(
         await pilot.press("escape")
         await pilot.pause()
         assert "could not be read" not in text_of(pilot, "#home-settings")
+
+
+async def test_a_settled_kind_of_public_body_is_not_asked_and_the_record_names_its_law(
+    make_app: MakeApp, data_dir: Path
+) -> None:
+    """An NHS trust settles what kind of public body it is: a nurse's walk never asks it, and
+    her outcome names the trust's own duty (Children Act 2004 s.11), not the council's s.47."""
+    trust = {
+        "sharer": "public_authority",
+        "care_professional": "yes",
+        "organisation_kind": "nhs_body",
+    }
+    save_settings(data_dir, trust, VOCAB)
+    scenario = paths.scenarios_dir() / "organisation-nhs-trust-names-its-own-duty.yaml"
+    facts = dict(load_scenario(scenario).facts)
+    del facts["organisation_kind"]  # were it asked, the walk would answer "not sure"
+    async with make_app(ENGLAND).run_test(size=(120, 40)) as pilot:
+        walk = await start(pilot)
+        await walk_by_facts(pilot, facts)
+        outcome = pilot.app.screen
+        assert isinstance(outcome, OutcomeScreen)
+        assert [s.fact for s in walk.walk.steps() if s.preset] == [
+            "sharer",
+            "care_professional",
+            "organisation_kind",
+        ]
+        assert "_nhs_" in outcome.result.outcome.id
+        law = " ".join(str(s.render()) for s in outcome.query(Static))
+        assert "Children Act 2004 s.11" in law
+        assert "Children Act 1989 s.47" not in law

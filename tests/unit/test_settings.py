@@ -20,12 +20,29 @@ VOCAB = load_vocabulary(paths.facts_path())
 
 def test_only_organisation_and_practitioner_facts_may_be_settled(tmp_path: Path) -> None:
     settable = {n for n in VOCAB.names() if VOCAB[n].scope != "case"}
-    assert settable == {"sharer", "apd_in_place", "care_professional"}
+    assert settable == {"sharer", "apd_in_place", "care_professional", "organisation_kind"}
     with pytest.raises(InputError, match="changes from case to case"):
         save_settings(tmp_path, {"immediate_danger": "no"}, VOCAB)
     with pytest.raises(InputError, match="cannot be settled"):
         save_settings(tmp_path, {"apd_in_place": "unsure"}, VOCAB)
+    with pytest.raises(InputError, match="cannot be settled"):
+        save_settings(tmp_path, {"organisation_kind": "unsure"}, VOCAB)
     assert not settings_path(tmp_path).exists()  # nothing written on a refusal
+
+
+def test_the_kind_of_public_body_is_settled_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An NHS trust's IG lead settles it once; `settings show` lists it with the others."""
+    data = ["--data-dir", str(tmp_path)]
+    assert main([*data, "settings", "set", "organisation_kind", "nhs_body"]) == 0
+    assert load_settings(tmp_path, VOCAB) == {"organisation_kind": "nhs_body"}
+    capsys.readouterr()
+    assert main([*data, "settings", "show"]) == 0
+    out = capsys.readouterr().out
+    assert "organisation_kind [organisation]: nhs_body (an NHS body" in out
+    assert main([*data, "settings", "set", "organisation_kind", "unsure"]) == 2
+    assert "'unsure' cannot be settled" in capsys.readouterr().err
 
 
 def test_round_trip_and_private_file(tmp_path: Path) -> None:
