@@ -80,7 +80,20 @@ def debrief(
     trainee: DecisionResult,
     learning_points: Sequence[str] = (),
 ) -> Debrief:
-    """Compare the trainee's decided walk with the model path for the scenario's facts."""
+    """Compare the trainee's decided walk with the model path for the scenario's facts.
+
+    A fact the scenario leaves out that has a vocabulary default (a fact added after the
+    scenario was written, such as the kind of public body) is one the scenario does not
+    say: the trainee's own answer to it stands, in the model path too, so it is never
+    marked wrong and never makes the outcomes differ.
+    """
+    vocabulary = tree.vocabulary
+    own = {
+        s.fact: s.answer
+        for s in trainee.path
+        if s.fact not in facts and s.fact in vocabulary and vocabulary[s.fact].default is not None
+    }
+    facts = {**facts, **own}
     model = decide(tree, facts)
     checks: list[AnswerCheck] = []
     groups = by_question(trainee.path)

@@ -150,3 +150,22 @@ def test_the_vocabulary_says_the_kind_is_the_organisations_and_defaults_to_not_s
     assert [n for n in england.vocabulary.names() if england.vocabulary[n].default] == [
         "organisation_kind"
     ]
+
+
+def test_training_never_marks_the_kind_wrong_where_the_scenario_does_not_say(
+    england: CompiledTree,
+) -> None:
+    """A trainee at a school answers "a maintained school" to a scenario written before the
+    question existed: the debrief takes the answer as theirs, with the same outcome."""
+    from sharewise.domain.training import debrief
+    from sharewise.domain.walk import Walk
+
+    facts = dict(load_scenario(paths.scenarios_dir() / "child-disclosure-at-school.yaml").facts)
+    walk = Walk(england)
+    while not walk.finished:
+        walk.answer_from({**facts, "organisation_kind": "maintained_school"})
+    trainee = walk.result()
+    assert [s.fact for s in trainee.path][-1] == "organisation_kind"
+    found = debrief(england, facts, trainee)
+    assert found.same_outcome and "_ms_" in found.model.outcome.id
+    assert found.correct_count == len(found.answers)

@@ -207,7 +207,9 @@ def test_train_plain_perfect_run_by_stdin(
     while not walk.finished:
         numbers.append(walk.index_for(facts) + 1)
         walk.choose(walk.choices()[numbers[-1] - 1])
-    assert walk.result().path == decide(tree, facts).path
+    # (a fact the scenario leaves out, answered at its vocabulary default, is not in the path
+    # `decide` gives, which holds only what the facts said)
+    assert [s for s in walk.result().path if s.fact in facts] == decide(tree, facts).path
     typed = "\n".join(["help", *map(str, numbers), "yes"]) + "\n"
     monkeypatch.setattr("sys.stdin", io.StringIO(typed))
     data = tmp_path / "data"
