@@ -348,6 +348,7 @@ class Fact(_Plain):
     ask: str
     values: dict[str, str]
     scope: str = "case"
+    default: str | None = None
 
 
 _SCOPES = frozenset(("case", "organisation", "practitioner"))
@@ -392,17 +393,24 @@ class Vocabulary:
             d = _obj(value, _FACT)
             scope = _str(d.get("scope", "case"))
             values = _str_map(d["values"])
-            if scope not in _SCOPES or not values:
+            default = _opt_str(d.get("default"))
+            if (
+                scope not in _SCOPES
+                or not values
+                or (default is not None and default not in values)
+            ):
                 raise TypeError(f"not a fact: {name!r}")
-            root[_id(name)] = Fact(_str(d["ask"]), values, _intern(scope))
+            root[_id(name)] = Fact(_str(d["ask"]), values, _intern(scope), default)
         return cls(root)
 
     @classmethod
     def from_model(cls, model: facts.Vocabulary) -> Vocabulary:
-        return cls({n: Fact(f.ask, dict(f.values), f.scope) for n, f in model.root.items()})
+        return cls(
+            {n: Fact(f.ask, dict(f.values), f.scope, f.default) for n, f in model.root.items()}
+        )
 
 
-_FACT = frozenset(("ask", "values", "scope"))
+_FACT = frozenset(("ask", "values", "scope", "default"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,7 +123,9 @@ async def main() -> None:
             await pilot.pause()
         walk = app.screen.walk
         print("walked", type(app.screen).__name__, len(walk.trail()), heavy())
-        await pilot.press("1")  # the last question: the outcome, a result built
+        await pilot.press("1")  # health details: yes
+        await pilot.pause()
+        await pilot.press("2")  # the last question (an NHS body): the outcome, a result built
         await pilot.pause()
         print("outcome", type(app.screen).__name__, "pydantic" in sys.modules)
 
