@@ -42,6 +42,7 @@ _HERE = Path(__file__).resolve().parent
 # The modules whose code decides whether a tree is valid and what it parses to.
 _CODE = (
     "tree.py",
+    "graph.py",
     "validate.py",
     "strict_yaml.py",
     "source_text.py",
