@@ -16,7 +16,9 @@ has run), then until what that set moving has settled (one more pass up from whe
 focus now is, for a button's press or a dismissed dialog's callback), and, if it opened a
 screen, until that screen has mounted and taken its focus. The keys are then given to the
 app in the order typed. A key typed when nothing is on its way goes straight through, as
-before; nothing is ever held for more than `LIMIT` seconds.
+before, and so does a character for the field that has the focus (it moves nothing: a burst
+of typing into a field is as fast as without this); nothing is held for more than `LIMIT`
+seconds.
 """
 
 from __future__ import annotations
@@ -94,6 +96,16 @@ class TypeAhead:
                 return
             event = self.held.popleft()
             target: DOMNode = app.focused or app.screen
+            if (
+                isinstance(event, events.Key)
+                and app.focused is not None
+                and app.focused.check_consume_key(event.key, event.character)
+            ):
+                # A character for the field that has the focus (an Input, a TextArea): it
+                # goes into that field's queue behind the ones before it, and moves nothing,
+                # so the next key need not wait for it (a burst is typed at full speed).
+                await self.dispatch(event)
+                continue
             self._start()
             self._trip_screen = app.screen
             await self.dispatch(event)
