@@ -214,12 +214,13 @@ def _exit_at_once(code: int) -> None:
     """End the process now, its output flushed, without the interpreter's teardown: after
     `tree check` that is a last garbage collection over everything the check built and the
     freeing of it, about a sixth of the command's time, for nothing. Returns (and the program
-    ends as usual) if the output cannot be flushed, so that a closed pipe is reported as
-    before."""
+    ends as usual) if the output cannot be flushed, so that a closed pipe or a full disk is
+    reported as before."""
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: started with the descriptor closed
+                stream.flush()
+    except (OSError, ValueError):
         return
     os._exit(code)
 

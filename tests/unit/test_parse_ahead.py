@@ -236,3 +236,15 @@ def test_other_commands_end_as_before() -> None:
         "sys.argv = ['sharewise', 'tree', 'show', '--format', 'overview']; code = main()"
     )
     assert lines[-2:] == ["returned 0 True", "torn down True"]
+
+
+@pytest.mark.parametrize("redirect", [">&-", "2>&-", ">&- 2>&-"])
+def test_ending_at_once_with_an_output_closed_is_no_traceback(redirect: str) -> None:
+    done = subprocess.run(
+        ["sh", "-c", f'exec "$0" -m sharewise tree check "$1" {redirect}', sys.executable, ENGLAND],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert "Traceback" not in done.stderr
