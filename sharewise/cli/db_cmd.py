@@ -217,9 +217,19 @@ def run_org_add(args: argparse.Namespace) -> int:
     from sharewise.store.postgres import add_org
 
     name = _org_name(args.name, "NAME")
+    from sharewise.store.pg_statistics import statistics_exposed
+
     with _admin(_url(), create=False) as backend:
         made = add_org(backend.connection, name)
+        exposed = statistics_exposed(backend.connection)
     print(f"organisation {name} {'added, with a chain of its own' if made else 'already exists'}")
+    if exposed:
+        print(
+            "sharewise: every login can read PostgreSQL's statistics of the ledger's tables, "
+            "the totals of all its organisations; a superuser keeps them to the owner with "
+            "`sharewise db grants statistics | psql` (docs/deploy.md)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -20,6 +20,8 @@ Nothing here imports psycopg.
 
 from __future__ import annotations
 
+from typing import Any
+
 #: The statistics views built on the per-table, per-index and per-database counters.
 VIEWS = (
     "pg_stat_all_tables",
@@ -107,3 +109,14 @@ BEGIN
 END
 $statistics$;
 """
+
+
+def statistics_exposed(conn: Any) -> bool:
+    """Whether every login (PUBLIC) may still read the catalogue's statistics here (a
+    psycopg connection to the ledger's database): `statistics_sql` has not been run."""
+    found = conn.execute(
+        "SELECT has_table_privilege('public', 'pg_catalog.pg_stat_user_tables', 'SELECT')"
+        " OR has_column_privilege('public', 'pg_catalog.pg_class', 'reltuples', 'SELECT')"
+        " OR has_function_privilege('public', 'pg_catalog.pg_table_size(regclass)', 'EXECUTE')"
+    ).fetchone()
+    return bool(found and found[0])

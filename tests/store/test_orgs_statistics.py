@@ -81,10 +81,22 @@ def test_a_login_reads_only_its_organisations_statistics_once_hardened(
     assert _one(a, TOTALS["live rows"]) == 8
     assert _one(a, TOTALS["the table's size"]) > 0
 
+    # Adding an organisation says so, and how to keep them to the owner.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHAREWISE_DATABASE_URL", shared["owner"])
+        capsys.readouterr()
+        assert main(["db", "org", "add", "c"]) == 0
+        assert "sharewise db grants statistics | psql" in capsys.readouterr().err
+
     assert main(["db", "grants", "statistics"]) == 0
     with psycopg.connect(shared["superuser"], autocommit=True) as conn:
         conn.execute(capsys.readouterr().out.encode())
         conn.execute(statistics_sql().encode())  # and again: it can be run twice
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SHAREWISE_DATABASE_URL", shared["owner"])
+        assert main(["db", "org", "add", "d"]) == 0
+        assert capsys.readouterr().err == ""
 
     for what, sql in TOTALS.items():
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
