@@ -87,10 +87,33 @@ PARA10_NOTE = (
     "appropriate policy document. Say in the record what unlawful act it concerns."
 )
 PARA36_10_NOTE = (
-    "Whether the para 36 route for offence details needs a policy document is unconfirmed; "
-    "para 10(2) lifts that need for a disclosure to the police. If your organisation has no "
-    "policy document, tell your data protection officer afterwards, so that the record says "
-    "which reading it relies on."
+    "Whether the para 36 route for offence details needs an appropriate policy document is "
+    "unconfirmed. If your organisation has one, this route is covered either way. If not, "
+    "relying on it is an interpretation, not settled law: para 10(2) lifts the need for a "
+    "policy document for a disclosure to the police, and para 36 is read as carrying that "
+    "over. Make the disclosure; tell your data protection officer today, so that the record "
+    "says which reading it relies on."
+)
+# Para 10 on a legal requirement: consent is not asked about there (LAW.md step 3: the law
+# settles the question), but para 10(1) is met only where the disclosure must be made without
+# consent so as not to prejudice its purpose (LAW.md step 7).
+STATUTORY_PARA10 = (
+    "Consent was not asked about on this route. Para 10 is met where the disclosure must be "
+    "made without consent so as not to prejudice preventing or detecting the unlawful act; a "
+    "disclosure the law requires whatever the person says is read here as meeting that - an "
+    "interpretation, not settled guidance. Make the disclosure the law requires; tell your "
+    "data protection officer today, so that the record names the condition relied on (para 6 "
+    "needs your policy document; explicit consent, if the person expressly agreed)."
+)
+# A court order's route does not ask who is sharing (LAW.md step 3: comply), and LAW.md names
+# no Schedule 8 condition for one: Art 9(2)(f) is UK GDPR's.
+COURT_PART3 = (
+    "Police, probation or a youth offending team complying for law-enforcement purposes (DPA "
+    "2018 Part 3): Art 9(2)(f) is UK GDPR's condition, not yours. Health or other sensitive "
+    "details need a Schedule 8 condition, which this tool does not name for a court order: "
+    "comply with the order, and ask your data protection officer today which one the record "
+    "names. Convictions and other offence details are not sensitive processing under Part 3 "
+    "(DPA 2018 s.35(8))."
 )
 PARA6_FAMILY = (
     "Where it is safe and will not put the child at greater risk, tell the family, or involve "
@@ -178,10 +201,20 @@ def decide(f: F) -> Out:
     if sharer == "competent_authority":
         # Part 3: convictions are not sensitive processing (s.35(8)), so the question says
         # so, and offence data needs nothing beyond s.35.
-        if f("special_category/part3") != "no":
+        sensitive = f("special_category/part3") != "no"
+        if concern == "child_welfare":
+            # Confidentiality is the common law's, whoever shares (LAW.md step 9): below
+            # significant harm, without consent, confidential or sensitive information is a
+            # public-interest judgement made case by case, as for every other sharer.
+            state = child_consent(f)
+            if state == "could_ask":
+                raise Stop(ASK_CONSENT_FIRST)
+            if state in NO_CONSENT and (sensitive or f("confidential") != "no"):
+                raise Stop(ADV_CHILD_WELFARE_CONF)
+        if sensitive:
             law_enforcement_sensitive(f, r)
         r.tell = "ca"
-        set_confidentiality(r)
+        set_confidentiality(r, state)
         return share(r)
 
     special = f("special_category") != "no"
@@ -568,6 +601,7 @@ def court_order() -> Out:
     r.notes = [
         "Do not withhold: if the order seems too wide, ask the court to vary it, and comply "
         "meanwhile with what it clearly requires.",
+        COURT_PART3,
     ]
     return share(r)
 
@@ -614,6 +648,7 @@ def statutory(f: F, legal: str) -> Out:
             set_para6(r)
         elif to_police(f, "recipient_role/statutory"):
             set_para10(r)
+            r.notes.append(STATUTORY_PARA10)
         elif f("consent") == "given_explicitly":
             set_explicit(r)
         else:
@@ -635,6 +670,8 @@ def statutory(f: F, legal: str) -> Out:
             )
         elif to_police(f, "recipient_role/statutory"):
             set_offence_para10(r)
+            if STATUTORY_PARA10 not in r.notes:
+                r.notes.append(STATUTORY_PARA10)
         else:
             raise Stop(ADV_PARA36)
     return share(r)

@@ -107,6 +107,11 @@ def test_part3_conviction_needs_no_sensitive_condition(every_path: list) -> None
         if a.get("sharer") == "competent_authority" and a.get("special_category") == "no":
             if a.get("legal_requirement") in ("statutory_request", "statutory_duty"):
                 continue
+            if a.get("concern") == "child_welfare" and o.decision.value == "seek_advice":
+                # Below significant harm, confidence is judged case by case whoever shares
+                # (LAW.md step 9; tests/tree/test_doubtful_points.py): not about convictions.
+                assert "without_consent_reason" in a, a  # held on consent, never on offences
+                continue
             seen += 1
             assert o.decision.shares, a
             assert "dpa2018.s35" in o.law.basis
