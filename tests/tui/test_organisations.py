@@ -234,3 +234,36 @@ def test_a_register_read_but_not_ones_own_is_not_written_to(
     with pytest.raises(StoreError, match="in b's register, which you may read but not write"):
         store.review(b_entry, Verdict.AGREE, "I. G. Lead", None)
     assert p.count("b") == 3 and p.count("a") == 2
+
+
+async def test_the_dashboard_counts_the_register_chosen(
+    partnership: Partnership, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from textual.widgets import Static
+
+    from sharewise.tui.screens.dashboard import DashboardScreen
+
+    p = partnership
+    app = session(p, "lead", monkeypatch, tmp_path / "data")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settled(pilot)
+        await pilot.press("d")
+        await ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+
+        def status() -> str:
+            return str(screen.query_one("#dashboard-status", Static).render())
+
+        for _ in range(100):
+            if "record(s)" in status():
+                break
+            await pilot.pause(0.05)
+        assert status().startswith("2 record(s)"), status()  # a's
+        await pilot.press("ctrl+o", "down", "enter")
+        for _ in range(100):
+            await ready(pilot)
+            if status().startswith("3 record(s)"):
+                break
+            await pilot.pause(0.05)
+        assert status().startswith("3 record(s)"), status()  # b's, read again at once
