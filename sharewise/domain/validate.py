@@ -389,15 +389,25 @@ def check_fact_asked_once(ctx: _Context, graph: _Graph) -> list[Problem]:
     order = graph.topological()
     if order is None:
         return []
+    facts = {qid: set(q.facts()) for qid, q in ctx.model.questions.items()}
+    # First the facts asked on some path before each node (fewer than the nodes): where none
+    # is a question's own, as everywhere in a valid tree, no earlier question is looked at.
+    above: dict[str, set[str]] = {node: set() for node in order}
+    for node in order:
+        for target in graph.edges[node]:
+            above[target] |= above[node]
+            above[target] |= facts.get(node, set())
+    twice = [qid for qid in ctx.model.questions if facts[qid] & above[qid]]
+    if not twice:
+        return []
     # Each node's ancestors, built in an order where every node comes after those before it.
     ancestors: dict[str, set[str]] = {node: set() for node in order}
     for node in order:
         for target in graph.edges[node]:
             ancestors[target] |= ancestors[node]
             ancestors[target].add(node)
-    facts = {qid: set(q.facts()) for qid, q in ctx.model.questions.items()}
     problems = []
-    for qid in ctx.model.questions:
+    for qid in twice:
         for earlier in sorted(ancestors[qid]):
             other = ctx.model.questions.get(earlier)
             if other is None:
