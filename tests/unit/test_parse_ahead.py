@@ -5,6 +5,7 @@ parsing in the one process, never a different answer."""
 from __future__ import annotations
 
 import io
+import marshal
 import os
 import signal
 import subprocess
@@ -148,7 +149,7 @@ def _result(root: object) -> bytes:
     import pickle
 
     data = pickle.dumps(("f.yaml", root))
-    marks = pickle.dumps({(): (1, 1)})
+    marks = marshal.dumps({(): (1, 1)})
     return parse_ahead._HEAD.pack(1, len(data), len(marks)) + data + marks
 
 
@@ -192,11 +193,10 @@ def test_no_child_when_switched_off_or_other_threads_run(monkeypatch: pytest.Mon
 
 
 def test_the_lazy_locator_reads_as_the_locator() -> None:
-    import pickle
 
     raw = (TREES / "example.yaml").read_bytes()
     _, where = load_yaml_bytes(raw, "example.yaml")
-    lazy = parse_ahead.LazyLocator("example.yaml", pickle.dumps(where.marks))
+    lazy = parse_ahead.LazyLocator("example.yaml", marshal.dumps(where.marks))
     assert lazy.marks == where.marks
     assert lazy.key_at(("questions", "nope")) == where.key_at(("questions", "nope"))
     assert lazy.within(("questions",)).marks == where.within(("questions",)).marks
