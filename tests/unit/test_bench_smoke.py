@@ -44,6 +44,17 @@ def test_the_ledger_helpers_numbers_become_rows() -> None:
     assert slow[2].met is False
 
 
+def test_the_plain_writers_ratios_are_reported_beside_ours() -> None:
+    raw = {
+        "append_per_s_1_writer": 900.0, "append_per_s_4_writers": 1900.0, "writers": 4,
+        "plain_group_ratio": 3.5, "plain_group_ratios": [3.5], "plain_full_ratio": 0.9,
+    }  # fmt: skip
+    rows = ledger_figures.figures(raw, floor=1000.0)
+    assert [r.met for r in rows] == [None, None, True, None, None]
+    assert [r.value for r in rows[3:]] == ["3.50x", "0.90x"]
+    assert "with a group sync 3.50x" in rows[2].note
+
+
 def test_a_missed_goal_fails_the_run(monkeypatch: pytest.MonkeyPatch) -> None:
     missed = [Figure("x", "9 ms", "y 1 ms", 9.0, "≤ 2x", False)]
     monkeypatch.setattr(run, "collect", lambda sections, quick: missed)
