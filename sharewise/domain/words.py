@@ -30,11 +30,15 @@ LAW_GROUPS: dict[str, str] = {
     "criminal_offence": "Criminal offence data (Article 10)",
     "confidentiality": "Confidentiality",
     "transparency": "Telling the person",
-    # Not "Also relied on": for a public authority the group lists the statutory functions
-    # of councils, NHS bodies, schools and the police alike (Children Act 1989 s.47 is the
-    # council's, Education Act 2002 s.175 a school's), and a statutory duty's outcome names
-    # duties whose commencement is unconfirmed (LAW.md). A record must not say it relied on
-    # law that is not its sharer's; the practitioner names their own function in the record.
+    # Not "Also relied on": where the kind of public body is not known the group lists the
+    # statutory functions of councils, NHS bodies and schools alike (Children Act 1989 s.47
+    # is the council's, Education Act 2002 s.175 a school's), and a statutory duty's outcome
+    # names duties whose commencement is unconfirmed (LAW.md). A record must not say it
+    # relied on law that is not its sharer's; the practitioner names their own function in
+    # the record. Where the kind is known (`organisation_kind`) the England tree lists only
+    # that body's functions, and the heading is still true over them; it is chosen by the
+    # group alone, as an outcome carries nothing that says whose list it is
+    # (docs/tree-law.md, section 1).
     "supporting": "Background law and guidance (rely on what applies to your organisation)",
 }
 
