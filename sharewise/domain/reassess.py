@@ -26,12 +26,11 @@ def earlier_answers(result: DecisionResult) -> dict[str, str]:
 
 def earlier_choice(walk: Walk, earlier: Mapping[str, str]) -> Choice | None:
     """The answer the earlier record gives to the walk's current question, if it gives one
-    (a question the tree did not ask then, or an answer it no longer offers, has none)."""
+    (a question the tree did not ask then, or an answer it no longer offers, has none). A
+    fact added to the vocabulary since, with a `default`, is offered at that default: what
+    `records replay` decides the earlier record with, so keeping it changes nothing."""
     if walk.finished:
         return None
-    question = walk.question
-    if question is not None and question.fact not in earlier:
-        return None  # asked only now: no earlier answer (not even a fact's default)
     try:
         return walk.choices()[walk.index_for(earlier)]
     except InputError:

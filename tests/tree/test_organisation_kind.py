@@ -169,3 +169,23 @@ def test_training_never_marks_the_kind_wrong_where_the_scenario_does_not_say(
     found = debrief(england, facts, trainee)
     assert found.same_outcome and "_ms_" in found.model.outcome.id
     assert found.correct_count == len(found.answers)
+
+
+def test_a_reassessment_of_an_earlier_record_offers_not_sure_for_the_kind(
+    england: CompiledTree,
+) -> None:
+    """A record decided before the question existed: reassessing it offers "not sure" (what
+    `records replay` decides it with), so keeping every answer changes nothing."""
+    from sharewise.domain.reassess import earlier_answers, earlier_choice
+    from sharewise.domain.walk import Walk
+
+    facts = dict(load_scenario(paths.scenarios_dir() / "child-disclosure-at-school.yaml").facts)
+    before = decide(england, facts)
+    walk = Walk(england)
+    earlier = earlier_answers(before)
+    while not walk.finished:
+        choice = earlier_choice(walk, earlier)
+        assert choice is not None, walk.question
+        walk.choose(choice)
+    assert walk.result().outcome.id == before.outcome.id
+    assert walk.steps()[-1].fact == "organisation_kind" and walk.steps()[-1].answer == "unsure"
