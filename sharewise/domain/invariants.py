@@ -487,6 +487,21 @@ def check_invariants(tree: CompiledTree) -> list[Problem]:
         for here, settled, target in onward:
             # As `TreePath.answers()`: a fact settled again takes its later value (a valid
             # tree never does), and is given back its earlier one on the way back.
+            if len(settled) == 1:  # most answers settle one fact
+                ((fact, answer),) = settled
+                earlier = answers.get(fact, missing)
+                answers[fact] = answer
+                trail.append(here)
+                if target in outcomes:
+                    reach(target)
+                else:
+                    visit(target)
+                trail.pop()
+                if earlier is missing:
+                    del answers[fact]
+                else:
+                    answers[fact] = earlier  # type: ignore[assignment]
+                continue
             before = [(f, answers.get(f, missing)) for f, _ in settled]
             answers.update(settled)
             trail.append(here)
