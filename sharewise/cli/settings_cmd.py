@@ -9,7 +9,9 @@ from typing import Any
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
-        "settings", help="answers settled for every case (who shares, policy document, care role)"
+        "settings",
+        help="answers settled for every case (who shares, policy document, care role, kind of "
+        "public body)",
     )
     ssub = p.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
     show = ssub.add_parser("show", help="print the settled answers and what else may be settled")
