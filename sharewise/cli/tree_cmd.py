@@ -160,7 +160,11 @@ def _check_all(
             # Taken when the parse is due: after the models are imported, which is what
             # the child's parse runs beside.
             tree = load_tree_source(
-                raw, str(target), use_cache=False, parsed=functools.partial(ahead.take, parsed - 1)
+                raw,
+                str(target),
+                use_cache=False,
+                parsed=functools.partial(ahead.take, parsed - 1),
+                keep_source=False,  # a check records nothing
             )
             problems = check_invariants(tree)
         except InputError as exc:
@@ -174,8 +178,9 @@ def _check_all(
                 for problem in problems:
                     print(problem.render(), file=sys.stderr)
             continue
-        fewest, median, most = question_stats(tree)
-        npaths = sum(length_counts(tree).values())  # counted, not enumerated
+        counts = length_counts(tree)  # counted over the graph, not path by path
+        fewest, median, most = question_stats(tree, counts)
+        npaths = sum(counts.values())
         report.append(
             {
                 "file": str(target),

@@ -582,10 +582,14 @@ def length_counts(tree: CompiledTree) -> dict[int, int]:
     return dict(sorted(counts(tree.start).items()))
 
 
-def question_stats(tree: CompiledTree) -> tuple[int, float, int]:
+def question_stats(
+    tree: CompiledTree, counts: dict[int, int] | None = None
+) -> tuple[int, float, int]:
     """Fewest, median and most questions asked on any root-to-outcome path (the median as
-    `statistics.median` gives it: the middle one, or the mean of the middle two)."""
-    counts = length_counts(tree)
+    `statistics.median` gives it: the middle one, or the mean of the middle two); `counts`
+    is `length_counts(tree)` if the caller has it already."""
+    if counts is None:
+        counts = length_counts(tree)
     total = sum(counts.values())
     middle = [total // 2] if total % 2 else [total // 2 - 1, total // 2]
     values: list[int] = []

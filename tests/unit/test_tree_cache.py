@@ -230,3 +230,19 @@ def test_nodes_that_set_the_same_fields_share_one_set_of_their_names() -> None:
     copied = node.model_copy(update={field: getattr(node, field)})
     assert field in copied.model_fields_set
     assert all(field not in n.model_fields_set for n in sharing)  # the shared set untouched
+
+
+def test_tree_check_keeps_no_copy_of_the_trees_bytes(tmp_path: Path) -> None:
+    """A check records nothing, so it does not compress the tree's bytes to keep them for a
+    record (tree_sources); loading a tree to decide on it does."""
+    from sharewise.cli import main
+    from sharewise.domain import tree_sources
+
+    copy = tmp_path / "england.yaml"
+    copy.write_bytes(paths.default_tree_path().read_bytes())
+    sha = tree_sources.digest(copy.read_bytes())
+    tree_sources._SOURCES.pop(sha, None)
+    assert main(["tree", "check", str(copy)]) == 0
+    assert sha not in tree_sources._SOURCES
+    load_tree(copy, use_cache=False)
+    assert tree_sources.source(sha) == copy.read_bytes()
