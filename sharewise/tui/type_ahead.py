@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 #: Seconds a held key waits at most (a screen that never mounts, a message lost on the
 #: way): then it goes where Textual would have sent it.
 LIMIT = 2.0
+#: Seconds held at most for a screen the app itself is about to open (a walk asked for
+#: while the tree loads, which on a busy machine takes longer than a screen's mount).
+WAIT_LIMIT = 10.0
 #: Seconds between looks at a screen still mounting (only while keys are held for it).
 POLL = 0.01
 
@@ -121,8 +124,10 @@ class TypeAhead:
         except ScreenStackError:  # the app is closing: nothing left to type into
             self.held.clear()
             return False
-        waiting = self.wait() or not screen.is_mounted
-        if waiting and monotonic() - self._wait_began() < LIMIT:
+        pending = self.wait()
+        waiting = pending or not screen.is_mounted
+        limit = WAIT_LIMIT if pending else LIMIT
+        if waiting and monotonic() - self._wait_began() < limit:
             self._poll()
             return False
         if screen is not self._settled_screen and not waiting:
