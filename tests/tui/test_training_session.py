@@ -151,7 +151,7 @@ async def test_three_trainees_two_scenarios_and_the_trainers_summary(
         assert (court.trainees, court.same_law, court.retries) == (3, 1, 0)
         assert (school.trainees, school.same_law, school.decisions["do_not_share"]) == (3, 1, 1)
         for sc in (court, school):
-            check_every_question(england, sc.scenario, sc.questions)
+            check_every_question(england, sc.scenario, sc.questions, walked=True)
         # What the screen shows is those figures.
         status = plain(screen.query_one("#summary-status", Static).content)
         assert "3 trainee(s), 6 attempt(s)" in status

@@ -162,13 +162,26 @@ def test_every_figure_of_the_summary(england: CompiledTree) -> None:
     assert ranked.index((COURT, "legal_requirement")) < ranked.index((COURT, "identifiable"))
 
 
-def check_every_question(tree: CompiledTree, sid: str, questions: list[QuestionFigures]) -> None:
+def check_every_question(
+    tree: CompiledTree, sid: str, questions: list[QuestionFigures], *, walked: bool = False
+) -> None:
     """Each question's answered / differed / not reached, recounted from the trainees'
-    answers by deciding them afresh (first attempts only)."""
-    facts = scenario(sid).facts
+    answers by deciding them afresh (first attempts only).
+
+    `walked`: the attempts were walked in the app, where a question whose fact the scenario
+    leaves out (a fact with a default, such as the kind of public body) is still asked and
+    answered at its default (`Walk.index_for`), so it is on the trainee's path; deciding
+    from the facts leaves it out, as a facts file that does not give it is decided. The
+    scenario does not say it, so the model path never holds it and nobody "did not reach"
+    it (`training.debrief`)."""
+    facts = dict(scenario(sid).facts)
     model = {group[0].fact for group in by_question(decide(tree, facts).path)}
+    asked = dict(facts)
+    if walked:
+        defaults = {n: tree.vocabulary[n].default for n in tree.vocabulary}
+        asked = {**{n: d for n, d in defaults.items() if d is not None}, **facts}
     paths_ = [
-        [g[0].fact for g in by_question(decide(tree, {**facts, **changes}).path)]
+        [g[0].fact for g in by_question(decide(tree, {**asked, **changes}).path)]
         for (who, s), changes in WRONG.items()
         if s == sid
     ]
