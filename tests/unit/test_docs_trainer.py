@@ -82,3 +82,21 @@ def test_the_session_walk_through_is_real_output(
             f"docs/trainer.md: after `$ {command}` the page must show (... for lines left "
             "out):\n" + "\n".join(printed)
         )
+
+
+def test_the_scripted_model_run_is_a_model_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's `printf ... | sharewise train --plain` "model run" answers every question as
+    the scenario does and then declines to save: each line typed is used for what it is meant
+    for (none left over for the save prompt, none missing), and the debrief says all match."""
+    text = PAGE.read_text(encoding="utf-8")
+    (command,) = re.findall(r"^printf .* \| sharewise train --plain .*$", text, re.MULTILINE)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SHAREWISE_DATA_DIR", str(tmp_path / "data"))
+    printed = run(command, capsys, monkeypatch)
+    counted = re.search(r"## Your answers \((\d+) of (\d+) match the scenario\)", printed)
+    assert counted and counted[1] == counted[2], printed
+    assert "Well done: the same outcome as the model path." in printed
+    assert "is not yes or no" not in printed and "not one of the answers" not in printed
+    assert printed.count("Save this debrief as a Markdown file? (yes/no)") == 1
