@@ -434,6 +434,15 @@ class SQLiteBackend(Backend):
         sync as it did with one exclusive lock (half the appends of 4 writers waited for a
         sync that was not theirs). Only a writer still not covered then queues to sync.
 
+        The writer syncing also notes, beside the note, the head it is syncing (`pending`,
+        cleared when its sync ends). A writer that finds a sync under way whose head is
+        below its own entry knows that sync cannot cover it (its entry was committed after
+        that head was read): it syncs at once, beside it, instead of waiting for that sync
+        to end and then syncing after it (four writers' syncs ran one after another, each
+        slower than alone), and notes what it covered if that is further than the note.
+        Where nothing says what a sync under way covers (it has not noted it yet, or an
+        older sharewise is syncing), a writer waits for it as above.
+
         The note names the entry by seq and hash and the ledger by its id, and is trusted
         only while that entry is still there with that hash: a note about another chain (a
         ledger restored from a backup, another ledger) never skips a sync, and a note is
@@ -449,6 +458,9 @@ class SQLiteBackend(Backend):
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
+                if self._under_way_below(fd, seq):
+                    self._sync_beside(fd, seq)
+                    return
                 # Someone is syncing: wait for that sync to end, then see if it covered us.
                 fcntl.flock(fd, fcntl.LOCK_SH)
                 fcntl.flock(fd, fcntl.LOCK_UN)
@@ -465,14 +477,53 @@ class SQLiteBackend(Backend):
                 head: Head | None = self._head_of(self._conn)
             except sqlite3.Error:
                 head = None
-            self._sync_files()
-            if head is not None and head.seq >= seq:
-                note = f"{self.ledger_id} {head.seq} {head.hash}\n".encode("ascii")
+            if head is not None:
+                pending = f"{self.ledger_id} {head.seq}\n".encode("ascii")
                 with contextlib.suppress(OSError):
-                    os.pwrite(fd, note.ljust(_NOTE_BYTES), 0)
+                    os.pwrite(fd, pending.ljust(_NOTE_BYTES), _NOTE_BYTES)
+            try:
+                self._sync_files()
+            finally:
+                with contextlib.suppress(OSError):
+                    os.pwrite(fd, b" " * _NOTE_BYTES, _NOTE_BYTES)
+            if head is not None and head.seq >= seq:
+                self._note(fd, head)
         finally:
             with contextlib.suppress(OSError):
                 fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def _note(self, fd: int, head: Head) -> None:
+        note = f"{self.ledger_id} {head.seq} {head.hash}\n".encode("ascii")
+        with contextlib.suppress(OSError):
+            os.pwrite(fd, note.ljust(_NOTE_BYTES), 0)
+
+    def _under_way_below(self, fd: int, seq: int) -> bool:
+        """Whether the sync under way noted a head of this ledger below entry `seq` (so it
+        cannot cover it). False when nothing says (see `_sync`)."""
+        try:
+            ledger_id, pending = os.pread(fd, _NOTE_BYTES, _NOTE_BYTES).decode("ascii").split()
+            return ledger_id == self.ledger_id and int(pending) < seq
+        except (OSError, ValueError, UnicodeDecodeError):
+            return False
+
+    def _sync_beside(self, fd: int, seq: int) -> None:
+        """Sync the WAL now, beside a sync under way that cannot cover entry `seq`; then note
+        the head this sync covered if the note says less (a note written last by a sync
+        that covered less is only ever behind: true, and at worst a sync more)."""
+        try:
+            head: Head | None = self._head_of(self._conn)
+        except sqlite3.Error:
+            head = None
+        self._sync_files()
+        if head is None or head.seq < seq:
+            return
+        try:
+            ledger_id, noted, _digest = os.pread(fd, _NOTE_BYTES, 0).decode("ascii").split()
+            behind = ledger_id != self.ledger_id or int(noted) < head.seq
+        except (OSError, ValueError, UnicodeDecodeError):
+            behind = True
+        if behind:
+            self._note(fd, head)
 
     def _checkpoint(self) -> None:
         """Copy the WAL's pages into the database file and start the WAL again from its

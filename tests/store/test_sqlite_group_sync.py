@@ -7,6 +7,7 @@ not waited for.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -176,3 +177,68 @@ def test_a_checkpoint_that_fails_loses_nothing(
             backend._conn = real
         assert len(calls) == 2 and backend.count() == 4
         assert verify(backend).intact
+
+
+def test_a_sync_notes_the_head_it_is_syncing_until_it_ends(
+    sq: SQLiteHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a writer syncs, `<ledger>-sync` says which head it is syncing (after the note
+    of the last sync); once the sync ends that is cleared and the note covers the head."""
+    seen: list[str] = []
+    real = SQLiteBackend._sync_files
+
+    def watching(backend: SQLiteBackend) -> None:
+        fd = backend._sync_lock()
+        assert fd is not None
+        seen.append(os.pread(fd, 200, 200).decode().strip())
+        real(backend)
+
+    monkeypatch.setattr(SQLiteBackend, "_sync_files", watching)
+    with sq.open() as ledger:
+        fill(ledger, 2)
+        backend = ledger.backend
+        assert isinstance(backend, SQLiteBackend)
+        assert seen == [f"{backend.ledger_id} 1", f"{backend.ledger_id} 2"]
+        fd = backend._sync_lock()
+        assert fd is not None
+        assert os.pread(fd, 200, 200).strip() == b""
+        assert backend._synced_past(fd, 2)
+
+
+def test_a_writer_a_sync_under_way_cannot_cover_syncs_beside_it(
+    sq: SQLiteHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer is syncing the head as it was at entry 1; entry 2 was committed after
+    that head was read, so that sync cannot cover it: its writer syncs at once, beside the
+    one under way, instead of waiting for it to end and then syncing after it; and notes
+    what it covered. (With no word of what the sync under way covers, a writer waits for
+    it: `test_a_writer_covered_by_a_sync_under_way_leaves_when_it_ends`.)"""
+    import fcntl
+
+    counter = SyncCounter(monkeypatch, sq.path)
+    with sq.open() as ledger:
+        fill(ledger, 1)
+        backend = ledger.backend
+        assert isinstance(backend, SQLiteBackend)
+        other = os.open(f"{Path(sq.path).resolve()}-sync", os.O_RDWR)
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX)  # another writer is syncing...
+            os.pwrite(other, f"{backend.ledger_id} 1".encode().ljust(200), 200)  # ...head 1
+            done = threading.Event()
+            appender = threading.Thread(
+                target=lambda: (ledger.record_decision(make_result(), make_details()), done.set())
+            )
+            appender.start()
+            assert done.wait(10), "it waited for a sync that could not cover its entry"
+            appender.join()
+            assert counter.covered == [1, 2]
+            fd = backend._sync_lock()
+            assert fd is not None and backend._synced_past(fd, 2)
+            # A sync beside that covered less than the note says leaves the note alone.
+            ahead = f"{backend.ledger_id} 9 {'0' * 64}".encode().ljust(200)
+            os.pwrite(other, ahead, 0)
+            backend._sync_beside(fd, 2)
+            assert os.pread(fd, 200, 0) == ahead and counter.covered == [1, 2, 2]
+        finally:
+            os.close(other)
+        assert verify(ledger.backend).intact
