@@ -19,6 +19,18 @@ copy, never evidence: it is tied to the ledger's id and the hash of the last ent
 and rebuilt from the ledger whenever either does not match (a restored or replaced ledger),
 when its format is not this version's, or when the IG lead asks to read the ledger again.
 The board paper (`audit report`) always counts from the ledger itself.
+
+What those two checks cannot see: a body edited in place, its stored hash left alone (the
+database's guards dropped first). The last entry's hash still matches, so the cache's
+figures would stand while the ledger says otherwise. Only reading every body in full can
+tell, which is what the chain's check does (`records verify`, run by the dashboard after its
+first paint): so the cache is trusted only as far as a check has vouched for it. `checked`
+is the last entry a check found the chain intact through, after the cache had read it
+(`confirm`); a cache holding entries read in an earlier session and never vouched for (that
+session closed before its check ended) is not `proven`, and the dashboard counts it again
+from the ledger once its own check ends. A check that finds the chain broken replaces the
+file with a mark (`distrust`): while it is there the figures are counted from the ledger,
+and no cache is written from a ledger whose chain is broken.
 """
 
 from __future__ import annotations
@@ -79,6 +91,10 @@ def _unbool(value: int | None) -> bool | None:
     return None if value is None else bool(value)
 
 
+class Distrusted(Exception):
+    """The cache is marked: the chain's check found the ledger broken (see `distrust`)."""
+
+
 class Cached:
     """The figures of a SQLite ledger, from the cache file brought up to date on opening.
 
@@ -86,11 +102,18 @@ class Cached:
     `behind`. Each call opens its own connection, so a worker thread may build it and the
     screen's thread count with it. The groups (what records share but their day and review)
     are few and read once; each count is then one scan of a covering index.
+
+    `seq` is the last entry it has read; `proven`, whether every entry read before this
+    opening was vouched for by a chain check (see the module's docstring).
     """
 
-    def __init__(self, path: Path, today: dt.date | None = None) -> None:
+    def __init__(
+        self, path: Path, today: dt.date | None = None, *, seq: int = 0, proven: bool = False
+    ) -> None:
         self.path = path
         self.today = today or F.today()
+        self.seq = seq
+        self.proven = proven
         with self._connect() as conn:
             self.unreadable = [int(s) for (s,) in conn.execute("SELECT seq FROM unreadable")]
             keysets = {
@@ -226,12 +249,50 @@ def cached(
     if fresh:
         _remove(path)
     try:
-        _update(backend, path)
+        seq, proven = _update(backend, path)
     except sqlite3.DatabaseError:
         # A damaged or foreign file (or one a crash cut short): it is only a copy.
         _remove(path)
-        _update(backend, path)
-    return Cached(path, today)
+        seq, proven = _update(backend, path)
+    return Cached(path, today, seq=seq, proven=proven)
+
+
+def distrust(folder: Path) -> None:
+    """The chain's check found the ledger broken: the cache beside it is replaced by a mark,
+    so that until a check finds it intact again its figures are counted from the ledger
+    (`cached` raises `Distrusted`) and no cache is written from it."""
+    path = folder / FILE_NAME
+    _remove(path)
+    conn = _open(path)
+    try:
+        conn.execute("INSERT OR REPLACE INTO state (key, value) VALUES ('broken', '1')")
+    finally:
+        conn.close()
+
+
+def confirm(folder: Path, seq: int) -> None:
+    """A chain check, begun after the cache had read up to entry `seq`, found the chain
+    intact: the cache is vouched for through `seq` (if no other session changed it since).
+    A mark left by `distrust` is removed: the next opening builds the cache again."""
+    path = folder / FILE_NAME
+    if not path.exists():
+        return
+    conn = sqlite3.connect(path, timeout=10, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        state = dict(conn.execute("SELECT key, value FROM state").fetchall())
+        if state.get("broken"):
+            conn.execute("ROLLBACK")
+            conn.close()
+            _remove(path)
+            return
+        if state.get("seq") == str(seq):
+            conn.execute(
+                "INSERT OR REPLACE INTO state (key, value) VALUES ('checked', ?)", (str(seq),)
+            )
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
 
 
 def _remove(path: Path) -> None:
@@ -259,16 +320,22 @@ def _open(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _update(backend: Backend, path: Path) -> None:
+def _update(backend: Backend, path: Path) -> tuple[int, bool]:
+    """Bring the cache up to date: (the last entry it has read, whether what it held before
+    was vouched for by a chain check: see the module's docstring)."""
     conn = _open(path)
     try:
         conn.execute("BEGIN IMMEDIATE")  # one session brings it up to date at a time
         state = dict(conn.execute("SELECT key, value FROM state").fetchall())
+        if state.get("broken"):
+            conn.execute("ROLLBACK")
+            raise Distrusted
         seq = int(state.get("seq", "0"))
+        proven = state.get("checked") == str(seq)
         if not state or not _still_valid(backend, state, seq):  # start from the first entry
             for table in ("state", "keyset", "grp", "root", "unreadable", "rec"):
                 conn.execute(f"DELETE FROM {table}")  # the names are fixed above
-            seq = 0
+            seq, proven = 0, True  # all read now, before this session's check
         if seq == 0:  # a whole ledger to read: index it once at the end, not row by row
             conn.execute("DROP INDEX IF EXISTS rec_counted")
         last = _apply(conn, backend.bodies(Filters(after=seq)))
@@ -283,9 +350,12 @@ def _update(backend: Backend, path: Path) -> None:
                     ("hash", hash_),
                 ],
             )
+            if not proven:  # what was held before stays unproven, whatever is added
+                conn.execute("DELETE FROM state WHERE key = 'checked'")
         conn.execute("COMMIT")
     finally:
         conn.close()
+    return (last if last is not None else seq), proven
 
 
 def _still_valid(backend: Backend, state: dict[str, str], seq: int) -> bool:

@@ -7,6 +7,7 @@ chain positions always come from the store; the UI never invents them.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -84,9 +85,12 @@ class RecordStore(Protocol):
 
     def due(self, today: dt.date) -> list[tuple[Entry, str]]: ...
 
-    def held(self, fresh: bool = False) -> Counted: ...
+    def held(self, fresh: bool = False, *, from_ledger: bool = False) -> Counted: ...
 
     def chain_breaks(self) -> list[tuple[int, str]]: ...
+
+    def chain_checked(self, held: Counted, intact: bool) -> Counted | None: ...
+
     def would_change(self, tree: CompiledTree) -> RevisitList: ...
 
     def timeline(self, case_ref: str, today: dt.date) -> list[Moment]: ...
@@ -254,14 +258,16 @@ class LedgerStore:
             linked = ledger.links(among={item.entry.id for item in listed})
         return Listing(listed, tally.total, tally.waiting, linked)
 
-    def held(self, fresh: bool = False) -> Counted:
+    def held(self, fresh: bool = False, *, from_ledger: bool = False) -> Counted:
         """Every record, compactly, for the dashboard to count under its filters: from the
         figures' cache beside a SQLite ledger, brought up to date (rebuilt when `fresh`),
-        else read into memory (PostgreSQL, or a cache that cannot be written)."""
+        else read into memory (PostgreSQL, a cache that cannot be written, one marked
+        because the chain was found broken, or `from_ledger`: the cache is then replaced by
+        that mark, as when the chain is broken)."""
         import sqlite3
 
         from sharewise.reports.figures import Held
-        from sharewise.reports.figures_cache import cached
+        from sharewise.reports.figures_cache import Distrusted, cached, distrust
         from sharewise.store import LedgerMissing
         from sharewise.store.sqlite import SQLiteBackend
 
@@ -273,10 +279,63 @@ class LedgerStore:
             backend = ledger.backend
             if isinstance(backend, SQLiteBackend) and not backend.readonly:
                 try:
-                    return cached(backend, backend.path.parent, fresh=fresh)
-                except (sqlite3.Error, OSError):
-                    pass  # a copy that cannot be kept: count from the ledger itself
+                    if from_ledger:
+                        distrust(backend.path.parent)
+                    else:
+                        return cached(backend, backend.path.parent, fresh=fresh)
+                except (sqlite3.Error, OSError, Distrusted):
+                    pass  # a copy that cannot be kept or trusted: count from the ledger
             return Held(backend)
+
+    def chain_checked(self, held: Counted, intact: bool) -> Counted | None:
+        """What the dashboard counts with once the chain's check has ended, begun after
+        `held` was read: None to keep `held`, else the records read again.
+
+        Broken: read from the ledger itself (never from the cache, which is replaced by a
+        mark: see `figures_cache`). Intact: a cache it read is vouched for, but one that
+        held entries no check had vouched for (`Cached.proven`) is built again from the
+        ledger, since an entry's body edited in place and later put back would leave it
+        counting what the ledger no longer says."""
+        import sqlite3
+
+        from sharewise.reports.figures_cache import Cached, confirm
+
+        if not intact:
+            return self.held(from_ledger=True)
+        if not isinstance(held, Cached):
+            self._unmark()
+            return None
+        folder = held.path.parent
+        try:
+            if held.proven:
+                confirm(folder, held.seq)
+                return None
+            again = self.held(fresh=True)
+            if isinstance(again, Cached):
+                confirm(folder, again.seq)
+            return again
+        except (sqlite3.Error, OSError):
+            return None  # the cache could not be written: the figures shown stand
+
+    def _unmark(self) -> None:
+        """The chain found intact with the figures read from the ledger: a mark left where
+        the cache was (the chain was broken before) is removed, so the next opening builds
+        the cache again."""
+        import sqlite3
+
+        from sharewise.reports.figures_cache import confirm
+        from sharewise.store import LedgerMissing
+        from sharewise.store.sqlite import SQLiteBackend
+
+        try:
+            ledger = self._open(create=False)
+        except LedgerMissing:
+            return
+        with ledger:
+            backend = ledger.backend
+            if isinstance(backend, SQLiteBackend) and not backend.readonly:
+                with contextlib.suppress(sqlite3.Error, OSError):
+                    confirm(backend.path.parent, -1)  # never a cache's seq: only unmarks
 
     def chain_breaks(self) -> list[tuple[int, str]]:
         """(entry number, what is wrong) for every break `records verify` finds; empty if

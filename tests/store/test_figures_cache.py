@@ -19,7 +19,7 @@ from ledger_harness import make_details, make_result
 
 from sharewise.domain.record import Verdict
 from sharewise.reports import figures as F
-from sharewise.reports.figures_cache import FILE_NAME, cached
+from sharewise.reports.figures_cache import FILE_NAME, Distrusted, cached, confirm, distrust
 from sharewise.store import open_ledger
 from sharewise.store.ledger import Ledger
 
@@ -166,3 +166,47 @@ def test_the_cache_is_private_and_names_nobody(bank: Path, tmp_path: Path) -> No
     text = path.read_bytes()
     for personal in (b"Alex Example", b"CS-2026-", b"Robin Reviewer", b"Sam"):
         assert personal not in text
+
+
+def test_the_cache_is_trusted_only_as_far_as_a_chain_check_vouched_for_it(
+    bank: Path, tmp_path: Path
+) -> None:
+    """The cache checks only the last entry it read: what it read is `proven` once a chain
+    check that ended after the reading vouched for it (`confirm`). Entries read in a session
+    whose check never ended leave it unproven (the dashboard then reads it again); a broken
+    chain leaves only a mark (`distrust`), from which nothing is counted or kept."""
+    data = tmp_path / "data"
+    shutil.copytree(bank, data)
+    folder = data / "ledger"
+    path = folder / FILE_NAME
+    path.unlink(missing_ok=True)  # another test's, never vouched for
+    with open_ledger(data, create=False) as ledger:
+        backend = ledger.backend
+        first = cached(backend, folder, today=TODAY)
+        assert first.proven and first.seq == backend.head().seq  # all read just now
+        total = first.figures(F.Scope()).total
+        assert not cached(backend, folder, today=TODAY).proven  # and never vouched for
+        confirm(folder, first.seq)
+        assert cached(backend, folder, today=TODAY).proven
+        ledger.record_decision(make_result(), make_details("CS-NEW-2"))
+        grown = cached(backend, folder, today=TODAY)
+        assert grown.proven and grown.seq == first.seq + 1  # what it held was vouched for
+        again = cached(backend, folder, today=TODAY)
+        assert not again.proven and again.seq == grown.seq  # the new entry was not
+        confirm(folder, first.seq)  # a check of an older reading vouches for nothing newer
+        assert not cached(backend, folder, today=TODAY).proven
+        confirm(folder, again.seq)
+        assert cached(backend, folder, today=TODAY).proven
+
+        distrust(folder)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        for _ in range(2):
+            with pytest.raises(Distrusted):
+                cached(backend, folder, today=TODAY)
+        conn = sqlite3.connect(path)
+        assert conn.execute("SELECT count(*) FROM rec").fetchone() == (0,)
+        conn.close()
+        confirm(folder, -1)  # the chain found intact again: the mark is removed
+        assert not path.exists()
+        rebuilt = cached(backend, folder, today=TODAY)
+        assert rebuilt.proven and rebuilt.figures(F.Scope()).total == total + 1

@@ -139,13 +139,16 @@ class FakeStore:
     def due(self, today: dt.date) -> list[tuple[Entry, str]]:
         return []
 
-    def held(self, fresh: bool = False) -> Any:
+    def held(self, fresh: bool = False, *, from_ledger: bool = False) -> Any:
         from sharewise.reports.figures import Held
 
         return Held(None)
 
     def chain_breaks(self) -> list[tuple[int, str]]:
         return []
+
+    def chain_checked(self, held: Any, intact: bool) -> Any:
+        return None
 
     def timeline(self, case_ref: str, today: dt.date) -> list[Any]:
         return []

@@ -310,3 +310,110 @@ async def test_painting_and_garbage_collection_resume_once_the_figures_are_shown
         await ready(pilot)
         assert not isinstance(app.screen, DashboardScreen)
         assert gc.isenabled() and not app._batch_count
+
+
+def _tamper_consent(data_dir: Path, seq: int) -> None:
+    """Entry `seq`'s body edited in place, its stored hash left alone, as someone with the
+    database file would: every guard dropped, "consent sought" turned from yes to no."""
+    conn = sqlite3.connect(ledger_path(data_dir))
+    for (name,) in list(conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")):
+        conn.execute(f"DROP TRIGGER {name}")
+    (body,) = conn.execute("SELECT body FROM entries WHERE seq = ?", (seq,)).fetchone()
+    text = bytes(body).decode()
+    assert '"consent":{"sought":true' in text
+    changed = text.replace('"consent":{"sought":true', '"consent":{"sought":false', 1)
+    conn.execute("UPDATE entries SET body = ? WHERE seq = ?", (changed.encode(), seq))
+    conn.commit()
+    conn.close()
+
+
+def _report_rows(data_dir: Path) -> dict[str, str]:
+    """`audit report`'s overview (the board paper counts from the ledger itself)."""
+    import csv
+
+    from sharewise.cli import main
+
+    out = data_dir.parent / "report.csv"
+    args = ["--data-dir", str(data_dir), "audit", "report", "--format", "csv", "--out", str(out)]
+    assert main(args) == 0
+    rows = list(csv.reader(out.read_text(encoding="utf-8").lstrip("\ufeff").splitlines()))
+    return {r[1]: f"{int(r[3]):,}" for r in rows[1:] if r[0] == "Overview"}
+
+
+async def test_a_body_edited_in_place_after_the_cache_shows_the_ledgers_figures(
+    make_app: Callable[..., SharewiseApp], filled: Path
+) -> None:
+    """The cache checks the last entry it read, not the bodies before it: an earlier body
+    edited in place (its hash left alone) passes. The chain's check finds it, and the
+    figures under the banner are then the ledger's as it now is, as `audit report` counts
+    them, not the cache's; no cache is kept from the broken ledger."""
+    from sharewise.reports.figures_cache import FILE_NAME
+
+    cache = ledger_path(filled).parent / FILE_NAME
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        before = dict((r[0], r[1]) for r in cells(screen, "dash-table-overview"))
+    assert cache.exists()
+    _tamper_consent(filled, 12)
+    report = _report_rows(filled)
+    without = "Shared without consent being sought"
+    assert int(report[without]) == int(before[without]) + 1  # the edit shows in the paper
+    for _ in range(2):  # the first opening after the edit, and the one after that
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_dashboard(pilot)
+            await ready(pilot)
+            banner = screen.query_one("#dashboard-chain", Static)
+            assert "BROKEN" in str(banner.render()) and banner.has_class("-error")
+            overview = dict((r[0], r[1]) for r in cells(screen, "dash-table-overview"))
+            assert overview[without] == report[without]
+            assert {k: overview.get(k) for k in report} == report
+            assert screen.held is not None and screen.figures is not None
+            assert screen.figures.count(F.WITHOUT_CONSENT) == int(report[without])
+            # g (Read again) on a broken chain reads the ledger, not a cache built from it
+            await pilot.press("g")
+            await ready(pilot)
+            again = dict((r[0], r[1]) for r in cells(screen, "dash-table-overview"))
+            assert again[without] == report[without]
+        assert not (cache.exists() and _cache_rows(cache))  # no cache from a broken ledger
+
+
+def _cache_rows(cache: Path) -> int:
+    conn = sqlite3.connect(cache)
+    try:
+        (n,) = conn.execute("SELECT count(*) FROM rec").fetchone()
+    finally:
+        conn.close()
+    return int(n)
+
+
+async def test_a_cache_no_check_vouched_for_is_counted_again_from_the_ledger(
+    make_app: Callable[..., SharewiseApp], filled: Path
+) -> None:
+    """A cache read from a tampered ledger by a session that closed before its chain check
+    ended, the ledger then restored from its backup: the last entry's hash matches again and
+    the chain is intact, yet the cache counts the edit. It was never vouched for, so once
+    the check ends the figures are read again from the ledger."""
+    from sharewise.reports.figures_cache import FILE_NAME, cached
+
+    ledger_file = ledger_path(filled)
+    backup = ledger_file.with_name("backup.sqlite3")
+    shutil.copy2(ledger_file, backup)
+    _tamper_consent(filled, 12)
+    tampered = _report_rows(filled)
+    with open_ledger(filled, create=False) as ledger:  # the session that never checked
+        cached(ledger.backend, ledger_file.parent)
+    shutil.copy2(backup, ledger_file)  # restored from the backup
+    report = _report_rows(filled)
+    without = "Shared without consent being sought"
+    assert tampered[without] != report[without]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_dashboard(pilot)
+        await ready(pilot)
+        banner = screen.query_one("#dashboard-chain", Static)
+        assert "intact" in str(banner.render()) and not banner.has_class("-error")
+        overview = dict((r[0], r[1]) for r in cells(screen, "dash-table-overview"))
+        assert {k: overview.get(k) for k in report} == report
+    assert _cache_rows(ledger_file.parent / FILE_NAME)  # rebuilt, and kept

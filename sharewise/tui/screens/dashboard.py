@@ -12,8 +12,9 @@ line by line, and a chart is drawn only once it is in view (`BarChart`). The fil
 three drop-down lists, which cost as much to make as every figure together, are added
 just after the figures are shown, in the room kept for them; and the chain is verified,
 in its own process, after that, since it reads every entry in full: a broken chain turns
-the banner at the top into a warning naming the entries affected, and the figures stay on
-screen beneath it.
+the banner at the top into a warning naming the entries affected, and the figures beneath
+it are counted again from the ledger itself (the cache vouches only for the last entry it
+read: a body edited in place before it would leave the cache's figures, not the ledger's).
 """
 
 from __future__ import annotations
@@ -149,6 +150,8 @@ class DashboardScreen(Screen[None]):
         #: The filter bar's drop-down lists and the chain's check are added once the first
         #: figures are shown (see the module's docstring).
         self.settled = False
+        #: The chain's check found it broken: the figures are counted from the ledger.
+        self.broken = False
         self._collector_held = False
         self._hold_collector()  # from the key that opened the screen to its figures
         self._painting: Any = None  # the app's batch while the first paint waits
@@ -213,7 +216,8 @@ class DashboardScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="dashboard-read")
     def _read(self, scope: F.Scope, fresh: bool = False) -> None:
         try:
-            held = sw_app(self).store.held(fresh)
+            # a broken chain: from the ledger itself, never a cache built from it
+            held = sw_app(self).store.held(fresh, from_ledger=self.broken)
             figures, parts = self._count(held, scope)
         except SharewiseError as exc:
             self.app.call_from_thread(self._failed, "Could not read the records: " + exc.render())
@@ -258,11 +262,32 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="dashboard-verify")
     def _verify(self) -> None:
+        """The chain's check; then, if the figures shown cannot be vouched for by it (the
+        chain is broken, or the cache held entries no check had vouched for), the records
+        read again from the ledger and the figures counted again from them: the cache
+        checks only the last entry it read, so a body edited in place before it would
+        otherwise leave the cache's figures on screen, not the ledger's."""
+        store = sw_app(self).store
         try:
-            breaks = sw_app(self).store.chain_breaks()
+            breaks = store.chain_breaks()
         except SharewiseError as exc:
             breaks = [(0, "the ledger could not be verified: " + exc.render())]
         self.app.call_from_thread(self._chain, breaks)
+        held = self.held
+        if held is None:
+            return
+        try:
+            again = store.chain_checked(held, intact=not breaks)
+            if again is None:
+                return
+            figures, parts = self._count(again, self.scope)
+        except SharewiseError as exc:
+            self.app.call_from_thread(self._failed, "Could not read the records: " + exc.render())
+            return
+        except (sqlite3.Error, OSError) as exc:
+            self.app.call_from_thread(self._failed, _cannot_count(exc))
+            return
+        self.app.call_from_thread(self._counted, figures, parts, again)
 
     def _chain(self, breaks: list[tuple[int, str]]) -> None:
         banner = self.query_one("#dashboard-chain", Static)
@@ -270,6 +295,8 @@ class DashboardScreen(Screen[None]):
         if not breaks:
             banner.update("The ledger's hash chain is intact: no record has been changed.")
             return
+        self.broken = True
+        self._status("Counting the records again from the ledger itself…")
         seqs = sorted({seq for seq, _ in breaks if seq})
         # The entries first: what was changed matters more than the guards removed to do it.
         breaks = sorted(breaks, key=lambda b: b[0] == 0)
