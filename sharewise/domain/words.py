@@ -84,9 +84,11 @@ def decision_words(decision: Decision) -> str:
 def outcome_heading(decision: Decision, title: str, sep: str = ": ") -> str:
     """The decision and the outcome's title in one line, without saying the decision twice.
 
-    Many titles already open with the decision ("Share now: call 999 or the duty team",
-    "Do not share: ..."); putting the decision's words in front of those read "Share now:
-    this is urgent: Share now: ...". Such a title stands alone; any other gets the words.
+    Many titles already open with the decision ("Share under public task", "Do not share:
+    ..."); putting the decision's words in front of those would say the decision twice
+    ("Share: Share under public task"). Such a title stands alone; any other gets the
+    words, as the urgent outcome's "Call 999 or the duty team now" does ("Share now: this
+    is urgent: Call 999 or the duty team now").
     """
     words = decision_words(decision)
     lead = words.split(":")[0].casefold()
