@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 # The decision is shared with the plain nodes a loaded tree holds (`nodes.py`), which must
 # not import pydantic.
+from sharewise.domain import nodes
 from sharewise.domain.nodes import Decision as Decision
 
 NodeId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
@@ -103,22 +104,12 @@ class Law(_Strict):
     transparency: list[CitationId] = Field(default_factory=list)
     supporting: list[CitationId] = Field(default_factory=list)
 
-    GROUPS: ClassVar[tuple[str, ...]] = (
-        "basis",
-        "special_category",
-        "criminal_offence",
-        "confidentiality",
-        "transparency",
-        "supporting",
-    )
+    #: The groups in the record's order: the plain Law's, so the two can never disagree.
+    GROUPS: ClassVar[tuple[str, ...]] = nodes.Law.GROUPS
 
     def all_ids(self) -> list[str]:
         """Every cited id once, in the order of the groups."""
-        seen: dict[str, None] = {}
-        for group in self.GROUPS:
-            for cid in getattr(self, group):
-                seen.setdefault(cid, None)
-        return list(seen)
+        return nodes.all_ids(self)
 
 
 class Advice(_Strict):

@@ -19,7 +19,7 @@ import pytest
 from pydantic import BaseModel
 
 from sharewise import paths
-from sharewise.domain import citations, facts, nodes, tree, tree_cache
+from sharewise.domain import citations, facts, nodes, result, tree, tree_cache, walk
 from sharewise.domain.citations import load_registry
 from sharewise.domain.facts import load_vocabulary
 from sharewise.domain.graph import load_tree
@@ -35,6 +35,8 @@ PAIRS: list[tuple[type[Any], type[BaseModel]]] = [
     (nodes.Tree, tree.TreeFile),
     (nodes.Fact, facts.Fact),
     (nodes.Citation, citations.Citation),
+    # The trail a person sees as they walk, and the steps of the result it becomes.
+    (walk.TrailStep, result.Step),
 ]
 
 
