@@ -8,6 +8,8 @@ than the interpreter's own start; see docs/performance.md).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
 import os
 import sys
@@ -172,7 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
         # What argparse's version action prints, without building the parser first.
-        print(f"sharewise {__version__}")
+        try:
+            print(f"sharewise {__version__}")
+        except OSError as exc:
+            return _output_failed(exc)
         return 0
     from sharewise.domain.errors import SharewiseError
 
@@ -208,6 +213,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # A closed pipe (`| head`) is not an error worth a traceback.
         return 0
+    except OSError as exc:
+        return _output_failed(exc)
+
+
+def _output_failed(exc: OSError) -> int:
+    """Standard output on a full disk (or a failing device): a file a command writes is
+    already a located InputError (`common.output`), so what reaches here is the results the
+    command printed. Said plainly, exit 2 as for a file that cannot be written; nothing the
+    command did before printing (a record appended) is undone. Any other OSError is a bug
+    and keeps its traceback."""
+    if exc.errno not in _WRITE_ERRORS:
+        raise exc
+    _silence_stdout()
+    print(
+        f"sharewise: could not write the output ({exc.strerror or exc}); anything the "
+        "command recorded before printing is kept",
+        file=sys.stderr,
+    )
+    return 2
+
+
+#: errno values that mean the output could not be written (disk full, quota, device).
+_WRITE_ERRORS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO") if hasattr(errno, name)
+)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush of what is
+    still buffered does not fail again with an "Exception ignored" message."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _exit_at_once(code: int) -> None:
