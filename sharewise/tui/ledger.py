@@ -292,19 +292,20 @@ class LedgerStore:
         `held` was read: None to keep `held`, else the records read again.
 
         Broken: read from the ledger itself (never from the cache, which is replaced by a
-        mark: see `figures_cache`). Intact: a cache it read is vouched for, but one that
-        held entries no check had vouched for (`Cached.proven`) is built again from the
-        ledger, since an entry's body edited in place and later put back would leave it
-        counting what the ledger no longer says."""
+        mark: see `figures_cache`), unless `held` was already read from it, just before the
+        check (PostgreSQL, or a cache marked before). Intact: a cache it read is vouched
+        for, but one that held entries no check had vouched for (`Cached.proven`) is built
+        again from the ledger, since an entry's body edited in place and later put back
+        would leave it counting what the ledger no longer says."""
         import sqlite3
 
         from sharewise.reports.figures_cache import Cached, confirm
 
+        if not isinstance(held, Cached):
+            self._mark(broken=not intact)
+            return None
         if not intact:
             return self.held(from_ledger=True)
-        if not isinstance(held, Cached):
-            self._unmark()
-            return None
         folder = held.path.parent
         try:
             if held.proven:
@@ -317,13 +318,14 @@ class LedgerStore:
         except (sqlite3.Error, OSError):
             return None  # the cache could not be written: the figures shown stand
 
-    def _unmark(self) -> None:
-        """The chain found intact with the figures read from the ledger: a mark left where
-        the cache was (the chain was broken before) is removed, so the next opening builds
-        the cache again."""
+    def _mark(self, *, broken: bool) -> None:
+        """With the figures read from the ledger itself, the chain's check ended: the
+        SQLite ledger's cache is replaced by a mark when `broken`; else a mark left where
+        it was (the chain was broken before) is removed, so the next opening builds the
+        cache again."""
         import sqlite3
 
-        from sharewise.reports.figures_cache import confirm
+        from sharewise.reports.figures_cache import confirm, distrust
         from sharewise.store import LedgerMissing
         from sharewise.store.sqlite import SQLiteBackend
 
@@ -335,7 +337,10 @@ class LedgerStore:
             backend = ledger.backend
             if isinstance(backend, SQLiteBackend) and not backend.readonly:
                 with contextlib.suppress(sqlite3.Error, OSError):
-                    confirm(backend.path.parent, -1)  # never a cache's seq: only unmarks
+                    if broken:
+                        distrust(backend.path.parent)
+                    else:
+                        confirm(backend.path.parent, -1)  # never a cache's seq: only unmarks
 
     def chain_breaks(self) -> list[tuple[int, str]]:
         """(entry number, what is wrong) for every break `records verify` finds; empty if

@@ -371,6 +371,7 @@ async def test_a_body_edited_in_place_after_the_cache_shows_the_ledgers_figures(
             assert {k: overview.get(k) for k in report} == report
             assert screen.held is not None and screen.figures is not None
             assert screen.figures.count(F.WITHOUT_CONSENT) == int(report[without])
+            assert status(screen).startswith(f"{report['Records in the period']} record(s)")
             # g (Read again) on a broken chain reads the ledger, not a cache built from it
             await pilot.press("g")
             await ready(pilot)

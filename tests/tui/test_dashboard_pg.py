@@ -80,4 +80,6 @@ async def test_a_body_edited_in_place_shows_the_ledgers_figures_on_postgresql(
         assert "BROKEN" in str(banner.render()) and banner.has_class("-error")
         overview = dict((r[0], r[1]) for r in cells(screen, "dash-table-overview"))
         assert {k: overview.get(k) for k in report} == report
+        shown = str(screen.query_one("#dashboard-status", Static).render())
+        assert shown.startswith(f"{report['Records in the period']} record(s)"), shown
     assert not list(tmp_path.rglob("figures-cache.sqlite3"))

@@ -278,7 +278,8 @@ class DashboardScreen(Screen[None]):
             return
         try:
             again = store.chain_checked(held, intact=not breaks)
-            if again is None:
+            if again is None:  # the figures shown stand (read from the ledger, or vouched)
+                self.app.call_from_thread(self._settle_status)
                 return
             figures, parts = self._count(again, self.scope)
         except SharewiseError as exc:
@@ -288,6 +289,11 @@ class DashboardScreen(Screen[None]):
             self.app.call_from_thread(self._failed, _cannot_count(exc))
             return
         self.app.call_from_thread(self._counted, figures, parts, again)
+
+    def _settle_status(self) -> None:
+        """The status line says what is shown again (not that a count is on its way)."""
+        if self.figures is not None and self.figures.scope == self.scope:
+            self._status(self._summary(self.figures))
 
     def _chain(self, breaks: list[tuple[int, str]]) -> None:
         banner = self.query_one("#dashboard-chain", Static)
