@@ -252,6 +252,10 @@ def batch(repeats: int, lines: int = BATCH_LINES) -> Figure:
         for step in steps if i % 2 == 0 else reversed(steps):
             step()
     same = mine.read_bytes() == answers.read_bytes() == (WORK / "batch-floor.jsonl").read_bytes()
+    # Half a gigabyte of outputs, gone before the next figure: their writeback to disk would
+    # otherwise land in whatever is measured next.
+    for done in (source, answers, mine, WORK / "batch-floor.jsonl"):
+        done.unlink(missing_ok=True)
     cpu = sorted(r.cpu_seconds for r in tgt.runs)[len(tgt.runs) // 2]
     floor_cpu = sorted(r.cpu_seconds for r in base.runs)[len(base.runs) // 2]
     rate = lines / cpu

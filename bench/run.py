@@ -65,6 +65,10 @@ def collect(sections: list[str], quick: bool) -> list[Figure]:
     for name, module, full, smoke in SECTIONS:
         if sections and name not in sections:
             continue
+        # What the previous section wrote (ledgers, exports, half a gigabyte of batch
+        # output) goes to disk now, not during this section's timings.
+        if hasattr(os, "sync"):
+            os.sync()
         start = time.perf_counter()
         print(f"bench: {name} ...", file=sys.stderr, flush=True)
         try:
