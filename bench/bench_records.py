@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -500,6 +501,15 @@ def _same_output(command: Command, target: Path, floor: Path) -> str:
     return ""
 
 
+def _settle() -> None:
+    """The previous run's output (an export of 100,000 entries is hundreds of megabytes) on
+    disk before the next run starts, untimed: its writeback otherwise lands in whichever of
+    the pair runs next. Two runs of the same JSON export alone took 27.7 and 31.7 s, while
+    its floor measured 18.0 to 24.5 s from one bench run to the next."""
+    if hasattr(os, "sync"):
+        os.sync()
+
+
 def timed(command: Command, size: int, repeats: int) -> tuple[Figure, list[Run]]:
     """The command at `size` against its floor; also its runs (for peak memory)."""
     data = ledger_dir(size)
@@ -516,9 +526,11 @@ def timed(command: Command, size: int, repeats: int) -> tuple[Figure, list[Run]]
     def target() -> None:
         # Stopped at STOP_AT times the floor: a figure that far off its goal need not finish.
         limit = max(STOP_AT * _median(base), 5.0)
+        _settle()
         tgt.append(run_once(argv, env, stdout=mine if prints else None, check=False, limit=limit))
 
     def plain() -> None:
+        _settle()
         base.append(run_once(floor, env, stdout=theirs if prints else None))
 
     for i in range(repeats):  # the floor first, then alternating
