@@ -40,11 +40,7 @@ class BatchDecider:
         self.dumps = dumps
         self.values = {name: frozenset(fact.values) for name, fact in tree.vocabulary.root.items()}
         # A fact the facts leave out is decided at its default, if it has one (see decide).
-        self.defaults = {
-            name: fact.default
-            for name, fact in tree.vocabulary.root.items()
-            if fact.default is not None
-        }
+        self.defaults = tree.vocabulary.defaults()
         self._outcomes = frozenset(tree.model.outcomes)
         # node -> (its facts, {their values (one fact: the value itself): (answer, number)})
         self._nodes: dict[str, tuple[tuple[str, ...], dict[Any, tuple[Choice | None, int]]]] = {}

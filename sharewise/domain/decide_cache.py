@@ -266,9 +266,7 @@ def build(tree: CompiledTree, render_text: Callable[[DecisionResult], str]) -> d
     return {
         "start": tree.start,
         "values": {name: list(f.values) for name, f in tree.vocabulary.root.items()},
-        "defaults": {
-            name: f.default for name, f in tree.vocabulary.root.items() if f.default is not None
-        },
+        "defaults": tree.vocabulary.defaults(),
         "questions": questions,
         "outcomes": outcomes,
     }

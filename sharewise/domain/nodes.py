@@ -381,6 +381,11 @@ class Vocabulary:
     def names(self) -> list[str]:
         return list(self.root)
 
+    def defaults(self) -> dict[str, str]:
+        """fact -> the answer a facts file that leaves it out is decided with (`Fact.default`:
+        a fact added after the facts were written), for the facts that have one."""
+        return {name: f.default for name, f in self.root.items() if f.default is not None}
+
     def dump(self) -> dict[str, Any]:
         return {name: fact.dump() for name, fact in self.root.items()}
 

@@ -6,21 +6,7 @@ fails here; each fails on the tree before the decision.
 
 from __future__ import annotations
 
-import pytest
-
-from sharewise import paths
-from sharewise.domain.graph import CompiledTree, TreePath, load_tree
 from sharewise.domain.tree import Outcome
-
-
-@pytest.fixture(scope="module")
-def england() -> CompiledTree:
-    return load_tree(paths.default_tree_path())
-
-
-@pytest.fixture(scope="module")
-def every_path(england: CompiledTree) -> list[tuple[TreePath, dict[str, str], Outcome]]:
-    return [(p, p.answers(), england.outcome(p.outcome)) for p in england.paths()]
 
 
 def _text(o: Outcome) -> str:

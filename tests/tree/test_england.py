@@ -10,15 +10,10 @@ from sharewise import paths
 from sharewise.authoring.docs import docs_sections, render_docs
 from sharewise.authoring.project import RulesPackage, load_rules
 from sharewise.cli import main
-from sharewise.domain.graph import CompiledTree, load_tree
+from sharewise.domain.graph import CompiledTree
 from sharewise.domain.invariants import check_invariants, path_lengths, question_stats
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-
-
-@pytest.fixture(scope="module")
-def england() -> CompiledTree:
-    return load_tree(paths.default_tree_path())
 
 
 def test_every_invariant_holds_on_every_path(england: CompiledTree) -> None:

@@ -15,9 +15,8 @@ from sharewise import paths
 from sharewise.domain.decide import decide
 from sharewise.domain.errors import FactsError
 from sharewise.domain.facts import Fact
-from sharewise.domain.graph import CompiledTree, TreePath, load_tree
+from sharewise.domain.graph import CompiledTree
 from sharewise.domain.scenarios import load_scenario
-from sharewise.domain.tree import Outcome
 
 #: Every statutory function a public authority's record has cited as the ground of its task.
 FUNCTIONS = {
@@ -38,16 +37,6 @@ OWN = {
 }
 #: The list every public authority's record about a child held before, which is a council's.
 EVERY_KIND = {"dpa2018.s8", "ca1989.s17", "ca1989.s47", "ca2004.s10", "ca2004.s11", "ea2002.s175"}
-
-
-@pytest.fixture(scope="module")
-def england() -> CompiledTree:
-    return load_tree(paths.default_tree_path())
-
-
-@pytest.fixture(scope="module")
-def every_path(england: CompiledTree) -> list[tuple[TreePath, dict[str, str], Outcome]]:
-    return [(p, p.answers(), england.outcome(p.outcome)) for p in england.paths()]
 
 
 def test_a_known_kind_names_only_its_own_functions(every_path: list) -> None:

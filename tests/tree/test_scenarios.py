@@ -10,7 +10,7 @@ import pytest
 from sharewise import paths
 from sharewise.cli import main
 from sharewise.domain.errors import InputError
-from sharewise.domain.graph import CompiledTree, load_tree
+from sharewise.domain.graph import CompiledTree
 from sharewise.domain.scenarios import (
     Theme,
     check_directory,
@@ -20,11 +20,6 @@ from sharewise.domain.scenarios import (
 )
 
 SCENARIOS = scenario_files(paths.scenarios_dir())
-
-
-@pytest.fixture(scope="module")
-def england() -> CompiledTree:
-    return load_tree(paths.default_tree_path())
 
 
 def test_the_bank_is_not_empty() -> None:

@@ -178,8 +178,7 @@ def check_every_question(
     model = {group[0].fact for group in by_question(decide(tree, facts).path)}
     asked = dict(facts)
     if walked:
-        defaults = {n: tree.vocabulary[n].default for n in tree.vocabulary}
-        asked = {**{n: d for n, d in defaults.items() if d is not None}, **facts}
+        asked = {**tree.vocabulary.defaults(), **facts}
     paths_ = [
         [g[0].fact for g in by_question(decide(tree, {**asked, **changes}).path)]
         for (who, s), changes in WRONG.items()

@@ -215,9 +215,18 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="dashboard-read")
     def _read(self, scope: F.Scope, fresh: bool = False) -> None:
+        store = sw_app(self).store
+        # a broken chain: from the ledger itself, never a cache built from it
+        self._read_and_count(lambda: store.held(fresh, from_ledger=self.broken), scope)
+
+    def _read_and_count(self, read: Callable[[], F.Counted | None], scope: F.Scope) -> None:
+        """In a worker: the records `read` gives, counted for `scope` and shown; a failure
+        to read or count said instead. `read` giving None: the figures shown stand."""
         try:
-            # a broken chain: from the ledger itself, never a cache built from it
-            held = sw_app(self).store.held(fresh, from_ledger=self.broken)
+            held = read()
+            if held is None:
+                self.app.call_from_thread(self._settle_status)
+                return
             figures, parts = self._count(held, scope)
         except SharewiseError as exc:
             self.app.call_from_thread(self._failed, "Could not read the records: " + exc.render())
@@ -276,19 +285,8 @@ class DashboardScreen(Screen[None]):
         held = self.held
         if held is None:
             return
-        try:
-            again = store.chain_checked(held, intact=not breaks)
-            if again is None:  # the figures shown stand (read from the ledger, or vouched)
-                self.app.call_from_thread(self._settle_status)
-                return
-            figures, parts = self._count(again, self.scope)
-        except SharewiseError as exc:
-            self.app.call_from_thread(self._failed, "Could not read the records: " + exc.render())
-            return
-        except (sqlite3.Error, OSError) as exc:
-            self.app.call_from_thread(self._failed, _cannot_count(exc))
-            return
-        self.app.call_from_thread(self._counted, figures, parts, again)
+        # None: the figures shown stand (read from the ledger, or vouched for by the check)
+        self._read_and_count(lambda: store.chain_checked(held, intact=not breaks), self.scope)
 
     def _settle_status(self) -> None:
         """The status line says what is shown again (not that a count is on its way)."""
