@@ -504,8 +504,9 @@ def _same_output(command: Command, target: Path, floor: Path) -> str:
 def _settle() -> None:
     """The previous run's output (an export of 100,000 entries is hundreds of megabytes) on
     disk before the next run starts, untimed: its writeback otherwise lands in whichever of
-    the pair runs next. Two runs of the same JSON export alone took 27.7 and 31.7 s, while
-    its floor measured 18.0 to 24.5 s from one bench run to the next."""
+    the pair runs next: the JSON export's floor at 100,000 entries measured 18.0 to 24.5 s
+    from one bench run to the next, and the CSV export 19.1 s in a run against 13.7 and
+    14.6 s alone a minute later."""
     if hasattr(os, "sync"):
         os.sync()
 
